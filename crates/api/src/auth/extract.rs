@@ -1,0 +1,141 @@
+//! Extractors that resolve the signed-in user, so that a handler's signature states what it
+//! needs: [`ApiUser`] (API, 401 without a session), [`PageUser`] (pages, redirect to the login
+//! page), [`PageAdmin`] (platform administrators only), [`MaybeUser`] (anyone).
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{Method, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chanjiao_domain::Role;
+use serde::Serialize;
+
+use crate::auth::cookies;
+use crate::error::ApiError;
+use crate::services::accounts;
+use crate::services::organizations::Organization;
+use crate::startup::AppState;
+use crate::web::{HtmlError, Lang};
+
+/// The user behind a request, with their organization (platform administrators have none).
+#[derive(Debug, Clone, Serialize)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub email: String,
+    pub role: Role,
+    pub organization: Option<Organization>,
+    /// The digest of the session token, so logout can revoke exactly this session.
+    #[serde(skip)]
+    pub session_digest: String,
+}
+
+impl CurrentUser {
+    pub fn is_platform_admin(&self) -> bool {
+        self.role == Role::PlatformAdmin
+    }
+
+    pub fn organization_id(&self) -> Option<i64> {
+        self.organization.as_ref().map(|o| o.id)
+    }
+
+    /// Members of the organization, and platform administrators, may see its private data.
+    pub fn may_read_private(&self, organization_id: i64) -> bool {
+        self.is_platform_admin() || self.organization_id() == Some(organization_id)
+    }
+
+    /// Only an organization's own administrators change it.
+    pub fn may_administer(&self, organization_id: i64) -> bool {
+        self.role == Role::OrgAdmin && self.organization_id() == Some(organization_id)
+    }
+}
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+async fn resolve(parts: &Parts, state: &AppState, allow_cookie: bool) -> Result<Option<CurrentUser>, ApiError> {
+    let token = match bearer(parts) {
+        Some(token) => Some(token),
+        None if allow_cookie => cookies::get(&parts.headers, cookies::SESSION),
+        None => None,
+    };
+    match token {
+        Some(token) if !token.is_empty() => accounts::session_user(&state.db, token).await,
+        _ => Ok(None),
+    }
+}
+
+/// A signed-in API caller. The session cookie counts only for safe methods (see [`crate::auth`]).
+pub struct ApiUser(pub CurrentUser);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let safe = matches!(parts.method, Method::GET | Method::HEAD);
+        resolve(parts, state, safe).await?.map(ApiUser).ok_or(ApiError::Unauthenticated)
+    }
+}
+
+/// Whoever is signed in on a page, if anyone.
+pub struct MaybeUser(pub Option<CurrentUser>);
+
+impl FromRequestParts<AppState> for MaybeUser {
+    type Rejection = HtmlError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let lang = Lang::from_headers(&parts.headers, parts.uri.query());
+        resolve(parts, state, true).await.map(MaybeUser).map_err(|e| HtmlError::new(state, lang, e))
+    }
+}
+
+/// A signed-in page visitor; anyone else is sent to the login page and brought back after.
+pub struct PageUser(pub CurrentUser);
+
+pub enum PageRejection {
+    Login(Redirect),
+    Error(HtmlError),
+}
+
+impl IntoResponse for PageRejection {
+    fn into_response(self) -> Response {
+        match self {
+            PageRejection::Login(redirect) => redirect.into_response(),
+            PageRejection::Error(error) => error.into_response(),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = PageRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let MaybeUser(user) = MaybeUser::from_request_parts(parts, state).await.map_err(PageRejection::Error)?;
+        match user {
+            Some(user) => Ok(PageUser(user)),
+            None => {
+                let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+                let target = format!("/login?next={}", crate::web::url_encode(next));
+                Err(PageRejection::Login(Redirect::to(&target)))
+            }
+        }
+    }
+}
+
+/// A platform administrator on a page; other signed-in users get a 403 page.
+pub struct PageAdmin(pub CurrentUser);
+
+impl FromRequestParts<AppState> for PageAdmin {
+    type Rejection = PageRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let PageUser(user) = PageUser::from_request_parts(parts, state).await?;
+        if user.is_platform_admin() {
+            Ok(PageAdmin(user))
+        } else {
+            let lang = Lang::from_headers(&parts.headers, parts.uri.query());
+            Err(PageRejection::Error(HtmlError::new(state, lang, ApiError::Forbidden)))
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! Who is asking: passwords, session tokens, request-forgery protection and the extractors
+//! that make a handler's permission needs part of its signature.
+//!
+//! One session table backs both the page cookie and the API bearer token. The API accepts the
+//! cookie only for safe methods, so a forged cross-site POST can never ride on it; pages are
+//! protected by the double-submit token checked in [`csrf`].
+
+pub mod cookies;
+pub mod csrf;
+pub mod extract;
+pub mod password;
+pub mod token;
+
+pub use extract::{ApiUser, CurrentUser, MaybeUser, PageAdmin, PageUser};

@@ -1,0 +1,118 @@
+//! The `chanjiao` command line: serve, migrate and manage users. Every subcommand honours
+//! `--data-dir`, `--config` and `DATABASE_URL`, because they all read the same [`Config`].
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Config;
+use crate::services::accounts::{self, NewUser};
+use crate::startup::{Application, shutdown_signal};
+use crate::{db, demo, telemetry};
+
+#[derive(Debug, Parser)]
+#[command(name = "chanjiao", version, about = "产教融合信息服务平台 / Industry–education talent matching platform")]
+pub struct Cli {
+    /// Configuration file (default: ./chanjiao.toml if present).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// Folder for the SQLite database and the search index (default ./data).
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server.
+    Serve(ServeArgs),
+    /// Bring the database schema up to date and exit.
+    Migrate,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Create the Shaoxing demonstration data and accounts (idempotent).
+    #[arg(long)]
+    pub demo: bool,
+    /// Address to listen on (default 127.0.0.1:8080).
+    #[arg(long)]
+    pub bind: Option<SocketAddr>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user to an organization, or a platform administrator (no --org).
+    Add {
+        #[arg(long)]
+        email: String,
+        /// The initial password (or set CHANJIAO_NEW_USER_PASSWORD to keep it out of `ps`).
+        #[arg(long, env = "CHANJIAO_NEW_USER_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// The organization's id; omit for a platform administrator.
+        #[arg(long)]
+        org: Option<i64>,
+        /// member, org_admin or platform_admin.
+        #[arg(long, default_value = "member")]
+        role: String,
+    },
+}
+
+pub async fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let mut config = Config::load(cli.config.as_deref(), |name| std::env::var(name).ok())?;
+    if let Some(dir) = cli.data_dir {
+        config.data_dir = dir;
+    }
+    telemetry::init(config.log_json);
+    match cli.command {
+        Command::Serve(args) => serve(config, args).await,
+        Command::Migrate => {
+            let db = db::connect(&config).await.context("connecting to the database")?;
+            db::migrate(&db).await.context("migrating")?;
+            println!("database is up to date ({})", config.redacted_database());
+            Ok(())
+        }
+        Command::User(UserCommand::Add { email, password, org, role }) => {
+            let db = db::connect(&config).await.context("connecting to the database")?;
+            db::migrate(&db).await.context("migrating")?;
+            let id = accounts::add_user(&db, org, NewUser { email, password, role })
+                .await
+                .map_err(|e| anyhow::anyhow!(describe(&e)))?;
+            println!("user {id} added");
+            Ok(())
+        }
+    }
+}
+
+/// A one-line account of an error for the terminal, naming the fields at fault.
+fn describe(error: &crate::error::ApiError) -> String {
+    let fields = error.field_errors();
+    if fields.is_empty() {
+        error.to_string()
+    } else {
+        fields.iter().map(|f| format!("{}: {}", f.field, f.reason)).collect::<Vec<_>>().join("; ")
+    }
+}
+
+async fn serve(mut config: Config, args: ServeArgs) -> anyhow::Result<()> {
+    if let Some(bind) = args.bind {
+        config.bind = bind;
+    }
+    tracing::info!(database = %config.redacted_database(), data_dir = %config.data_dir.display(), "starting");
+    let app = Application::build(config).await.context("starting the server")?;
+    let addr = app.local_addr().context("no local address")?;
+    if args.demo {
+        let accounts = demo::seed(&app.state().db).await.map_err(|e| anyhow::anyhow!(describe(&e)))?;
+        println!("{}", demo::banner(&accounts, &format!("http://{addr}")));
+    }
+    tracing::info!(%addr, "listening");
+    app.run_until(shutdown_signal()).await.context("serving")?;
+    Ok(())
+}

@@ -1,0 +1,187 @@
+//! Configuration, layered: built-in defaults, then an optional `chanjiao.toml`, then `CHANJIAO_*`
+//! environment variables (and `DATABASE_URL`), then command-line flags.
+//!
+//! Secrets (the database URL may hold a password) are never logged: [`Config::redacted_database`]
+//! is what the logs show.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Everything a server process needs to know before it starts.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    /// `postgres://…` or `sqlite://…`; `None` means the SQLite file `chanjiao.db` in `data_dir`.
+    pub database_url: Option<String>,
+    pub request_timeout_secs: u64,
+    pub session_ttl_hours: i64,
+    /// Mark cookies `Secure`; on in production behind HTTPS, off for plain-HTTP development.
+    pub cookie_secure: bool,
+    /// Failed logins per e-mail address within [`Config::login_window_minutes`] before refusing.
+    pub login_max_failures: u32,
+    pub login_window_minutes: i64,
+    pub log_json: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            request_timeout_secs: 30,
+            session_ttl_hours: 24 * 14,
+            cookie_secure: false,
+            login_max_failures: 5,
+            login_window_minutes: 15,
+            log_json: false,
+        }
+    }
+}
+
+/// The shape of `chanjiao.toml`: every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    bind: Option<SocketAddr>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    request_timeout_secs: Option<u64>,
+    session_ttl_hours: Option<i64>,
+    cookie_secure: Option<bool>,
+    login_max_failures: Option<u32>,
+    login_window_minutes: Option<i64>,
+    log_json: Option<bool>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("config file {path} is invalid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("environment variable {name} is invalid: {message}")]
+    Env { name: String, message: String },
+}
+
+impl Config {
+    /// Defaults, then `file` if given (or `./chanjiao.toml` if it exists), then the environment.
+    pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mut config = Config::default();
+        let default_file = Path::new("chanjiao.toml");
+        let file = file.or_else(|| default_file.exists().then_some(default_file));
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.into(), source })?;
+            let parsed: FileConfig =
+                toml::from_str(&text).map_err(|e| ConfigError::Parse { path: path.into(), message: e.to_string() })?;
+            config.apply_file(parsed);
+        }
+        config.apply_env(env)?;
+        Ok(config)
+    }
+
+    fn apply_file(&mut self, f: FileConfig) {
+        macro_rules! take {
+            ($($field:ident),*) => { $( if let Some(v) = f.$field { self.$field = v; } )* };
+        }
+        take!(bind, data_dir, request_timeout_secs, session_ttl_hours, cookie_secure, login_max_failures, login_window_minutes, log_json);
+        if f.database_url.is_some() {
+            self.database_url = f.database_url;
+        }
+    }
+
+    fn apply_env(&mut self, env: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        fn parse<T: std::str::FromStr>(name: &str, value: String) -> Result<T, ConfigError>
+        where
+            T::Err: std::fmt::Display,
+        {
+            value.trim().parse().map_err(|e: T::Err| ConfigError::Env { name: name.into(), message: e.to_string() })
+        }
+        macro_rules! env_field {
+            ($($field:ident => $name:literal),*) => {
+                $( if let Some(v) = env($name) { self.$field = parse($name, v)?; } )*
+            };
+        }
+        env_field!(
+            bind => "CHANJIAO_BIND",
+            data_dir => "CHANJIAO_DATA_DIR",
+            request_timeout_secs => "CHANJIAO_REQUEST_TIMEOUT_SECS",
+            session_ttl_hours => "CHANJIAO_SESSION_TTL_HOURS",
+            cookie_secure => "CHANJIAO_COOKIE_SECURE",
+            login_max_failures => "CHANJIAO_LOGIN_MAX_FAILURES",
+            login_window_minutes => "CHANJIAO_LOGIN_WINDOW_MINUTES",
+            log_json => "CHANJIAO_LOG_JSON"
+        );
+        // The conventional DATABASE_URL works too; the prefixed one wins when both are set.
+        if let Some(url) = env("CHANJIAO_DATABASE_URL").or_else(|| env("DATABASE_URL")) {
+            self.database_url = Some(url).filter(|u| !u.trim().is_empty());
+        }
+        Ok(())
+    }
+
+    /// The database URL to connect to, with the SQLite default filled in.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("chanjiao.db").display()),
+        }
+    }
+
+    /// The database URL with any password replaced, for logs.
+    pub fn redacted_database(&self) -> String {
+        let url = self.database_url();
+        match (url.find("://"), url.rfind('@')) {
+            (Some(scheme_end), Some(at)) if at > scheme_end => {
+                let credentials = &url[scheme_end + 3..at];
+                match credentials.split_once(':') {
+                    Some((user, _)) => format!("{}{}:***{}", &url[..scheme_end + 3], user, &url[at..]),
+                    None => url,
+                }
+            }
+            _ => url,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |name| map.get(name).cloned()
+    }
+
+    #[test]
+    fn environment_overrides_file_which_overrides_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("chanjiao.toml");
+        std::fs::write(&file, "bind = \"0.0.0.0:9000\"\nrequest_timeout_secs = 5\n").unwrap();
+        let config = Config::load(Some(&file), env_of(&[("CHANJIAO_REQUEST_TIMEOUT_SECS", "7")])).unwrap();
+        assert_eq!(config.bind.port(), 9000);
+        assert_eq!(config.request_timeout_secs, 7);
+        assert_eq!(config.session_ttl_hours, Config::default().session_ttl_hours);
+    }
+
+    #[test]
+    fn unknown_file_keys_and_bad_env_values_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("chanjiao.toml");
+        std::fs::write(&file, "bnid = \"0.0.0.0:9000\"\n").unwrap();
+        assert!(matches!(Config::load(Some(&file), env_of(&[])), Err(ConfigError::Parse { .. })));
+        let err = Config::load(None, env_of(&[("CHANJIAO_BIND", "nowhere")])).unwrap_err();
+        assert!(err.to_string().contains("CHANJIAO_BIND"));
+    }
+
+    #[test]
+    fn database_url_defaults_to_sqlite_in_data_dir_and_hides_passwords() {
+        let config = Config::default();
+        assert_eq!(config.database_url(), "sqlite://./data/chanjiao.db?mode=rwc");
+        let pg = Config::load(None, env_of(&[("DATABASE_URL", "postgres://app:s3cret@db:5432/chanjiao")])).unwrap();
+        assert_eq!(pg.redacted_database(), "postgres://app:***@db:5432/chanjiao");
+    }
+}

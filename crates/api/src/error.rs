@@ -1,0 +1,149 @@
+//! The one error type of the server, and its honest mapping to HTTP.
+//!
+//! API responses are `application/problem+json` (RFC 9457) with per-field details; pages render
+//! the same error as HTML through [`crate::web::HtmlError`]. A 5xx body never says what went
+//! wrong inside: the cause is logged once, here, and the client gets a request id to quote.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chanjiao_domain::{Invalid, Invalids};
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("invalid input")]
+    Validation(Invalids),
+    #[error("authentication required")]
+    Unauthenticated,
+    #[error("e-mail or password is wrong")]
+    BadCredentials,
+    #[error("too many failed attempts")]
+    TooManyAttempts { retry_after_secs: u64 },
+    #[error("not allowed")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("conflict on {field}")]
+    Conflict { field: &'static str, invalid: Invalid },
+    #[error("request forgery check failed")]
+    Csrf,
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("malformed request: {0}")]
+    BadRequest(String),
+    #[error("database error: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unauthenticated | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Forbidden | ApiError::Csrf => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Database(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn invalid(field: &'static str, invalid: Invalid) -> Self {
+        ApiError::Validation(Invalids::single(field, invalid))
+    }
+
+    /// The per-field problems, for forms and problem details.
+    pub fn field_errors(&self) -> Vec<FieldProblem> {
+        let describe = |field: &str, invalid: &Invalid| FieldProblem {
+            field: field.to_owned(),
+            code: invalid.code(),
+            reason: invalid.to_string(),
+            reason_zh: invalid.zh(),
+        };
+        match self {
+            ApiError::Validation(errors) => errors.0.iter().map(|e| describe(&e.field, &e.invalid)).collect(),
+            ApiError::Conflict { field, invalid } => vec![describe(field, invalid)],
+            _ => Vec::new(),
+        }
+    }
+
+    /// A short title in the given language; 5xx titles say nothing about the cause.
+    pub fn title(&self, zh: bool) -> String {
+        let (zh_text, en_text) = match self {
+            ApiError::Validation(_) => ("提交的内容有误", "The input is invalid"),
+            ApiError::Unauthenticated => ("请先登录", "Please sign in"),
+            ApiError::BadCredentials => ("邮箱或密码错误", "E-mail or password is wrong"),
+            ApiError::TooManyAttempts { .. } => ("失败次数过多，请稍后再试", "Too many failed attempts; try again later"),
+            ApiError::Forbidden => ("无权进行此操作", "You are not allowed to do this"),
+            ApiError::NotFound => ("页面或资源不存在", "Not found"),
+            ApiError::Conflict { .. } => ("与已有记录冲突", "This conflicts with an existing record"),
+            ApiError::Csrf => ("表单已过期，请刷新页面后重试", "The form has expired; reload the page and try again"),
+            ApiError::UnsupportedMediaType => ("不支持的内容类型", "Unsupported content type"),
+            ApiError::BadRequest(_) => ("请求格式错误", "Malformed request"),
+            ApiError::Database(_) | ApiError::Internal(_) => ("服务器内部错误", "Internal server error"),
+        };
+        if zh { zh_text.into() } else { en_text.into() }
+    }
+
+    /// Logs server-side failures once, with their cause; client errors are not worth a warning.
+    pub fn log(&self) {
+        if self.status_code().is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+    }
+}
+
+impl From<Invalids> for ApiError {
+    fn from(errors: Invalids) -> Self {
+        ApiError::Validation(errors)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldProblem {
+    pub field: String,
+    pub code: &'static str,
+    pub reason: String,
+    pub reason_zh: String,
+}
+
+#[derive(Serialize)]
+struct Problem {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: String,
+    status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<FieldProblem>,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.log();
+        let status = self.status_code();
+        let detail = match &self {
+            ApiError::BadRequest(message) => Some(message.clone()),
+            ApiError::Validation(errors) => Some(errors.to_string()),
+            _ => None,
+        };
+        let problem =
+            Problem { kind: "about:blank", title: self.title(false), status: status.as_u16(), detail, errors: self.field_errors() };
+        let body = serde_json::to_vec(&problem).unwrap_or_default();
+        let mut response = (status, body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        if let ApiError::TooManyAttempts { retry_after_secs } = self {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+        if status == StatusCode::UNAUTHORIZED {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}

@@ -1,0 +1,23 @@
+//! Chanjiao's server: HTTP routes, pages, authentication, services and persistence.
+//!
+//! This is the only crate where requests, the database and the search index meet. Its route
+//! modules are thin (extract → service → render); business rules live in `chanjiao-domain`,
+//! SQL lives in `services` and `entities`, and everything the user sees is rendered from the
+//! templates in `web/`, embedded in the binary.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod entities;
+pub mod error;
+pub mod routes;
+pub mod services;
+pub mod startup;
+pub mod telemetry;
+pub mod web;
+
+pub use config::Config;
+pub use error::ApiError;
+pub use startup::{AppState, Application};

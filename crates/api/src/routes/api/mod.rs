@@ -1,0 +1,42 @@
+//! The JSON API, version 1. Errors are `application/problem+json` (see [`crate::error`]).
+
+pub(crate) mod auth;
+mod organizations;
+
+use axum::Router;
+use axum::extract::{FromRequest, Request};
+use axum::extract::rejection::JsonRejection;
+use axum::routing::{get, post};
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/me", get(auth::me))
+        .route("/organizations", post(organizations::register).get(organizations::list))
+        .route("/organizations/{id}", get(organizations::show).patch(organizations::update))
+        .route("/organizations/{id}/members", get(organizations::members).post(organizations::add_member))
+        .route("/organizations/{id}/verification", post(organizations::verify))
+        .fallback(|| async { ApiError::NotFound })
+}
+
+/// A JSON body whose rejections are problem documents like every other API error.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(request, state).await {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::UnsupportedMediaType),
+            Err(rejection) => Err(ApiError::BadRequest(rejection.body_text())),
+        }
+    }
+}
+
+pub(crate) use auth::session_cookie;

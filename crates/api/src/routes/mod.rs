@@ -1,0 +1,22 @@
+//! The URL space: health probes, the JSON API under `/api/v1`, the pages, and static assets.
+//! Route modules are thin: they extract, call a service, and render.
+
+pub mod api;
+pub mod health;
+pub mod pages;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::startup::AppState;
+use crate::web;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .nest("/api/v1", api::routes())
+        .merge(pages::routes())
+        .route("/static/{*path}", get(web::static_asset))
+        .fallback(pages::not_found)
+}

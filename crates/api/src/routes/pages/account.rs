@@ -1,0 +1,116 @@
+//! Sign-in, sign-out and registration pages.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::StatusCode;
+use axum::http::header::SET_COOKIE;
+use axum::response::{IntoResponse, Redirect, Response};
+use chanjiao_domain::{OrgKind, SchoolLevel, region};
+use minijinja::context;
+use minijinja::value::Serde;
+use serde::Deserialize;
+
+use super::PageForm;
+use crate::auth::cookies::{self, SameSite};
+use crate::auth::PageUser;
+use crate::error::ApiError;
+use crate::routes::api::session_cookie;
+use crate::services::accounts::{self, LoginAttempt, Registration};
+use crate::startup::AppState;
+use crate::web::{Lang, Page, safe_next};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LoginQuery {
+    next: Option<String>,
+    registered: Option<String>,
+}
+
+pub async fn login_form(State(state): State<AppState>, page: Page, Query(query): Query<LoginQuery>) -> Response {
+    page.render(&state, "login.html", context! {
+        next => safe_next(query.next.as_deref()),
+        registered => query.registered.is_some(),
+        email => "",
+        error => Option::<String>::None,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    page: Page,
+    PageForm(form): PageForm<LoginForm>,
+) -> Response {
+    let next = safe_next(form.next.as_deref());
+    let attempt = LoginAttempt { email: &form.email, password: &form.password, ip: peer.ip().to_string() };
+    match accounts::login(&state.db, &state.config, attempt).await {
+        Ok(token) => ([(SET_COOKIE, session_cookie(&state, &token))], Redirect::to(&next)).into_response(),
+        Err(error @ (ApiError::BadCredentials | ApiError::TooManyAttempts { .. })) => {
+            page.render_with_status(&state, error.status_code(), "login.html", context! {
+                next => next,
+                registered => false,
+                email => form.email,
+                error => error.title(page.lang == Lang::Zh),
+            })
+        }
+        Err(other) => page.error(&state, other).into_response(),
+    }
+}
+
+pub async fn logout(State(state): State<AppState>, PageUser(user): PageUser) -> Response {
+    if let Err(e) = accounts::logout(&state.db, &user.session_digest).await {
+        e.log();
+    }
+    let clear = cookies::set(cookies::SESSION, "", 0, SameSite::Lax, state.config.cookie_secure);
+    ([(SET_COOKIE, clear)], Redirect::to("/")).into_response()
+}
+
+fn register_page(state: &AppState, page: &Page, status: StatusCode, form: &Registration, error: Option<ApiError>) -> Response {
+    let kinds: Vec<_> = OrgKind::ALL
+        .iter()
+        .map(|k| context! { id => k.as_str(), zh => k.zh() })
+        .collect();
+    let levels: Vec<_> = SchoolLevel::ALL
+        .iter()
+        .map(|l| context! { id => l.as_str(), zh => l.zh(), en => l.en() })
+        .collect();
+    let regions: Vec<_> = region::children(region::SHAOXING)
+        .into_iter()
+        .map(|r| context! { code => r.code.clone(), name => r.name.clone() })
+        .collect();
+    let field_errors = error.as_ref().map(ApiError::field_errors).unwrap_or_default();
+    page.render_with_status(state, status, "register.html", context! {
+        kinds, levels, regions,
+        form => context! {
+            kind => form.kind.clone(), name => form.name.clone(), region => form.region.clone(),
+            credit_code => form.credit_code.clone().unwrap_or_default(), level => form.level.clone().unwrap_or_default(),
+            admin_email => form.admin_email.clone(),
+        },
+        field_errors => Serde(field_errors),
+        error_title => error.map(|e| e.title(page.lang == Lang::Zh)),
+    })
+}
+
+pub async fn register_form(State(state): State<AppState>, page: Page) -> Response {
+    let form = Registration { kind: "enterprise".into(), region: "330602".into(), ..Default::default() };
+    register_page(&state, &page, StatusCode::OK, &form, None)
+}
+
+pub async fn register(State(state): State<AppState>, page: Page, PageForm(form): PageForm<Registration>) -> Response {
+    match accounts::register(&state.db, form.clone()).await {
+        Ok(_) => Redirect::to("/login?registered=1").into_response(),
+        Err(error @ (ApiError::Validation(_) | ApiError::Conflict { .. })) => {
+            register_page(&state, &page, error.status_code(), &form, Some(error))
+        }
+        Err(other) => page.error(&state, other).into_response(),
+    }
+}

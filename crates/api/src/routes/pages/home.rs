@@ -1,0 +1,10 @@
+use axum::extract::State;
+use axum::response::Response;
+use minijinja::context;
+
+use crate::startup::AppState;
+use crate::web::Page;
+
+pub async fn index(State(state): State<AppState>, page: Page) -> Response {
+    page.render(&state, "index.html", context! {})
+}

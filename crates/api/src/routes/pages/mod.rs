@@ -1,0 +1,62 @@
+//! Server-rendered pages: Chinese first, English on request, usable on a 375 px phone.
+
+mod account;
+mod admin;
+mod home;
+mod org;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{FromRequest, Request};
+use axum::http::{Response, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+use crate::startup::AppState;
+use crate::web::{HtmlError, Lang, Page};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::index))
+        .route("/login", get(account::login_form).post(account::login))
+        .route("/logout", post(account::logout))
+        .route("/register", get(account::register_form).post(account::register))
+        .route("/org", get(org::show).post(org::update))
+        .route("/org/members", post(org::add_member))
+        .route("/admin/verifications", get(admin::queue))
+        .route("/admin/verifications/{id}", post(admin::decide))
+}
+
+/// A url-encoded form body whose rejections render as an error page.
+pub struct PageForm<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for PageForm<T> {
+    type Rejection = HtmlError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let lang = Lang::from_headers(request.headers(), request.uri().query());
+        axum::Form::<T>::from_request(request, state)
+            .await
+            .map(|axum::Form(value)| PageForm(value))
+            .map_err(|rejection| HtmlError::new(state, lang, ApiError::BadRequest(rejection.body_text())))
+    }
+}
+
+/// Unknown paths: a friendly page for people, a problem document for API clients.
+pub async fn not_found(state: axum::extract::State<AppState>, page: Page) -> axum::response::Response {
+    page.render_with_status(&state, StatusCode::NOT_FOUND, "error.html", minijinja::context! {
+        status => 404,
+        title => ApiError::NotFound.title(page.lang == Lang::Zh),
+        field_errors => Vec::<()>::new(),
+    })
+}
+
+/// The last line of defence: a handler panicked. The page says nothing about why.
+pub fn panic_page(_: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
+    tracing::error!("handler panicked");
+    let html = "<!doctype html><html lang=\"zh\"><meta charset=\"utf-8\"><title>500</title>\
+                <main><h1>服务器内部错误 / Internal server error</h1><p><a href=\"/\">返回首页 / Home</a></p></main></html>";
+    (StatusCode::INTERNAL_SERVER_ERROR, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+}

@@ -1,0 +1,235 @@
+//! Accounts: registering an organization with its first administrator, adding users, signing
+//! in with brute-force protection, resolving sessions and signing out.
+
+use chanjiao_domain::organization::OrganizationInput;
+use chanjiao_domain::{Email, Invalids, NewOrganization, Password, Role, Verification};
+use chrono::{Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, TransactionTrait,
+};
+use serde::Deserialize;
+
+use crate::auth::{CurrentUser, password, token};
+use crate::config::Config;
+use crate::entities::{login_failures, organizations, sessions, users};
+use crate::error::ApiError;
+use crate::services::conflict_or;
+use crate::services::organizations::{self as orgs, Organization};
+
+/// A registration as submitted by the form or the API. Every field defaults to empty so that a
+/// missing field is reported like an empty one: "required", by name.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct Registration {
+    pub kind: String,
+    pub name: String,
+    pub region: String,
+    pub credit_code: Option<String>,
+    pub level: Option<String>,
+    pub admin_email: String,
+    pub admin_password: String,
+}
+
+fn field_of_unique(message: &str) -> Option<&'static str> {
+    if message.contains("credit_code") {
+        Some("credit_code")
+    } else if message.contains("email") {
+        Some("admin_email")
+    } else {
+        None
+    }
+}
+
+/// Registers an organization, pending verification, with its first administrator.
+pub async fn register(db: &DatabaseConnection, form: Registration) -> Result<Organization, ApiError> {
+    let parsed_org = NewOrganization::parse(&OrganizationInput {
+        kind: &form.kind,
+        name: &form.name,
+        region: &form.region,
+        credit_code: form.credit_code.as_deref(),
+        level: form.level.as_deref(),
+    });
+    let mut errors = match &parsed_org {
+        Ok(_) => Invalids::default(),
+        Err(errors) => errors.clone(),
+    };
+    let email = errors.take("admin_email", Email::parse(&form.admin_email));
+    let admin_password = errors.take("admin_password", Password::parse(&form.admin_password));
+    let (Ok(new_org), Some(email), Some(admin_password)) = (parsed_org, email, admin_password) else {
+        return Err(errors.into());
+    };
+    // Report known duplicates before the expensive hash; the unique indexes still decide races.
+    if let Some(code) = new_org.identity.credit_code() {
+        let taken = organizations::Entity::find().filter(organizations::Column::CreditCode.eq(code.as_str())).count(db).await?;
+        if taken > 0 {
+            return Err(conflict_or(duplicate("credit_code"), field_of_unique));
+        }
+    }
+    if users::Entity::find().filter(users::Column::Email.eq(email.as_str())).count(db).await? > 0 {
+        return Err(conflict_or(duplicate("email"), field_of_unique));
+    }
+    let hash = password::hash(admin_password.expose()).await?;
+    let txn = db.begin().await?;
+    let org = insert_organization(&txn, &new_org, Verification::Pending).await?;
+    insert_user(&txn, Some(org.id), &email, hash, Role::OrgAdmin).await?;
+    txn.commit().await?;
+    Ok(org)
+}
+
+fn duplicate(column: &str) -> sea_orm::DbErr {
+    sea_orm::DbErr::Custom(format!("duplicate {column}"))
+}
+
+pub async fn insert_organization(
+    db: &impl ConnectionTrait,
+    org: &NewOrganization,
+    verification: Verification,
+) -> Result<Organization, ApiError> {
+    let now = Utc::now();
+    let row = organizations::ActiveModel {
+        kind: Set(org.identity.kind().as_str().to_owned()),
+        name: Set(org.name.as_str().to_owned()),
+        region_code: Set(org.region.as_str().to_owned()),
+        credit_code: Set(org.identity.credit_code().map(|c| c.as_str().to_owned())),
+        school_level: Set(org.identity.level().map(|l| l.as_str().to_owned())),
+        verification: Set(verification.as_str().to_owned()),
+        created_at: Set(now),
+        verified_at: Set((verification == Verification::Verified).then_some(now)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(|e| conflict_or(e, field_of_unique))?;
+    row.try_into()
+}
+
+async fn insert_user(
+    db: &impl ConnectionTrait,
+    organization_id: Option<i64>,
+    email: &Email,
+    password_hash: String,
+    role: Role,
+) -> Result<users::Model, ApiError> {
+    users::ActiveModel {
+        organization_id: Set(organization_id),
+        email: Set(email.as_str().to_owned()),
+        password_hash: Set(password_hash),
+        role: Set(role.as_str().to_owned()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(|e| conflict_or(e, |m| m.contains("email").then_some("email")))
+}
+
+/// A new user for an organization (or a platform administrator when `organization_id` is None).
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct NewUser {
+    pub email: String,
+    pub password: String,
+    pub role: String,
+}
+
+pub async fn add_user(db: &impl ConnectionTrait, organization_id: Option<i64>, form: NewUser) -> Result<i64, ApiError> {
+    let mut errors = Invalids::default();
+    let email = errors.take("email", Email::parse(&form.email));
+    let password_ok = errors.take("password", Password::parse(&form.password));
+    let role_raw = if form.role.trim().is_empty() { "member" } else { form.role.as_str() };
+    let role = errors.take("role", role_raw.parse::<Role>());
+    let role_fits = match role {
+        Some(Role::PlatformAdmin) => organization_id.is_none(),
+        Some(_) => organization_id.is_some(),
+        None => true,
+    };
+    if !role_fits {
+        errors.push("role", chanjiao_domain::Invalid::NotAllowed("platform administrators belong to no organization"));
+    }
+    let (Some(email), Some(password_ok), Some(role)) = (email, password_ok, role) else {
+        return Err(errors.into());
+    };
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let hash = password::hash(password_ok.expose()).await?;
+    Ok(insert_user(db, organization_id, &email, hash, role).await?.id)
+}
+
+/// Where a login attempt comes from, for the per-address limit.
+pub struct LoginAttempt<'a> {
+    pub email: &'a str,
+    pub password: &'a str,
+    pub ip: String,
+}
+
+/// Checks the credentials and opens a session. Returns the session token, shown only once.
+pub async fn login(db: &DatabaseConnection, config: &Config, attempt: LoginAttempt<'_>) -> Result<String, ApiError> {
+    let email = attempt.email.trim().to_lowercase();
+    let now = Utc::now();
+    let window_start = now - Duration::minutes(config.login_window_minutes);
+    let recent = |column: login_failures::Column, value: String| {
+        login_failures::Entity::find()
+            .filter(column.eq(value))
+            .filter(login_failures::Column::AttemptedAt.gt(window_start))
+            .count(db)
+    };
+    let by_email = recent(login_failures::Column::Email, email.clone()).await?;
+    // One address may try several accounts (an office behind NAT), but not endlessly.
+    let by_ip = recent(login_failures::Column::Ip, attempt.ip.clone()).await?;
+    let limit = u64::from(config.login_max_failures);
+    if by_email >= limit || by_ip >= limit * 4 {
+        tracing::warn!(ip = %attempt.ip, "login refused after repeated failures");
+        return Err(ApiError::TooManyAttempts { retry_after_secs: (config.login_window_minutes * 60) as u64 });
+    }
+    let user = users::Entity::find().filter(users::Column::Email.eq(email.as_str())).one(db).await?;
+    let ok = password::verify(attempt.password, user.as_ref().map(|u| u.password_hash.clone())).await?;
+    let Some(user) = user.filter(|_| ok) else {
+        login_failures::ActiveModel {
+            email: Set(email.chars().take(254).collect()),
+            ip: Set(attempt.ip.chars().take(64).collect()),
+            attempted_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        return Err(ApiError::BadCredentials);
+    };
+    login_failures::Entity::delete_many().filter(login_failures::Column::Email.eq(email.as_str())).exec(db).await?;
+    let token = token::generate();
+    sessions::ActiveModel {
+        token_hash: Set(token::digest(&token)),
+        user_id: Set(user.id),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::hours(config.session_ttl_hours)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// The user behind a live session token, if any.
+pub async fn session_user(db: &impl ConnectionTrait, token: &str) -> Result<Option<CurrentUser>, ApiError> {
+    let digest = token::digest(token);
+    let session = sessions::Entity::find()
+        .filter(sessions::Column::TokenHash.eq(digest.as_str()))
+        .filter(sessions::Column::ExpiresAt.gt(Utc::now()))
+        .one(db)
+        .await?;
+    let Some(session) = session else { return Ok(None) };
+    let Some(user) = users::Entity::find_by_id(session.user_id).one(db).await? else { return Ok(None) };
+    let organization = match user.organization_id {
+        Some(id) => Some(orgs::get(db, id).await?),
+        None => None,
+    };
+    let role = user.role.parse().map_err(|_| ApiError::Internal(format!("stored role {:?} is not valid", user.role)))?;
+    Ok(Some(CurrentUser { id: user.id, email: user.email, role, organization, session_digest: digest }))
+}
+
+/// Revokes one session; the token stops working at once on every server sharing the database.
+pub async fn logout(db: &impl ConnectionTrait, session_digest: &str) -> Result<(), ApiError> {
+    sessions::Entity::delete_many().filter(sessions::Column::TokenHash.eq(session_digest)).exec(db).await?;
+    Ok(())
+}

@@ -1,0 +1,21 @@
+//! Use cases: each function takes parsed input, does its work in the database (in one
+//! transaction where it writes more than one row) and returns domain-shaped results. Route
+//! modules call these and only render.
+
+pub mod accounts;
+pub mod organizations;
+
+use sea_orm::{DbErr, SqlErr};
+
+use crate::error::ApiError;
+use chanjiao_domain::Invalid;
+
+/// Turns a unique-constraint violation into a 409 naming the field the user can fix.
+pub(crate) fn conflict_or(err: DbErr, field_of: impl Fn(&str) -> Option<&'static str>) -> ApiError {
+    if let Some(SqlErr::UniqueConstraintViolation(message)) = err.sql_err() {
+        if let Some(field) = field_of(&message) {
+            return ApiError::Conflict { field, invalid: Invalid::NotAllowed("already registered") };
+        }
+    }
+    ApiError::Database(err)
+}

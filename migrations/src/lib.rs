@@ -1,0 +1,31 @@
+//! Database schema of Chanjiao, as sea-orm migrations that run on SQLite and PostgreSQL alike.
+//!
+//! Migrations are append-only: once merged, a migration is never edited; a change of schema is
+//! a new migration with a working `down()`. Enumerated columns carry CHECK constraints listing
+//! their values, so the database refuses what the domain would refuse.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_create_organizations;
+mod m20261129_000002_create_users;
+mod m20261129_000003_create_sessions;
+mod m20261129_000004_create_login_attempts;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261129_000001_create_organizations::Migration),
+            Box::new(m20261129_000002_create_users::Migration),
+            Box::new(m20261129_000003_create_sessions::Migration),
+            Box::new(m20261129_000004_create_login_attempts::Migration),
+        ]
+    }
+}
+
+/// `column IN ('a', 'b', …)`, the CHECK constraint of an enumerated column.
+pub(crate) fn one_of(column: impl IntoIden, values: &[&str]) -> SimpleExpr {
+    Expr::col(column).is_in(values.iter().copied())
+}
