@@ -29,14 +29,18 @@ impl MigrationTrait for Migration {
                     .col(big_integer_null(Users::OrganizationId))
                     .col(string_len(Users::Email, 254).unique_key())
                     .col(string_len(Users::PasswordHash, 255))
-                    .col(string_len(Users::Role, 16).check(one_of(Users::Role, &["member", "org_admin", "platform_admin"])))
+                    .col(
+                        string_len(Users::Role, 16)
+                            .check(one_of(Users::Role, &["member", "org_admin", "platform_admin"])),
+                    )
                     .col(timestamp_with_time_zone(Users::CreatedAt))
                     // Platform administrators stand apart from organizations; everyone else belongs to one.
                     .check(
-                        Expr::col(Users::Role)
-                            .eq("platform_admin")
-                            .and(Expr::col(Users::OrganizationId).is_null())
-                            .or(Expr::col(Users::Role).ne("platform_admin").and(Expr::col(Users::OrganizationId).is_not_null())),
+                        Expr::col(Users::Role).eq("platform_admin").and(Expr::col(Users::OrganizationId).is_null()).or(
+                            Expr::col(Users::Role)
+                                .ne("platform_admin")
+                                .and(Expr::col(Users::OrganizationId).is_not_null()),
+                        ),
                     )
                     .foreign_key(
                         ForeignKey::create()
@@ -50,7 +54,11 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                Index::create().name("idx_users_organization").table(Users::Table).col(Users::OrganizationId).to_owned(),
+                Index::create()
+                    .name("idx_users_organization")
+                    .table(Users::Table)
+                    .col(Users::OrganizationId)
+                    .to_owned(),
             )
             .await
     }

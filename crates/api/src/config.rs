@@ -74,7 +74,8 @@ impl Config {
         let default_file = Path::new("chanjiao.toml");
         let file = file.or_else(|| default_file.exists().then_some(default_file));
         if let Some(path) = file {
-            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.into(), source })?;
+            let text =
+                std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.into(), source })?;
             let parsed: FileConfig =
                 toml::from_str(&text).map_err(|e| ConfigError::Parse { path: path.into(), message: e.to_string() })?;
             config.apply_file(parsed);
@@ -87,7 +88,16 @@ impl Config {
         macro_rules! take {
             ($($field:ident),*) => { $( if let Some(v) = f.$field { self.$field = v; } )* };
         }
-        take!(bind, data_dir, request_timeout_secs, session_ttl_hours, cookie_secure, login_max_failures, login_window_minutes, log_json);
+        take!(
+            bind,
+            data_dir,
+            request_timeout_secs,
+            session_ttl_hours,
+            cookie_secure,
+            login_max_failures,
+            login_window_minutes,
+            log_json
+        );
         if f.database_url.is_some() {
             self.database_url = f.database_url;
         }

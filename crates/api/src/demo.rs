@@ -6,7 +6,9 @@
 
 use chanjiao_domain::organization::KindIdentity;
 use chanjiao_domain::{CreditCode, Email, NewOrganization, OrgName, RegionCode, Role, SchoolLevel, Verification};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
+};
 
 use crate::auth::password;
 use crate::entities::{organizations, users};
@@ -41,17 +43,72 @@ struct DemoOrg {
 /// Organizations spread over the six districts and counties of 绍兴市. The enterprise codes are
 /// 17 characters completed with a computed check character.
 const ORGANIZATIONS: &[DemoOrg] = &[
-    DemoOrg { name: "绍兴精工数控机床有限公司", region: "330603", identity: Identity::Enterprise("91330603MA2BK1N7X"), admin: Some("enterprise@demo.local") },
-    DemoOrg { name: "浙江越芯集成电路有限公司", region: "330602", identity: Identity::Enterprise("91330602MA2D8C3P4"), admin: None },
-    DemoOrg { name: "上虞晶华新材料科技有限公司", region: "330604", identity: Identity::Enterprise("91330604MA2JH5Q21"), admin: None },
-    DemoOrg { name: "诸暨华东珍珠饰品有限公司", region: "330681", identity: Identity::Enterprise("91330681MA2BWE9L6"), admin: None },
-    DemoOrg { name: "嵊州领带智造有限公司", region: "330683", identity: Identity::Enterprise("91330683MA2D1F8K3"), admin: None },
-    DemoOrg { name: "新昌康源生物医药有限公司", region: "330624", identity: Identity::Enterprise("91330624MA2BX27R5"), admin: None },
-    DemoOrg { name: "绍兴市现代职业技术学院", region: "330602", identity: Identity::School(SchoolLevel::GaozhiZhuanke), admin: Some("school@demo.local") },
-    DemoOrg { name: "柯桥区职业教育中心", region: "330603", identity: Identity::School(SchoolLevel::Zhongzhi), admin: None },
-    DemoOrg { name: "绍兴应用技术学院", region: "330602", identity: Identity::School(SchoolLevel::PutongBenke), admin: None },
-    DemoOrg { name: "绍兴产教融合服务中心", region: "330602", identity: Identity::Intermediary, admin: Some("broker@demo.local") },
-    DemoOrg { name: "绍兴市产教融合工作领导小组办公室", region: "330600", identity: Identity::Authority, admin: Some("city@demo.local") },
+    DemoOrg {
+        name: "绍兴精工数控机床有限公司",
+        region: "330603",
+        identity: Identity::Enterprise("91330603MA2BK1N7X"),
+        admin: Some("enterprise@demo.local"),
+    },
+    DemoOrg {
+        name: "浙江越芯集成电路有限公司",
+        region: "330602",
+        identity: Identity::Enterprise("91330602MA2D8C3P4"),
+        admin: None,
+    },
+    DemoOrg {
+        name: "上虞晶华新材料科技有限公司",
+        region: "330604",
+        identity: Identity::Enterprise("91330604MA2JH5Q21"),
+        admin: None,
+    },
+    DemoOrg {
+        name: "诸暨华东珍珠饰品有限公司",
+        region: "330681",
+        identity: Identity::Enterprise("91330681MA2BWE9L6"),
+        admin: None,
+    },
+    DemoOrg {
+        name: "嵊州领带智造有限公司",
+        region: "330683",
+        identity: Identity::Enterprise("91330683MA2D1F8K3"),
+        admin: None,
+    },
+    DemoOrg {
+        name: "新昌康源生物医药有限公司",
+        region: "330624",
+        identity: Identity::Enterprise("91330624MA2BX27R5"),
+        admin: None,
+    },
+    DemoOrg {
+        name: "绍兴市现代职业技术学院",
+        region: "330602",
+        identity: Identity::School(SchoolLevel::GaozhiZhuanke),
+        admin: Some("school@demo.local"),
+    },
+    DemoOrg {
+        name: "柯桥区职业教育中心",
+        region: "330603",
+        identity: Identity::School(SchoolLevel::Zhongzhi),
+        admin: None,
+    },
+    DemoOrg {
+        name: "绍兴应用技术学院",
+        region: "330602",
+        identity: Identity::School(SchoolLevel::PutongBenke),
+        admin: None,
+    },
+    DemoOrg {
+        name: "绍兴产教融合服务中心",
+        region: "330602",
+        identity: Identity::Intermediary,
+        admin: Some("broker@demo.local"),
+    },
+    DemoOrg {
+        name: "绍兴市产教融合工作领导小组办公室",
+        region: "330600",
+        identity: Identity::Authority,
+        admin: Some("city@demo.local"),
+    },
 ];
 
 pub const PLATFORM_ADMIN: &str = "admin@demo.local";
@@ -62,7 +119,8 @@ pub async fn seed(db: &DatabaseConnection) -> Result<Vec<DemoAccount>, ApiError>
     let txn = db.begin().await?;
     let mut accounts_made = Vec::new();
     for demo in ORGANIZATIONS {
-        let existing = organizations::Entity::find().filter(organizations::Column::Name.eq(demo.name)).one(&txn).await?;
+        let existing =
+            organizations::Entity::find().filter(organizations::Column::Name.eq(demo.name)).one(&txn).await?;
         let org_id = match existing {
             Some(org) => org.id,
             None => accounts::insert_organization(&txn, &demo_org(demo)?, Verification::Verified).await?.id,
@@ -87,7 +145,9 @@ pub async fn seed(db: &DatabaseConnection) -> Result<Vec<DemoAccount>, ApiError>
 fn demo_org(demo: &DemoOrg) -> Result<NewOrganization, ApiError> {
     let bad = |what: &str| ApiError::Internal(format!("demo organization {} has a bad {what}", demo.name));
     let identity = match demo.identity {
-        Identity::Enterprise(prefix) => KindIdentity::Enterprise { credit_code: CreditCode::complete(prefix).ok_or_else(|| bad("credit code"))? },
+        Identity::Enterprise(prefix) => {
+            KindIdentity::Enterprise { credit_code: CreditCode::complete(prefix).ok_or_else(|| bad("credit code"))? }
+        }
         Identity::School(level) => KindIdentity::School { level },
         Identity::Intermediary => KindIdentity::Intermediary,
         Identity::Authority => KindIdentity::Authority,

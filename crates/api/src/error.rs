@@ -77,7 +77,9 @@ impl ApiError {
             ApiError::Validation(_) => ("提交的内容有误", "The input is invalid"),
             ApiError::Unauthenticated => ("请先登录", "Please sign in"),
             ApiError::BadCredentials => ("邮箱或密码错误", "E-mail or password is wrong"),
-            ApiError::TooManyAttempts { .. } => ("失败次数过多，请稍后再试", "Too many failed attempts; try again later"),
+            ApiError::TooManyAttempts { .. } => {
+                ("失败次数过多，请稍后再试", "Too many failed attempts; try again later")
+            }
             ApiError::Forbidden => ("无权进行此操作", "You are not allowed to do this"),
             ApiError::NotFound => ("页面或资源不存在", "Not found"),
             ApiError::Conflict { .. } => ("与已有记录冲突", "This conflicts with an existing record"),
@@ -132,8 +134,13 @@ impl IntoResponse for ApiError {
             ApiError::Validation(errors) => Some(errors.to_string()),
             _ => None,
         };
-        let problem =
-            Problem { kind: "about:blank", title: self.title(false), status: status.as_u16(), detail, errors: self.field_errors() };
+        let problem = Problem {
+            kind: "about:blank",
+            title: self.title(false),
+            status: status.as_u16(),
+            detail,
+            errors: self.field_errors(),
+        };
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         let mut response = (status, body).into_response();
         let headers = response.headers_mut();

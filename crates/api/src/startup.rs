@@ -107,8 +107,9 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; s
 pub fn router(state: AppState) -> Router {
     let timeout = Duration::from_secs(state.config.request_timeout_secs);
     let request_id = HeaderName::from_static("x-request-id");
-    let security_header =
-        |name: HeaderName, value: &'static str| SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value));
+    let security_header = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+    };
     routes::routes()
         .layer(middleware::from_fn_with_state(state.clone(), auth::csrf::protect))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

@@ -62,7 +62,9 @@ impl Invalid {
             Invalid::UnknownProgram(code) => {
                 format!("未知的专业代码 {code}（须为现行职业教育或普通本科专业目录中的专业）")
             }
-            Invalid::UnknownOccupation(code) => format!("未知的职业代码 {code}（须为《职业分类大典（2022年版）》中的职业）"),
+            Invalid::UnknownOccupation(code) => {
+                format!("未知的职业代码 {code}（须为《职业分类大典（2022年版）》中的职业）")
+            }
             Invalid::UnknownCluster(id) => format!("未知的产业集群 {id}"),
         }
     }
@@ -71,24 +73,19 @@ impl Invalid {
 /// Chinese renderings of the short English format descriptions used in [`Invalid::Format`].
 fn format_zh(what: &str) -> &str {
     match what {
-        "18 characters from 0-9 and A-Y without I, O, S, V, Z" => {
-            "18 位，由数字和除 I、O、S、V、Z 以外的大写字母组成"
-        }
+        "18 characters from 0-9 and A-Y without I, O, S, V, Z" => "18 位，由数字和除 I、O、S、V、Z 以外的大写字母组成",
         "an email address like name@example.com" => "电子邮箱，如 name@example.com",
         "a six-digit division code like 330602" => "六位行政区划代码，如 330602",
-        "one of enterprise, school, intermediary, authority" => {
-            "enterprise、school、intermediary、authority 之一"
-        }
+        "one of enterprise, school, intermediary, authority" => "enterprise、school、intermediary、authority 之一",
         "one of zhongzhi, gaozhi_zhuanke, gaozhi_benke, putong_benke" => {
             "zhongzhi、gaozhi_zhuanke、gaozhi_benke、putong_benke 之一"
         }
         "only enterprises have a credit code" => "只有企业填写统一社会信用代码",
         "only schools have a level" => "只有学校填写办学层次",
+        "already registered" => "已被注册",
+        "platform administrators belong to no organization" => "平台管理员不隶属于任何机构",
         "a catalogue program code like 460103 or 520101K" => "专业目录代码，如 460103 或 520101K",
         "an occupation code like 6-18-01-01" => "职业代码，如 6-18-01-01",
-        "an industry cluster id like hq_equipment or its Chinese name" => {
-            "产业集群标识（如 hq_equipment）或中文名称"
-        }
         "one of emerging, traditional, service" => "emerging、traditional、service 之一",
         "one of headcount, seats, capacity, graduates, projects" => {
             "headcount、seats、capacity、graduates、projects 之一"

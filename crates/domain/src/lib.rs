@@ -2,8 +2,9 @@
 //!
 //! Everything here is parsed once at the edge and valid from then on: a [`CreditCode`] always
 //! carries a correct check character, a [`RegionCode`] is always a known division of Zhejiang.
-//! This crate owns validation, organization and account rules, and (later) posting kinds,
-//! lifecycles, matching scores, allocation and forecasting.
+//! This crate owns validation, organization and account rules, the embedded national and local
+//! reference data ([`reference`]), posting kinds, fields and lifecycles ([`posting`]), and (later)
+//! matching scores, allocation and forecasting.
 //!
 //! It must not know about HTTP, SQL, the search index or the clock of any particular process:
 //! no IO, no sea-orm, no axum, no tantivy. Functions that need "now" take it as an argument.
@@ -11,6 +12,7 @@
 pub mod account;
 pub mod error;
 pub mod organization;
+pub mod posting;
 pub mod reference;
 pub mod region;
 pub mod text;
@@ -18,4 +20,12 @@ pub mod text;
 pub use account::{Email, Password, Role};
 pub use error::{FieldError, Invalid, Invalids};
 pub use organization::{CreditCode, NewOrganization, OrgKind, OrgName, SchoolLevel, Verification};
+pub use posting::{
+    Action, Actor, AmountMeaning, ApprenticeshipType, Context, KindSpec, NewPosting, NumberInput, PostingInput,
+    PostingKind, PostingStatus, QuantityMeaning, Rule, Side, TimeWindow, TransitionError, Yuan, compatible,
+};
+pub use reference::{
+    ClusterId, IndustryCluster, Occupation, OccupationCode, PlanTarget, Program, ProgramClass, ProgramCode,
+    search_occupations, search_programs,
+};
 pub use region::{Region, RegionCode, RegionLevel};

@@ -26,12 +26,12 @@ macro_rules! string_enum {
         }
 
         impl ::std::str::FromStr for $name {
-            type Err = Invalid;
-            fn from_str(raw: &str) -> Result<Self, Invalid> {
+            type Err = $crate::error::Invalid;
+            fn from_str(raw: &str) -> Result<Self, $crate::error::Invalid> {
                 match raw.trim() {
-                    "" => Err(Invalid::Required),
+                    "" => Err($crate::error::Invalid::Required),
                     $($text => Ok($name::$variant),)+
-                    _ => Err(Invalid::Format($format)),
+                    _ => Err($crate::error::Invalid::Format($format)),
                 }
             }
         }

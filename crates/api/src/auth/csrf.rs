@@ -43,12 +43,16 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
                 let token = form_field(&bytes, "_csrf");
                 (token, Body::from(bytes))
             }
-            Err(_) => return HtmlError::new(&state, lang, ApiError::BadRequest("form too large".into())).into_response(),
+            Err(_) => {
+                return HtmlError::new(&state, lang, ApiError::BadRequest("form too large".into())).into_response();
+            }
         },
         (None, false) => (None, body),
     };
     let valid = match (expected, submitted) {
-        (Some(expected), Some(submitted)) => !expected.is_empty() && bool::from(expected.as_bytes().ct_eq(submitted.as_bytes())),
+        (Some(expected), Some(submitted)) => {
+            !expected.is_empty() && bool::from(expected.as_bytes().ct_eq(submitted.as_bytes()))
+        }
         _ => false,
     };
     if !valid {

@@ -61,13 +61,14 @@ pub async fn register(db: &DatabaseConnection, form: Registration) -> Result<Org
     };
     // Report known duplicates before the expensive hash; the unique indexes still decide races.
     if let Some(code) = new_org.identity.credit_code() {
-        let taken = organizations::Entity::find().filter(organizations::Column::CreditCode.eq(code.as_str())).count(db).await?;
+        let taken =
+            organizations::Entity::find().filter(organizations::Column::CreditCode.eq(code.as_str())).count(db).await?;
         if taken > 0 {
-            return Err(conflict_or(duplicate("credit_code"), field_of_unique));
+            return Err(already_registered("credit_code"));
         }
     }
     if users::Entity::find().filter(users::Column::Email.eq(email.as_str())).count(db).await? > 0 {
-        return Err(conflict_or(duplicate("email"), field_of_unique));
+        return Err(already_registered("admin_email"));
     }
     let hash = password::hash(admin_password.expose()).await?;
     let txn = db.begin().await?;
@@ -77,8 +78,8 @@ pub async fn register(db: &DatabaseConnection, form: Registration) -> Result<Org
     Ok(org)
 }
 
-fn duplicate(column: &str) -> sea_orm::DbErr {
-    sea_orm::DbErr::Custom(format!("duplicate {column}"))
+fn already_registered(field: &'static str) -> ApiError {
+    ApiError::Conflict { field, invalid: chanjiao_domain::Invalid::NotAllowed("already registered") }
 }
 
 pub async fn insert_organization(
@@ -224,7 +225,8 @@ pub async fn session_user(db: &impl ConnectionTrait, token: &str) -> Result<Opti
         Some(id) => Some(orgs::get(db, id).await?),
         None => None,
     };
-    let role = user.role.parse().map_err(|_| ApiError::Internal(format!("stored role {:?} is not valid", user.role)))?;
+    let role =
+        user.role.parse().map_err(|_| ApiError::Internal(format!("stored role {:?} is not valid", user.role)))?;
     Ok(Some(CurrentUser { id: user.id, email: user.email, role, organization, session_digest: digest }))
 }
 

@@ -16,6 +16,7 @@ pub(crate) fn conflict_or(err: DbErr, field_of: impl Fn(&str) -> Option<&'static
         if let Some(field) = field_of(&message) {
             return ApiError::Conflict { field, invalid: Invalid::NotAllowed("already registered") };
         }
+        tracing::warn!(%message, "unique violation on an unexpected column");
     }
     ApiError::Database(err)
 }

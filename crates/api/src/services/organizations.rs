@@ -107,7 +107,11 @@ pub struct ProfileChanges {
     pub region: Option<String>,
 }
 
-pub async fn update_profile(db: &impl ConnectionTrait, id: i64, changes: ProfileChanges) -> Result<Organization, ApiError> {
+pub async fn update_profile(
+    db: &impl ConnectionTrait,
+    id: i64,
+    changes: ProfileChanges,
+) -> Result<Organization, ApiError> {
     let mut errors = Invalids::default();
     let name = changes.name.as_deref().map(OrgName::parse).and_then(|r| errors.take("name", r));
     let region = changes.region.as_deref().map(RegionCode::parse).and_then(|r| errors.take("region", r));

@@ -22,9 +22,6 @@ pub async fn static_asset(Path(path): Path<String>) -> Response {
         Some("woff2") => "font/woff2",
         _ => "application/octet-stream",
     };
-    (
-        [(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")],
-        file.data.into_owned(),
-    )
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], file.data.into_owned())
         .into_response()
 }

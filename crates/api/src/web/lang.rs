@@ -38,7 +38,11 @@ impl Lang {
 
     /// The language asked for in the query string, if any.
     pub fn from_query(query: Option<&str>) -> Option<Lang> {
-        query?.split('&').filter_map(|pair| pair.split_once('=')).find(|(k, _)| *k == "lang").and_then(|(_, v)| Lang::from_code(v))
+        query?
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(k, _)| *k == "lang")
+            .and_then(|(_, v)| Lang::from_code(v))
     }
 
     pub fn from_headers(headers: &HeaderMap, query: Option<&str>) -> Lang {
@@ -59,10 +63,7 @@ fn from_accept_language(accept: &str) -> Option<Lang> {
         .filter_map(|entry| {
             let mut parts = entry.split(';');
             let lang = Lang::from_code(parts.next()?)?;
-            let q = parts
-                .find_map(|p| p.trim().strip_prefix("q="))
-                .and_then(|q| q.parse::<f32>().ok())
-                .unwrap_or(1.0);
+            let q = parts.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.parse::<f32>().ok()).unwrap_or(1.0);
             Some((q, lang))
         })
         .collect();

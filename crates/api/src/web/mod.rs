@@ -59,8 +59,10 @@ impl Web {
 
     /// Renders `template` with the common context (`t`, `lang`) merged under `ctx`.
     pub fn render(&self, template: &str, lang: Lang, ctx: Value) -> Result<String, ApiError> {
-        let tmpl = self.env.get_template(template).map_err(|e| ApiError::Internal(format!("template {template}: {e}")))?;
-        let base = context! { t => self.messages[&lang].clone(), lang => lang.code(), other_lang => lang.other().code() };
+        let tmpl =
+            self.env.get_template(template).map_err(|e| ApiError::Internal(format!("template {template}: {e}")))?;
+        let base =
+            context! { t => self.messages[&lang].clone(), lang => lang.code(), other_lang => lang.other().code() };
         tmpl.render(context! { ..ctx, ..base }).map_err(|e| ApiError::Internal(format!("rendering {template}: {e:#}")))
     }
 }

@@ -2,9 +2,9 @@
 //! cookies that go with them.
 
 use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use minijinja::value::Serde;
 use minijinja::{Value, context};
@@ -56,7 +56,8 @@ impl Page {
     }
 
     pub fn render_with_status(&self, state: &AppState, status: StatusCode, template: &str, ctx: Value) -> Response {
-        let common = context! { user => Serde(self.user.clone()), csrf => self.csrf.clone(), path => self.path.clone() };
+        let common =
+            context! { user => Serde(self.user.clone()), csrf => self.csrf.clone(), path => self.path.clone() };
         match state.web.render(template, self.lang, context! { ..ctx, ..common }) {
             Ok(html) => {
                 let mut response = (status, Html(html)).into_response();

@@ -204,7 +204,11 @@ fn decimal_fen(text: &str) -> Option<i64> {
 /// Prints "3500" or "3500.50", which [`Yuan::parse`] reads back.
 impl fmt::Display for Yuan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.fen % 100 == 0 { write!(f, "{}", self.fen / 100) } else { write!(f, "{}.{:02}", self.fen / 100, self.fen % 100) }
+        if self.fen % 100 == 0 {
+            write!(f, "{}", self.fen / 100)
+        } else {
+            write!(f, "{}.{:02}", self.fen / 100, self.fen % 100)
+        }
     }
 }
 
@@ -216,7 +220,7 @@ impl Serialize for Yuan {
 }
 
 /// The years a posting's dates may fall in; anything else is a typo (2205, 0025).
-pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+pub const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
 /// Parses a calendar date: `2025-09-01`, also `2025/9/1` or `2025.09.01` as spreadsheets write
 /// them, and with a time of day after it, which is ignored.
@@ -227,8 +231,11 @@ pub fn parse_date(raw: &str) -> Result<NaiveDate, Invalid> {
     }
     let day = raw.split([' ', 'T']).next().unwrap_or(raw).replace(['/', '.'], "-");
     let date = NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| Invalid::Format("a date like 2025-09-01"))?;
-    if !YEARS.contains(&date.year()) {
-        return Err(Invalid::OutOfRange { min: (*YEARS.start()).into(), max: (*YEARS.end()).into() });
+    if !PLAUSIBLE_YEARS.contains(&date.year()) {
+        return Err(Invalid::OutOfRange {
+            min: (*PLAUSIBLE_YEARS.start()).into(),
+            max: (*PLAUSIBLE_YEARS.end()).into(),
+        });
     }
     Ok(date)
 }
@@ -413,7 +420,10 @@ mod tests {
 
     #[test]
     fn splits_cells_on_any_list_separator() {
-        assert_eq!(split_list("数控编程，CAD/CAM; 焊接、钳工\n\n C/C++ "), ["数控编程", "CAD/CAM", "焊接", "钳工", "C/C++"]);
+        assert_eq!(
+            split_list("数控编程，CAD/CAM; 焊接、钳工\n\n C/C++ "),
+            ["数控编程", "CAD/CAM", "焊接", "钳工", "C/C++"]
+        );
         assert!(split_list(" ，；").is_empty());
     }
 

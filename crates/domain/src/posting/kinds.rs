@@ -208,7 +208,9 @@ const COMMON: KindSpec = KindSpec {
 };
 
 const JOB: KindSpec =
-    KindSpec { quantity_zh: "招聘人数", quantity_en: "Openings", amount: Some(AmountMeaning::MonthlyPay), ..COMMON };
+    KindSpec {
+        quantity_zh: "招聘人数", quantity_en: "Openings", amount: Some(AmountMeaning::MonthlyPay), ..COMMON
+    };
 const APPRENTICESHIP: KindSpec = KindSpec {
     quantity_meaning: Q::Seats,
     quantity_zh: "学徒名额",

@@ -67,7 +67,12 @@ static CLUSTERS: LazyLock<Vec<IndustryCluster>> = LazyLock::new(|| {
             name_zh: record.get("name_zh").to_owned(),
             name_en: record.get("name_en").to_owned(),
             group: record.get("group").parse().expect("embedded cluster group is known"),
-            keywords: record.get("keywords").split(';').map(|k| k.trim().to_owned()).filter(|k| !k.is_empty()).collect(),
+            keywords: record
+                .get("keywords")
+                .split(';')
+                .map(|k| k.trim().to_owned())
+                .filter(|k| !k.is_empty())
+                .collect(),
         })
         .collect()
 });
@@ -146,7 +151,10 @@ mod tests {
     #[test]
     fn loads_twelve_clusters_in_three_groups() {
         let count = |group| clusters().iter().filter(|c| c.group == group).count();
-        assert_eq!((count(ClusterGroup::Emerging), count(ClusterGroup::Traditional), count(ClusterGroup::Service)), (4, 5, 3));
+        assert_eq!(
+            (count(ClusterGroup::Emerging), count(ClusterGroup::Traditional), count(ClusterGroup::Service)),
+            (4, 5, 3)
+        );
         let huangjiu = ClusterId::parse("huangjiu").unwrap().cluster();
         assert_eq!(huangjiu.name_zh, "黄酒");
         assert!(huangjiu.keywords.contains(&"绍兴酒".to_owned()));

@@ -22,9 +22,9 @@ impl Initials {
                 } else {
                     c.to_pinyin_multi()
                         .map(|readings| {
-                            readings.into_iter().fold(0, |set, reading| {
-                                set | reading.plain().chars().next().map_or(0, bit)
-                            })
+                            readings
+                                .into_iter()
+                                .fold(0, |set, reading| set | reading.plain().chars().next().map_or(0, bit))
                         })
                         .unwrap_or(0)
                 }

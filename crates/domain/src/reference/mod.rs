@@ -15,9 +15,7 @@ mod programs;
 
 pub use clusters::{ClusterGroup, ClusterId, IndustryCluster, PlanTarget, clusters, plan_targets};
 pub use occupations::{Occupation, OccupationCode, occupations, search_occupations};
-pub use programs::{
-    Program, ProgramClass, ProgramCode, program_classes, programs, programs_in_class, search_programs,
-};
+pub use programs::{Program, ProgramClass, ProgramCode, program_classes, programs, programs_in_class, search_programs};
 
 /// Splits one line of the embedded CSV files into fields. The files are plain RFC 4180: a field is
 /// quoted only when it contains a comma, and a quote inside a quoted field is doubled. No field of

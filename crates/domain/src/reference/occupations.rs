@@ -58,8 +58,15 @@ static CLASSIFICATION: LazyLock<Classification> = LazyLock::new(|| {
                 aliases.push(alias.to_owned());
             }
         }
-        let occupation =
-            Occupation { code: OccupationCode(code.clone()), level, name: name.to_owned(), aliases, parent: None, green, digital };
+        let occupation = Occupation {
+            code: OccupationCode(code.clone()),
+            level,
+            name: name.to_owned(),
+            aliases,
+            parent: None,
+            green,
+            digital,
+        };
         // The source lists a few codes twice: exact repeats, and 2-03-01-00 both as a 小类 and as
         // a 细类, because that group has no occupations of its own and is one. Keep the deepest.
         match by_code.get(&code) {
@@ -187,7 +194,8 @@ pub fn search_occupations(query: &str, limit: usize) -> Vec<&'static Occupation>
         .enumerate()
         .filter_map(|(index, occupation)| {
             let code_digits: String = occupation.code.as_str().chars().filter(char::is_ascii_digit).collect();
-            let name = occupation.name.as_str();
+            let name = occupation.name.to_ascii_lowercase();
+            let name = name.as_str();
             let rank = if query.is_empty() {
                 MatchRank::NameContains
             } else if is_code && code_digits == digits {
@@ -241,7 +249,10 @@ mod tests {
         let occupation = code.occupation();
         assert_eq!(occupation.level, 4);
         assert_eq!(occupation.parent.as_ref().unwrap().as_str(), "6-18-01-00");
-        assert_eq!(OccupationCode::parse("1-01-00-01").unwrap().occupation().parent.as_ref().unwrap().as_str(), "1-01-00-00");
+        assert_eq!(
+            OccupationCode::parse("1-01-00-01").unwrap().occupation().parent.as_ref().unwrap().as_str(),
+            "1-01-00-00"
+        );
     }
 
     #[test]

@@ -4,8 +4,8 @@ pub(crate) mod auth;
 mod organizations;
 
 use axum::Router;
-use axum::extract::{FromRequest, Request};
 use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
 use axum::routing::{get, post};
 use serde::de::DeserializeOwned;
 

@@ -45,7 +45,11 @@ pub async fn list(
     Ok(Json(json!({ "items": items, "total": items.len() })))
 }
 
-pub async fn show(State(state): State<AppState>, ApiUser(_): ApiUser, Path(id): Path<i64>) -> Result<Json<Organization>, ApiError> {
+pub async fn show(
+    State(state): State<AppState>,
+    ApiUser(_): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Organization>, ApiError> {
     Ok(Json(orgs::get(&state.db, id).await?))
 }
 
@@ -62,7 +66,11 @@ pub async fn update(
     Ok(Json(orgs::update_profile(&state.db, id, changes).await?))
 }
 
-pub async fn members(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> Result<Json<Vec<Member>>, ApiError> {
+pub async fn members(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<Member>>, ApiError> {
     orgs::get(&state.db, id).await?;
     if !user.may_read_private(id) {
         return Err(ApiError::Forbidden);

@@ -12,8 +12,8 @@ use minijinja::value::Serde;
 use serde::Deserialize;
 
 use super::PageForm;
-use crate::auth::cookies::{self, SameSite};
 use crate::auth::PageUser;
+use crate::auth::cookies::{self, SameSite};
 use crate::error::ApiError;
 use crate::routes::api::session_cookie;
 use crate::services::accounts::{self, LoginAttempt, Registration};
@@ -28,12 +28,16 @@ pub struct LoginQuery {
 }
 
 pub async fn login_form(State(state): State<AppState>, page: Page, Query(query): Query<LoginQuery>) -> Response {
-    page.render(&state, "login.html", context! {
-        next => safe_next(query.next.as_deref()),
-        registered => query.registered.is_some(),
-        email => "",
-        error => Option::<String>::None,
-    })
+    page.render(
+        &state,
+        "login.html",
+        context! {
+            next => safe_next(query.next.as_deref()),
+            registered => query.registered.is_some(),
+            email => "",
+            error => Option::<String>::None,
+        },
+    )
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -54,14 +58,17 @@ pub async fn login(
     let attempt = LoginAttempt { email: &form.email, password: &form.password, ip: peer.ip().to_string() };
     match accounts::login(&state.db, &state.config, attempt).await {
         Ok(token) => ([(SET_COOKIE, session_cookie(&state, &token))], Redirect::to(&next)).into_response(),
-        Err(error @ (ApiError::BadCredentials | ApiError::TooManyAttempts { .. })) => {
-            page.render_with_status(&state, error.status_code(), "login.html", context! {
+        Err(error @ (ApiError::BadCredentials | ApiError::TooManyAttempts { .. })) => page.render_with_status(
+            &state,
+            error.status_code(),
+            "login.html",
+            context! {
                 next => next,
                 registered => false,
                 email => form.email,
                 error => error.title(page.lang == Lang::Zh),
-            })
-        }
+            },
+        ),
         Err(other) => page.error(&state, other).into_response(),
     }
 }
@@ -74,15 +81,16 @@ pub async fn logout(State(state): State<AppState>, PageUser(user): PageUser) -> 
     ([(SET_COOKIE, clear)], Redirect::to("/")).into_response()
 }
 
-fn register_page(state: &AppState, page: &Page, status: StatusCode, form: &Registration, error: Option<ApiError>) -> Response {
-    let kinds: Vec<_> = OrgKind::ALL
-        .iter()
-        .map(|k| context! { id => k.as_str(), zh => k.zh() })
-        .collect();
-    let levels: Vec<_> = SchoolLevel::ALL
-        .iter()
-        .map(|l| context! { id => l.as_str(), zh => l.zh(), en => l.en() })
-        .collect();
+fn register_page(
+    state: &AppState,
+    page: &Page,
+    status: StatusCode,
+    form: &Registration,
+    error: Option<ApiError>,
+) -> Response {
+    let kinds: Vec<_> = OrgKind::ALL.iter().map(|k| context! { id => k.as_str(), zh => k.zh() }).collect();
+    let levels: Vec<_> =
+        SchoolLevel::ALL.iter().map(|l| context! { id => l.as_str(), zh => l.zh(), en => l.en() }).collect();
     let regions: Vec<_> = region::children(region::SHAOXING)
         .into_iter()
         .map(|r| context! { code => r.code.clone(), name => r.name.clone() })

@@ -46,11 +46,16 @@ impl<T: DeserializeOwned> FromRequest<AppState> for PageForm<T> {
 
 /// Unknown paths: a friendly page for people, a problem document for API clients.
 pub async fn not_found(state: axum::extract::State<AppState>, page: Page) -> axum::response::Response {
-    page.render_with_status(&state, StatusCode::NOT_FOUND, "error.html", minijinja::context! {
-        status => 404,
-        title => ApiError::NotFound.title(page.lang == Lang::Zh),
-        field_errors => Vec::<()>::new(),
-    })
+    page.render_with_status(
+        &state,
+        StatusCode::NOT_FOUND,
+        "error.html",
+        minijinja::context! {
+            status => 404,
+            title => ApiError::NotFound.title(page.lang == Lang::Zh),
+            field_errors => Vec::<()>::new(),
+        },
+    )
 }
 
 /// The last line of defence: a handler panicked. The page says nothing about why.

@@ -14,21 +14,36 @@ use crate::services::organizations::{self as orgs, ProfileChanges};
 use crate::startup::AppState;
 use crate::web::{Lang, Page};
 
-async fn org_page(state: &AppState, page: &Page, user: &CurrentUser, status: StatusCode, error: Option<ApiError>) -> Response {
+async fn org_page(
+    state: &AppState,
+    page: &Page,
+    user: &CurrentUser,
+    status: StatusCode,
+    error: Option<ApiError>,
+) -> Response {
     let Some(org) = user.organization.clone() else {
-        return page.render(state, "org.html", context! { org => Option::<()>::None, members => Vec::<()>::new(),
-            is_admin => false, field_errors => Vec::<()>::new(), error_title => Option::<String>::None });
+        return page.render(
+            state,
+            "org.html",
+            context! { org => Option::<()>::None, members => Vec::<()>::new(),
+            is_admin => false, field_errors => Vec::<()>::new(), error_title => Option::<String>::None },
+        );
     };
     let members = match orgs::members(&state.db, org.id).await {
         Ok(members) => members,
         Err(e) => return page.error(state, e).into_response(),
     };
     let field_errors = error.as_ref().map(ApiError::field_errors).unwrap_or_default();
-    page.render_with_status(state, status, "org.html", context! {
-        is_admin => user.may_administer(org.id),
-        org => Serde(org), members => Serde(members), field_errors => Serde(field_errors),
-        error_title => error.map(|e| e.title(page.lang == Lang::Zh)),
-    })
+    page.render_with_status(
+        state,
+        status,
+        "org.html",
+        context! {
+            is_admin => user.may_administer(org.id),
+            org => Serde(org), members => Serde(members), field_errors => Serde(field_errors),
+            error_title => error.map(|e| e.title(page.lang == Lang::Zh)),
+        },
+    )
 }
 
 pub async fn show(State(state): State<AppState>, page: Page, PageUser(user): PageUser) -> Response {

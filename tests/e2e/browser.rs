@@ -1,0 +1,125 @@
+//! Browser tests in real headless Chromium, driven over WebDriver (chromedriver + fantoccini),
+//! at a phone's width. Chromium and chromedriver come from Debian's packages; `.ci/run`
+//! installs them. Outside CI a machine without them skips these tests with a notice; in CI
+//! (`CI` set) their absence is a failure.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+
+use super::support::{DEMO_PASSWORD, TestApp, spawn_app};
+
+struct Chromedriver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Chromedriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn find_executable(name: &str) -> Option<std::path::PathBuf> {
+    std::env::var_os("PATH")?.to_str()?.split(':').map(|dir| std::path::Path::new(dir).join(name)).find(|p| p.is_file())
+}
+
+fn start_chromedriver() -> Option<Chromedriver> {
+    let Some(binary) = find_executable("chromedriver") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "chromedriver is required in CI (apt-get install chromium chromium-driver)"
+        );
+        eprintln!("skipping browser test: chromedriver not installed (apt-get install chromium chromium-driver)");
+        return None;
+    };
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = Command::new(binary)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let driver = Chromedriver { child, port };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not start listening");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Some(driver)
+}
+
+async fn open_browser(driver: &Chromedriver) -> Client {
+    let profile = tempfile::tempdir().unwrap().keep();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": find_executable("chromium").map(|p| p.display().to_string()).unwrap_or_else(|| "/usr/bin/chromium".into()),
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--disable-quic", "--window-size=375,812", "--lang=zh-CN",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+            // A Chinese browser, as most of the platform's users have, on a 375 px phone screen.
+            "prefs": {"intl.accept_languages": "zh-CN,zh"},
+            "mobileEmulation": {"deviceMetrics": {"width": 375, "height": 812, "pixelRatio": 2.0, "touch": true}}
+        }),
+    );
+    ClientBuilder::new(HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("webdriver session")
+}
+
+async fn sign_in(browser: &Client, app: &TestApp, email: &str) {
+    browser.goto(&app.url("/login")).await.unwrap();
+    browser.find(Locator::Css("#email")).await.unwrap().send_keys(email).await.unwrap();
+    browser.find(Locator::Css("#password")).await.unwrap().send_keys(DEMO_PASSWORD).await.unwrap();
+    browser.find(Locator::Css("form.form button[type=submit]")).await.unwrap().click().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_demo_enterprise_signs_in_in_a_real_browser_and_sees_its_organization() {
+    let Some(driver) = start_chromedriver() else { return };
+    let app = spawn_app().await;
+    let browser = open_browser(&driver).await;
+
+    sign_in(&browser, &app, "enterprise@demo.local").await;
+    let title = browser
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#org-title"))
+        .await
+        .expect("organization page after sign-in");
+    assert_eq!(title.text().await.unwrap(), "绍兴精工数控机床有限公司");
+    assert_eq!(browser.current_url().await.unwrap().path(), "/org");
+
+    // At 375 px nothing may overflow sideways.
+    let width = browser.execute("return window.innerWidth;", vec![]).await.unwrap();
+    assert_eq!(width, json!(375));
+    let overflow =
+        browser.execute("return document.documentElement.scrollWidth > window.innerWidth;", vec![]).await.unwrap();
+    assert_eq!(overflow, json!(false), "page scrolls sideways on a phone");
+
+    if let Ok(png) = browser.screenshot().await {
+        let _ = std::fs::write(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("org-page-375.png"), png);
+    }
+
+    let members = browser.find(Locator::Css("#members-title")).await.unwrap();
+    assert_eq!(members.text().await.unwrap(), "成员");
+
+    // Switching language keeps the visitor on the page.
+    browser.find(Locator::Css("a[hreflang=en]")).await.unwrap().click().await.unwrap();
+    let heading =
+        browser.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#members-title")).await.unwrap();
+    assert_eq!(heading.text().await.unwrap(), "Members");
+    browser.close().await.unwrap();
+}

@@ -1,0 +1,6 @@
+mod accounts;
+mod browser;
+mod cli;
+mod organizations;
+mod pages;
+mod support;

@@ -1,0 +1,114 @@
+//! `spawn_app()`: the real application on 127.0.0.1:0 over a database of its own, with the
+//! demo organizations and accounts seeded.
+
+use chanjiao_api::{Application, Config, demo};
+use reqwest::{Client, Response, StatusCode, redirect};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+pub const DEMO_PASSWORD: &str = "chanjiao-demo";
+
+pub struct TestApp {
+    pub base: String,
+    pub db: DatabaseConnection,
+    /// A client without cookies or redirects, for API calls.
+    pub api: Client,
+    _dir: TempDir,
+}
+
+/// A fresh PostgreSQL database named by a UUID, if the suite runs against PostgreSQL.
+pub async fn fresh_database_url() -> Option<String> {
+    let base = std::env::var("CHANJIAO_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())?;
+    let name = format!("chanjiao_test_{}", uuid::Uuid::new_v4().simple());
+    let admin = Database::connect(base.as_str()).await.expect("connect to CHANJIAO_TEST_DATABASE_URL");
+    admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
+    admin.close().await.ok();
+    let (without_query, query) = match base.split_once('?') {
+        Some((url, q)) => (url, format!("?{q}")),
+        None => (base.as_str(), String::new()),
+    };
+    let prefix = &without_query[..without_query.rfind('/').expect("database url has a path")];
+    Some(format!("{prefix}/{name}{query}"))
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = Config {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        data_dir: dir.path().to_path_buf(),
+        database_url: fresh_database_url().await,
+        ..Config::default()
+    };
+    let app = Application::build(config).await.expect("application starts");
+    let addr = app.local_addr().expect("bound");
+    let db = app.state().db.clone();
+    demo::seed(&db).await.expect("demo data");
+    tokio::spawn(app.run_until(std::future::pending()));
+    let api = Client::builder().redirect(redirect::Policy::none()).build().unwrap();
+    TestApp { base: format!("http://{addr}"), db, api, _dir: dir }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects (tests check them).
+    pub fn browser(&self) -> Client {
+        Client::builder().cookie_store(true).redirect(redirect::Policy::none()).build().unwrap()
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value, token: Option<&str>) -> Response {
+        let mut request = self.api.post(self.url(path)).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request")
+    }
+
+    pub async fn get_json(&self, path: &str, token: Option<&str>) -> Response {
+        let mut request = self.api.get(self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request")
+    }
+
+    /// Logs in through the API and returns the bearer token.
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let response = self.post_json("/api/v1/auth/login", &json!({"email": email, "password": password}), None).await;
+        assert_eq!(response.status(), StatusCode::OK, "login of {email}");
+        let body: Value = response.json().await.unwrap();
+        body["token"].as_str().expect("token").to_owned()
+    }
+
+    pub async fn demo_login(&self, email: &str) -> String {
+        self.login(email, DEMO_PASSWORD).await
+    }
+
+    /// The id of the organization of a signed-in user.
+    pub async fn my_org_id(&self, token: &str) -> i64 {
+        let me: Value = self.get_json("/api/v1/me", Some(token)).await.json().await.unwrap();
+        me["organization"]["id"].as_i64().expect("organization id")
+    }
+
+    /// Fetches a page with a browser client and returns the form token it set.
+    pub async fn csrf_token(&self, client: &Client, path: &str) -> String {
+        let html = client.get(self.url(path)).send().await.unwrap().text().await.unwrap();
+        let marker = "name=\"_csrf\" value=\"";
+        let start = html.find(marker).expect("page has a form token") + marker.len();
+        html[start..start + 64].to_owned()
+    }
+}
+
+/// The field names of a problem document's `errors`.
+pub async fn problem_fields(response: Response) -> Vec<String> {
+    let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = response.json().await.unwrap();
+    body["errors"]
+        .as_array()
+        .map(|a| a.iter().map(|e| e["field"].as_str().unwrap().to_owned()).collect())
+        .unwrap_or_default()
+}
