@@ -18,11 +18,14 @@ impl Email {
         let email = text::clean(raw, 1, 254, false)?.to_lowercase();
         const FORMAT: Invalid = Invalid::Format("an email address like name@example.com");
         let (local, domain) = email.split_once('@').ok_or(FORMAT)?;
-        let domain_ok = domain.contains('.')
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
-            && !domain.contains("..");
-        if local.is_empty() || local.len() > 64 || !domain_ok || email.chars().any(char::is_whitespace) || domain.contains('@') {
+        let domain_ok =
+            domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains("..");
+        if local.is_empty()
+            || local.len() > 64
+            || !domain_ok
+            || email.chars().any(char::is_whitespace)
+            || domain.contains('@')
+        {
             return Err(FORMAT);
         }
         Ok(Email(email))

@@ -138,11 +138,8 @@ impl CreditCode {
             return Err(Invalid::Required);
         }
         const FORMAT: Invalid = Invalid::Format("18 characters from 0-9 and A-Y without I, O, S, V, Z");
-        let values: Vec<u32> = code
-            .chars()
-            .map(|c| CREDIT_ALPHABET.find(c).map(|i| i as u32))
-            .collect::<Option<_>>()
-            .ok_or(FORMAT)?;
+        let values: Vec<u32> =
+            code.chars().map(|c| CREDIT_ALPHABET.find(c).map(|i| i as u32)).collect::<Option<_>>().ok_or(FORMAT)?;
         if values.len() != 18 {
             return Err(FORMAT);
         }
@@ -250,11 +247,7 @@ impl NewOrganization {
                 if level.is_some() {
                     errors.push("level", Invalid::NotAllowed("only schools have a level"));
                 }
-                Some(if other == OrgKind::Intermediary {
-                    KindIdentity::Intermediary
-                } else {
-                    KindIdentity::Authority
-                })
+                Some(if other == OrgKind::Intermediary { KindIdentity::Intermediary } else { KindIdentity::Authority })
             }
             None => None,
         };
@@ -294,10 +287,7 @@ mod tests {
 
     #[test]
     fn names_the_expected_check_character() {
-        assert_eq!(
-            CreditCode::parse("91330600MA2BAD0000"),
-            Err(Invalid::CheckCharacter { expected: 'A', found: '0' })
-        );
+        assert_eq!(CreditCode::parse("91330600MA2BAD0000"), Err(Invalid::CheckCharacter { expected: 'A', found: '0' }));
     }
 
     #[test]

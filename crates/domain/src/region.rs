@@ -122,12 +122,7 @@ impl fmt::Display for RegionCode {
 /// The direct children of a division, in list order (e.g. the counties of 绍兴市).
 pub fn children(code: &str) -> Vec<&'static Region> {
     let regions = &*REGIONS;
-    regions
-        .ordered
-        .iter()
-        .map(|c| &regions.by_code[c])
-        .filter(|r| r.parent.as_deref() == Some(code))
-        .collect()
+    regions.ordered.iter().map(|c| &regions.by_code[c]).filter(|r| r.parent.as_deref() == Some(code)).collect()
 }
 
 #[cfg(test)]
