@@ -10,6 +10,10 @@ mod m20261129_000001_create_organizations;
 mod m20261129_000002_create_users;
 mod m20261129_000003_create_sessions;
 mod m20261129_000004_create_login_attempts;
+mod m20261129_000005_create_postings;
+mod m20261129_000006_create_posting_outbox;
+mod m20261129_000007_create_audit_events;
+mod m20261129_000008_create_reference_tables;
 
 pub struct Migrator;
 
@@ -21,6 +25,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_create_users::Migration),
             Box::new(m20261129_000003_create_sessions::Migration),
             Box::new(m20261129_000004_create_login_attempts::Migration),
+            Box::new(m20261129_000005_create_postings::Migration),
+            Box::new(m20261129_000006_create_posting_outbox::Migration),
+            Box::new(m20261129_000007_create_audit_events::Migration),
+            Box::new(m20261129_000008_create_reference_tables::Migration),
         ]
     }
 }

@@ -3,4 +3,5 @@ mod browser;
 mod cli;
 mod organizations;
 mod pages;
+mod postings;
 mod support;

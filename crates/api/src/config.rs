@@ -24,6 +24,8 @@ pub struct Config {
     pub login_max_failures: u32,
     pub login_window_minutes: i64,
     pub log_json: bool,
+    /// How often postings past their end date are marked expired.
+    pub expiry_sweep_secs: u64,
 }
 
 impl Default for Config {
@@ -38,6 +40,7 @@ impl Default for Config {
             login_max_failures: 5,
             login_window_minutes: 15,
             log_json: false,
+            expiry_sweep_secs: 600,
         }
     }
 }
@@ -55,6 +58,7 @@ struct FileConfig {
     login_max_failures: Option<u32>,
     login_window_minutes: Option<i64>,
     log_json: Option<bool>,
+    expiry_sweep_secs: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -96,7 +100,8 @@ impl Config {
             cookie_secure,
             login_max_failures,
             login_window_minutes,
-            log_json
+            log_json,
+            expiry_sweep_secs
         );
         if f.database_url.is_some() {
             self.database_url = f.database_url;
@@ -123,7 +128,8 @@ impl Config {
             cookie_secure => "CHANJIAO_COOKIE_SECURE",
             login_max_failures => "CHANJIAO_LOGIN_MAX_FAILURES",
             login_window_minutes => "CHANJIAO_LOGIN_WINDOW_MINUTES",
-            log_json => "CHANJIAO_LOG_JSON"
+            log_json => "CHANJIAO_LOG_JSON",
+            expiry_sweep_secs => "CHANJIAO_EXPIRY_SWEEP_SECS"
         );
         // The conventional DATABASE_URL works too; the prefixed one wins when both are set.
         if let Some(url) = env("CHANJIAO_DATABASE_URL").or_else(|| env("DATABASE_URL")) {

@@ -25,6 +25,8 @@ pub enum ApiError {
     NotFound,
     #[error("conflict on {field}")]
     Conflict { field: &'static str, invalid: Invalid },
+    #[error("transition refused: {0}")]
+    Transition(chanjiao_domain::posting::TransitionError),
     #[error("request forgery check failed")]
     Csrf,
     #[error("unsupported media type")]
@@ -45,7 +47,10 @@ impl ApiError {
             ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Forbidden | ApiError::Csrf => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Transition(chanjiao_domain::posting::TransitionError::NotPermitted { .. }) => {
+                StatusCode::FORBIDDEN
+            }
+            ApiError::Conflict { .. } | ApiError::Transition(_) => StatusCode::CONFLICT,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Database(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -67,6 +72,12 @@ impl ApiError {
         match self {
             ApiError::Validation(errors) => errors.0.iter().map(|e| describe(&e.field, &e.invalid)).collect(),
             ApiError::Conflict { field, invalid } => vec![describe(field, invalid)],
+            ApiError::Transition(refused) => vec![FieldProblem {
+                field: "status".to_owned(),
+                code: refused.code(),
+                reason: refused.to_string(),
+                reason_zh: refused.zh(),
+            }],
             _ => Vec::new(),
         }
     }
@@ -83,6 +94,7 @@ impl ApiError {
             ApiError::Forbidden => ("无权进行此操作", "You are not allowed to do this"),
             ApiError::NotFound => ("页面或资源不存在", "Not found"),
             ApiError::Conflict { .. } => ("与已有记录冲突", "This conflicts with an existing record"),
+            ApiError::Transition(_) => ("当前状态下不能进行此操作", "Not possible in the current status"),
             ApiError::Csrf => ("表单已过期，请刷新页面后重试", "The form has expired; reload the page and try again"),
             ApiError::UnsupportedMediaType => ("不支持的内容类型", "Unsupported content type"),
             ApiError::BadRequest(_) => ("请求格式错误", "Malformed request"),

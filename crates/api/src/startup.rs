@@ -74,10 +74,28 @@ impl Application {
 
     /// Serves until `shutdown` completes, then finishes in-flight requests.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let sweep_every = Duration::from_secs(self.state.config.expiry_sweep_secs.max(1));
+        let sweeper = tokio::spawn(expiry_sweeps(self.state.db.clone(), sweep_every));
         let app = router(self.state);
         axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
-            .await
+            .await?;
+        sweeper.abort();
+        Ok(())
+    }
+}
+
+/// Expires postings whose end date has passed, now and then every `every`. Listings already
+/// hide them in between; the sweep makes the status (and the audit log) say so.
+async fn expiry_sweeps(db: DatabaseConnection, every: Duration) {
+    let mut ticks = tokio::time::interval(every);
+    loop {
+        ticks.tick().await;
+        match crate::services::postings::expire_due(&db, crate::clock::today()).await {
+            Ok(0) => {}
+            Ok(count) => tracing::info!(count, "expired postings past their end date"),
+            Err(error) => tracing::warn!(%error, "expiry sweep failed"),
+        }
     }
 }
 

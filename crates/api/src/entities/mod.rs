@@ -1,7 +1,14 @@
 //! Database rows, one module per table. These are persistence types only: they hold strings
 //! where the domain has enums, and services convert at the boundary.
 
+pub mod audit_events;
 pub mod login_failures;
+pub mod occupation_details;
 pub mod organizations;
+pub mod posting_codes;
+pub mod posting_outbox;
+pub mod postings;
+pub mod program_occupations;
+pub mod program_profiles;
 pub mod sessions;
 pub mod users;

@@ -3,7 +3,9 @@
 //! modules call these and only render.
 
 pub mod accounts;
+pub mod audit;
 pub mod organizations;
+pub mod postings;
 
 use sea_orm::{DbErr, SqlErr};
 

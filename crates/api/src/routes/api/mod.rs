@@ -2,6 +2,7 @@
 
 pub(crate) mod auth;
 mod organizations;
+mod postings;
 
 use axum::Router;
 use axum::extract::rejection::JsonRejection;
@@ -21,6 +22,10 @@ pub fn routes() -> Router<AppState> {
         .route("/organizations/{id}", get(organizations::show).patch(organizations::update))
         .route("/organizations/{id}/members", get(organizations::members).post(organizations::add_member))
         .route("/organizations/{id}/verification", post(organizations::verify))
+        .route("/postings", post(postings::create).get(postings::list))
+        .route("/postings/{id}", get(postings::show).patch(postings::update))
+        .route("/postings/{id}/audit", get(postings::audit_trail))
+        .route("/postings/{id}/{action}", post(postings::act))
         .fallback(|| async { ApiError::NotFound })
 }
 

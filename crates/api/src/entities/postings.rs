@@ -1,0 +1,29 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "postings")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub organization_id: i64,
+    pub side: String,
+    pub kind: String,
+    pub status: String,
+    pub title: String,
+    pub region_code: String,
+    pub starts_on: Option<Date>,
+    pub ends_on: Option<Date>,
+    pub quantity: Option<i64>,
+    pub education_level: Option<String>,
+    /// The posting as `PostingInput` JSON; parsed again on every read.
+    pub details: String,
+    pub created_by: Option<i64>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub published_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

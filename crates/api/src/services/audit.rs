@@ -1,0 +1,102 @@
+//! The audit log: who changed what and when, appended in the same transaction as the change.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::auth::CurrentUser;
+use crate::entities::audit_events;
+use crate::error::ApiError;
+
+/// One recorded change, as shown to the owners of the entity.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    /// The acting user's e-mail, or `None` for the system (such as the expiry sweep).
+    pub actor: Option<String>,
+    pub action: String,
+    pub changes: Value,
+}
+
+/// Appends an event. `actor` is `None` when the system acts on its own.
+pub async fn record(
+    db: &impl ConnectionTrait,
+    actor: Option<&CurrentUser>,
+    entity: &str,
+    entity_id: i64,
+    action: &str,
+    changes: Value,
+) -> Result<(), ApiError> {
+    audit_events::ActiveModel {
+        at: Set(Utc::now()),
+        actor_user_id: Set(actor.map(|u| u.id)),
+        actor_organization_id: Set(actor.and_then(CurrentUser::organization_id)),
+        on_behalf_of: Set(None),
+        entity: Set(entity.to_owned()),
+        entity_id: Set(entity_id),
+        action: Set(action.to_owned()),
+        changes: Set(changes.to_string()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// The fields that differ between two JSON objects, as `{field: [before, after]}`.
+pub fn diff(before: &Value, after: &Value) -> Value {
+    let empty = Map::new();
+    let before = before.as_object().unwrap_or(&empty);
+    let after = after.as_object().unwrap_or(&empty);
+    let mut changes = Map::new();
+    for key in before.keys().chain(after.keys()) {
+        let (old, new) = (before.get(key).unwrap_or(&Value::Null), after.get(key).unwrap_or(&Value::Null));
+        if old != new && !changes.contains_key(key) {
+            changes.insert(key.clone(), Value::Array(vec![old.clone(), new.clone()]));
+        }
+    }
+    Value::Object(changes)
+}
+
+pub async fn for_entity(db: &impl ConnectionTrait, entity: &str, entity_id: i64) -> Result<Vec<AuditEntry>, ApiError> {
+    use crate::entities::users;
+    let events = audit_events::Entity::find()
+        .filter(audit_events::Column::Entity.eq(entity))
+        .filter(audit_events::Column::EntityId.eq(entity_id))
+        .order_by_asc(audit_events::Column::Id)
+        .all(db)
+        .await?;
+    let user_ids: Vec<i64> = events.iter().filter_map(|e| e.actor_user_id).collect();
+    let emails: std::collections::HashMap<i64, String> = users::Entity::find()
+        .filter(users::Column::Id.is_in(user_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.email))
+        .collect();
+    Ok(events
+        .into_iter()
+        .map(|e| AuditEntry {
+            at: e.at,
+            actor: e.actor_user_id.and_then(|id| emails.get(&id).cloned()),
+            action: e.action,
+            changes: serde_json::from_str(&e.changes).unwrap_or(Value::Null),
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn diff_lists_only_changed_fields() {
+        let before = json!({"title": "数控车工", "quantity": 10, "region": "330603"});
+        let after = json!({"title": "数控车工", "quantity": 12, "region": "330602", "skills": ["CNC"]});
+        assert_eq!(
+            super::diff(&before, &after),
+            json!({"quantity": [10, 12], "region": ["330603", "330602"], "skills": [null, ["CNC"]]})
+        );
+    }
+}

@@ -1,0 +1,188 @@
+//! Listing postings with filters and keyset pagination (newest first, `cursor` = last id seen).
+
+use chanjiao_domain::posting::{PostingKind, PostingStatus, Side};
+use chanjiao_domain::reference::ClusterId;
+use chanjiao_domain::{Invalid, Invalids, RegionCode};
+use chrono::NaiveDate;
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+
+use super::{Posting, with_org_names};
+use crate::auth::CurrentUser;
+use crate::entities::{posting_codes, postings};
+use crate::error::ApiError;
+
+/// Filters as they arrive in a query string; every one optional.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    pub kind: Option<String>,
+    pub side: Option<String>,
+    pub status: Option<String>,
+    pub region: Option<String>,
+    pub cluster: Option<String>,
+    pub organization: Option<String>,
+    pub limit: Option<String>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Page {
+    pub items: Vec<Posting>,
+    pub total: u64,
+    pub next_cursor: Option<String>,
+}
+
+pub const DEFAULT_LIMIT: u64 = 20;
+pub const MAX_LIMIT: u64 = 100;
+
+/// The filters, parsed.
+struct Filters {
+    kind: Option<PostingKind>,
+    side: Option<Side>,
+    status: PostingStatus,
+    region_prefix: Option<String>,
+    cluster: Option<ClusterId>,
+    organization: Option<i64>,
+    limit: u64,
+    cursor: Option<i64>,
+}
+
+fn blank(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// The code prefix that selects a division and everything under it: 330000 → "33",
+/// 330600 → "3306", 330603 → "330603", a township → itself.
+fn region_prefix(region: &RegionCode) -> String {
+    let code = region.as_str();
+    if code.len() == 6 {
+        let mut prefix = code;
+        while prefix.len() > 2 && prefix.ends_with("00") {
+            prefix = &prefix[..prefix.len() - 2];
+        }
+        prefix.to_owned()
+    } else {
+        code.to_owned()
+    }
+}
+
+fn parse(query: &ListQuery) -> Result<Filters, Invalids> {
+    let mut errors = Invalids::default();
+    let kind = blank(&query.kind).and_then(|k| errors.take("kind", k.parse::<PostingKind>()));
+    let side = blank(&query.side).and_then(|s| errors.take("side", s.parse::<Side>()));
+    let status = match blank(&query.status) {
+        Some(s) => errors.take("status", s.parse::<PostingStatus>()).unwrap_or(PostingStatus::Published),
+        None => PostingStatus::Published,
+    };
+    let region = blank(&query.region).and_then(|r| errors.take("region", RegionCode::parse(r)));
+    let cluster = blank(&query.cluster).and_then(|c| errors.take("cluster", ClusterId::parse(c)));
+    let number = |field: &str, raw: Option<&str>, min: i64, max: i64, errors: &mut Invalids| -> Option<i64> {
+        let raw = raw?;
+        match raw.parse::<i64>() {
+            Ok(n) if (min..=max).contains(&n) => Some(n),
+            _ => {
+                errors.push(field, Invalid::OutOfRange { min, max });
+                None
+            }
+        }
+    };
+    let organization = number("organization", blank(&query.organization), 1, i64::MAX, &mut errors);
+    let limit = number("limit", blank(&query.limit), 1, MAX_LIMIT as i64, &mut errors).map(|n| n as u64);
+    let cursor = number("cursor", blank(&query.cursor), 1, i64::MAX, &mut errors);
+    errors.finish(|| Filters {
+        kind,
+        side,
+        status,
+        region_prefix: region.as_ref().map(region_prefix),
+        cluster,
+        organization,
+        limit: limit.unwrap_or(DEFAULT_LIMIT),
+        cursor,
+    })
+}
+
+/// Postings `user` may list. Drafts are listed only within the user's own organization;
+/// published postings whose end date has passed are left out even before the sweep expires them.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    query: &ListQuery,
+    today: NaiveDate,
+) -> Result<Page, ApiError> {
+    let filters = parse(query)?;
+    let mut condition = Condition::all().add(postings::Column::Status.eq(filters.status.as_str()));
+    if filters.status == PostingStatus::Draft && !user.is_platform_admin() {
+        let own = user.organization_id().ok_or(ApiError::Forbidden)?;
+        condition = condition.add(postings::Column::OrganizationId.eq(own));
+    }
+    if filters.status == PostingStatus::Published {
+        condition = condition
+            .add(Condition::any().add(postings::Column::EndsOn.is_null()).add(postings::Column::EndsOn.gte(today)));
+    }
+    if let Some(kind) = filters.kind {
+        condition = condition.add(postings::Column::Kind.eq(kind.as_str()));
+    }
+    if let Some(side) = filters.side {
+        condition = condition.add(postings::Column::Side.eq(side.as_str()));
+    }
+    if let Some(prefix) = &filters.region_prefix {
+        condition = condition.add(postings::Column::RegionCode.starts_with(prefix.as_str()));
+    }
+    if let Some(organization) = filters.organization {
+        condition = condition.add(postings::Column::OrganizationId.eq(organization));
+    }
+    if let Some(cluster) = &filters.cluster {
+        let tagged = Query::select()
+            .column(posting_codes::Column::PostingId)
+            .from(posting_codes::Entity)
+            .and_where(posting_codes::Column::CodeType.eq("cluster"))
+            .and_where(posting_codes::Column::Code.eq(cluster.as_str()))
+            .to_owned();
+        condition = condition.add(postings::Column::Id.in_subquery(tagged));
+    }
+    let total = postings::Entity::find().filter(condition.clone()).count(db).await?;
+    let mut page_condition = condition;
+    if let Some(cursor) = filters.cursor {
+        page_condition = page_condition.add(postings::Column::Id.lt(cursor));
+    }
+    let mut rows = postings::Entity::find()
+        .filter(page_condition)
+        .order_by_desc(postings::Column::Id)
+        .limit(filters.limit + 1)
+        .all(db)
+        .await?;
+    let more = rows.len() as u64 > filters.limit;
+    rows.truncate(filters.limit as usize);
+    let next_cursor = if more { rows.last().map(|r| r.id.to_string()) } else { None };
+    Ok(Page { items: with_org_names(db, rows).await?, total, next_cursor })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_prefixes_cover_everything_below() {
+        let prefix = |code: &str| region_prefix(&RegionCode::parse(code).unwrap());
+        assert_eq!(prefix("330000"), "33");
+        assert_eq!(prefix("330600"), "3306");
+        assert_eq!(prefix("330603"), "330603");
+        assert_eq!(prefix("330603001"), "330603001");
+    }
+
+    #[test]
+    fn bad_filters_are_named() {
+        let query = ListQuery {
+            kind: Some("spaceship".into()),
+            limit: Some("1000".into()),
+            region: Some("110101".into()),
+            ..Default::default()
+        };
+        let fields: Vec<String> = parse(&query).err().unwrap().0.into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["kind", "region", "limit"]);
+    }
+}

@@ -1,0 +1,111 @@
+//! Postings in the database: reading them back as domain values, who may see and change them,
+//! and the writes (in `write`) and listings (in `list`).
+//!
+//! Every write goes through one transaction that also appends to the outbox (for the search
+//! indexers) and to the audit log, so the three never disagree.
+
+mod list;
+mod write;
+
+use std::collections::HashMap;
+
+use chanjiao_domain::posting::{NewPosting, PostingInput, PostingStatus, Side};
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde::Serialize;
+
+use crate::auth::CurrentUser;
+use crate::entities::{organizations, postings};
+use crate::error::ApiError;
+
+pub use list::{ListQuery, Page as ListPage, list};
+pub use write::{Create, create, expire_due, transition, update};
+
+/// A stored posting with its owner and status, as the API and pages show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Posting {
+    pub id: i64,
+    pub organization_id: i64,
+    pub organization_name: String,
+    pub side: Side,
+    pub status: PostingStatus,
+    #[serde(flatten)]
+    pub posting: NewPosting,
+    pub kind_zh: &'static str,
+    pub region_name: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+impl Posting {
+    /// Owners see everything of theirs; others never see drafts.
+    pub fn visible_to(&self, user: &CurrentUser) -> bool {
+        self.status != PostingStatus::Draft || self.owned_by(user) || user.is_platform_admin()
+    }
+
+    /// Members of the owning organization change it.
+    pub fn owned_by(&self, user: &CurrentUser) -> bool {
+        user.organization_id() == Some(self.organization_id)
+    }
+}
+
+fn corrupt(id: i64, what: impl std::fmt::Display) -> ApiError {
+    ApiError::Internal(format!("stored posting {id} is not valid: {what}"))
+}
+
+/// Parses a stored row back into the domain. A row that no longer parses is a bug (or an
+/// unmigrated rule change), reported as an internal error rather than shown half-valid.
+pub(crate) fn from_row(row: postings::Model, organization_name: String) -> Result<Posting, ApiError> {
+    let input: PostingInput = serde_json::from_str(&row.details).map_err(|e| corrupt(row.id, e))?;
+    let posting = NewPosting::parse(&input).map_err(|e| corrupt(row.id, e))?;
+    let status: PostingStatus = row.status.parse().map_err(|e| corrupt(row.id, e))?;
+    Ok(Posting {
+        id: row.id,
+        organization_id: row.organization_id,
+        organization_name,
+        side: posting.side(),
+        status,
+        kind_zh: posting.kind.zh(),
+        region_name: posting.region.full_name(),
+        posting,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        published_at: row.published_at,
+    })
+}
+
+/// Rows with their organizations' names, in the order given.
+pub(crate) async fn with_org_names(
+    db: &impl ConnectionTrait,
+    rows: Vec<postings::Model>,
+) -> Result<Vec<Posting>, ApiError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.organization_id).collect();
+    let names: HashMap<i64, String> = organizations::Entity::find()
+        .filter(organizations::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    rows.into_iter()
+        .map(|row| {
+            let name = names.get(&row.organization_id).cloned().unwrap_or_default();
+            from_row(row, name)
+        })
+        .collect()
+}
+
+/// A posting by id, as `user` may see it: drafts of other organizations do not exist for them.
+pub async fn get(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> Result<Posting, ApiError> {
+    let row = postings::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound)?;
+    let posting = with_org_names(db, vec![row]).await?.pop().ok_or(ApiError::NotFound)?;
+    if posting.visible_to(user) { Ok(posting) } else { Err(ApiError::NotFound) }
+}
+
+/// Loads a posting `user` may change: 404 if they cannot see it, 403 if they can but it is not
+/// theirs.
+pub(crate) async fn get_owned(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> Result<Posting, ApiError> {
+    let posting = get(db, user, id).await?;
+    if posting.owned_by(user) { Ok(posting) } else { Err(ApiError::Forbidden) }
+}

@@ -1,0 +1,237 @@
+//! Creating, editing and moving postings through their lifecycle, and the expiry sweep.
+
+use chanjiao_domain::posting::{Action, Actor, Context, NewPosting, PostingInput, PostingStatus, Side};
+use chanjiao_domain::{Invalid, Invalids, Verification};
+use chrono::{NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    TransactionTrait,
+};
+use serde_json::Value;
+
+use super::{Posting, from_row, get_owned};
+use crate::auth::CurrentUser;
+use crate::entities::{posting_codes, posting_outbox, postings};
+use crate::error::ApiError;
+use crate::services::audit;
+
+/// What creating a posting needs besides its fields.
+pub struct Create {
+    pub input: PostingInput,
+    /// Publish at once (the organization must be verified) instead of saving a draft.
+    pub publish: bool,
+}
+
+/// The side the user's organization posts on; intermediaries and authorities post nothing of
+/// their own.
+fn side_of(user: &CurrentUser) -> Result<Side, ApiError> {
+    let org = user.organization.as_ref().ok_or(ApiError::Forbidden)?;
+    Side::of(org.kind).ok_or(ApiError::Forbidden)
+}
+
+fn require_verified(user: &CurrentUser) -> Result<(), ApiError> {
+    match &user.organization {
+        Some(org) if org.verification == Verification::Verified => Ok(()),
+        _ => Err(ApiError::invalid("status", Invalid::NotAllowed("the organization is not verified yet"))),
+    }
+}
+
+fn details_of(posting: &NewPosting) -> Result<Value, ApiError> {
+    serde_json::to_value(posting.to_input()).map_err(|e| ApiError::Internal(format!("serialising a posting: {e}")))
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    request: Create,
+    today: NaiveDate,
+) -> Result<Posting, ApiError> {
+    let posting = NewPosting::parse_for_side(&request.input, side_of(user)?)?;
+    let txn = db.begin().await?;
+    let created = insert(&txn, user, &posting, request.publish, today).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Inserts one parsed posting with its codes, outbox entry and audit event, inside the caller's
+/// transaction (imports insert thousands in one).
+pub async fn insert(
+    txn: &impl ConnectionTrait,
+    user: &CurrentUser,
+    posting: &NewPosting,
+    publish: bool,
+    today: NaiveDate,
+) -> Result<Posting, ApiError> {
+    let org = user.organization.as_ref().ok_or(ApiError::Forbidden)?;
+    let status = if publish {
+        require_verified(user)?;
+        let context = Context { actor: Actor::User(user.role), today, ends_on: posting.window.ends_on() };
+        PostingStatus::Draft.apply(Action::Publish, &context).map_err(ApiError::Transition)?
+    } else {
+        PostingStatus::Draft
+    };
+    let now = Utc::now();
+    let details = details_of(posting)?;
+    let row = postings::ActiveModel {
+        organization_id: Set(org.id),
+        side: Set(posting.side().as_str().to_owned()),
+        kind: Set(posting.kind.as_str().to_owned()),
+        status: Set(status.as_str().to_owned()),
+        title: Set(posting.title.as_str().to_owned()),
+        region_code: Set(posting.region.as_str().to_owned()),
+        starts_on: Set(posting.window.starts_on()),
+        ends_on: Set(posting.window.ends_on()),
+        quantity: Set(posting.quantity.map(|q| i64::from(q.get()))),
+        education_level: Set(posting.education_level.map(|l| l.as_str().to_owned())),
+        details: Set(details.to_string()),
+        created_by: Set(Some(user.id)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        published_at: Set((status == PostingStatus::Published).then_some(now)),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    write_codes(txn, row.id, posting).await?;
+    enqueue(txn, row.id).await?;
+    let mut changes = details;
+    changes["status"] = Value::String(status.as_str().to_owned());
+    audit::record(txn, Some(user), "posting", row.id, "create", changes).await?;
+    from_row(row, org.name.clone())
+}
+
+/// Replaces a posting's code rows with those it now carries.
+async fn write_codes(txn: &impl ConnectionTrait, posting_id: i64, posting: &NewPosting) -> Result<(), ApiError> {
+    posting_codes::Entity::delete_many().filter(posting_codes::Column::PostingId.eq(posting_id)).exec(txn).await?;
+    let codes = posting
+        .program_codes
+        .iter()
+        .map(|c| ("program", c.as_str().to_owned()))
+        .chain(posting.occupation_codes.iter().map(|c| ("occupation", c.as_str().to_owned())))
+        .chain(posting.industry_clusters.iter().map(|c| ("cluster", c.as_str().to_owned())));
+    let rows: Vec<posting_codes::ActiveModel> = codes
+        .map(|(code_type, code)| posting_codes::ActiveModel {
+            posting_id: Set(posting_id),
+            code_type: Set(code_type.to_owned()),
+            code: Set(code),
+        })
+        .collect();
+    if !rows.is_empty() {
+        posting_codes::Entity::insert_many(rows).exec(txn).await?;
+    }
+    Ok(())
+}
+
+/// Tells the search indexers that a posting changed; they re-read it and decide visibility.
+async fn enqueue(txn: &impl ConnectionTrait, posting_id: i64) -> Result<(), ApiError> {
+    posting_outbox::ActiveModel {
+        posting_id: Set(posting_id),
+        op: Set("upsert".to_owned()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// Applies a JSON merge of `patch` over the posting's fields. The kind cannot change.
+pub async fn update(db: &DatabaseConnection, user: &CurrentUser, id: i64, patch: Value) -> Result<Posting, ApiError> {
+    let Value::Object(patch) = patch else {
+        return Err(ApiError::BadRequest("the body must be a JSON object".into()));
+    };
+    let current = get_owned(db, user, id).await?;
+    let before = details_of(&current.posting)?;
+    let mut merged = before.clone();
+    for (key, value) in patch {
+        merged[key] = value;
+    }
+    let input: PostingInput =
+        serde_json::from_value(merged).map_err(|e| ApiError::BadRequest(format!("invalid posting fields: {e}")))?;
+    if input.kind.trim() != current.posting.kind.as_str() {
+        return Err(Invalids::single("kind", Invalid::NotAllowed("the kind of a posting cannot change")).into());
+    }
+    let posting = NewPosting::parse_for_side(&input, current.side)?;
+    let after = details_of(&posting)?;
+    let changes = audit::diff(&before, &after);
+    if changes.as_object().is_some_and(|c| c.is_empty()) {
+        return Ok(current);
+    }
+    let txn = db.begin().await?;
+    let row = postings::Entity::find_by_id(id).one(&txn).await?.ok_or(ApiError::NotFound)?;
+    let mut active: postings::ActiveModel = row.into();
+    active.title = Set(posting.title.as_str().to_owned());
+    active.region_code = Set(posting.region.as_str().to_owned());
+    active.starts_on = Set(posting.window.starts_on());
+    active.ends_on = Set(posting.window.ends_on());
+    active.quantity = Set(posting.quantity.map(|q| i64::from(q.get())));
+    active.education_level = Set(posting.education_level.map(|l| l.as_str().to_owned()));
+    active.details = Set(after.to_string());
+    active.updated_at = Set(Utc::now());
+    let row = active.update(&txn).await?;
+    write_codes(&txn, id, &posting).await?;
+    enqueue(&txn, id).await?;
+    audit::record(&txn, Some(user), "posting", id, "update", changes).await?;
+    txn.commit().await?;
+    from_row(row, current.organization_name)
+}
+
+/// Moves a posting through its lifecycle on behalf of a member of its organization.
+pub async fn transition(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    id: i64,
+    action: Action,
+    today: NaiveDate,
+) -> Result<Posting, ApiError> {
+    let current = get_owned(db, user, id).await?;
+    if matches!(action, Action::Publish | Action::Resume) {
+        require_verified(user)?;
+    }
+    let context = Context { actor: Actor::User(user.role), today, ends_on: current.posting.window.ends_on() };
+    let next = current.status.apply(action, &context).map_err(ApiError::Transition)?;
+    let txn = db.begin().await?;
+    let row = set_status(&txn, id, next).await?;
+    let changes = serde_json::json!({ "status": [current.status.as_str(), next.as_str()] });
+    audit::record(&txn, Some(user), "posting", id, action.as_str(), changes).await?;
+    txn.commit().await?;
+    from_row(row, current.organization_name)
+}
+
+async fn set_status(txn: &impl ConnectionTrait, id: i64, status: PostingStatus) -> Result<postings::Model, ApiError> {
+    let row = postings::Entity::find_by_id(id).one(txn).await?.ok_or(ApiError::NotFound)?;
+    let mut active: postings::ActiveModel = row.into();
+    let now = Utc::now();
+    active.status = Set(status.as_str().to_owned());
+    active.updated_at = Set(now);
+    if status == PostingStatus::Published {
+        active.published_at = Set(Some(now));
+    }
+    let row = active.update(txn).await?;
+    enqueue(txn, id).await?;
+    Ok(row)
+}
+
+/// Expires every published or paused posting whose end date has passed. Returns how many.
+pub async fn expire_due(db: &DatabaseConnection, today: NaiveDate) -> Result<usize, ApiError> {
+    let due = postings::Entity::find()
+        .filter(postings::Column::Status.is_in([PostingStatus::Published.as_str(), PostingStatus::Paused.as_str()]))
+        .filter(postings::Column::EndsOn.lt(today))
+        .all(db)
+        .await?;
+    let mut expired = 0;
+    for row in due {
+        let status: PostingStatus =
+            row.status.parse().map_err(|e| ApiError::Internal(format!("stored status: {e}")))?;
+        if !status.is_due_to_expire(row.ends_on, today) {
+            continue;
+        }
+        let txn = db.begin().await?;
+        set_status(&txn, row.id, PostingStatus::Expired).await?;
+        let changes = serde_json::json!({ "status": [status.as_str(), "expired"] });
+        audit::record(&txn, None, "posting", row.id, "expire", changes).await?;
+        txn.commit().await?;
+        expired += 1;
+    }
+    Ok(expired)
+}
