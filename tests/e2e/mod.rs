@@ -4,4 +4,5 @@ mod cli;
 mod organizations;
 mod pages;
 mod postings;
+mod reference;
 mod support;

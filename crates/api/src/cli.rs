@@ -34,6 +34,20 @@ pub enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Load reference data.
+    #[command(subcommand)]
+    Reference(ReferenceCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReferenceCommand {
+    /// Load program profiles, occupation definitions and the program–occupation crosswalk from a
+    /// folder (such as ../shared/data/reference). Idempotent: the tables are replaced.
+    Import {
+        /// The folder holding program_profiles_2022.jsonl, occupations_2022.csv and
+        /// program_occupation_crosswalk_2023.csv.
+        dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -77,6 +91,13 @@ pub async fn run() -> anyhow::Result<()> {
             let db = db::connect(&config).await.context("connecting to the database")?;
             db::migrate(&db).await.context("migrating")?;
             println!("database is up to date ({})", config.redacted_database());
+            Ok(())
+        }
+        Command::Reference(ReferenceCommand::Import { dir }) => {
+            let db = db::connect(&config).await.context("connecting to the database")?;
+            db::migrate(&db).await.context("migrating")?;
+            let summary = crate::services::reference::import(&db, &dir).await?;
+            println!("{}", summary.report());
             Ok(())
         }
         Command::User(UserCommand::Add { email, password, org, role }) => {

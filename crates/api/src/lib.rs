@@ -15,6 +15,7 @@ pub mod entities;
 pub mod error;
 pub mod routes;
 pub mod services;
+pub mod sheets;
 pub mod startup;
 pub mod telemetry;
 pub mod web;

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 pub mod organizations;
 pub mod postings;
+pub mod reference;
 
 use sea_orm::{DbErr, SqlErr};
 

@@ -3,6 +3,7 @@
 pub(crate) mod auth;
 mod organizations;
 mod postings;
+mod reference;
 
 use axum::Router;
 use axum::extract::rejection::JsonRejection;
@@ -26,6 +27,10 @@ pub fn routes() -> Router<AppState> {
         .route("/postings/{id}", get(postings::show).patch(postings::update))
         .route("/postings/{id}/audit", get(postings::audit_trail))
         .route("/postings/{id}/{action}", post(postings::act))
+        .route("/reference/programs", get(reference::programs))
+        .route("/reference/occupations", get(reference::occupations))
+        .route("/reference/clusters", get(reference::clusters))
+        .route("/reference/regions", get(reference::regions))
         .fallback(|| async { ApiError::NotFound })
 }
 
