@@ -3,6 +3,7 @@ mod browser;
 mod cli;
 mod organizations;
 mod pages;
+mod posting_pages;
 mod postings;
 mod reference;
 mod support;

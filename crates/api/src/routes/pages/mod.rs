@@ -4,6 +4,8 @@ mod account;
 mod admin;
 mod home;
 mod org;
+mod posting_form;
+mod postings;
 
 use axum::Router;
 use axum::body::Body;
@@ -25,6 +27,11 @@ pub fn routes() -> Router<AppState> {
         .route("/register", get(account::register_form).post(account::register))
         .route("/org", get(org::show).post(org::update))
         .route("/org/members", post(org::add_member))
+        .route("/postings", get(postings::index))
+        .route("/postings/new", get(postings::new).post(postings::create))
+        .route("/postings/{id}", get(postings::show))
+        .route("/postings/{id}/edit", get(postings::edit).post(postings::update))
+        .route("/postings/{id}/act", post(postings::act))
         .route("/admin/verifications", get(admin::queue))
         .route("/admin/verifications/{id}", post(admin::decide))
 }
