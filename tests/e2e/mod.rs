@@ -1,9 +1,11 @@
 mod accounts;
 mod browser;
 mod cli;
+mod demo;
 mod organizations;
 mod pages;
 mod posting_pages;
 mod postings;
 mod reference;
+mod sheets;
 mod support;

@@ -33,6 +33,10 @@ pub async fn fresh_database_url() -> Option<String> {
 }
 
 pub async fn spawn_app() -> TestApp {
+    // Logs only when asked for (RUST_LOG=info cargo test …), to keep test output readable.
+    if std::env::var_os("RUST_LOG").is_some() {
+        chanjiao_api::telemetry::init(false);
+    }
     let dir = tempfile::tempdir().expect("temp dir");
     let config = Config {
         bind: "127.0.0.1:0".parse().unwrap(),

@@ -9,6 +9,8 @@ use axum::response::{IntoResponse, Response};
 use chanjiao_domain::{Invalid, Invalids};
 use serde::Serialize;
 
+use crate::sheets::SheetError;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("invalid input")]
@@ -27,8 +29,12 @@ pub enum ApiError {
     Conflict { field: &'static str, invalid: Invalid },
     #[error("transition refused: {0}")]
     Transition(chanjiao_domain::posting::TransitionError),
+    #[error("spreadsheet: {0}")]
+    Sheet(crate::sheets::SheetError),
     #[error("request forgery check failed")]
     Csrf,
+    #[error("the upload is larger than {max_mib} MiB")]
+    PayloadTooLarge { max_mib: usize },
     #[error("unsupported media type")]
     UnsupportedMediaType,
     #[error("malformed request: {0}")]
@@ -51,7 +57,12 @@ impl ApiError {
                 StatusCode::FORBIDDEN
             }
             ApiError::Conflict { .. } | ApiError::Transition(_) => StatusCode::CONFLICT,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::UnsupportedMediaType | ApiError::Sheet(SheetError::Unsupported(_)) => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
+            ApiError::Sheet(SheetError::Write(_)) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Sheet(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Database(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -68,6 +79,8 @@ impl ApiError {
             code: invalid.code(),
             reason: invalid.to_string(),
             reason_zh: invalid.zh(),
+            row: None,
+            column: None,
         };
         match self {
             ApiError::Validation(errors) => errors.0.iter().map(|e| describe(&e.field, &e.invalid)).collect(),
@@ -77,7 +90,21 @@ impl ApiError {
                 code: refused.code(),
                 reason: refused.to_string(),
                 reason_zh: refused.zh(),
+                row: None,
+                column: None,
             }],
+            ApiError::Sheet(SheetError::Rows(report)) => report
+                .problems
+                .iter()
+                .map(|p| FieldProblem {
+                    field: p.field.clone(),
+                    code: p.code,
+                    reason: p.reason.clone(),
+                    reason_zh: p.reason_zh.clone(),
+                    row: Some(p.row),
+                    column: Some(p.column.clone()),
+                })
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -95,12 +122,24 @@ impl ApiError {
             ApiError::NotFound => ("页面或资源不存在", "Not found"),
             ApiError::Conflict { .. } => ("与已有记录冲突", "This conflicts with an existing record"),
             ApiError::Transition(_) => ("当前状态下不能进行此操作", "Not possible in the current status"),
+            ApiError::Sheet(SheetError::Write(_)) => ("服务器内部错误", "Internal server error"),
+            ApiError::Sheet(_) => ("文件未能导入", "The file was not imported"),
+            ApiError::PayloadTooLarge { .. } => ("上传的文件过大", "The upload is too large"),
             ApiError::Csrf => ("表单已过期，请刷新页面后重试", "The form has expired; reload the page and try again"),
             ApiError::UnsupportedMediaType => ("不支持的内容类型", "Unsupported content type"),
             ApiError::BadRequest(_) => ("请求格式错误", "Malformed request"),
             ApiError::Database(_) | ApiError::Internal(_) => ("服务器内部错误", "Internal server error"),
         };
         if zh { zh_text.into() } else { en_text.into() }
+    }
+
+    /// A longer explanation in Chinese, where the title alone does not say what to do.
+    pub fn detail_zh(&self) -> Option<String> {
+        match self {
+            ApiError::Sheet(error) if self.status_code().is_client_error() => Some(error.zh()),
+            ApiError::PayloadTooLarge { max_mib } => Some(format!("文件不能超过 {max_mib} MB")),
+            _ => None,
+        }
     }
 
     /// Logs server-side failures once, with their cause; client errors are not worth a warning.
@@ -123,6 +162,11 @@ pub struct FieldProblem {
     pub code: &'static str,
     pub reason: String,
     pub reason_zh: String,
+    /// For spreadsheet imports: the row and column header the problem is in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -133,6 +177,8 @@ struct Problem {
     status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     detail: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail_zh: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     errors: Vec<FieldProblem>,
 }
@@ -143,6 +189,8 @@ impl IntoResponse for ApiError {
         let status = self.status_code();
         let detail = match &self {
             ApiError::BadRequest(message) => Some(message.clone()),
+            ApiError::Sheet(error) if status.is_client_error() => Some(error.to_string()),
+            ApiError::PayloadTooLarge { .. } => Some(self.to_string()),
             ApiError::Validation(errors) => Some(errors.to_string()),
             _ => None,
         };
@@ -151,6 +199,7 @@ impl IntoResponse for ApiError {
             title: self.title(false),
             status: status.as_u16(),
             detail,
+            detail_zh: self.detail_zh(),
             errors: self.field_errors(),
         };
         let body = serde_json::to_vec(&problem).unwrap_or_default();

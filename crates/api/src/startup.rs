@@ -28,6 +28,7 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub web: Arc<Web>,
+    pub imports: crate::services::imports::ImportProgress,
 }
 
 /// A bound, ready-to-run server.
@@ -57,7 +58,7 @@ impl Application {
         let web = Web::load().map_err(StartupError::Web)?;
         let listener =
             TcpListener::bind(config.bind).await.map_err(|source| StartupError::Bind { addr: config.bind, source })?;
-        Ok(Application { listener, state: AppState { db, config: Arc::new(config), web } })
+        Ok(Application { listener, state: AppState { db, config: Arc::new(config), web, imports: Default::default() } })
     }
 
     pub fn port(&self) -> u16 {

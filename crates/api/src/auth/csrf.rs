@@ -28,7 +28,14 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
     }
     let lang = Lang::from_headers(request.headers(), request.uri().query());
     let expected = cookies::get(request.headers(), cookies::CSRF).map(str::to_owned);
-    let from_header = request.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    // Multipart forms (uploads) carry the token in the action URL's query, since the body is
+    // not read here; scripts may send it as a header.
+    let from_header = request
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| request.uri().query().and_then(|q| query_field(q, "_csrf")));
     let is_form = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -60,6 +67,10 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
         return HtmlError::new(&state, lang, ApiError::Csrf).into_response();
     }
     next.run(Request::from_parts(parts, body)).await
+}
+
+fn query_field(query: &str, name: &str) -> Option<String> {
+    form_field(query.as_bytes(), name)
 }
 
 fn form_field(body: &[u8], name: &str) -> Option<String> {

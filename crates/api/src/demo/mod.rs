@@ -1,21 +1,50 @@
-//! Demonstration data for Shaoxing, created by `serve --demo`: organizations across the city's
-//! districts and one account per role, all with the password [`DEMO_PASSWORD`].
+//! Demonstration data for Shaoxing, created by `serve --demo`: 49 enterprises over the 12
+//! industry clusters and 15 schools of every level across the city's six districts and counties
+//! (from [`catalog`]), an intermediary and the city authority, one account per role (all with the
+//! password [`DEMO_PASSWORD`]), and several hundred postings of every kind with a few years of
+//! history ([`seed_postings`]).
 //!
-//! Seeding is idempotent: an organization is matched by name and an account by e-mail, so
-//! starting the demo twice changes nothing.
+//! Seeding is idempotent: an organization is matched by name, an account by e-mail, and postings
+//! are added only while the demo organizations have none, so starting the demo twice changes
+//! nothing.
+
+pub mod catalog;
+mod catalog_enterprises;
+mod catalog_orgs;
+mod catalog_subjects;
+#[cfg(test)]
+mod catalog_tests;
+mod compose;
+mod compose_enterprise;
+mod compose_school;
+pub mod seed_postings;
+mod texts;
+mod texts_emerging;
+mod texts_enterprise;
+mod texts_process;
+mod texts_school;
+mod texts_service;
+mod texts_traditional;
+
+use std::collections::HashMap;
 
 use chanjiao_domain::organization::KindIdentity;
-use chanjiao_domain::{CreditCode, Email, NewOrganization, OrgName, RegionCode, Role, SchoolLevel, Verification};
+use chanjiao_domain::posting::Side;
+use chanjiao_domain::{CreditCode, Email, NewOrganization, OrgName, RegionCode, Role, Verification};
+use chrono::NaiveDate;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    TransactionTrait,
 };
 
 use crate::auth::password;
 use crate::entities::{organizations, users};
 use crate::error::ApiError;
 use crate::services::accounts;
+use catalog::{DemoIdentity, DemoOrg};
 
 pub const DEMO_PASSWORD: &str = "chanjiao-demo";
+pub const PLATFORM_ADMIN: &str = "admin@demo.local";
 
 /// One demo account, as printed at start-up.
 #[derive(Debug, Clone)]
@@ -25,138 +54,92 @@ pub struct DemoAccount {
     pub organization: Option<&'static str>,
 }
 
-enum Identity {
-    Enterprise(&'static str),
-    School(SchoolLevel),
-    Intermediary,
-    Authority,
-}
+/// The catalogue organizations that have a demo account: (index, e-mail, role).
+const CATALOGUE_ACCOUNTS: &[(usize, &str, &str)] =
+    &[(0, "enterprise@demo.local", "企业管理员"), (6, "school@demo.local", "学校管理员")];
 
-struct DemoOrg {
-    name: &'static str,
-    region: &'static str,
-    identity: Identity,
-    /// The demo account administering it, if any.
-    admin: Option<&'static str>,
-}
-
-/// Organizations spread over the six districts and counties of 绍兴市. The enterprise codes are
-/// 17 characters completed with a computed check character.
-const ORGANIZATIONS: &[DemoOrg] = &[
-    DemoOrg {
-        name: "绍兴精工数控机床有限公司",
-        region: "330603",
-        identity: Identity::Enterprise("91330603MA2BK1N7X"),
-        admin: Some("enterprise@demo.local"),
-    },
-    DemoOrg {
-        name: "浙江越芯集成电路有限公司",
-        region: "330602",
-        identity: Identity::Enterprise("91330602MA2D8C3P4"),
-        admin: None,
-    },
-    DemoOrg {
-        name: "上虞晶华新材料科技有限公司",
-        region: "330604",
-        identity: Identity::Enterprise("91330604MA2JH5Q21"),
-        admin: None,
-    },
-    DemoOrg {
-        name: "诸暨华东珍珠饰品有限公司",
-        region: "330681",
-        identity: Identity::Enterprise("91330681MA2BWE9L6"),
-        admin: None,
-    },
-    DemoOrg {
-        name: "嵊州领带智造有限公司",
-        region: "330683",
-        identity: Identity::Enterprise("91330683MA2D1F8K3"),
-        admin: None,
-    },
-    DemoOrg {
-        name: "新昌康源生物医药有限公司",
-        region: "330624",
-        identity: Identity::Enterprise("91330624MA2BX27R5"),
-        admin: None,
-    },
-    DemoOrg {
-        name: "绍兴市现代职业技术学院",
-        region: "330602",
-        identity: Identity::School(SchoolLevel::GaozhiZhuanke),
-        admin: Some("school@demo.local"),
-    },
-    DemoOrg {
-        name: "柯桥区职业教育中心",
-        region: "330603",
-        identity: Identity::School(SchoolLevel::Zhongzhi),
-        admin: None,
-    },
-    DemoOrg {
-        name: "绍兴应用技术学院",
-        region: "330602",
-        identity: Identity::School(SchoolLevel::PutongBenke),
-        admin: None,
-    },
-    DemoOrg {
-        name: "绍兴产教融合服务中心",
-        region: "330602",
-        identity: Identity::Intermediary,
-        admin: Some("broker@demo.local"),
-    },
-    DemoOrg {
-        name: "绍兴市产教融合工作领导小组办公室",
-        region: "330600",
-        identity: Identity::Authority,
-        admin: Some("city@demo.local"),
-    },
+/// The organizations that post nothing of their own: (name, region, kind, e-mail, role).
+const BROKERS: &[(&str, &str, bool, &str, &str)] = &[
+    ("绍兴产教融合服务中心", "330602", true, "broker@demo.local", "服务组织管理员"),
+    ("绍兴市产教融合工作领导小组办公室", "330600", false, "city@demo.local", "主管部门"),
 ];
 
-pub const PLATFORM_ADMIN: &str = "admin@demo.local";
-
-/// Creates what is missing of the demo and returns the demo accounts.
+/// Creates what is missing of the demo organizations and accounts and returns the accounts.
+/// Postings are separate ([`seed_postings`]), so tests can start from a city without any.
 pub async fn seed(db: &DatabaseConnection) -> Result<Vec<DemoAccount>, ApiError> {
-    let hash = password::hash(DEMO_PASSWORD).await?;
-    let txn = db.begin().await?;
-    let mut accounts_made = Vec::new();
-    for demo in ORGANIZATIONS {
-        let existing =
-            organizations::Entity::find().filter(organizations::Column::Name.eq(demo.name)).one(&txn).await?;
-        let org_id = match existing {
-            Some(org) => org.id,
-            None => accounts::insert_organization(&txn, &demo_org(demo)?, Verification::Verified).await?.id,
-        };
-        if let Some(email) = demo.admin {
-            ensure_user(&txn, Some(org_id), email, &hash, Role::OrgAdmin).await?;
-            let role_zh = match demo.identity {
-                Identity::Enterprise(_) => "企业管理员",
-                Identity::School(_) => "学校管理员",
-                Identity::Intermediary => "服务组织管理员",
-                Identity::Authority => "主管部门",
-            };
-            accounts_made.push(DemoAccount { email, role_zh, organization: Some(demo.name) });
-        }
-    }
-    ensure_user(&txn, None, PLATFORM_ADMIN, &hash, Role::PlatformAdmin).await?;
-    accounts_made.push(DemoAccount { email: PLATFORM_ADMIN, role_zh: "平台管理员", organization: None });
-    txn.commit().await?;
-    Ok(accounts_made)
+    Ok(seed_organizations(db).await?.1)
 }
 
-fn demo_org(demo: &DemoOrg) -> Result<NewOrganization, ApiError> {
-    let bad = |what: &str| ApiError::Internal(format!("demo organization {} has a bad {what}", demo.name));
-    let identity = match demo.identity {
-        Identity::Enterprise(prefix) => {
-            KindIdentity::Enterprise { credit_code: CreditCode::complete(prefix).ok_or_else(|| bad("credit code"))? }
+/// Everything `serve --demo` shows: organizations, accounts and postings.
+pub async fn seed_all(db: &DatabaseConnection, today: NaiveDate) -> Result<(Vec<DemoAccount>, usize), ApiError> {
+    let (org_ids, accounts) = seed_organizations(db).await?;
+    let txn = db.begin().await?;
+    let added = seed_postings::seed(&txn, &org_ids, today).await?;
+    txn.commit().await?;
+    Ok((accounts, added))
+}
+
+async fn seed_organizations(
+    db: &DatabaseConnection,
+) -> Result<(HashMap<usize, (i64, Side)>, Vec<DemoAccount>), ApiError> {
+    let hash = password::hash(DEMO_PASSWORD).await?;
+    let txn = db.begin().await?;
+    let mut org_ids = HashMap::new();
+    let mut made = Vec::new();
+    for (index, demo) in catalog::organizations().iter().enumerate() {
+        let id = ensure_organization(&txn, demo.name, catalogue_org(demo)?).await?;
+        let side = match demo.identity {
+            DemoIdentity::Enterprise { .. } => Side::Enterprise,
+            DemoIdentity::School { .. } => Side::School,
+        };
+        org_ids.insert(index, (id, side));
+        if let Some((_, email, role_zh)) = CATALOGUE_ACCOUNTS.iter().find(|(i, _, _)| *i == index) {
+            ensure_user(&txn, Some(id), email, &hash, Role::OrgAdmin).await?;
+            made.push(DemoAccount { email, role_zh, organization: Some(demo.name) });
         }
-        Identity::School(level) => KindIdentity::School { level },
-        Identity::Intermediary => KindIdentity::Intermediary,
-        Identity::Authority => KindIdentity::Authority,
+    }
+    for (name, region, intermediary, email, role_zh) in BROKERS {
+        let identity = if *intermediary { KindIdentity::Intermediary } else { KindIdentity::Authority };
+        let org = NewOrganization {
+            name: OrgName::parse(name).map_err(|_| bad(name, "name"))?,
+            region: RegionCode::parse(region).map_err(|_| bad(name, "region"))?,
+            identity,
+        };
+        let id = ensure_organization(&txn, name, org).await?;
+        ensure_user(&txn, Some(id), email, &hash, Role::OrgAdmin).await?;
+        made.push(DemoAccount { email, role_zh, organization: Some(name) });
+    }
+    ensure_user(&txn, None, PLATFORM_ADMIN, &hash, Role::PlatformAdmin).await?;
+    made.push(DemoAccount { email: PLATFORM_ADMIN, role_zh: "平台管理员", organization: None });
+    txn.commit().await?;
+    Ok((org_ids, made))
+}
+
+fn bad(name: &str, what: &str) -> ApiError {
+    ApiError::Internal(format!("demo organization {name} has a bad {what}"))
+}
+
+fn catalogue_org(demo: &DemoOrg) -> Result<NewOrganization, ApiError> {
+    let identity = match &demo.identity {
+        DemoIdentity::Enterprise { credit_prefix } => KindIdentity::Enterprise {
+            credit_code: CreditCode::complete(credit_prefix).ok_or_else(|| bad(demo.name, "credit code"))?,
+        },
+        DemoIdentity::School { level } => KindIdentity::School { level: *level },
     };
     Ok(NewOrganization {
-        name: OrgName::parse(demo.name).map_err(|_| bad("name"))?,
-        region: RegionCode::parse(demo.region).map_err(|_| bad("region"))?,
+        name: OrgName::parse(demo.name).map_err(|_| bad(demo.name, "name"))?,
+        region: RegionCode::parse(demo.region).map_err(|_| bad(demo.name, "region"))?,
         identity,
     })
+}
+
+/// The id of the organization named `name`, created (verified) if missing.
+async fn ensure_organization(db: &impl ConnectionTrait, name: &str, org: NewOrganization) -> Result<i64, ApiError> {
+    let existing = organizations::Entity::find().filter(organizations::Column::Name.eq(name)).one(db).await?;
+    match existing {
+        Some(row) => Ok(row.id),
+        None => Ok(accounts::insert_organization(db, &org, Verification::Verified).await?.id),
+    }
 }
 
 async fn ensure_user(

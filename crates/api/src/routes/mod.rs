@@ -4,6 +4,7 @@
 pub mod api;
 pub mod health;
 pub mod pages;
+pub mod uploads;
 
 use axum::Router;
 use axum::routing::get;

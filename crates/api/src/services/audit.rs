@@ -28,6 +28,18 @@ pub async fn record(
     action: &str,
     changes: Value,
 ) -> Result<(), ApiError> {
+    event(actor, entity, entity_id, action, changes).insert(db).await?;
+    Ok(())
+}
+
+/// An event row, for callers that insert many at once.
+pub fn event(
+    actor: Option<&CurrentUser>,
+    entity: &str,
+    entity_id: i64,
+    action: &str,
+    changes: Value,
+) -> audit_events::ActiveModel {
     audit_events::ActiveModel {
         at: Set(Utc::now()),
         actor_user_id: Set(actor.map(|u| u.id)),
@@ -39,9 +51,6 @@ pub async fn record(
         changes: Set(changes.to_string()),
         ..Default::default()
     }
-    .insert(db)
-    .await?;
-    Ok(())
 }
 
 /// The fields that differ between two JSON objects, as `{field: [before, after]}`.

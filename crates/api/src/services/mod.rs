@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod imports;
 pub mod organizations;
 pub mod postings;
 pub mod reference;

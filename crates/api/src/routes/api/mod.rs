@@ -4,8 +4,10 @@ pub(crate) mod auth;
 mod organizations;
 mod postings;
 mod reference;
+pub(crate) mod sheets;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
 use axum::routing::{get, post};
@@ -24,6 +26,13 @@ pub fn routes() -> Router<AppState> {
         .route("/organizations/{id}/members", get(organizations::members).post(organizations::add_member))
         .route("/organizations/{id}/verification", post(organizations::verify))
         .route("/postings", post(postings::create).get(postings::list))
+        .route(
+            "/postings/import",
+            post(sheets::import).layer(DefaultBodyLimit::max(crate::routes::uploads::MAX_UPLOAD_BYTES)),
+        )
+        .route("/postings/export", get(sheets::export))
+        .route("/postings/template", get(sheets::template))
+        .route("/imports/{token}", get(sheets::progress))
         .route("/postings/{id}", get(postings::show).patch(postings::update))
         .route("/postings/{id}/audit", get(postings::audit_trail))
         .route("/postings/{id}/{action}", post(postings::act))

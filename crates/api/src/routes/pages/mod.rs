@@ -6,6 +6,7 @@ mod home;
 mod org;
 mod posting_form;
 mod postings;
+mod sheets;
 
 use axum::Router;
 use axum::body::Body;
@@ -29,6 +30,14 @@ pub fn routes() -> Router<AppState> {
         .route("/org/members", post(org::add_member))
         .route("/postings", get(postings::index))
         .route("/postings/new", get(postings::new).post(postings::create))
+        .route(
+            "/postings/import",
+            get(sheets::form)
+                .post(sheets::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::routes::uploads::MAX_UPLOAD_BYTES)),
+        )
+        .route("/postings/export", get(sheets::export))
+        .route("/postings/template", get(sheets::template))
         .route("/postings/{id}", get(postings::show))
         .route("/postings/{id}/edit", get(postings::edit).post(postings::update))
         .route("/postings/{id}/act", post(postings::act))

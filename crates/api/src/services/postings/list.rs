@@ -105,8 +105,9 @@ fn parse(query: &ListQuery) -> Result<Filters, Invalids> {
     })
 }
 
-/// Postings `user` may list. Drafts are listed only within the user's own organization;
-/// published postings whose end date has passed are left out even before the sweep expires them.
+/// Postings `user` may list, a page at a time. Drafts are listed only within the user's own
+/// organization; published postings whose end date has passed are left out even before the sweep
+/// expires them.
 pub async fn list(
     db: &impl ConnectionTrait,
     user: &CurrentUser,
@@ -114,6 +115,46 @@ pub async fn list(
     today: NaiveDate,
 ) -> Result<Page, ApiError> {
     let filters = parse(query)?;
+    let condition = condition(&filters, user, today)?;
+    let total = postings::Entity::find().filter(condition.clone()).count(db).await?;
+    let mut page_condition = condition;
+    if let Some(cursor) = filters.cursor {
+        page_condition = page_condition.add(postings::Column::Id.lt(cursor));
+    }
+    let mut rows = postings::Entity::find()
+        .filter(page_condition)
+        .order_by_desc(postings::Column::Id)
+        .limit(filters.limit + 1)
+        .all(db)
+        .await?;
+    let more = rows.len() as u64 > filters.limit;
+    rows.truncate(filters.limit as usize);
+    let next_cursor = if more { rows.last().map(|r| r.id.to_string()) } else { None };
+    Ok(Page { items: with_org_names(db, rows).await?, total, next_cursor })
+}
+
+/// Every posting of a listing (ignoring `limit` and `cursor`), newest first, up to `max`: for
+/// exports.
+pub async fn list_all(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    query: &ListQuery,
+    today: NaiveDate,
+    max: u64,
+) -> Result<Vec<Posting>, ApiError> {
+    let query = ListQuery { limit: None, cursor: None, ..query.clone() };
+    let filters = parse(&query)?;
+    let rows = postings::Entity::find()
+        .filter(condition(&filters, user, today)?)
+        .order_by_desc(postings::Column::Id)
+        .limit(max)
+        .all(db)
+        .await?;
+    with_org_names(db, rows).await
+}
+
+/// The SQL condition of the filters, with what `user` may see.
+fn condition(filters: &Filters, user: &CurrentUser, today: NaiveDate) -> Result<Condition, ApiError> {
     let mut condition = Condition::all().add(postings::Column::Status.eq(filters.status.as_str()));
     if filters.status == PostingStatus::Draft && !user.is_platform_admin() {
         let own = user.organization_id().ok_or(ApiError::Forbidden)?;
@@ -144,21 +185,7 @@ pub async fn list(
             .to_owned();
         condition = condition.add(postings::Column::Id.in_subquery(tagged));
     }
-    let total = postings::Entity::find().filter(condition.clone()).count(db).await?;
-    let mut page_condition = condition;
-    if let Some(cursor) = filters.cursor {
-        page_condition = page_condition.add(postings::Column::Id.lt(cursor));
-    }
-    let mut rows = postings::Entity::find()
-        .filter(page_condition)
-        .order_by_desc(postings::Column::Id)
-        .limit(filters.limit + 1)
-        .all(db)
-        .await?;
-    let more = rows.len() as u64 > filters.limit;
-    rows.truncate(filters.limit as usize);
-    let next_cursor = if more { rows.last().map(|r| r.id.to_string()) } else { None };
-    Ok(Page { items: with_org_names(db, rows).await?, total, next_cursor })
+    Ok(condition)
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! indexers) and to the audit log, so the three never disagree.
 
 mod list;
-mod write;
+pub(crate) mod write;
 
 use std::collections::HashMap;
 
@@ -18,7 +18,7 @@ use crate::auth::CurrentUser;
 use crate::entities::{organizations, postings};
 use crate::error::ApiError;
 
-pub use list::{ListQuery, Page as ListPage, list};
+pub use list::{ListQuery, Page as ListPage, list, list_all};
 pub use write::{Create, create, expire_due, transition, update};
 
 /// A stored posting with its owner and status, as the API and pages show it.

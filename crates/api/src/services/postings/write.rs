@@ -54,7 +54,7 @@ pub async fn create(
 }
 
 /// Inserts one parsed posting with its codes, outbox entry and audit event, inside the caller's
-/// transaction (imports insert thousands in one).
+/// transaction.
 pub async fn insert(
     txn: &impl ConnectionTrait,
     user: &CurrentUser,
@@ -63,17 +63,83 @@ pub async fn insert(
     today: NaiveDate,
 ) -> Result<Posting, ApiError> {
     let org = user.organization.as_ref().ok_or(ApiError::Forbidden)?;
-    let status = if publish {
-        require_verified(user)?;
-        let context = Context { actor: Actor::User(user.role), today, ends_on: posting.window.ends_on() };
-        PostingStatus::Draft.apply(Action::Publish, &context).map_err(ApiError::Transition)?
-    } else {
-        PostingStatus::Draft
-    };
+    let row =
+        insert_many(txn, user, &[(posting, publish)], today, &mut |_| {}).await?.pop().ok_or(ApiError::NotFound)?;
+    from_row(row, org.name.clone())
+}
+
+/// Inserts many postings inside the caller's transaction (imports insert thousands in one), in
+/// multi-row statements: the postings, then their codes, outbox entries and audit events.
+/// `progress` is told how many postings are in.
+pub async fn insert_many(
+    txn: &impl ConnectionTrait,
+    user: &CurrentUser,
+    items: &[(&NewPosting, bool)],
+    today: NaiveDate,
+    progress: &mut (dyn FnMut(usize) + Send),
+) -> Result<Vec<postings::Model>, ApiError> {
+    let org = user.organization.as_ref().ok_or(ApiError::Forbidden)?;
     let now = Utc::now();
+    let mut prepared = Vec::with_capacity(items.len());
+    for (posting, publish) in items {
+        let status = if *publish {
+            require_verified(user)?;
+            let context = Context { actor: Actor::User(user.role), today, ends_on: posting.window.ends_on() };
+            PostingStatus::Draft.apply(Action::Publish, &context).map_err(ApiError::Transition)?
+        } else {
+            PostingStatus::Draft
+        };
+        prepared.push(row_model(org.id, posting, status, Some(user.id), now)?);
+    }
+    let mut rows: Vec<postings::Model> = Vec::with_capacity(items.len());
+    // 400 rows × 15 columns stays under SQLite's and PostgreSQL's bound-parameter limits.
+    for chunk in prepared.chunks(400) {
+        let models: Vec<postings::ActiveModel> = chunk.iter().map(|(model, _)| model.clone()).collect();
+        let inserted = postings::Entity::insert_many(models).exec_with_returning(txn).await?;
+        // RETURNING gives rows in VALUES order on both databases in practice, but neither
+        // promises it; codes and audit events are keyed by the returned ids, so check.
+        let in_order = inserted.len() == chunk.len()
+            && inserted.iter().zip(chunk).all(|(row, (model, _))| &row.details == model.details.as_ref());
+        if !in_order {
+            return Err(ApiError::Internal("inserted postings came back in another order".into()));
+        }
+        rows.extend(inserted);
+        progress(rows.len());
+    }
+    let mut codes = Vec::new();
+    let mut outbox = Vec::with_capacity(rows.len());
+    let mut events = Vec::with_capacity(rows.len());
+    for (row, ((posting, _), (_, details))) in rows.iter().zip(items.iter().zip(&prepared)) {
+        codes.extend(code_rows(row.id, posting));
+        outbox.push(outbox_row(row.id));
+        let mut changes = details.clone();
+        changes["status"] = Value::String(row.status.clone());
+        events.push(audit::event(Some(user), "posting", row.id, "create", changes));
+    }
+    for chunk in codes.chunks(1000) {
+        posting_codes::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
+    }
+    for chunk in outbox.chunks(1000) {
+        posting_outbox::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
+    }
+    for chunk in events.chunks(500) {
+        crate::entities::audit_events::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
+    }
+    progress(items.len());
+    Ok(rows)
+}
+
+/// The row for a posting, and its details as stored.
+fn row_model(
+    organization_id: i64,
+    posting: &NewPosting,
+    status: PostingStatus,
+    created_by: Option<i64>,
+    at: chrono::DateTime<Utc>,
+) -> Result<(postings::ActiveModel, Value), ApiError> {
     let details = details_of(posting)?;
-    let row = postings::ActiveModel {
-        organization_id: Set(org.id),
+    let model = postings::ActiveModel {
+        organization_id: Set(organization_id),
         side: Set(posting.side().as_str().to_owned()),
         kind: Set(posting.kind.as_str().to_owned()),
         status: Set(status.as_str().to_owned()),
@@ -84,38 +150,66 @@ pub async fn insert(
         quantity: Set(posting.quantity.map(|q| i64::from(q.get()))),
         education_level: Set(posting.education_level.map(|l| l.as_str().to_owned())),
         details: Set(details.to_string()),
-        created_by: Set(Some(user.id)),
-        created_at: Set(now),
-        updated_at: Set(now),
-        published_at: Set((status == PostingStatus::Published).then_some(now)),
+        created_by: Set(created_by),
+        created_at: Set(at),
+        updated_at: Set(at),
+        published_at: Set((status != PostingStatus::Draft).then_some(at)),
         ..Default::default()
-    }
-    .insert(txn)
-    .await?;
-    write_codes(txn, row.id, posting).await?;
-    enqueue(txn, row.id).await?;
-    let mut changes = details;
-    changes["status"] = Value::String(status.as_str().to_owned());
-    audit::record(txn, Some(user), "posting", row.id, "create", changes).await?;
-    from_row(row, org.name.clone())
+    };
+    Ok((model, details))
 }
 
-/// Replaces a posting's code rows with those it now carries.
-async fn write_codes(txn: &impl ConnectionTrait, posting_id: i64, posting: &NewPosting) -> Result<(), ApiError> {
-    posting_codes::Entity::delete_many().filter(posting_codes::Column::PostingId.eq(posting_id)).exec(txn).await?;
+/// A posting as it stood in the past, for demonstration data and migrations from other systems:
+/// the status and creation time are given rather than derived. Recorded as done by the system.
+pub async fn insert_historical(
+    txn: &impl ConnectionTrait,
+    organization_id: i64,
+    posting: &NewPosting,
+    status: PostingStatus,
+    created_at: chrono::DateTime<Utc>,
+) -> Result<postings::Model, ApiError> {
+    let (model, details) = row_model(organization_id, posting, status, None, created_at)?;
+    let row = model.insert(txn).await?;
+    let codes = code_rows(row.id, posting);
+    if !codes.is_empty() {
+        posting_codes::Entity::insert_many(codes).exec(txn).await?;
+    }
+    outbox_row(row.id).insert(txn).await?;
+    let mut changes = details;
+    changes["status"] = Value::String(status.as_str().to_owned());
+    audit::event(None, "posting", row.id, "create", changes).insert(txn).await?;
+    Ok(row)
+}
+
+fn code_rows(posting_id: i64, posting: &NewPosting) -> Vec<posting_codes::ActiveModel> {
     let codes = posting
         .program_codes
         .iter()
         .map(|c| ("program", c.as_str().to_owned()))
         .chain(posting.occupation_codes.iter().map(|c| ("occupation", c.as_str().to_owned())))
         .chain(posting.industry_clusters.iter().map(|c| ("cluster", c.as_str().to_owned())));
-    let rows: Vec<posting_codes::ActiveModel> = codes
+    codes
         .map(|(code_type, code)| posting_codes::ActiveModel {
             posting_id: Set(posting_id),
             code_type: Set(code_type.to_owned()),
             code: Set(code),
         })
-        .collect();
+        .collect()
+}
+
+fn outbox_row(posting_id: i64) -> posting_outbox::ActiveModel {
+    posting_outbox::ActiveModel {
+        posting_id: Set(posting_id),
+        op: Set("upsert".to_owned()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+}
+
+/// Replaces a posting's code rows with those it now carries.
+async fn write_codes(txn: &impl ConnectionTrait, posting_id: i64, posting: &NewPosting) -> Result<(), ApiError> {
+    posting_codes::Entity::delete_many().filter(posting_codes::Column::PostingId.eq(posting_id)).exec(txn).await?;
+    let rows = code_rows(posting_id, posting);
     if !rows.is_empty() {
         posting_codes::Entity::insert_many(rows).exec(txn).await?;
     }
@@ -124,14 +218,7 @@ async fn write_codes(txn: &impl ConnectionTrait, posting_id: i64, posting: &NewP
 
 /// Tells the search indexers that a posting changed; they re-read it and decide visibility.
 async fn enqueue(txn: &impl ConnectionTrait, posting_id: i64) -> Result<(), ApiError> {
-    posting_outbox::ActiveModel {
-        posting_id: Set(posting_id),
-        op: Set("upsert".to_owned()),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?;
+    outbox_row(posting_id).insert(txn).await?;
     Ok(())
 }
 

@@ -1,0 +1,81 @@
+//! Spreadsheets over the API: import postings, export a listing, download the template, and
+//! follow an import's progress.
+
+use axum::Json;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chanjiao_domain::posting::Side;
+use serde::Deserialize;
+
+use crate::auth::ApiUser;
+use crate::clock;
+use crate::error::ApiError;
+use crate::routes::uploads::read_upload;
+use crate::services::imports::{self, Imported, Progress};
+use crate::services::postings::ListQuery;
+use crate::sheets::{self, SheetFormat};
+use crate::startup::AppState;
+
+pub async fn import(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    multipart: Multipart,
+) -> Result<(StatusCode, Json<Imported>), ApiError> {
+    let upload = read_upload(multipart).await?;
+    let imported = imports::import(&state.db, &user, upload, &state.imports, clock::today()).await?;
+    Ok((StatusCode::CREATED, Json(imported)))
+}
+
+pub async fn progress(State(state): State<AppState>, Path(token): Path<String>) -> Result<Json<Progress>, ApiError> {
+    state.imports.get(&token).map(Json).ok_or(ApiError::NotFound)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct FileQuery {
+    format: Option<String>,
+    side: Option<String>,
+    #[serde(flatten)]
+    listing: ListQuery,
+}
+
+pub fn parse_format(raw: Option<&str>) -> Result<SheetFormat, ApiError> {
+    match raw.unwrap_or("xlsx") {
+        "xlsx" => Ok(SheetFormat::Xlsx),
+        "csv" => Ok(SheetFormat::Csv),
+        _ => Err(ApiError::invalid("format", chanjiao_domain::Invalid::Format("one of xlsx, csv"))),
+    }
+}
+
+/// A file download with a Chinese file name that every browser understands.
+pub fn attachment(format: SheetFormat, stem: &str, bytes: Vec<u8>) -> Response {
+    let name = format!("{stem}.{}", format.extension());
+    let disposition = format!(
+        "attachment; filename=\"chanjiao.{}\"; filename*=UTF-8''{}",
+        format.extension(),
+        crate::web::url_encode(&name)
+    );
+    ([(header::CONTENT_TYPE, format.content_type().to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+        .into_response()
+}
+
+pub async fn export(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(query): Query<FileQuery>,
+) -> Result<Response, ApiError> {
+    let format = parse_format(query.format.as_deref())?;
+    let bytes = imports::export(&state.db, &user, &query.listing, format, clock::today()).await?;
+    Ok(attachment(format, "供需信息导出", bytes))
+}
+
+/// The import template for a side (default: the caller's, else the enterprise side).
+pub async fn template(ApiUser(user): ApiUser, Query(query): Query<FileQuery>) -> Result<Response, ApiError> {
+    let format = parse_format(query.format.as_deref())?;
+    let side = match query.side.as_deref() {
+        Some(raw) => raw.parse::<Side>().map_err(|e| ApiError::invalid("side", e))?,
+        None => user.organization.as_ref().and_then(|o| Side::of(o.kind)).unwrap_or(Side::Enterprise),
+    };
+    Ok(attachment(format, "供需信息导入模板", sheets::template(format, side)))
+}

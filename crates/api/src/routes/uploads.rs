@@ -1,0 +1,41 @@
+//! Reading a spreadsheet upload from a multipart form, shared by the API and the import page.
+
+use axum::extract::Multipart;
+use axum::http::StatusCode;
+
+use crate::error::ApiError;
+use crate::services::imports::Upload;
+
+/// The largest spreadsheet accepted: 20,000 rows of CSV fit with room to spare.
+pub const MAX_UPLOAD_BYTES: usize = 16 * 1024 * 1024;
+
+/// The `file` part (and an optional `progress` token) of a multipart body.
+pub async fn read_upload(mut multipart: Multipart) -> Result<Upload, ApiError> {
+    let too_large = |status: StatusCode| {
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge { max_mib: MAX_UPLOAD_BYTES / (1024 * 1024) }
+        } else {
+            ApiError::BadRequest("the multipart body is malformed".into())
+        }
+    };
+    let mut upload = Upload { file_name: None, content_type: None, bytes: Vec::new(), progress_token: String::new() };
+    let mut has_file = false;
+    while let Some(field) = multipart.next_field().await.map_err(|e| too_large(e.status()))? {
+        match field.name() {
+            Some("file") => {
+                upload.file_name = field.file_name().map(str::to_owned);
+                upload.content_type = field.content_type().map(str::to_owned);
+                upload.bytes = field.bytes().await.map_err(|e| too_large(e.status()))?.to_vec();
+                has_file = true;
+            }
+            Some("progress") => {
+                upload.progress_token = field.text().await.map_err(|e| too_large(e.status()))?;
+            }
+            _ => {}
+        }
+    }
+    if !has_file || upload.bytes.is_empty() {
+        return Err(ApiError::invalid("file", chanjiao_domain::Invalid::Required));
+    }
+    Ok(upload)
+}
