@@ -22,6 +22,7 @@ async fn health_and_readiness_probes_answer_ok() {
     assert_eq!(ready.status(), StatusCode::OK);
     let body: Value = ready.json().await.unwrap();
     assert_eq!(body["database"], "ok");
+    assert_eq!(body["index"], "ok");
 }
 
 #[tokio::test]

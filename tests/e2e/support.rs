@@ -50,10 +50,42 @@ pub async fn spawn_app() -> TestApp {
     demo::seed(&db).await.expect("demo data");
     tokio::spawn(app.run_until(std::future::pending()));
     let api = Client::builder().redirect(redirect::Policy::none()).build().unwrap();
-    TestApp { base: format!("http://{addr}"), db, api, _dir: dir }
+    let app = TestApp { base: format!("http://{addr}"), db, api, _dir: dir };
+    app.wait_until_ready().await;
+    app
 }
 
 impl TestApp {
+    /// Waits for `/readyz` (the search index builds in the background at start).
+    pub async fn wait_until_ready(&self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let ready = self.api.get(self.url("/readyz")).send().await.map(|r| r.status() == StatusCode::OK);
+            if ready.unwrap_or(false) {
+                return;
+            }
+            assert!(std::time::Instant::now() < deadline, "the app did not become ready");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Polls `check` until it is true or `within` passes; returns whether it became true.
+    pub async fn eventually<F, Fut>(&self, within: std::time::Duration, mut check: F) -> bool
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let deadline = std::time::Instant::now() + within;
+        loop {
+            if check().await {
+                return true;
+            }
+            if std::time::Instant::now() > deadline {
+                return false;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -34,6 +34,9 @@ pub enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Rebuild this node's search index from the database (stop the server on this data dir
+    /// first; it holds the index's write lock).
+    Reindex,
     /// Load reference data.
     #[command(subcommand)]
     Reference(ReferenceCommand),
@@ -91,6 +94,14 @@ pub async fn run() -> anyhow::Result<()> {
             let db = db::connect(&config).await.context("connecting to the database")?;
             db::migrate(&db).await.context("migrating")?;
             println!("database is up to date ({})", config.redacted_database());
+            Ok(())
+        }
+        Command::Reindex => {
+            let db = db::connect(&config).await.context("connecting to the database")?;
+            db::migrate(&db).await.context("migrating")?;
+            let index = std::sync::Arc::new(crate::startup::open_index(&config).context("opening the index")?);
+            let count = crate::indexer::rebuild(&db, &index).await.map_err(|e| anyhow::anyhow!(describe(&e)))?;
+            println!("reindexed {count} published postings into {}", config.data_dir.join("index").display());
             Ok(())
         }
         Command::Reference(ReferenceCommand::Import { dir }) => {

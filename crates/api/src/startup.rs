@@ -29,6 +29,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub web: Arc<Web>,
     pub imports: crate::services::imports::ImportProgress,
+    pub index: Arc<chanjiao_search::SearchIndex>,
 }
 
 /// A bound, ready-to-run server.
@@ -45,6 +46,17 @@ pub enum StartupError {
     Bind { addr: SocketAddr, source: std::io::Error },
     #[error("web assets: {0}")]
     Web(String),
+    #[error("search index: {0}")]
+    Index(#[from] chanjiao_search::SearchError),
+    #[error("cannot create {dir}: {source}")]
+    DataDir { dir: std::path::PathBuf, source: std::io::Error },
+}
+
+/// The search index of this process, in `<data_dir>/index`.
+pub fn open_index(config: &Config) -> Result<chanjiao_search::SearchIndex, StartupError> {
+    let dir = config.data_dir.join("index");
+    std::fs::create_dir_all(&dir).map_err(|source| StartupError::DataDir { dir: dir.clone(), source })?;
+    Ok(chanjiao_search::SearchIndex::open_or_create(&dir)?)
 }
 
 /// Largest request body accepted anywhere (spreadsheet uploads are the biggest).
@@ -56,9 +68,13 @@ impl Application {
         let db = db::connect(&config).await?;
         db::migrate(&db).await?;
         let web = Web::load().map_err(StartupError::Web)?;
+        let index = Arc::new(open_index(&config)?);
         let listener =
             TcpListener::bind(config.bind).await.map_err(|source| StartupError::Bind { addr: config.bind, source })?;
-        Ok(Application { listener, state: AppState { db, config: Arc::new(config), web, imports: Default::default() } })
+        Ok(Application {
+            listener,
+            state: AppState { db, config: Arc::new(config), web, imports: Default::default(), index },
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -77,11 +93,13 @@ impl Application {
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let sweep_every = Duration::from_secs(self.state.config.expiry_sweep_secs.max(1));
         let sweeper = tokio::spawn(expiry_sweeps(self.state.db.clone(), sweep_every));
+        let indexer = tokio::spawn(crate::indexer::run(self.state.db.clone(), self.state.index.clone()));
         let app = router(self.state);
         axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
             .await?;
         sweeper.abort();
+        indexer.abort();
         Ok(())
     }
 }

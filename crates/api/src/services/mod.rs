@@ -8,6 +8,7 @@ pub mod imports;
 pub mod organizations;
 pub mod postings;
 pub mod reference;
+pub mod search;
 
 use sea_orm::{DbErr, SqlErr};
 

@@ -4,6 +4,7 @@ pub(crate) mod auth;
 mod organizations;
 mod postings;
 mod reference;
+mod search;
 pub(crate) mod sheets;
 
 use axum::Router;
@@ -36,6 +37,8 @@ pub fn routes() -> Router<AppState> {
         .route("/postings/{id}", get(postings::show).patch(postings::update))
         .route("/postings/{id}/audit", get(postings::audit_trail))
         .route("/postings/{id}/{action}", post(postings::act))
+        .route("/search", get(search::search))
+        .route("/suggest", get(search::suggest))
         .route("/reference/programs", get(reference::programs))
         .route("/reference/occupations", get(reference::occupations))
         .route("/reference/clusters", get(reference::clusters))

@@ -76,10 +76,7 @@ pub(crate) fn from_row(row: postings::Model, organization_name: String) -> Resul
 }
 
 /// Rows with their organizations' names, in the order given.
-pub(crate) async fn with_org_names(
-    db: &impl ConnectionTrait,
-    rows: Vec<postings::Model>,
-) -> Result<Vec<Posting>, ApiError> {
+pub async fn with_org_names(db: &impl ConnectionTrait, rows: Vec<postings::Model>) -> Result<Vec<Posting>, ApiError> {
     let ids: Vec<i64> = rows.iter().map(|r| r.organization_id).collect();
     let names: HashMap<i64, String> = organizations::Entity::find()
         .filter(organizations::Column::Id.is_in(ids))

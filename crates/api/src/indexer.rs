@@ -1,0 +1,156 @@
+//! Keeps this process's search index in step with the database by tailing the posting outbox.
+//!
+//! Every write appends an outbox row (sequence, posting id) in the write's own transaction. The
+//! indexer reads rows after the last sequence it applied, re-reads those postings, applies them
+//! to tantivy and commits with the last sequence in the commit's payload. On start it resumes
+//! from that payload, so a crash at any point loses nothing (the database has the writes and the
+//! outbox has the sequence) and duplicates nothing (documents are replaced by posting id).
+//!
+//! Sequences are handed out when a row is inserted, not when its transaction commits, so on
+//! PostgreSQL a later sequence can become visible before an earlier one. The indexer therefore
+//! stops at a gap and waits for it to fill; a gap still open after [`GAP_PATIENCE`] belongs to a
+//! transaction that rolled back, and is skipped.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chanjiao_search::{Change, IndexDoc, SearchIndex};
+use chrono::Utc;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use crate::entities::{posting_outbox, postings as posting_rows};
+use crate::error::ApiError;
+use crate::services::postings::{Posting, with_org_names};
+
+/// How long a hole in the sequence may stay open before it is taken for a rollback.
+pub const GAP_PATIENCE: Duration = Duration::from_secs(10);
+/// How often the outbox is polled when idle; a write is searchable within about this long.
+pub const POLL: Duration = Duration::from_millis(100);
+const BATCH: u64 = 500;
+
+fn index_error(e: impl std::fmt::Display) -> ApiError {
+    ApiError::Internal(format!("search index: {e}"))
+}
+
+/// The index document of a posting; postings that are not listed are deleted from the index.
+pub fn document(posting: &Posting) -> IndexDoc {
+    IndexDoc::from_posting(
+        posting.id as u64,
+        &posting.posting,
+        posting.status,
+        posting.organization_id as u64,
+        posting.organization_name.clone(),
+        posting.created_at,
+    )
+}
+
+async fn apply(index: &Arc<SearchIndex>, changes: Vec<Change>, last_seq: i64) -> Result<(), ApiError> {
+    let index = index.clone();
+    tokio::task::spawn_blocking(move || index.apply(&changes, last_seq))
+        .await
+        .map_err(index_error)?
+        .map_err(index_error)
+}
+
+/// The changes for a set of posting ids, read from the database as they are now.
+async fn changes_for(db: &DatabaseConnection, ids: Vec<i64>) -> Result<Vec<Change>, ApiError> {
+    let rows = posting_rows::Entity::find().filter(posting_rows::Column::Id.is_in(ids.clone())).all(db).await?;
+    let found: Vec<Posting> = with_org_names(db, rows).await?;
+    let mut changes: Vec<Change> = found.iter().map(|p| Change::Upsert(document(p))).collect();
+    for id in ids {
+        if !found.iter().any(|p| p.id == id) {
+            changes.push(Change::Delete(id as u64));
+        }
+    }
+    Ok(changes)
+}
+
+/// Applies the outbox rows after the index's last sequence, up to the first fresh gap. Returns
+/// how many rows were applied.
+pub async fn catch_up(db: &DatabaseConnection, index: &Arc<SearchIndex>) -> Result<usize, ApiError> {
+    let mut last = index.last_seq().unwrap_or(0);
+    let mut applied = 0;
+    loop {
+        let rows = posting_outbox::Entity::find()
+            .filter(posting_outbox::Column::Seq.gt(last))
+            .order_by_asc(posting_outbox::Column::Seq)
+            .limit(BATCH)
+            .all(db)
+            .await?;
+        let mut accepted = Vec::new();
+        let mut expected = last + 1;
+        for row in &rows {
+            let old_enough =
+                Utc::now().signed_duration_since(row.created_at).to_std().unwrap_or_default() > GAP_PATIENCE;
+            if row.seq != expected && !old_enough {
+                break;
+            }
+            accepted.push(row);
+            expected = row.seq + 1;
+        }
+        let Some(newest) = accepted.last().map(|r| r.seq) else { return Ok(applied) };
+        let mut ids: Vec<i64> = accepted.iter().map(|r| r.posting_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        apply(index, changes_for(db, ids).await?, newest).await?;
+        applied += accepted.len();
+        last = newest;
+        if accepted.len() < rows.len() || (rows.len() as u64) < BATCH {
+            return Ok(applied);
+        }
+    }
+}
+
+/// Rebuilds the index from the database: every posting, with the outbox's current end as the
+/// sequence, so that later changes are applied on top (replaying one twice is harmless).
+pub async fn rebuild(db: &DatabaseConnection, index: &Arc<SearchIndex>) -> Result<usize, ApiError> {
+    let newest = posting_outbox::Entity::find()
+        .order_by_desc(posting_outbox::Column::Seq)
+        .one(db)
+        .await?
+        .map(|r| r.seq)
+        .unwrap_or(0);
+    {
+        let index = index.clone();
+        tokio::task::spawn_blocking(move || index.clear_all()).await.map_err(index_error)?.map_err(index_error)?;
+    }
+    let mut after = 0;
+    let mut count = 0;
+    loop {
+        let rows = posting_rows::Entity::find()
+            .filter(posting_rows::Column::Id.gt(after))
+            .filter(posting_rows::Column::Status.eq("published"))
+            .order_by_asc(posting_rows::Column::Id)
+            .limit(2000)
+            .all(db)
+            .await?;
+        let Some(last) = rows.last().map(|r| r.id) else { break };
+        after = last;
+        let postings = with_org_names(db, rows).await?;
+        count += postings.len();
+        let changes: Vec<Change> = postings.iter().map(|p| Change::Upsert(document(p))).collect();
+        apply(index, changes, newest).await?;
+    }
+    apply(index, Vec::new(), newest).await?;
+    Ok(count)
+}
+
+/// Tails the outbox for as long as the process runs.
+pub async fn run(db: DatabaseConnection, index: Arc<SearchIndex>) {
+    if index.last_seq().is_none() {
+        match rebuild(&db, &index).await {
+            Ok(count) => tracing::info!(count, "search index rebuilt"),
+            Err(error) => tracing::error!(%error, "search index rebuild failed"),
+        }
+    }
+    loop {
+        match catch_up(&db, &index).await {
+            Ok(0) => tokio::time::sleep(POLL).await,
+            Ok(_) => {}
+            Err(error) => {
+                tracing::warn!(%error, "search indexing failed; retrying");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+}
