@@ -43,10 +43,10 @@ async fn start(data_dir: &Path, database_url: &str, port: u16) -> Node {
     let client = Client::new();
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
-        if let Ok(r) = client.get(format!("{}/readyz", node.base)).send().await {
-            if r.status() == StatusCode::OK {
-                return node;
-            }
+        if let Ok(r) = client.get(format!("{}/readyz", node.base)).send().await
+            && r.status() == StatusCode::OK
+        {
+            return node;
         }
         assert!(Instant::now() < deadline, "the server did not become ready");
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -120,10 +120,10 @@ async fn a_killed_server_loses_no_acknowledged_posting_and_indexes_none_twice() 
                 else {
                     return;
                 };
-                if response.status() == StatusCode::CREATED {
-                    if let Ok(v) = response.json::<Value>().await {
-                        acknowledged.lock().unwrap().push(v["id"].as_i64().unwrap());
-                    }
+                if response.status() == StatusCode::CREATED
+                    && let Ok(v) = response.json::<Value>().await
+                {
+                    acknowledged.lock().unwrap().push(v["id"].as_i64().unwrap());
                 }
             }
         })
