@@ -143,3 +143,30 @@ async fn facets_count_the_matches_and_filters_narrow_them() {
     let suggest: Value = app.get_json("/api/v1/suggest?q=焊", Some(&token)).await.json().await.unwrap();
     assert!(suggest["suggestions"].as_array().unwrap().iter().any(|s| s.as_str().unwrap().starts_with("焊工")));
 }
+
+#[tokio::test]
+async fn the_search_page_highlights_filters_and_helps_when_nothing_is_found() {
+    let app = spawn_app().await;
+    let token = app.demo_login("enterprise@demo.local").await;
+    let id = publish(&app, &token, "数控车工 <急招>", "操作数控车床").await;
+    assert!(
+        app.eventually(Duration::from_secs(2), || async { ids(&search(&app, &token, "数控").await).contains(&id) })
+            .await
+    );
+    let browser = app.browser();
+    let csrf = app.csrf_token(&browser, "/login").await;
+    browser
+        .post(app.url("/login"))
+        .form(&[("email", "school@demo.local"), ("password", super::support::DEMO_PASSWORD), ("_csrf", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    let page = browser.get(app.url("/search?q=CNC")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(&format!("/postings/{id}")), "a synonym finds it");
+    assert!(page.contains("<mark>") && page.contains("&lt;急招&gt;"), "highlighted and escaped");
+    assert!(page.contains("q=CNC&amp;kind=job"), "a facet link that adds the kind filter");
+    let filtered = browser.get(app.url("/search?q=CNC&region=330681")).send().await.unwrap().text().await.unwrap();
+    assert!(filtered.contains("没有找到") && filtered.contains("去掉筛选"), "help to drop the filter");
+    let english = browser.get(app.url("/search?q=CNC&lang=en")).send().await.unwrap().text().await.unwrap();
+    assert!(english.contains("Job"));
+}

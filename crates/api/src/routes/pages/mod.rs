@@ -6,6 +6,7 @@ mod home;
 mod org;
 mod posting_form;
 mod postings;
+mod search;
 mod sheets;
 
 use axum::Router;
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/register", get(account::register_form).post(account::register))
         .route("/org", get(org::show).post(org::update))
         .route("/org/members", post(org::add_member))
+        .route("/search", get(search::page))
         .route("/postings", get(postings::index))
         .route("/postings/new", get(postings::new).post(postings::create))
         .route(
