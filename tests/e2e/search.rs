@@ -170,3 +170,30 @@ async fn the_search_page_highlights_filters_and_helps_when_nothing_is_found() {
     let english = browser.get(app.url("/search?q=CNC&lang=en")).send().await.unwrap().text().await.unwrap();
     assert!(english.contains("Job"));
 }
+
+#[tokio::test]
+async fn program_offerings_are_found_by_words_of_their_national_profile() {
+    let app = spawn_app().await;
+    let school = app.demo_login("school@demo.local").await;
+    let offering = json!({"publish": true, "kind": "program_offering", "title": "2027届毕业生推荐（智能制造方向）",
+        "region": "330602", "program_codes": ["460110"], "quantity": 40});
+    let query = "质量管理 生产管控";
+    let before: Value = app.post_json("/api/v1/postings", &offering, Some(&school)).await.json().await.unwrap();
+    let before = before["id"].as_i64().unwrap();
+    assert!(
+        app.eventually(Duration::from_secs(2), || async {
+            ids(&search(&app, &school, "智能制造").await).contains(&before)
+        })
+        .await
+    );
+    assert!(!ids(&search(&app, &school, query).await).contains(&before), "without profiles the words are nowhere");
+
+    let reference = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/reference");
+    chanjiao_api::services::reference::import(&app.db, &reference).await.unwrap();
+    let after: Value = app.post_json("/api/v1/postings", &offering, Some(&school)).await.json().await.unwrap();
+    let after = after["id"].as_i64().unwrap();
+    let found = app
+        .eventually(Duration::from_secs(2), || async { ids(&search(&app, &school, query).await).contains(&after) })
+        .await;
+    assert!(found, "the profile of 460110 智能焊接技术 speaks of 质量管理 and 生产管控");
+}

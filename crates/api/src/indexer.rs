@@ -18,7 +18,7 @@ use chanjiao_search::{Change, IndexDoc, SearchIndex};
 use chrono::Utc;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use crate::entities::{posting_outbox, postings as posting_rows};
+use crate::entities::{posting_outbox, postings as posting_rows, program_profiles};
 use crate::error::ApiError;
 use crate::services::postings::{Posting, with_org_names};
 
@@ -52,11 +52,45 @@ async fn apply(index: &Arc<SearchIndex>, changes: Vec<Change>, last_seq: i64) ->
         .map_err(index_error)
 }
 
+/// Index documents for postings, their text enriched with the national profiles of their
+/// programs (职业面向 and 培养目标), when `chanjiao reference import` has loaded them: an
+/// enterprise searching "数控车工" then finds a program whose profile names that occupation.
+async fn documents(db: &DatabaseConnection, postings: &[Posting]) -> Result<Vec<Change>, ApiError> {
+    let codes: Vec<String> =
+        postings.iter().flat_map(|p| p.posting.program_codes.iter().map(|c| c.as_str().to_owned())).collect();
+    let profiles: std::collections::HashMap<String, String> = if codes.is_empty() {
+        Default::default()
+    } else {
+        program_profiles::Entity::find()
+            .filter(program_profiles::Column::Code.is_in(codes))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.code, format!("{} {}", p.occupations, p.objective)))
+            .collect()
+    };
+    Ok(postings
+        .iter()
+        .map(|p| {
+            let mut doc = document(p);
+            doc.extra_text = p
+                .posting
+                .program_codes
+                .iter()
+                .filter_map(|c| profiles.get(c.as_str()))
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n");
+            Change::Upsert(doc)
+        })
+        .collect())
+}
+
 /// The changes for a set of posting ids, read from the database as they are now.
 async fn changes_for(db: &DatabaseConnection, ids: Vec<i64>) -> Result<Vec<Change>, ApiError> {
     let rows = posting_rows::Entity::find().filter(posting_rows::Column::Id.is_in(ids.clone())).all(db).await?;
     let found: Vec<Posting> = with_org_names(db, rows).await?;
-    let mut changes: Vec<Change> = found.iter().map(|p| Change::Upsert(document(p))).collect();
+    let mut changes = documents(db, &found).await?;
     for id in ids {
         if !found.iter().any(|p| p.id == id) {
             changes.push(Change::Delete(id as u64));
@@ -128,8 +162,7 @@ pub async fn rebuild(db: &DatabaseConnection, index: &Arc<SearchIndex>) -> Resul
         after = last;
         let postings = with_org_names(db, rows).await?;
         count += postings.len();
-        let changes: Vec<Change> = postings.iter().map(|p| Change::Upsert(document(p))).collect();
-        apply(index, changes, newest).await?;
+        apply(index, documents(db, &postings).await?, newest).await?;
     }
     apply(index, Vec::new(), newest).await?;
     Ok(count)
