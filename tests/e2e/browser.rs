@@ -123,3 +123,39 @@ async fn the_demo_enterprise_signs_in_in_a_real_browser_and_sees_its_organizatio
     assert_eq!(heading.text().await.unwrap(), "Members");
     browser.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_school_searches_from_a_phone_and_opens_a_highlighted_result() {
+    let Some(driver) = start_chromedriver() else { return };
+    let app = spawn_app().await;
+    let token = app.demo_login("enterprise@demo.local").await;
+    let body = json!({"publish": true, "kind": "apprenticeship", "title": "数控车工现代学徒制（柯桥）", "region": "330603",
+        "quantity": 12, "apprenticeship_type": "modern", "description": "校企联合培养数控车工。"});
+    let created: serde_json::Value = app.post_json("/api/v1/postings", &body, Some(&token)).await.json().await.unwrap();
+    let browser = open_browser(&driver).await;
+    sign_in(&browser, &app, "school@demo.local").await;
+    browser.wait().at_most(Duration::from_secs(15)).for_element(Locator::Css("#org-title")).await.unwrap();
+
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let hit = loop {
+        browser.goto(&app.url("/search?q=CNC")).await.unwrap();
+        if let Ok(hit) = browser.find(Locator::Css(&format!("a[href$='/postings/{}']", created["id"]))).await {
+            break hit;
+        }
+        assert!(std::time::Instant::now() < deadline, "the posting never showed up in search");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let marked = browser.find_all(Locator::Css(".hit mark")).await.unwrap();
+    assert!(!marked.is_empty(), "matched words are highlighted");
+    let overflow =
+        browser.execute("return document.documentElement.scrollWidth > window.innerWidth;", vec![]).await.unwrap();
+    assert_eq!(overflow, json!(false), "the search page scrolls sideways on a phone");
+    if let Ok(png) = browser.screenshot().await {
+        let _ = std::fs::write(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("search-375.png"), png);
+    }
+    hit.click().await.unwrap();
+    let title =
+        browser.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#posting-title")).await.unwrap();
+    assert_eq!(title.text().await.unwrap(), "数控车工现代学徒制（柯桥）");
+    browser.close().await.unwrap();
+}
