@@ -21,6 +21,7 @@ pub mod seed_postings;
 mod texts;
 mod texts_emerging;
 mod texts_enterprise;
+mod texts_materials;
 mod texts_process;
 mod texts_school;
 mod texts_service;

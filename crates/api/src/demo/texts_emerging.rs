@@ -1,11 +1,11 @@
-//! What the demo says about three of Shaoxing's emerging industries: integrated circuits,
-//! high-end equipment and new materials.
+//! What the demo says about two of Shaoxing's emerging industries: integrated circuits and
+//! high-end equipment (new materials are in `texts_materials`).
 
 use chanjiao_domain::SchoolLevel::{GaozhiBenke as BK, GaozhiZhuanke as ZK, PutongBenke as PB, Zhongzhi as ZZ};
 
 use super::texts::{Base, ClusterText, Role, Topic};
 
-pub(super) static CLUSTERS: &[&ClusterText] = &[&IC, &HQ_EQUIPMENT, &NEW_MATERIALS];
+pub(super) static CLUSTERS: &[&ClusterText] = &[&IC, &HQ_EQUIPMENT, &super::texts_materials::NEW_MATERIALS];
 
 static IC: ClusterText = ClusterText {
     id: "ic",
@@ -377,172 +377,6 @@ static HQ_EQUIPMENT: ClusterText = ClusterText {
         },
         Topic {
             name: "机器人搬积木", detail: "学生给机械臂示教几个简单动作，让它把积木搬到指定位置。", skills: &[]
-        },
-    ],
-};
-
-static NEW_MATERIALS: ClusterText = ClusterText {
-    id: "new_materials",
-    name: "新材料",
-    roles: &[
-        Role {
-            name: "高分子材料工艺员",
-            occupation: "2-02-36-05",
-            levels: &[ZK, BK],
-            programs: &["430602", "670204", "230601", "080407"],
-            skills: &["高分子改性", "双螺杆挤出", "注塑工艺", "配方调整", "物性测试"],
-            duties: &[
-                "负责改性塑料挤出线的工艺参数设定和配方试样，跟踪产品物性指标。",
-                "处理生产中的色差、黑点、断条等问题，编写和更新工艺文件。",
-            ],
-        },
-        Role {
-            name: "化纤聚合操作工",
-            occupation: "6-13-01-01",
-            levels: &[ZZ],
-            programs: &["670204", "670203"],
-            skills: &["聚合工艺", "DCS操作", "熔体输送", "巡检", "安全生产"],
-            duties: &[
-                "在中控室监控聚合装置运行，按指令调整温度、压力和流量。",
-                "定时巡检现场设备，做好交接班记录和异常上报。",
-            ],
-        },
-        Role {
-            name: "复合材料成型技术员",
-            occupation: "2-02-07-08",
-            levels: &[ZK, BK],
-            programs: &["430603", "230602", "080408"],
-            skills: &["碳纤维预浸料", "热压罐成型", "真空导入", "无损检测", "工艺文件"],
-            duties: &[
-                "负责碳纤维制品的铺层、固化和脱模工艺，控制孔隙率和外观质量。",
-                "参与新产品试制和工装设计，记录并分析工艺数据。",
-            ],
-        },
-        Role {
-            name: "材料检测员",
-            occupation: "6-31-03-02",
-            levels: &[ZZ, ZK],
-            programs: &["670207", "430601", "470208"],
-            skills: &["力学性能测试", "熔融指数", "DSC/TGA", "样品制备", "检测报告"],
-            duties: &[
-                "负责原料与成品的拉伸、冲击、熔指等物性检测，出具检测报告。",
-                "维护检测仪器并参与实验室CNAS体系运行。",
-            ],
-        },
-        Role {
-            name: "材料研发工程师",
-            occupation: "2-02-09-01",
-            levels: &[PB, BK],
-            programs: &["080412T", "080407", "080408", "230602"],
-            skills: &["材料表征", "SEM/XRD", "实验设计（DOE）", "专利检索", "配方开发"],
-            duties: &[
-                "承担功能膜材料、含氟材料等新产品的配方与工艺开发。",
-                "整理实验数据，撰写技术报告并参与专利申报。",
-            ],
-        },
-        Role {
-            name: "化纤卷绕工",
-            occupation: "6-13-02-02",
-            levels: &[ZZ],
-            programs: &["670204", "680401"],
-            skills: &["卷绕", "牵伸", "落筒", "丝饼分级", "设备清洁"],
-            duties: &["负责卷绕、牵伸和落筒岗位操作，及时处理断头和飘丝。", "按标准对丝饼外观分级，做好批号标识。"],
-        },
-    ],
-    context: &[
-        "公司建有省级企业研究院和CNAS认可实验室，研发与生产联动紧密。",
-        "新材料项目二期正在建设，未来两年将新增一百多个技术岗位。",
-        "公司产品迭代快，研发人员与生产一线紧密配合。",
-        "生产线自动化程度高，关键工序实现在线检测。",
-        "公司推行绿色工厂建设，余热回收和光伏发电覆盖厂区主要用能。",
-    ],
-    certificates: &[
-        "化工总控工职业技能等级证书（四级）",
-        "物理性能检验员职业技能等级证书（四级）",
-        "危险化学品安全作业证",
-    ],
-    training: &[
-        Topic {
-            name: "改性塑料配方与挤出工艺",
-            detail: "讲解填充、增韧、阻燃等改性原理，分析挤出过程的常见缺陷。",
-            skills: &["高分子改性", "双螺杆挤出", "配方设计"],
-        },
-        Topic {
-            name: "碳纤维复合材料成型技术",
-            detail: "覆盖预浸料铺层、热压罐和RTM工艺，辅以实操训练。",
-            skills: &["预浸料铺层", "热压罐成型", "RTM"],
-        },
-        Topic {
-            name: "材料分析测试仪器应用",
-            detail: "学习DSC、TGA、红外光谱等仪器的原理、制样与谱图解读。",
-            skills: &["DSC/TGA", "红外光谱", "样品制备"],
-        },
-        Topic {
-            name: "化纤生产安全与节能",
-            detail: "结合化纤企业事故案例讲解风险辨识和能耗管理。",
-            skills: &["化纤生产", "安全管理", "能耗管理"],
-        },
-    ],
-    research: &[
-        Topic {
-            name: "可降解材料改性研究",
-            detail: "希望提高PBAT/PLA共混材料的耐热性和加工稳定性。",
-            skills: &["PLA/PBAT改性", "耐热改性", "加工稳定性"],
-        },
-        Topic {
-            name: "锂电池隔膜涂覆材料",
-            detail: "需要在陶瓷涂覆浆料的分散性和附着力方面联合攻关。",
-            skills: &["涂覆浆料", "分散技术", "锂电隔膜"],
-        },
-        Topic {
-            name: "再生涤纶品质提升",
-            detail: "研究回收瓶片的增黏和杂质控制，提升再生纤维的可纺性。",
-            skills: &["再生聚酯", "固相增黏", "纺丝工艺"],
-        },
-        Topic {
-            name: "含氟功能材料应用评价",
-            detail: "关注含氟聚合物在新能源和电子领域的应用性能评价。",
-            skills: &["含氟聚合物", "材料表征", "应用评价"],
-        },
-        Topic {
-            name: "碳纤维复合材料低成本成型",
-            detail: "希望开发快速固化树脂体系和模压工艺，缩短成型周期、降低制造成本。",
-            skills: &["快速固化树脂", "模压成型", "工艺仿真"],
-        },
-    ],
-    equipment: &[
-        "双螺杆挤出机",
-        "注塑机",
-        "万能材料试验机",
-        "熔融指数仪",
-        "差示扫描量热仪（DSC）",
-        "热重分析仪（TGA）",
-        "真空导入成型平台",
-        "傅里叶红外光谱仪",
-    ],
-    bases: &[
-        Base {
-            name: "高分子材料加工实训中心", equipment: &["双螺杆挤出机", "注塑机", "熔融指数仪", "万能材料试验机"]
-        },
-        Base {
-            name: "复合材料成型实训室",
-            equipment: &["真空导入成型平台", "实训型热压罐", "预浸料裁剪机", "超声波探伤仪"],
-        },
-        Base {
-            name: "材料分析测试中心",
-            equipment: &["差示扫描量热仪（DSC）", "热重分析仪（TGA）", "傅里叶红外光谱仪", "扫描电子显微镜"],
-        },
-    ],
-    k12: &[
-        Topic {
-            name: "神奇的新材料",
-            detail: "观察形状记忆合金、气凝胶等材料的奇妙现象，动手做一次材料拉伸小实验。",
-            skills: &[],
-        },
-        Topic {
-            name: "从塑料瓶到衣服",
-            detail: "了解废旧塑料瓶如何变成再生纤维，用再生面料做一件环保小手工。",
-            skills: &[],
         },
     ],
 };
