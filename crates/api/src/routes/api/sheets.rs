@@ -27,7 +27,11 @@ pub async fn import(
     Ok((StatusCode::CREATED, Json(imported)))
 }
 
-pub async fn progress(State(state): State<AppState>, Path(token): Path<String>) -> Result<Json<Progress>, ApiError> {
+pub async fn progress(
+    State(state): State<AppState>,
+    ApiUser(_): ApiUser,
+    Path(token): Path<String>,
+) -> Result<Json<Progress>, ApiError> {
     state.imports.get(&token).map(Json).ok_or(ApiError::NotFound)
 }
 
