@@ -33,6 +33,25 @@ impl MigratorTrait for Migrator {
     }
 }
 
+/// Creates the index `name` on `columns` of `table`.
+pub(crate) async fn create_index<T, C>(
+    manager: &SchemaManager<'_>,
+    name: &str,
+    table: T,
+    columns: Vec<C>,
+) -> Result<(), DbErr>
+where
+    T: IntoIden,
+    C: IntoIden,
+{
+    let mut index = Index::create();
+    index.name(name).table(table);
+    for column in columns {
+        index.col(column);
+    }
+    manager.create_index(index.to_owned()).await
+}
+
 /// `column IN ('a', 'b', …)`, the CHECK constraint of an enumerated column.
 pub(crate) fn one_of(column: impl IntoIden, values: &[&str]) -> SimpleExpr {
     Expr::col(column).is_in(values.iter().copied())

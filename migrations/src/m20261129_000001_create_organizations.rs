@@ -49,15 +49,13 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_organizations_verification")
-                    .table(Organizations::Table)
-                    .col(Organizations::Verification)
-                    .to_owned(),
-            )
-            .await
+        crate::create_index(
+            manager,
+            "idx_organizations_verification",
+            Organizations::Table,
+            vec![Organizations::Verification],
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

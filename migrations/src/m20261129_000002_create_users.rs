@@ -52,15 +52,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_users_organization")
-                    .table(Users::Table)
-                    .col(Users::OrganizationId)
-                    .to_owned(),
-            )
-            .await
+        crate::create_index(manager, "idx_users_organization", Users::Table, vec![Users::OrganizationId]).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

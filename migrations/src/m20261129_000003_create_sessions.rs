@@ -40,11 +40,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create().name("idx_sessions_user").table(Sessions::Table).col(Sessions::UserId).to_owned(),
-            )
-            .await
+        crate::create_index(manager, "idx_sessions_user", Sessions::Table, vec![Sessions::UserId]).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

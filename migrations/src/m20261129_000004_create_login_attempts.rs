@@ -29,26 +29,20 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_login_failures_email_time")
-                    .table(LoginFailures::Table)
-                    .col(LoginFailures::Email)
-                    .col(LoginFailures::AttemptedAt)
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_login_failures_ip_time")
-                    .table(LoginFailures::Table)
-                    .col(LoginFailures::Ip)
-                    .col(LoginFailures::AttemptedAt)
-                    .to_owned(),
-            )
-            .await
+        crate::create_index(
+            manager,
+            "idx_login_failures_email_time",
+            LoginFailures::Table,
+            vec![LoginFailures::Email, LoginFailures::AttemptedAt],
+        )
+        .await?;
+        crate::create_index(
+            manager,
+            "idx_login_failures_ip_time",
+            LoginFailures::Table,
+            vec![LoginFailures::Ip, LoginFailures::AttemptedAt],
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

@@ -110,12 +110,7 @@ impl MigrationTrait for Migration {
             ("idx_postings_region", vec![Postings::RegionCode]),
             ("idx_postings_ends_on", vec![Postings::Status, Postings::EndsOn]),
         ] {
-            let mut index = Index::create();
-            index.name(name).table(Postings::Table);
-            for column in columns {
-                index.col(column);
-            }
-            manager.create_index(index.to_owned()).await?;
+            crate::create_index(manager, name, Postings::Table, columns).await?;
         }
         manager
             .create_table(
@@ -143,16 +138,13 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_posting_codes_code")
-                    .table(PostingCodes::Table)
-                    .col(PostingCodes::CodeType)
-                    .col(PostingCodes::Code)
-                    .to_owned(),
-            )
-            .await
+        crate::create_index(
+            manager,
+            "idx_posting_codes_code",
+            PostingCodes::Table,
+            vec![PostingCodes::CodeType, PostingCodes::Code],
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

@@ -39,16 +39,13 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_audit_events_entity")
-                    .table(AuditEvents::Table)
-                    .col(AuditEvents::Entity)
-                    .col(AuditEvents::EntityId)
-                    .to_owned(),
-            )
-            .await
+        crate::create_index(
+            manager,
+            "idx_audit_events_entity",
+            AuditEvents::Table,
+            vec![AuditEvents::Entity, AuditEvents::EntityId],
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

@@ -80,15 +80,13 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_program_occupations_occupation")
-                    .table(ProgramOccupations::Table)
-                    .col(ProgramOccupations::OccupationCode)
-                    .to_owned(),
-            )
-            .await
+        crate::create_index(
+            manager,
+            "idx_program_occupations_occupation",
+            ProgramOccupations::Table,
+            vec![ProgramOccupations::OccupationCode],
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
