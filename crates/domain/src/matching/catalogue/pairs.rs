@@ -1,0 +1,90 @@
+//! Occupation ↔ program fit between two postings: an enterprise posting stands for occupations
+//! (its occupation codes, or else what its title and skills are about), a school posting for
+//! programs (its program codes). Two postings that both carry program codes are also compared
+//! code to code (an enterprise asking for 数控技术 graduates, a school offering it).
+
+use crate::posting::{NewPosting, Side};
+use crate::reference::ProgramCode;
+
+use super::{CatalogueModel, Occupations, class_at};
+use crate::matching::criteria::Reason;
+
+use super::rank::Fit;
+
+const SAME_CLASS: f64 = 0.7;
+const OTHER_LEVEL_CLASS: f64 = 0.6;
+
+impl CatalogueModel {
+    /// The occupations a posting stands for: its occupation codes if it has any, else those its
+    /// title and skills are about (inferred, so with less than full confidence past the first).
+    pub fn posting_occupations(&self, posting: &NewPosting) -> Occupations {
+        if !posting.occupation_codes.is_empty() {
+            let codes: Vec<&str> = posting.occupation_codes.iter().map(|c| c.as_str()).collect();
+            return self.occupations_of(&codes);
+        }
+        let text = format!("{} {}", posting.title.as_str(), posting.skills.join(" "));
+        self.occupations_for(&text)
+    }
+
+    /// The fit of a pair, whichever side asks; `None` when there is nothing to compare (no
+    /// program on either side).
+    pub fn posting_fit(&self, subject: &NewPosting, candidate: &NewPosting) -> Option<Fit> {
+        let by_codes = program_fit(&subject.program_codes, &candidate.program_codes);
+        let (enterprise, school) = match (subject.side(), candidate.side()) {
+            (Side::Enterprise, Side::School) => (Some(subject), Some(candidate)),
+            (Side::School, Side::Enterprise) => (Some(candidate), Some(subject)),
+            _ => (None, None),
+        };
+        let by_occupation = match (enterprise, school) {
+            (Some(enterprise), Some(school)) if !school.program_codes.is_empty() => {
+                let occupations = self.posting_occupations(enterprise);
+                school
+                    .program_codes
+                    .iter()
+                    .filter_map(|program| self.fit(&occupations, program))
+                    .max_by(|a, b| a.score.total_cmp(&b.score))
+            }
+            _ => None,
+        };
+        match (by_codes, by_occupation) {
+            (Some(a), Some(b)) => Some(if a.score >= b.score { a } else { b }),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+/// Program to program: the same program, the same class, or the same class at another level.
+fn program_fit(wanted: &[ProgramCode], offered: &[ProgramCode]) -> Option<Fit> {
+    let mut best: Option<Fit> = None;
+    for w in wanted {
+        for o in offered {
+            let fit = if w == o {
+                Fit {
+                    score: 1.0,
+                    reason: Reason::new(format!("专业一致：{}", o.name()), format!("Same program: {}", o.name())),
+                }
+            } else if w.class_code() == o.class_code() {
+                let class = &o.program().class_name;
+                Fit {
+                    score: SAME_CLASS,
+                    reason: Reason::new(format!("同属{class}"), format!("Both in the class {class}")),
+                }
+            } else if class_at(w.class_code(), o.level()).as_deref() == Some(o.class_code()) {
+                let class = &o.program().class_name;
+                Fit {
+                    score: OTHER_LEVEL_CLASS,
+                    reason: Reason::new(
+                        format!("{}与{}是不同层次的同类专业（{class}）", w.name(), o.name()),
+                        format!("{} and {} are the same field at different levels ({class})", w.name(), o.name()),
+                    ),
+                }
+            } else {
+                continue;
+            };
+            if best.as_ref().is_none_or(|b| fit.score > b.score) {
+                best = Some(fit);
+            }
+        }
+    }
+    best
+}
