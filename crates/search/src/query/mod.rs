@@ -9,7 +9,7 @@
 //! next offset, so clients can page without knowing that; results past [`MAX_WINDOW`] are not
 //! served, as deep pages of a relevance ranking are not useful and cost a full sort.
 
-mod facets;
+pub(crate) mod facets;
 mod text;
 
 use std::collections::BTreeMap;

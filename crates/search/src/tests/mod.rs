@@ -4,6 +4,7 @@ mod facets;
 mod hostile;
 mod index;
 mod search;
+mod similar;
 mod suggest;
 
 use chanjiao_domain::{ClusterId, PostingKind, PostingStatus, ProgramCode, RegionCode, SchoolLevel};

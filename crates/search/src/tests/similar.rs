@@ -1,0 +1,67 @@
+//! "More like this" retrieval for matching: long texts find postings sharing words, filters and
+//! the excluded organization hold, codes pull in postings that carry them.
+
+use chanjiao_domain::PostingKind;
+
+use super::{corpus, index_of, posting, program};
+use crate::{Filters, SimilarRequest, key_terms, terms};
+
+fn request(text: &str) -> SimilarRequest {
+    SimilarRequest { text: text.to_owned(), limit: 10, ..SimilarRequest::default() }
+}
+
+#[test]
+fn a_long_text_finds_postings_sharing_any_of_its_words() {
+    let index = index_of(corpus());
+    // No posting has all of these words; a user's search would find nothing.
+    let found = index
+        .similar(&request("我校数控技术专业学生熟悉机床编程，希望到企业参加设备保养和CNC操作实习，另会焊接。"))
+        .unwrap();
+    let ids: Vec<u64> = found.iter().map(|s| s.id).collect();
+    assert!(ids.contains(&1) && ids.contains(&2), "{ids:?}");
+    assert!(found.windows(2).all(|w| w[0].score >= w[1].score));
+    assert!(found.iter().all(|s| s.score > 0.0));
+}
+
+#[test]
+fn filters_and_the_excluded_organization_hold() {
+    let mut docs = corpus();
+    docs[0].organization_id = 7;
+    let index = index_of(docs);
+    let mut jobs = request("数控 CNC 机床 设备");
+    jobs.filters = Filters { kinds: vec![PostingKind::ProgramOffering], ..Filters::default() };
+    let found = index.similar(&jobs).unwrap();
+    assert_eq!(found.iter().map(|s| s.id).collect::<Vec<_>>(), vec![2]);
+    let mut others = request("CNC操作工 设备保养");
+    others.exclude_organization = Some(7);
+    assert!(index.similar(&others).unwrap().iter().all(|s| s.id != 1));
+}
+
+#[test]
+fn codes_find_postings_without_shared_words() {
+    let mut docs = corpus();
+    let mut coded = posting(20, PostingKind::ProgramOffering, "机电一体化", "学生实践能力强。");
+    coded.program_codes = vec![program("460301")];
+    docs.push(coded);
+    let index = index_of(docs);
+    let mut by_code = request("完全无关的文字");
+    by_code.codes = vec!["460301".into()];
+    assert_eq!(index.similar(&by_code).unwrap().first().map(|s| s.id), Some(20));
+}
+
+#[test]
+fn hostile_or_empty_text_is_harmless() {
+    let index = index_of(corpus());
+    for text in ["", "\"(((", "😀😀", &"数控".repeat(5_000)] {
+        index.similar(&request(text)).unwrap();
+    }
+    assert!(index.similar(&request("")).unwrap().iter().all(|s| s.score == 0.0));
+}
+
+#[test]
+fn key_terms_count_words_and_drop_noise() {
+    let terms_found = key_terms("焊接机器人，焊接；的 了 PLC");
+    assert_eq!(terms_found.first().map(|(t, n)| (t.as_str(), *n)), Some(("焊接", 2)));
+    assert!(terms_found.iter().all(|(t, _)| t != "的" && t != "，"));
+    assert!(terms("数控车床 PLC编程").contains(&"plc".to_owned()));
+}
