@@ -11,7 +11,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
-use super::support::{DEMO_PASSWORD, TestApp, spawn_app};
+use super::support::{DEMO_PASSWORD, TestApp, first_hit, spawn_app, with_demo_postings};
 
 struct Chromedriver {
     child: Child,
@@ -157,5 +157,45 @@ async fn a_school_searches_from_a_phone_and_opens_a_highlighted_result() {
     let title =
         browser.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#posting-title")).await.unwrap();
     assert_eq!(title.text().await.unwrap(), "数控车工现代学徒制（柯桥）");
+    browser.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_enterprise_reads_why_a_school_program_matches_its_apprenticeship_on_a_phone() {
+    let Some(driver) = start_chromedriver() else { return };
+    let app = spawn_app().await;
+    let token = with_demo_postings(&app).await;
+    let id = first_hit(&app, &token, "q=数控车工&kind=apprenticeship&region=330603").await;
+    let browser = open_browser(&driver).await;
+    sign_in(&browser, &app, "enterprise@demo.local").await;
+    browser.wait().at_most(Duration::from_secs(15)).for_element(Locator::Css("#org-title")).await.unwrap();
+
+    browser.goto(&app.url(&format!("/postings/{id}"))).await.unwrap();
+    let panel =
+        browser.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#matches-title")).await.unwrap();
+    assert_eq!(panel.text().await.unwrap(), "推荐匹配");
+    let first = browser.find(Locator::Css(".match-list > li")).await.expect("at least one match is listed");
+    let table = first.find(Locator::Css("table.criteria")).await.unwrap();
+    assert!(!table.is_displayed().await.unwrap(), "the criteria are folded away at first");
+    first.find(Locator::Css("details > summary")).await.unwrap().click().await.unwrap();
+    assert!(table.is_displayed().await.unwrap(), "opening 为什么推荐 shows the criteria");
+    let rows = first.find_all(Locator::Css("tr[data-criterion]")).await.unwrap();
+    assert_eq!(rows.len(), 8);
+    let region = first.find(Locator::Css("tr[data-criterion=region] td:last-child")).await.unwrap();
+    let reason = region.text().await.unwrap();
+    assert!(reason.starts_with("同在") || reason.ends_with("相邻"), "{reason}");
+    let overflow =
+        browser.execute("return document.documentElement.scrollWidth > window.innerWidth;", vec![]).await.unwrap();
+    assert_eq!(overflow, json!(false), "the match panel scrolls sideways on a phone");
+    if let Ok(png) = browser.screenshot().await {
+        let _ = std::fs::write(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("matches-375.png"), png);
+    }
+    // Following a match opens the school's posting.
+    let link = first.find(Locator::Css("a.match-title")).await.unwrap();
+    let title = link.text().await.unwrap();
+    link.click().await.unwrap();
+    let heading =
+        browser.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#posting-title")).await.unwrap();
+    assert_eq!(heading.text().await.unwrap(), title);
     browser.close().await.unwrap();
 }

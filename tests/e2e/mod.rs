@@ -2,6 +2,7 @@ mod accounts;
 mod browser;
 mod cli;
 mod demo;
+mod matching;
 mod nodes;
 mod organizations;
 mod pages;

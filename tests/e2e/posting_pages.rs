@@ -1,28 +1,9 @@
 //! The posting pages as an enterprise and a school use them: choosing a kind, the kind's form
 //! with its errors, publishing, the lifecycle buttons, editing, browsing with filters.
 
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 
-use super::support::{DEMO_PASSWORD, TestApp, spawn_app};
-
-async fn signed_in(app: &TestApp, email: &str) -> (Client, String) {
-    let browser = app.browser();
-    let csrf = app.csrf_token(&browser, "/login").await;
-    let response = browser
-        .post(app.url("/login"))
-        .form(&[("email", email), ("password", DEMO_PASSWORD), ("_csrf", &csrf)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    (browser, csrf)
-}
-
-async fn text(browser: &Client, app: &TestApp, path: &str) -> String {
-    let response = browser.get(app.url(path)).send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK, "{path}");
-    response.text().await.unwrap()
-}
+use super::support::{page_text as text, signed_in, spawn_app};
 
 #[tokio::test]
 async fn an_enterprise_posts_an_apprenticeship_through_the_form_and_a_school_finds_it() {

@@ -1,17 +1,12 @@
 //! Reference data: the pickers' search API and the `reference import` command over the real
 //! national data in ../shared/data/reference (read at run time, never copied into the project).
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use super::support::{problem_fields, spawn_app};
-
-fn shared_reference() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/reference")
-}
+use super::support::{problem_fields, shared_reference, spawn_app};
 
 fn codes(body: &Value) -> Vec<String> {
     body["items"].as_array().unwrap().iter().map(|i| i["code"].as_str().unwrap().to_owned()).collect()

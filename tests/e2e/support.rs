@@ -32,7 +32,22 @@ pub async fn fresh_database_url() -> Option<String> {
     Some(format!("{prefix}/{name}{query}"))
 }
 
+/// The national reference data, read at run time from beside the project (never copied into it).
+pub fn shared_reference() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/reference")
+}
+
 pub async fn spawn_app() -> TestApp {
+    spawn(false).await
+}
+
+/// The app with the national reference data imported before it starts, so its catalogue model
+/// (built at start) has the crosswalk, the profiles and the occupation definitions.
+pub async fn spawn_app_with_reference() -> TestApp {
+    spawn(true).await
+}
+
+async fn spawn(with_reference: bool) -> TestApp {
     // Logs only when asked for (RUST_LOG=info cargo test …), to keep test output readable.
     if std::env::var_os("RUST_LOG").is_some() {
         chanjiao_api::telemetry::init(false);
@@ -48,6 +63,9 @@ pub async fn spawn_app() -> TestApp {
     let addr = app.local_addr().expect("bound");
     let db = app.state().db.clone();
     demo::seed(&db).await.expect("demo data");
+    if with_reference {
+        chanjiao_api::services::reference::import(&db, &shared_reference()).await.expect("reference import");
+    }
     tokio::spawn(app.run_until(std::future::pending()));
     let api = Client::builder().redirect(redirect::Policy::none()).build().unwrap();
     let app = TestApp { base: format!("http://{addr}"), db, api, _dir: dir };
@@ -147,4 +165,46 @@ pub async fn problem_fields(response: Response) -> Vec<String> {
         .as_array()
         .map(|a| a.iter().map(|e| e["field"].as_str().unwrap().to_owned()).collect())
         .unwrap_or_default()
+}
+
+/// A cookie-keeping client signed in through the login page, and its CSRF token.
+pub async fn signed_in(app: &TestApp, email: &str) -> (Client, String) {
+    let browser = app.browser();
+    let csrf = app.csrf_token(&browser, "/login").await;
+    let response = browser
+        .post(app.url("/login"))
+        .form(&[("email", email), ("password", DEMO_PASSWORD), ("_csrf", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    (browser, csrf)
+}
+
+/// The HTML of a page, which must answer 200.
+pub async fn page_text(browser: &Client, app: &TestApp, path: &str) -> String {
+    let response = browser.get(app.url(path)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    response.text().await.unwrap()
+}
+
+/// Loads every demo posting and waits until the index has them; returns the city's token.
+pub async fn with_demo_postings(app: &TestApp) -> String {
+    demo::seed_all(&app.db, chanjiao_api::clock::today()).await.unwrap();
+    let token = app.demo_login("city@demo.local").await;
+    let indexed = app
+        .eventually(std::time::Duration::from_secs(30), || async {
+            let found: Value = app.get_json("/api/v1/search?q=数控&limit=1", Some(&token)).await.json().await.unwrap();
+            found["total"].as_u64().unwrap_or(0) > 10
+        })
+        .await;
+    assert!(indexed, "the demo postings were indexed");
+    token
+}
+
+/// The id of the first search hit for a query string such as `q=数控&kind=job`.
+pub async fn first_hit(app: &TestApp, token: &str, query: &str) -> i64 {
+    let found: Value =
+        app.get_json(&format!("/api/v1/search?{query}&limit=1"), Some(token)).await.json().await.unwrap();
+    found["hits"][0]["id"].as_i64().unwrap_or_else(|| panic!("no hit for {query}: {found}"))
 }

@@ -40,6 +40,9 @@ pub enum Command {
     /// Load reference data.
     #[command(subcommand)]
     Reference(ReferenceCommand),
+    /// Measure how well the matcher ranks catalogue programs (see docs/matching.md).
+    #[command(subcommand)]
+    Eval(crate::eval::EvalCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -110,6 +113,11 @@ pub async fn run() -> anyhow::Result<()> {
             let summary = crate::services::reference::import(&db, &dir).await?;
             println!("{}", summary.report());
             Ok(())
+        }
+        Command::Eval(command) => {
+            let db = db::connect(&config).await.context("connecting to the database")?;
+            db::migrate(&db).await.context("migrating")?;
+            crate::eval::run(&db, command).await
         }
         Command::User(UserCommand::Add { email, password, org, role }) => {
             let db = db::connect(&config).await.context("connecting to the database")?;

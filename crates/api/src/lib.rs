@@ -13,6 +13,7 @@ pub mod db;
 pub mod demo;
 pub mod entities;
 pub mod error;
+pub mod eval;
 pub mod indexer;
 pub mod routes;
 pub mod services;

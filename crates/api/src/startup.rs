@@ -30,6 +30,7 @@ pub struct AppState {
     pub web: Arc<Web>,
     pub imports: crate::services::imports::ImportProgress,
     pub index: Arc<chanjiao_search::SearchIndex>,
+    pub catalogue: crate::services::matching::Catalogue,
 }
 
 /// A bound, ready-to-run server.
@@ -73,7 +74,14 @@ impl Application {
             TcpListener::bind(config.bind).await.map_err(|source| StartupError::Bind { addr: config.bind, source })?;
         Ok(Application {
             listener,
-            state: AppState { db, config: Arc::new(config), web, imports: Default::default(), index },
+            state: AppState {
+                db,
+                config: Arc::new(config),
+                web,
+                imports: Default::default(),
+                index,
+                catalogue: Default::default(),
+            },
         })
     }
 
@@ -94,12 +102,20 @@ impl Application {
         let sweep_every = Duration::from_secs(self.state.config.expiry_sweep_secs.max(1));
         let sweeper = tokio::spawn(expiry_sweeps(self.state.db.clone(), sweep_every));
         let indexer = tokio::spawn(crate::indexer::run(self.state.db.clone(), self.state.index.clone()));
+        // Build the catalogue model now rather than on the first match request.
+        let (catalogue, db) = (self.state.catalogue.clone(), self.state.db.clone());
+        let warm_up = tokio::spawn(async move {
+            if let Err(error) = catalogue.get(&db).await {
+                tracing::warn!(%error, "catalogue model not built; matching will retry");
+            }
+        });
         let app = router(self.state);
         axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
             .await?;
         sweeper.abort();
         indexer.abort();
+        warm_up.abort();
         Ok(())
     }
 }

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod imports;
+pub mod matching;
 pub mod organizations;
 pub mod postings;
 pub mod reference;

@@ -1,6 +1,7 @@
 //! The JSON API, version 1. Errors are `application/problem+json` (see [`crate::error`]).
 
 pub(crate) mod auth;
+mod matching;
 mod organizations;
 mod postings;
 mod reference;
@@ -36,6 +37,8 @@ pub fn routes() -> Router<AppState> {
         .route("/imports/{token}", get(sheets::progress))
         .route("/postings/{id}", get(postings::show).patch(postings::update))
         .route("/postings/{id}/audit", get(postings::audit_trail))
+        .route("/postings/{id}/matches", get(matching::posting_matches))
+        .route("/match", post(matching::match_text))
         .route("/postings/{id}/{action}", post(postings::act))
         .route("/search", get(search::search))
         .route("/suggest", get(search::suggest))

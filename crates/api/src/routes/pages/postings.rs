@@ -137,6 +137,7 @@ pub async fn show(
     } else {
         Vec::new()
     };
+    let matches = crate::services::matching::postings::for_page(&state, &posting, page.lang.code()).await;
     page.render(
         &state,
         "posting_show.html",
@@ -145,6 +146,8 @@ pub async fn show(
             owner,
             actions => Serde(actions),
             trail => Serde(trail),
+            matches => Serde(matches.as_ref().ok()),
+            matches_failed => matches.is_err(),
         },
     )
 }
