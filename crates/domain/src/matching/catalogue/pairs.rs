@@ -26,6 +26,41 @@ impl CatalogueModel {
         self.occupations_for(&text)
     }
 
+    /// Codes that find a posting's likely counterparts in the index beside its words: its own
+    /// program and occupation codes, the programs the crosswalk lists for an enterprise posting's
+    /// (three most likely) occupations, and the occupations it lists for a school posting's programs.
+    pub fn retrieval_codes(&self, posting: &NewPosting) -> Vec<String> {
+        let mut codes: Vec<String> = posting.program_codes.iter().map(|c| c.as_str().to_owned()).collect();
+        codes.extend(posting.occupation_codes.iter().map(|c| c.as_str().to_owned()));
+        match posting.side() {
+            Side::Enterprise => {
+                for (o, _) in self.posting_occupations(posting).into_iter().take(3) {
+                    for ((occupation, level), programs) in &self.crosswalk {
+                        if *occupation == o {
+                            codes.extend(
+                                programs.iter().map(|&p| self.levels[*level].programs[p].code.as_str().to_owned()),
+                            );
+                        }
+                    }
+                }
+            }
+            Side::School => {
+                for program in &posting.program_codes {
+                    let li = super::level_index(program.level());
+                    let Some(&p) = self.levels[li].position.get(program.as_str()) else { continue };
+                    for ((occupation, level), programs) in &self.crosswalk {
+                        if *level == li && programs.contains(&p) {
+                            codes.push(self.occupations[*occupation].code.as_str().to_owned());
+                        }
+                    }
+                }
+            }
+        }
+        codes.sort();
+        codes.dedup();
+        codes
+    }
+
     /// The fit of a pair, whichever side asks; `None` when there is nothing to compare (no
     /// program on either side).
     pub fn posting_fit(&self, subject: &NewPosting, candidate: &NewPosting) -> Option<Fit> {
@@ -38,11 +73,24 @@ impl CatalogueModel {
         let by_occupation = match (enterprise, school) {
             (Some(enterprise), Some(school)) if !school.program_codes.is_empty() => {
                 let occupations = self.posting_occupations(enterprise);
-                school
+                let best = school
                     .program_codes
                     .iter()
                     .filter_map(|program| self.fit(&occupations, program))
-                    .max_by(|a, b| a.score.total_cmp(&b.score))
+                    .max_by(|a, b| a.score.total_cmp(&b.score));
+                // Known occupations and known programs that nothing connects are a poor fit, not
+                // an unknown one.
+                best.or_else(|| {
+                    let (&(o, _), program) = (occupations.first()?, school.program_codes.first()?);
+                    let occupation = &self.occupations[o].name;
+                    Some(Fit {
+                        score: 0.0,
+                        reason: Reason::new(
+                            format!("{}专业与 {occupation} 等职业没有对应关系", program.name()),
+                            format!("{} does not lead to {occupation} or related occupations", program.name()),
+                        ),
+                    })
+                })
             }
             _ => None,
         };

@@ -116,6 +116,10 @@ fn fits_postings_by_occupation_codes_text_and_program_codes() {
     assert!(same_class.reason.zh.starts_with("同属"));
     let other_level = model.posting_fit(&wants, &offering("660102", "zhongzhi")).unwrap();
     assert!(other_level.reason.zh.contains("不同层次的同类专业"), "{other_level:?}");
+    // Known on both sides but unconnected: a poor fit, said so.
+    let unrelated = model.posting_fit(&job, &offering("740201", "zhongzhi")).unwrap();
+    assert_eq!(unrelated.score, 0.0);
+    assert!(unrelated.reason.zh.contains("没有对应关系"), "{unrelated:?}");
     // Nothing to compare: two enterprise kinds, no programs.
     assert!(model.posting_fit(&job, &untagged).is_none());
 }
