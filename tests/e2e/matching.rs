@@ -54,10 +54,18 @@ async fn a_cnc_apprenticeship_in_keqiao_finds_machining_programs_nearby_and_scho
 
     let found = matches(&app, &token, apprenticeship, "limit=10").await;
     assert_well_formed(&found, subject["organization_id"].as_i64().unwrap(), &["program_offering"]);
-    for top in &found[..2] {
-        let class = &top["posting"]["program_codes"][0].as_str().unwrap()[2..4];
-        assert_eq!(class, "01", "machining programs (机械设计制造类) first: {}", top["posting"]);
-        assert!(NEAR_KEQIAO.contains(&region_of(top).as_str()), "nearby schools first: {}", top["posting"]);
+    // First a machining program (机械设计制造类) of a school in 柯桥 or next to it; and every
+    // machining program listed ranks above every program outside 装备制造 (equipment manufacturing).
+    let class = |m: &Value| m["posting"]["program_codes"][0].as_str().unwrap()[..4].to_owned();
+    let top = &found[0];
+    assert!(["6601", "4601", "2601"].contains(&class(top).as_str()), "machining first: {}", top["posting"]);
+    assert!(NEAR_KEQIAO.contains(&region_of(top).as_str()), "a nearby school first: {}", top["posting"]);
+    let machining: Vec<usize> = (0..found.len()).filter(|&i| &class(&found[i])[1..] == "601").collect();
+    let equipment = |c: &str| ["66", "46", "26"].iter().any(|p| c.starts_with(p));
+    let unrelated: Vec<usize> = (0..found.len()).filter(|&i| !equipment(&class(&found[i]))).collect();
+    assert!(machining.len() >= 2, "{found:?}");
+    if let (Some(last_machining), Some(first_unrelated)) = (machining.last(), unrelated.first()) {
+        assert!(last_machining < first_unrelated, "machining {machining:?} before unrelated fields {unrelated:?}");
     }
     let reasons: Vec<&str> =
         found[0]["criteria"].as_array().unwrap().iter().map(|c| c["reason"].as_str().unwrap()).collect();

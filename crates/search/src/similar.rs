@@ -22,13 +22,16 @@ use crate::query::facets;
 use crate::schema::Fields;
 use crate::tokenizer::{analyze, is_cjk};
 
-/// Characters of the text that are read: a posting with its profile fits well within this.
-const MAX_TEXT_CHARS: usize = 6_000;
-/// Distinct words matched, the most frequent in the text first.
-const MAX_TERMS: usize = 96;
+/// Characters of the text that are read: the posting's own words and code names come first,
+/// then profile text; past this, segmentation costs more than the extra words bring.
+const MAX_TEXT_CHARS: usize = 2_500;
+/// Distinct words matched, the most frequent in the text first. Each costs a scorer per field;
+/// past a few dozen, more words add latency and little ranking.
+const MAX_TERMS: usize = 64;
 /// The most candidates one call returns.
 pub const MAX_SIMILAR: usize = 2_000;
 const CODE_BOOST: f32 = 3.0;
+
 const STOP_WORDS: &[&str] = &[
     "的", "了", "和", "与", "及", "或", "在", "是", "等", "之", "以及", "具有", "能够", "进行", "相关", "工作", "从事",
     "负责", "人员", "and", "or", "the", "of", "in", "on", "for", "to", "with",
@@ -86,13 +89,12 @@ pub fn terms(text: &str) -> Vec<String> {
 }
 
 fn term_query(fields: &Fields, term: &str) -> Box<dyn Query> {
-    let weighted: [(Field, f32); 6] = [
+    let weighted: [(Field, f32); 5] = [
         (fields.title, 3.0),
         (fields.skills, 2.0),
         (fields.code_names, 2.0),
         (fields.description, 1.0),
         (fields.extra, 0.6),
-        (fields.org_name, 0.5),
     ];
     let per_field: Vec<Box<dyn Query>> = weighted
         .iter()

@@ -82,7 +82,8 @@ pub struct CatalogueModel {
     levels: Vec<LevelPrograms>,
     occupations: Vec<&'static Occupation>,
     position: HashMap<&'static str, usize>,
-    aliases: Vec<Vec<String>>,
+    /// Aliases (and names) by their first character: (alias, its length in characters, occupation).
+    aliases_by_first: HashMap<char, Vec<(String, usize, usize)>>,
     names: Bm25,
     crosswalk: HashMap<(usize, usize), Vec<usize>>,
     small_groups: HashMap<&'static str, Vec<usize>>,
@@ -137,7 +138,15 @@ impl CatalogueModel {
         let occupations: Vec<&'static Occupation> = occupations().iter().filter(|o| o.level == 4).collect();
         let position: HashMap<&'static str, usize> =
             occupations.iter().enumerate().map(|(i, o)| (o.code.as_str(), i)).collect();
-        let aliases: Vec<Vec<String>> = occupations.iter().map(|o| alias_set(o)).collect();
+        let mut aliases_by_first: HashMap<char, Vec<(String, usize, usize)>> = HashMap::new();
+        for (o, occupation) in occupations.iter().enumerate() {
+            for alias in alias_set(occupation) {
+                if let Some(first) = alias.chars().next() {
+                    let length = alias.chars().count();
+                    aliases_by_first.entry(first).or_default().push((alias, length, o));
+                }
+            }
+        }
         let fields: Vec<[Vec<String>; 3]> = occupations
             .iter()
             .map(|o| {
@@ -175,7 +184,16 @@ impl CatalogueModel {
                 }
             }
         }
-        CatalogueModel { levels, occupations, position, aliases, names, crosswalk, small_groups, medium_groups }
+        CatalogueModel {
+            levels,
+            occupations,
+            position,
+            aliases_by_first,
+            names,
+            crosswalk,
+            small_groups,
+            medium_groups,
+        }
     }
 
     /// Whether the model has the imported reference data (else it knows names only).
@@ -192,17 +210,25 @@ impl CatalogueModel {
         let mut scores = self.names.scores(&bigrams(text));
         normalize_max(&mut scores);
         let lower = text.to_lowercase();
-        let mut contained: Vec<f64> = self
-            .aliases
-            .iter()
-            .map(|set| {
-                set.iter().filter(|a| lower.contains(a.as_str())).map(|a| a.chars().count()).max().unwrap_or(0) as f64
-            })
-            .collect();
+        // Every alias that starts at some character of the text and continues as the text does:
+        // looked up by that first character, so the cost follows the text, not the 10,000 aliases.
+        let mut contained = vec![0.0f64; self.occupations.len()];
+        for (at, c) in lower.char_indices() {
+            for (alias, length, o) in self.aliases_by_first.get(&c).into_iter().flatten() {
+                if lower[at..].starts_with(alias.as_str()) {
+                    contained[*o] = contained[*o].max(*length as f64);
+                }
+            }
+        }
         normalize_max(&mut contained);
         let combined: Vec<f64> = scores.iter().zip(&contained).map(|(s, c)| s + ALIAS_BONUS * c).collect();
         let mut order: Vec<usize> = (0..combined.len()).collect();
-        order.sort_by(|&a, &b| combined[b].total_cmp(&combined[a]).then(a.cmp(&b)));
+        let better = |a: &usize, b: &usize| combined[*b].total_cmp(&combined[*a]).then(a.cmp(b));
+        if order.len() > TOP_OCCUPATIONS {
+            order.select_nth_unstable_by(TOP_OCCUPATIONS, better);
+            order.truncate(TOP_OCCUPATIONS);
+        }
+        order.sort_by(better);
         let best = order.first().map_or(0.0, |&i| combined[i]);
         if best <= 0.0 {
             return Vec::new();
@@ -278,6 +304,44 @@ impl CatalogueModel {
                         }
                     }
                 }
+            }
+        }
+        ways
+    }
+
+    /// The five ways one program `p` of level `li` fits occupation `o` (the same as a row of
+    /// [`Self::ways`], without building the whole level's rows).
+    fn ways_at(&self, o: usize, li: usize, p: usize) -> [f64; 5] {
+        let listed = |occupation: usize, l: usize| self.crosswalk.get(&(occupation, l)).map_or(&[][..], Vec::as_slice);
+        let mut ways = [0.0; 5];
+        if listed(o, li).contains(&p) {
+            ways[0] = 1.0;
+        }
+        let code = self.occupations[o].code.as_str();
+        for (slot, group) in [(1, self.small_groups.get(&code[..7])), (2, self.medium_groups.get(&code[..4]))] {
+            let (mut linked, mut hits) = (0usize, 0usize);
+            for &m in group.into_iter().flatten().filter(|&&m| m != o) {
+                let list = listed(m, li);
+                if !list.is_empty() {
+                    linked += 1;
+                    hits += usize::from(list.contains(&p));
+                }
+            }
+            if linked > 0 {
+                ways[slot] = hits as f64 / linked as f64;
+            }
+        }
+        let level = &self.levels[li];
+        ways[3] = level.mentions.get(&o).and_then(|m| m.iter().find(|(q, _)| *q == p)).map_or(0.0, |(_, s)| *s);
+        if level.level != SchoolLevel::PutongBenke {
+            let class = &level.programs[p].class_code;
+            let same_field = (0..3).filter(|&l| l != li).any(|other| {
+                listed(o, other)
+                    .iter()
+                    .any(|&q| class_at(&self.levels[other].programs[q].class_code, level.level).as_ref() == Some(class))
+            });
+            if same_field {
+                ways[4] = 1.0;
             }
         }
         ways
@@ -371,6 +435,7 @@ fn level_programs(
 mod pairs;
 mod rank;
 
+pub use pairs::Prepared;
 pub use rank::Fit;
 
 #[cfg(test)]

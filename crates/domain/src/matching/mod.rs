@@ -24,7 +24,7 @@ mod tests;
 use serde::Serialize;
 
 pub use bm25::bigrams;
-pub use catalogue::{CatalogueModel, Fit, Occupations, RankedProgram, ReferenceTexts};
+pub use catalogue::{CatalogueModel, Fit, Occupations, Prepared, RankedProgram, ReferenceTexts};
 pub use criteria::{Criterion, NEUTRAL, Reason, Scored};
 pub use fit::{is_need, levels_can_meet};
 pub use proximity::{Proximity, adjacent, proximity};

@@ -150,6 +150,7 @@ pub async fn match_text(state: &AppState, request: &MatchRequest, lang: &str) ->
         .await
         .map_err(|e| ApiError::Internal(format!("matching task: {e}")))?
     };
-    let offers = matches_of(&state.db, &state.index, &model, &subject, limit, lang).await?;
+    let offers =
+        matches_of(&state.db, &state.index, &model, &subject, limit, lang, super::postings::CANDIDATES).await?;
     Ok(FreeMatches { programs, offers })
 }

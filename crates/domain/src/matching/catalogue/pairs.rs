@@ -61,27 +61,42 @@ impl CatalogueModel {
         codes
     }
 
+    /// What the fit of a posting needs, computed once per posting: for an enterprise posting,
+    /// the occupations it stands for.
+    pub fn prepare<'a>(&self, posting: &'a NewPosting) -> Prepared<'a> {
+        let occupations =
+            if posting.side() == Side::Enterprise { self.posting_occupations(posting) } else { Vec::new() };
+        Prepared { posting, occupations }
+    }
+
     /// The fit of a pair, whichever side asks; `None` when there is nothing to compare (no
     /// program on either side).
     pub fn posting_fit(&self, subject: &NewPosting, candidate: &NewPosting) -> Option<Fit> {
-        let by_codes = program_fit(&subject.program_codes, &candidate.program_codes);
-        let (enterprise, school) = match (subject.side(), candidate.side()) {
+        self.prepared_fit(&self.prepare(subject), &self.prepare(candidate))
+    }
+
+    /// [`Self::posting_fit`] of prepared postings, so a posting matched against hundreds of
+    /// candidates has its occupations found once.
+    pub fn prepared_fit(&self, subject: &Prepared<'_>, candidate: &Prepared<'_>) -> Option<Fit> {
+        let by_codes = program_fit(&subject.posting.program_codes, &candidate.posting.program_codes);
+        let (enterprise, school) = match (subject.posting.side(), candidate.posting.side()) {
             (Side::Enterprise, Side::School) => (Some(subject), Some(candidate)),
             (Side::School, Side::Enterprise) => (Some(candidate), Some(subject)),
             _ => (None, None),
         };
         let by_occupation = match (enterprise, school) {
-            (Some(enterprise), Some(school)) if !school.program_codes.is_empty() => {
-                let occupations = self.posting_occupations(enterprise);
+            (Some(enterprise), Some(school)) if !school.posting.program_codes.is_empty() => {
+                let occupations = &enterprise.occupations;
                 let best = school
+                    .posting
                     .program_codes
                     .iter()
-                    .filter_map(|program| self.fit(&occupations, program))
+                    .filter_map(|program| self.fit(occupations, program))
                     .max_by(|a, b| a.score.total_cmp(&b.score));
                 // Known occupations and known programs that nothing connects are a poor fit, not
                 // an unknown one.
                 best.or_else(|| {
-                    let (&(o, _), program) = (occupations.first()?, school.program_codes.first()?);
+                    let (&(o, _), program) = (occupations.first()?, school.posting.program_codes.first()?);
                     let occupation = &self.occupations[o].name;
                     Some(Fit {
                         score: 0.0,
@@ -99,6 +114,12 @@ impl CatalogueModel {
             (a, b) => a.or(b),
         }
     }
+}
+
+/// A posting with the occupations it stands for, ready to be fitted against many others.
+pub struct Prepared<'a> {
+    pub posting: &'a NewPosting,
+    pub occupations: Occupations,
 }
 
 /// Program to program: the same program, the same class, or the same class at another level.

@@ -92,7 +92,7 @@ impl CatalogueModel {
         let p = *self.levels[li].position.get(program.as_str())?;
         let mut best: Option<(f64, usize, usize)> = None;
         for &(o, confidence) in occupations {
-            let ways = self.ways(o, li, &[])[p];
+            let ways = self.ways_at(o, li, p);
             let total: f64 = ways.iter().zip(WAY_WEIGHTS).map(|(a, w)| a * w).sum::<f64>() * confidence;
             let strongest =
                 (0..5).max_by(|&a, &b| (ways[a] * WAY_WEIGHTS[a]).total_cmp(&(ways[b] * WAY_WEIGHTS[b])))?;

@@ -130,3 +130,17 @@ fn maps_classes_across_vocational_levels_only() {
     assert_eq!(class_at("5301", SchoolLevel::GaozhiBenke).as_deref(), Some("3301"));
     assert_eq!(class_at("0809", SchoolLevel::Zhongzhi), None);
 }
+
+#[test]
+fn one_program_fits_as_its_row_of_the_whole_level() {
+    let model = model();
+    for code in ["6-18-01-01", "6-18-01-02", "6-18-01-03", "2-02-07-01"] {
+        let o = model.position[code];
+        for li in 0..3 {
+            let rows = model.ways(o, li, &[]);
+            for (p, row) in rows.iter().enumerate() {
+                assert_eq!(model.ways_at(o, li, p), *row, "{code} level {li} program {p}");
+            }
+        }
+    }
+}
