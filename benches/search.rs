@@ -1,0 +1,499 @@
+//! Search benchmark: tantivy (`chanjiao-search`) against SQLite FTS5 and PostgreSQL full-text
+//! search, on the same generated corpus and the same query mix, in one process.
+//!
+//! ```text
+//! cargo bench --bench search -- --docs 100000 [--queries 2000] [--batch 10000] [--peers sqlite,postgres]
+//!     [--pg-url postgres://postgres@127.0.0.1:5432/postgres] [--seed 42]
+//! ```
+//!
+//! Steps: generate the corpus ([`corpus`]); index it into tantivy on disk in a temporary
+//! directory, in batches through [`SearchIndex::apply`] as the indexer does; run the query mix
+//! ([`queries`]) once to warm up, then `--queries` times round-robin on one thread and on two;
+//! then load each peer ([`peers`]) and run the same queries. Prints a Markdown report; the
+//! numbers are copied into `docs/benchmarks.md` by hand.
+
+// The demo's sentence banks are private to the api crate; the bench compiles the same files.
+#[allow(dead_code)]
+#[path = "../crates/api/src/demo/texts.rs"]
+mod texts;
+#[allow(dead_code)]
+#[path = "../crates/api/src/demo/texts_emerging.rs"]
+mod texts_emerging;
+#[allow(dead_code)]
+#[path = "../crates/api/src/demo/texts_enterprise.rs"]
+mod texts_enterprise;
+#[allow(dead_code)]
+#[path = "../crates/api/src/demo/texts_materials.rs"]
+mod texts_materials;
+#[allow(dead_code)]
+#[path = "../crates/api/src/demo/texts_process.rs"]
+mod texts_process;
+#[allow(dead_code)]
+#[path = "../crates/api/src/demo/texts_school.rs"]
+mod texts_school;
+#[allow(dead_code)]
+#[path = "../crates/api/src/demo/texts_service.rs"]
+mod texts_service;
+#[allow(dead_code)]
+#[path = "../crates/api/src/demo/texts_traditional.rs"]
+mod texts_traditional;
+
+#[path = "search/corpus.rs"]
+mod corpus;
+#[path = "search/peers.rs"]
+mod peers;
+#[path = "search/queries.rs"]
+mod queries;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chanjiao_search::{Change, IndexDoc, SearchIndex};
+
+use crate::peers::{BoxError, Found};
+use crate::queries::{BenchQuery, Class};
+
+struct Args {
+    docs: usize,
+    /// Postings per [`SearchIndex::apply`] (one tantivy commit each).
+    batch: usize,
+    queries: usize,
+    peers: Vec<String>,
+    pg_url: String,
+    seed: u64,
+}
+
+fn args() -> Args {
+    let mut args = Args {
+        docs: 10_000,
+        batch: 10_000,
+        queries: 2_000,
+        peers: vec!["sqlite".into(), "postgres".into()],
+        pg_url: "postgres://postgres@127.0.0.1:5432/postgres".into(),
+        seed: 42,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().unwrap_or_else(|| panic!("{arg} needs a value"));
+        match arg.as_str() {
+            "--docs" => args.docs = value().replace('_', "").parse().expect("--docs takes a number"),
+            "--batch" => args.batch = value().replace('_', "").parse().expect("--batch takes a number"),
+            "--queries" => args.queries = value().replace('_', "").parse().expect("--queries takes a number"),
+            "--peers" => {
+                args.peers = value().split(',').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect()
+            }
+            "--pg-url" => args.pg_url = value(),
+            "--seed" => args.seed = value().parse().expect("--seed takes a number"),
+            // `cargo bench` passes --bench; anything else unknown is ignored too.
+            _ => {}
+        }
+    }
+    args
+}
+
+/// Latencies of one engine over the measured run.
+#[derive(Default, Clone)]
+struct Measured {
+    engine: String,
+    load: Duration,
+    size_bytes: u64,
+    peak_rss_kb: Option<u64>,
+    /// One thread, in query order.
+    latencies: Vec<Duration>,
+    wall_1: Duration,
+    /// Two in flight.
+    wall_2: Option<Duration>,
+    latencies_2: Vec<Duration>,
+    /// Matches and hits of each query of the mix, from the warm-up pass.
+    found: Vec<Found>,
+    classes: Vec<Class>,
+}
+
+impl Measured {
+    fn qps(&self) -> f64 {
+        self.latencies.len() as f64 / self.wall_1.as_secs_f64()
+    }
+
+    fn qps_2(&self) -> Option<f64> {
+        self.wall_2.map(|w| self.latencies_2.len() as f64 / w.as_secs_f64())
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1_000.0
+}
+
+fn stats(latencies: &[Duration]) -> (Duration, Duration, Duration) {
+    let mut sorted = latencies.to_vec();
+    sorted.sort_unstable();
+    let mean = latencies.iter().sum::<Duration>() / latencies.len().max(1) as u32;
+    (percentile(&sorted, 50.0), percentile(&sorted, 99.0), mean)
+}
+
+/// `VmHWM` (peak resident set) and `VmRSS` of this process, in kB.
+fn memory_kb() -> (Option<u64>, Option<u64>) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|n| n.parse().ok())
+    };
+    (field("VmHWM:"), field("VmRSS:"))
+}
+
+/// Resets `VmHWM` to the current RSS (Linux `clear_refs` 5), so the next reading is the peak of
+/// what runs in between. Returns whether the kernel allowed it.
+fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+fn dir_size(path: &std::path::Path) -> u64 {
+    std::fs::read_dir(path)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter_map(|e| e.metadata().ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.0} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// The queries of a measured run: the mix, round-robin, `n` of them.
+fn schedule(mix: &[BenchQuery], n: usize) -> Vec<BenchQuery> {
+    mix.iter().cycle().take(n).cloned().collect()
+}
+
+fn bench_tantivy(docs: &[IndexDoc], mix: &[BenchQuery], n: usize, batch: usize) -> Result<Measured, BoxError> {
+    let dir = tempfile::tempdir()?;
+    let (_, rss_before) = memory_kb();
+    let reset = reset_peak_rss();
+    let index = SearchIndex::open_or_create(dir.path())?;
+    let mut load = Duration::ZERO;
+    for (i, chunk) in docs.chunks(batch.max(1)).enumerate() {
+        let changes: Vec<Change> = chunk.iter().cloned().map(Change::Upsert).collect();
+        let started = Instant::now();
+        index.apply(&changes, i as i64 + 1)?;
+        load += started.elapsed();
+    }
+    let (peak, _) = memory_kb();
+    assert_eq!(index.num_docs(), docs.len() as u64, "every posting is indexed");
+    eprintln!(
+        "tantivy: indexed {} postings in {:.2} s; RSS before {} kB, peak during build {} kB{}",
+        docs.len(),
+        load.as_secs_f64(),
+        rss_before.unwrap_or(0),
+        peak.unwrap_or(0),
+        if reset { "" } else { " (peak not reset: the process peak so far)" }
+    );
+    let size_bytes = dir_size(dir.path());
+
+    let requests: Vec<_> = mix.iter().map(BenchQuery::request).collect();
+    let mut found = Vec::with_capacity(mix.len());
+    for request in &requests {
+        let results = index.search(request)?;
+        found.push(Found { total: results.total, hits: results.hits.len() });
+    }
+    let order: Vec<usize> = (0..n).map(|i| i % requests.len()).collect();
+    let mut latencies = Vec::with_capacity(n);
+    let started = Instant::now();
+    for &i in &order {
+        let t = Instant::now();
+        let results = index.search(&requests[i])?;
+        std::hint::black_box(&results);
+        latencies.push(t.elapsed());
+    }
+    let wall_1 = started.elapsed();
+
+    let started = Instant::now();
+    let latencies_2: Vec<Duration> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..2)
+            .map(|worker| {
+                let (index, requests, order) = (&index, &requests, &order);
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    for &i in order.iter().skip(worker).step_by(2) {
+                        let t = Instant::now();
+                        let results = index.search(&requests[i]).expect("search");
+                        std::hint::black_box(&results);
+                        out.push(t.elapsed());
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("search thread")).collect()
+    });
+    let wall_2 = started.elapsed();
+    drop(index);
+
+    Ok(Measured {
+        engine: "tantivy (chanjiao-search)".into(),
+        load,
+        size_bytes,
+        peak_rss_kb: peak,
+        latencies,
+        wall_1,
+        wall_2: Some(wall_2),
+        latencies_2,
+        found,
+        classes: mix.iter().map(|q| q.class).collect(),
+    })
+}
+
+/// Runs the warm-up pass, the one-connection run and the two-connection run of a peer.
+async fn measure_peer<F, Fut>(
+    engine: &str,
+    load: Duration,
+    size_bytes: u64,
+    peak_rss_kb: Option<u64>,
+    mix: &[BenchQuery],
+    n: usize,
+    search: F,
+) -> Result<Measured, BoxError>
+where
+    F: Fn(BenchQuery) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = Result<Found, BoxError>> + Send + 'static,
+{
+    let (_, _, found) = peers::run(mix, 1, search.clone()).await?;
+    let queries = schedule(mix, n);
+    let (latencies, wall_1, _) = peers::run(&queries, 1, search.clone()).await?;
+    let (latencies_2, wall_2, _) = peers::run(&queries, 2, search).await?;
+    Ok(Measured {
+        engine: engine.to_owned(),
+        load,
+        size_bytes,
+        peak_rss_kb,
+        latencies,
+        wall_1,
+        wall_2: Some(wall_2),
+        latencies_2,
+        found,
+        classes: mix.iter().map(|q| q.class).collect(),
+    })
+}
+
+async fn bench_sqlite(docs: &[IndexDoc], mix: &[BenchQuery], n: usize) -> Result<Measured, BoxError> {
+    let dir = tempfile::tempdir()?;
+    reset_peak_rss();
+    let started = Instant::now();
+    let db = Arc::new(peers::Sqlite::load(dir.path(), docs).await?);
+    let load = started.elapsed();
+    eprintln!("sqlite: loaded and indexed in {:.2} s", load.as_secs_f64());
+    let size = db.size_bytes();
+    let search = {
+        let db = db.clone();
+        move |q: BenchQuery| {
+            let db = db.clone();
+            async move { db.search(&q).await }
+        }
+    };
+    let measured = measure_peer("SQLite FTS5 (trigram)", load, size, None, mix, n, search).await?;
+    let (peak, _) = memory_kb();
+    if let Ok(db) = Arc::try_unwrap(db) {
+        db.close().await;
+    }
+    Ok(Measured { peak_rss_kb: peak, ..measured })
+}
+
+async fn bench_postgres(docs: &[IndexDoc], mix: &[BenchQuery], n: usize, url: &str) -> Result<Measured, BoxError> {
+    let started = Instant::now();
+    let db = Arc::new(peers::Postgres::load(url, docs).await?);
+    let load = started.elapsed();
+    eprintln!("postgres: loaded and indexed {} in {:.2} s", db.database, load.as_secs_f64());
+    let result = async {
+        let size = db.size_bytes().await?;
+        let search = {
+            let db = db.clone();
+            move |q: BenchQuery| {
+                let db = db.clone();
+                async move { db.search(&q).await }
+            }
+        };
+        measure_peer("PostgreSQL FTS (jieba + simple, GIN)", load, size, None, mix, n, search).await
+    }
+    .await;
+    match Arc::try_unwrap(db) {
+        Ok(db) => db.drop_database().await?,
+        Err(db) => eprintln!("postgres: could not drop {}, drop it by hand", db.database),
+    }
+    result
+}
+
+fn report(args: &Args, generated: Duration, results: &[Measured], cpu: &str) -> String {
+    let mut out = String::new();
+    let push = |out: &mut String, line: String| {
+        out.push_str(&line);
+        out.push('\n');
+    };
+    push(
+        &mut out,
+        format!(
+            "### {} postings, {} queries (mix of {}), seed {}\n\nMachine: {} × {cpu}. Corpus generated in {:.2} s.\n",
+            args.docs,
+            args.queries,
+            results.first().map_or(0, |r| r.found.len()),
+            args.seed,
+            std::thread::available_parallelism().map_or(0, |n| n.get()),
+            generated.as_secs_f64()
+        ),
+    );
+    push(
+        &mut out,
+        "| Engine | Load + index | docs/s | On disk | p50 | p99 | mean | q/s (1 thread) | q/s (2 in flight) | matches (sum over mix) |"
+            .into(),
+    );
+    push(&mut out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|".into());
+    for r in results {
+        let (p50, p99, mean) = stats(&r.latencies);
+        push(
+            &mut out,
+            format!(
+                "| {} | {:.2} s | {:.0} | {} | {:.2} ms | {:.2} ms | {:.2} ms | {:.0} | {} | {} |",
+                r.engine,
+                r.load.as_secs_f64(),
+                args.docs as f64 / r.load.as_secs_f64(),
+                mib(r.size_bytes),
+                ms(p50),
+                ms(p99),
+                ms(mean),
+                r.qps(),
+                r.qps_2().map_or("–".into(), |q| format!("{q:.0}")),
+                r.found.iter().map(|f| f.total).sum::<u64>(),
+            ),
+        );
+    }
+
+    push(&mut out, "\nLatency by query class (p50 / p99, one thread):\n".into());
+    let mut header = String::from("| Engine |");
+    let mut rule = String::from("|---|");
+    for class in Class::ALL {
+        header.push_str(&format!(" {} |", class.name()));
+        rule.push_str("---:|");
+    }
+    push(&mut out, header);
+    push(&mut out, rule);
+    for r in results {
+        let mut by_class: BTreeMap<Class, Vec<Duration>> = BTreeMap::new();
+        for (i, latency) in r.latencies.iter().enumerate() {
+            by_class.entry(r.classes[i % r.classes.len()]).or_default().push(*latency);
+        }
+        let mut line = format!("| {} |", r.engine);
+        for class in Class::ALL {
+            let (p50, p99, _) = stats(by_class.get(&class).map_or(&[][..], Vec::as_slice));
+            line.push_str(&format!(" {:.2} / {:.2} ms |", ms(p50), ms(p99)));
+        }
+        push(&mut out, line);
+    }
+
+    if let Some(tantivy) = results.first() {
+        let peers = &results[1..];
+        if let Some(best) = peers.iter().max_by(|a, b| a.qps().total_cmp(&b.qps())) {
+            let (t50, _, _) = stats(&tantivy.latencies);
+            let (b50, _, _) = stats(&best.latencies);
+            push(
+                &mut out,
+                format!(
+                    "\nBetter peer by q/s: {}. tantivy / peer: q/s ×{:.1} (1 thread), ×{:.1} (2 in flight); p50 {:.1}× lower; index build {:.1}× faster.",
+                    best.engine,
+                    tantivy.qps() / best.qps(),
+                    tantivy.qps_2().unwrap_or(0.0) / best.qps_2().unwrap_or(f64::NAN),
+                    ms(b50) / ms(t50),
+                    best.load.as_secs_f64() / tantivy.load.as_secs_f64(),
+                ),
+            );
+        }
+        push(
+            &mut out,
+            format!(
+                "\nPeak RSS of this process: tantivy build {}; SQLite phase {}. PostgreSQL's memory is in its own server processes and not counted.",
+                tantivy.peak_rss_kb.map_or("n/a".into(), |kb| format!("{} MiB", kb / 1024)),
+                results
+                    .iter()
+                    .find(|r| r.engine.starts_with("SQLite"))
+                    .and_then(|r| r.peak_rss_kb)
+                    .map_or("n/a".into(), |kb| format!("{} MiB", kb / 1024)),
+            ),
+        );
+        push(&mut out, "\nMatches per query of the mix (tantivy / peers):\n".into());
+        let mut line = String::new();
+        for (i, f) in tantivy.found.iter().enumerate() {
+            let others: Vec<String> = peers.iter().map(|p| p.found.get(i).map_or(0, |f| f.total).to_string()).collect();
+            line.push_str(&format!("{}={}/{}; ", i + 1, f.total, others.join("/")));
+        }
+        push(&mut out, line);
+    }
+    out
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into())
+}
+
+fn main() -> Result<(), BoxError> {
+    let args = args();
+    let mix = queries::mix();
+    eprintln!("generating {} postings (seed {})", args.docs, args.seed);
+    let started = Instant::now();
+    let docs = corpus::Generator::new().generate(args.docs, args.seed);
+    let generated = started.elapsed();
+    let chars: usize = docs.iter().map(|d| d.title.chars().count() + d.description.chars().count()).sum();
+    eprintln!(
+        "generated in {:.2} s, {:.0} characters of title and description per posting on average; example: {} — {}",
+        generated.as_secs_f64(),
+        chars as f64 / docs.len().max(1) as f64,
+        docs[0].title,
+        docs[0].description
+    );
+
+    let mut results = vec![bench_tantivy(&docs, &mix, args.queries, args.batch)?];
+    eprintln!("tantivy: done");
+
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    for peer in &args.peers {
+        let measured = match peer.as_str() {
+            "sqlite" => runtime.block_on(bench_sqlite(&docs, &mix, args.queries)),
+            "postgres" | "postgresql" | "pg" => {
+                runtime.block_on(bench_postgres(&docs, &mix, args.queries, &args.pg_url))
+            }
+            other => {
+                eprintln!("unknown peer {other}, skipped");
+                continue;
+            }
+        };
+        match measured {
+            Ok(m) => {
+                eprintln!("{peer}: done");
+                results.push(m);
+            }
+            Err(error) => eprintln!("{peer}: failed: {error}"),
+        }
+    }
+
+    println!("{}", report(&args, generated, &results, &cpu_model()));
+    Ok(())
+}
