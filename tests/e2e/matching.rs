@@ -118,6 +118,7 @@ async fn a_cnc_apprenticeship_in_keqiao_finds_machining_programs_nearby_and_scho
     let (browser, _) = signed_in(&app, "enterprise@demo.local").await;
     let html = page_text(&browser, &app, &format!("/postings/{apprenticeship}")).await;
     assert!(html.contains("推荐匹配") && html.contains("为什么推荐"), "the match panel is on the page");
+    assert!(!html.contains(".0</dd>"), "amounts read as people write them (2200, not 2200.0)");
     let top_title = after[0]["posting"]["title"].as_str().unwrap();
     assert!(html.contains(top_title), "the top match is listed: {top_title}");
     assert!(html.contains("data-criterion=\"region\""));

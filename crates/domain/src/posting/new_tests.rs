@@ -296,6 +296,13 @@ fn amounts_are_bounded_by_what_they_mean() {
 }
 
 #[test]
+fn amounts_read_as_people_write_them() {
+    assert_eq!(Yuan::from_fen(220_000).to_string(), "2200");
+    assert_eq!(Yuan::from_fen(350_050).to_string(), "3500.50");
+    assert_eq!(Yuan::from_fen(0).to_string(), "0");
+}
+
+#[test]
 fn a_program_offering_is_one_program_at_its_own_level() {
     let mut input = minimal(PostingKind::ProgramOffering);
     let posting = NewPosting::parse(&input).unwrap();

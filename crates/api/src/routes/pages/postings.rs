@@ -35,6 +35,7 @@ fn view(posting: &Posting, lang: Lang) -> Value {
     value["status_label"] = json!(label(lang, posting.status.zh(), posting.status.en()));
     value["quantity_label"] = json!(label(lang, spec.quantity_zh, spec.quantity_en));
     value["amount_label"] = json!(spec.amount.map(|a| label(lang, a.zh(), a.en())));
+    value["amount_text"] = json!(p.amount.map(|a| a.to_string()));
     value["level_label"] = json!(p.education_level.map(|l| label(lang, l.zh(), l.en())));
     value["programs"] = p.program_codes.iter().map(|c| json!({"code": c.as_str(), "name": c.name()})).collect();
     value["occupations"] = p.occupation_codes.iter().map(|c| json!({"code": c.as_str(), "name": c.name()})).collect();
