@@ -39,8 +39,8 @@ const WAY_WEIGHTS: [f64; 5] = [1.0, 0.5, 0.2, 0.5, 0.5];
 const TEXT_WEIGHT: f64 = 0.8;
 /// How much the best program of a class lifts the others of its class.
 const CLASS_WEIGHT: f64 = 2.0;
-const LEVELS: [SchoolLevel; 4] =
-    [SchoolLevel::Zhongzhi, SchoolLevel::GaozhiZhuanke, SchoolLevel::GaozhiBenke, SchoolLevel::PutongBenke];
+/// The catalogue's levels, in the order `levels` holds them.
+const LEVELS: &[SchoolLevel] = SchoolLevel::ALL;
 
 /// The ways a program can fit an occupation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -16,10 +16,6 @@ use crate::startup::AppState;
 
 /// Longest text read: a full job advert fits; the matcher reads no further anyway.
 pub const MAX_TEXT: usize = 4_000;
-/// Where a need without a region is taken to be.
-const SHAOXING: &str = "330600";
-const LEVELS: [SchoolLevel; 4] =
-    [SchoolLevel::Zhongzhi, SchoolLevel::GaozhiZhuanke, SchoolLevel::GaozhiBenke, SchoolLevel::PutongBenke];
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -65,7 +61,8 @@ fn parse(request: &MatchRequest) -> Result<Parsed, Invalids> {
     };
     let region = match request.region.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
         Some(region) => errors.take("region", RegionCode::parse(region)),
-        None => RegionCode::parse(SHAOXING).ok(),
+        // A need without a region is taken to be in 绍兴市.
+        None => RegionCode::parse(chanjiao_domain::region::SHAOXING).ok(),
     };
     if request.limit.is_some_and(|l| l == 0 || l > super::postings::MAX_LIMIT) {
         errors.push("limit", Invalid::OutOfRange { min: 1, max: super::postings::MAX_LIMIT as i64 });
@@ -141,7 +138,7 @@ pub async fn match_text(state: &AppState, request: &MatchRequest, lang: &str) ->
         let (model, text, level, lang) = (model.clone(), parsed.text.clone(), parsed.level, lang.to_owned());
         tokio::task::spawn_blocking(move || {
             let terms = chanjiao_search::terms(&text);
-            let levels: Vec<SchoolLevel> = level.map_or_else(|| LEVELS.to_vec(), |l| vec![l]);
+            let levels: Vec<SchoolLevel> = level.map_or_else(|| SchoolLevel::ALL.to_vec(), |l| vec![l]);
             let mut ranked: Vec<RankedProgram> =
                 levels.into_iter().flat_map(|l| model.rank(&text, &terms, l, &[]).into_iter().take(limit)).collect();
             ranked.sort_by(|a, b| b.score.total_cmp(&a.score));
