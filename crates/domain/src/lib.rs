@@ -10,6 +10,7 @@
 //! no IO, no sea-orm, no axum, no tantivy. Functions that need "now" take it as an argument.
 
 pub mod account;
+pub mod alerts;
 pub mod error;
 pub mod matching;
 pub mod organization;
