@@ -22,6 +22,10 @@ pub enum Refusal {
     SharedAddressSpace,
     Reserved,
     MetadataHost,
+    /// Not an http(s) URL with a host, or one carrying a user name or password.
+    NotHttp,
+    /// The host name has no address (checked when a subscription is made).
+    Unresolvable,
 }
 
 impl Refusal {
@@ -37,6 +41,8 @@ impl Refusal {
             Refusal::SharedAddressSpace => "webhook URLs may not point to a carrier-grade NAT address",
             Refusal::Reserved => "webhook URLs may not point to a reserved address",
             Refusal::MetadataHost => "webhook URLs may not point to a cloud metadata service",
+            Refusal::NotHttp => "webhook URLs must be http or https URLs with a host and without credentials",
+            Refusal::Unresolvable => "the host name of the webhook URL could not be resolved",
         }
     }
 
@@ -51,6 +57,8 @@ impl Refusal {
             Refusal::SharedAddressSpace => "回调地址不能指向运营商级 NAT 地址",
             Refusal::Reserved => "回调地址不能指向保留地址",
             Refusal::MetadataHost => "回调地址不能指向云服务器元数据服务",
+            Refusal::NotHttp => "回调地址须为带主机名的 http 或 https 地址，且不能包含用户名或密码",
+            Refusal::Unresolvable => "回调地址的主机名无法解析",
         }
     }
 
@@ -60,7 +68,7 @@ impl Refusal {
     }
 }
 
-const ALL: [Refusal; 9] = [
+const ALL: [Refusal; 11] = [
     Refusal::Loopback,
     Refusal::Private,
     Refusal::LinkLocal,
@@ -70,6 +78,8 @@ const ALL: [Refusal; 9] = [
     Refusal::SharedAddressSpace,
     Refusal::Reserved,
     Refusal::MetadataHost,
+    Refusal::NotHttp,
+    Refusal::Unresolvable,
 ];
 
 /// Host names of instance-metadata services, refused before any lookup (the names resolve to
