@@ -1,6 +1,7 @@
 //! Server-rendered pages: Chinese first, English on request, usable on a 375 px phone.
 
 mod account;
+mod alerts;
 mod admin;
 mod home;
 mod org;
@@ -43,6 +44,12 @@ pub fn routes() -> Router<AppState> {
         .route("/postings/{id}", get(postings::show))
         .route("/postings/{id}/edit", get(postings::edit).post(postings::update))
         .route("/postings/{id}/act", post(postings::act))
+        .route("/inbox", get(alerts::inbox))
+        .route("/inbox/read", post(alerts::read_all))
+        .route("/inbox/{id}/read", post(alerts::read))
+        .route("/alerts", get(alerts::index).post(alerts::create))
+        .route("/alerts/{id}", get(alerts::show))
+        .route("/alerts/{id}/delete", post(alerts::delete))
         .route("/admin/verifications", get(admin::queue))
         .route("/admin/verifications/{id}", post(admin::decide))
 }
