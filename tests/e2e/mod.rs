@@ -1,4 +1,5 @@
 mod accounts;
+mod alerts;
 mod browser;
 mod cli;
 mod demo;
@@ -12,3 +13,4 @@ mod reference;
 mod search;
 mod sheets;
 mod support;
+mod webhooks;

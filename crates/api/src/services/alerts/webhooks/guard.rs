@@ -1,7 +1,7 @@
 //! The address guard: a webhook URL is parsed, its host resolved, and every address it
 //! resolves to judged by [`chanjiao_domain::alerts::address`], unless an administrator allowed
-//! the host in configuration. The worker connects to the address vetted here (see
-//! [`Target::addr`]), never to a second lookup's, so a name that resolves to a public address
+//! the host in configuration. The worker connects to the addresses vetted here (see
+//! [`Target::addrs`]), never to a second lookup's, so a name that resolves to a public address
 //! when checked and to 127.0.0.1 a moment later (DNS rebinding) still reaches only the first.
 
 use std::net::{IpAddr, SocketAddr};
@@ -13,13 +13,14 @@ use reqwest::Url;
 /// How long a host-name lookup may take before the URL is taken for unresolvable.
 const LOOKUP_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// A webhook URL that passed the policy, and the address to connect to.
+/// A webhook URL that passed the policy, and the addresses to connect to.
 #[derive(Debug, Clone)]
 pub struct Target {
     pub url: Url,
     /// The host as it appears in the URL (without brackets for IPv6).
     pub host: String,
-    pub addr: SocketAddr,
+    /// Every address the host resolved to, all of them vetted; never empty.
+    pub addrs: Vec<SocketAddr>,
 }
 
 /// Parses `raw` as an http(s) URL with a host and without credentials.
@@ -62,8 +63,10 @@ pub async fn vet(raw: &str, allowed_hosts: &[String]) -> Result<Target, Refusal>
     if !exempt && let Some(refused) = addrs.iter().find_map(|a| refusal(a.ip())) {
         return Err(refused);
     }
-    let addr = *addrs.first().ok_or(Refusal::Unresolvable)?;
-    Ok(Target { url, host, addr })
+    if addrs.is_empty() {
+        return Err(Refusal::Unresolvable);
+    }
+    Ok(Target { url, host, addrs })
 }
 
 #[cfg(test)]
@@ -92,7 +95,7 @@ mod tests {
         }
         let allowed = vec!["127.0.0.1".to_owned(), "[::1]".to_owned()];
         let target = vet("http://127.0.0.1:4000/hook", &allowed).await.unwrap();
-        assert_eq!(target.addr, "127.0.0.1:4000".parse().unwrap());
+        assert_eq!(target.addrs, ["127.0.0.1:4000".parse().unwrap()]);
         assert!(vet("http://[::1]:4000/hook", &allowed).await.is_ok());
         assert_eq!(vet("http://10.0.0.1/", &allowed).await.unwrap_err(), Refusal::Private, "only the listed hosts");
     }

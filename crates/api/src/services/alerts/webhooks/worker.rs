@@ -179,7 +179,7 @@ async fn send(db: &DatabaseConnection, config: &AlertsConfig, delivery: &deliver
         .no_proxy()
         .timeout(timeout)
         .connect_timeout(timeout)
-        .resolve(&target.host, target.addr)
+        .resolve_to_addrs(&target.host, &target.addrs)
         .user_agent(concat!("chanjiao-webhooks/", env!("CARGO_PKG_VERSION")))
         .build();
     let client = match client {
