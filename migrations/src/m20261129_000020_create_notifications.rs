@@ -83,9 +83,7 @@ impl MigrationTrait for Migration {
                     .col(big_integer(NotificationReads::NotificationId))
                     .col(big_integer(NotificationReads::UserId))
                     .col(timestamp_with_time_zone(NotificationReads::ReadAt))
-                    .primary_key(
-                        Index::create().col(NotificationReads::NotificationId).col(NotificationReads::UserId),
-                    )
+                    .primary_key(Index::create().col(NotificationReads::NotificationId).col(NotificationReads::UserId))
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_notification_reads_notification")

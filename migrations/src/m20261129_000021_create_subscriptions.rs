@@ -64,7 +64,11 @@ enum PostingOutbox {
     Seq,
 }
 
-fn cascade(name: &str, from: (impl IntoIden, impl IntoIden), to: (impl IntoIden, impl IntoIden)) -> ForeignKeyCreateStatement {
+fn cascade(
+    name: &str,
+    from: (impl IntoIden, impl IntoIden),
+    to: (impl IntoIden, impl IntoIden),
+) -> ForeignKeyCreateStatement {
     ForeignKey::create().name(name).from(from.0, from.1).to(to.0, to.1).on_delete(ForeignKeyAction::Cascade).to_owned()
 }
 
@@ -192,7 +196,7 @@ impl MigrationTrait for Migration {
         // Start at the outbox's end: postings published before alerts existed are not news.
         let start = Query::select()
             .expr(Expr::val(1))
-            .expr(Func::coalesce([Expr::col(PostingOutbox::Seq).max(), Expr::val(0).into()]))
+            .expr(Func::coalesce([Expr::col(PostingOutbox::Seq).max(), Expr::val(0)]))
             .from(PostingOutbox::Table)
             .to_owned();
         let insert = Query::insert()

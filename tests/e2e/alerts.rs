@@ -34,23 +34,16 @@ async fn inbox(app: &TestApp, token: &str, query: &str) -> Value {
 /// The `data` of the inbox's notices of one topic, oldest first.
 async fn notices(app: &TestApp, token: &str, topic: &str) -> Vec<Value> {
     let found = inbox(app, token, "").await;
-    let mut items: Vec<Value> = found["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|n| n["topic"] == topic)
-        .map(|n| n["data"].clone())
-        .collect();
+    let mut items: Vec<Value> =
+        found["items"].as_array().unwrap().iter().filter(|n| n["topic"] == topic).map(|n| n["data"].clone()).collect();
     items.reverse();
     items
 }
 
 /// Waits until `token`'s inbox has a notice of `topic` whose `data[key]` is `id`.
 async fn wait_for(app: &TestApp, token: &str, topic: &str, key: &str, id: i64) -> bool {
-    app.eventually(Duration::from_secs(20), || async {
-        notices(app, token, topic).await.iter().any(|d| d[key] == id)
-    })
-    .await
+    app.eventually(Duration::from_secs(20), || async { notices(app, token, topic).await.iter().any(|d| d[key] == id) })
+        .await
 }
 
 #[tokio::test]
@@ -71,7 +64,9 @@ async fn a_saved_search_tells_its_owner_and_whom_it_is_shared_with_of_new_matchi
     assert_eq!(search["query"], "q=%E6%95%B0%E6%8E%A7", "stored without paging");
     assert!(search.get("webhook_secret").is_none(), "no webhook, no secret");
 
-    let own = publish(&app, &enterprise, json!({"kind": "job", "title": "数控车工", "region": "330603", "quantity": 3})).await;
+    let own =
+        publish(&app, &enterprise, json!({"kind": "job", "title": "数控车工", "region": "330603", "quantity": 3}))
+            .await;
     let other = publish(&app, &school, offering("大数据与会计专业毕业生", "530302")).await;
     let matching = publish(&app, &school, offering("数控技术专业毕业生", "460103")).await;
     assert!(wait_for(&app, &enterprise, "saved_search", "posting_id", matching).await, "the owner is told");
@@ -121,18 +116,25 @@ async fn a_new_match_subscription_tells_the_owner_of_counterparts_above_its_scor
             "program_codes": ["460103"]}),
     )
     .await;
-    let job = publish(&app, &enterprise, json!({"kind": "job", "title": "数控车床操作工", "region": "330603",
-        "quantity": 4, "program_codes": ["460103"]}))
+    let job = publish(
+        &app,
+        &enterprise,
+        json!({"kind": "job", "title": "数控车床操作工", "region": "330603",
+        "quantity": 4, "program_codes": ["460103"]}),
+    )
     .await;
     let response =
-        subscribe(&app, &enterprise, json!({"kind": "new_match", "posting_id": apprenticeship, "min_score": 0.3})).await;
+        subscribe(&app, &enterprise, json!({"kind": "new_match", "posting_id": apprenticeship, "min_score": 0.3}))
+            .await;
     assert_eq!(response.status(), StatusCode::CREATED);
-    let unreachable = subscribe(&app, &enterprise, json!({"kind": "new_match", "posting_id": job, "min_score": 1.0})).await;
+    let unreachable =
+        subscribe(&app, &enterprise, json!({"kind": "new_match", "posting_id": job, "min_score": 1.0})).await;
     assert_eq!(unreachable.status(), StatusCode::CREATED);
     // Only for one's own postings, with a score between 0 and 1.
     let theirs = subscribe(&app, &school, json!({"kind": "new_match", "posting_id": apprenticeship})).await;
     assert_eq!(theirs.status(), StatusCode::FORBIDDEN);
-    let too_high = subscribe(&app, &enterprise, json!({"kind": "new_match", "posting_id": job, "min_score": 1.5})).await;
+    let too_high =
+        subscribe(&app, &enterprise, json!({"kind": "new_match", "posting_id": job, "min_score": 1.5})).await;
     assert_eq!(problem_fields(too_high).await, ["min_score"]);
 
     let program = publish(&app, &school, offering("数控技术专业 2027届毕业生", "460103")).await;
@@ -201,8 +203,13 @@ async fn the_search_page_saves_a_search_and_a_posting_page_turns_match_alerts_on
     let (browser, csrf) = signed_in(&app, "enterprise@demo.local").await;
     let search = page_text(&browser, &app, "/search?q=数控&kind=program_offering").await;
     assert!(search.contains("name=\"alert_kind\" value=\"saved_search\""), "the save form is on the page");
-    let form = [("_csrf", csrf.as_str()), ("alert_kind", "saved_search"), ("q", "数控"), ("kind", "program_offering"),
-        ("name", "数控专业")];
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("alert_kind", "saved_search"),
+        ("q", "数控"),
+        ("kind", "program_offering"),
+        ("name", "数控专业"),
+    ];
     let response = browser.post(app.url("/alerts")).form(&form).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
@@ -212,11 +219,17 @@ async fn the_search_page_saves_a_search_and_a_posting_page_turns_match_alerts_on
     assert!(list.contains("/search?q=%E6%95%B0%E6%8E%A7&amp;kind=program_offering"), "a link that runs it");
 
     let token = app.demo_login("enterprise@demo.local").await;
-    let id = publish(&app, &token, json!({"kind": "job", "title": "数控车工", "region": "330603", "quantity": 2})).await;
+    let id =
+        publish(&app, &token, json!({"kind": "job", "title": "数控车工", "region": "330603", "quantity": 2})).await;
     let page = page_text(&browser, &app, &format!("/postings/{id}")).await;
     assert!(page.contains("有新匹配时通知我"));
-    let form = [("_csrf", csrf.as_str()), ("alert_kind", "new_match"), ("posting_id", &id.to_string()),
-        ("min_score", "0.7"), ("next", &format!("/postings/{id}"))];
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("alert_kind", "new_match"),
+        ("posting_id", &id.to_string()),
+        ("min_score", "0.7"),
+        ("next", &format!("/postings/{id}")),
+    ];
     let response = browser.post(app.url("/alerts")).form(&form).send().await.unwrap();
     assert_eq!(response.headers()["location"], format!("/postings/{id}"));
     let page = page_text(&browser, &app, &format!("/postings/{id}")).await;
@@ -230,8 +243,12 @@ async fn the_search_page_saves_a_search_and_a_posting_page_turns_match_alerts_on
     assert!(page_text(&browser, &app, &format!("/postings/{id}")).await.contains("有新匹配时通知我"));
 
     // A refused webhook URL on the form is shown next to the field, in Chinese.
-    let form = [("_csrf", csrf.as_str()), ("alert_kind", "webhook"), ("topics", "new_match"),
-        ("webhook_url", "http://169.254.169.254/latest/meta-data/")];
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("alert_kind", "webhook"),
+        ("topics", "new_match"),
+        ("webhook_url", "http://169.254.169.254/latest/meta-data/"),
+    ];
     let response = browser.post(app.url("/alerts")).form(&form).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(response.text().await.unwrap().contains("回调地址不能指向链路本地地址或元数据地址"));

@@ -229,10 +229,12 @@ async fn a_receiver_verifies_the_signature_of_a_delivery_with_its_secret() {
     assert_eq!(got.headers["content-type"], "application/json");
     let sent_at: i64 = got.headers["x-chanjiao-timestamp"].parse().unwrap();
     assert!((chrono::Utc::now().timestamp() - sent_at).abs() < 60);
-    assert!(until(Duration::from_secs(5), async || {
-        node.deliveries(&token, created["id"].as_i64().unwrap()).await[0]["state"] == "delivered"
-    })
-    .await);
+    assert!(
+        until(Duration::from_secs(5), async || {
+            node.deliveries(&token, created["id"].as_i64().unwrap()).await[0]["state"] == "delivered"
+        })
+        .await
+    );
     node.stop().await;
 }
 
@@ -324,7 +326,8 @@ async fn webhook_urls_to_internal_addresses_are_refused_unless_their_host_is_all
         "ftp://example.com/hook".to_owned(),
         "file:///etc/passwd".to_owned(),
     ] {
-        let response = node.subscribe(&token, json!({"kind": "webhook", "topics": ["new_match"], "webhook_url": url})).await;
+        let response =
+            node.subscribe(&token, json!({"kind": "webhook", "topics": ["new_match"], "webhook_url": url})).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{url}");
         let problem: Value = response.json().await.unwrap();
         assert_eq!(problem["errors"][0]["field"], "webhook_url", "{url}");
@@ -340,11 +343,13 @@ async fn webhook_urls_to_internal_addresses_are_refused_unless_their_host_is_all
     let node = start_node(dir.path(), fresh_database_url().await, &["127.0.0.1", "localhost"]).await;
     let token = node.login("enterprise@demo.local").await;
     for url in [format!("http://127.0.0.1:{port}/hook"), format!("http://localhost:{port}/hook")] {
-        let response = node.subscribe(&token, json!({"kind": "webhook", "topics": ["new_match"], "webhook_url": url})).await;
+        let response =
+            node.subscribe(&token, json!({"kind": "webhook", "topics": ["new_match"], "webhook_url": url})).await;
         assert_eq!(response.status(), StatusCode::CREATED, "{url}");
     }
     for url in ["http://10.0.0.1/hook", "http://169.254.169.254/", "http://[::1]/"] {
-        let response = node.subscribe(&token, json!({"kind": "webhook", "topics": ["new_match"], "webhook_url": url})).await;
+        let response =
+            node.subscribe(&token, json!({"kind": "webhook", "topics": ["new_match"], "webhook_url": url})).await;
         assert_eq!(problem_fields(response).await, ["webhook_url"], "{url}");
     }
     node.stop().await;

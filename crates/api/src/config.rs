@@ -278,7 +278,8 @@ mod tests {
         let config = Config::load(Some(&file), env_of(&[])).unwrap();
         assert_eq!(config.alerts.webhook_allowed_hosts, ["hooks.internal"]);
         assert_eq!(config.alerts.webhook_max_attempts, 3);
-        let env = env_of(&[("CHANJIAO_WEBHOOK_ALLOWED_HOSTS", "127.0.0.1, localhost"), ("CHANJIAO_ALERTS_POLL_MS", "50")]);
+        let env =
+            env_of(&[("CHANJIAO_WEBHOOK_ALLOWED_HOSTS", "127.0.0.1, localhost"), ("CHANJIAO_ALERTS_POLL_MS", "50")]);
         let config = Config::load(Some(&file), env).unwrap();
         assert_eq!(config.alerts.webhook_allowed_hosts, ["127.0.0.1", "localhost"]);
         assert_eq!(config.alerts.alerts_poll_ms, 50);

@@ -25,7 +25,9 @@ const SEARCH_FIELDS: [&str; 8] = ["q", "kind", "side", "region", "cluster", "lev
 
 pub async fn inbox(State(state): State<AppState>, page: Page, PageUser(user): PageUser) -> Response {
     match inbox::list(&state.db, &user, false, page.lang.code()).await {
-        Ok(found) => page.render(&state, "inbox.html", context! { items => Serde(found.items), unread => found.unread }),
+        Ok(found) => {
+            page.render(&state, "inbox.html", context! { items => Serde(found.items), unread => found.unread })
+        }
         Err(e) => page.error(&state, e).into_response(),
     }
 }
@@ -71,7 +73,13 @@ fn topic_options(lang: Lang) -> Value {
         .collect()
 }
 
-async fn list_page(state: &AppState, page: &Page, user: &CurrentUser, status: StatusCode, error: Option<ApiError>) -> Response {
+async fn list_page(
+    state: &AppState,
+    page: &Page,
+    user: &CurrentUser,
+    status: StatusCode,
+    error: Option<ApiError>,
+) -> Response {
     let found = match subscriptions::list(&state.db, user).await {
         Ok(found) => found,
         Err(e) => return page.error(state, e).into_response(),
@@ -98,10 +106,12 @@ pub async fn index(State(state): State<AppState>, page: Page, PageUser(user): Pa
 /// which become its query string here.
 fn from_form(pairs: &[(String, String)]) -> NewSubscription {
     let one = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
-    let all = |name: &str| pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned()).collect::<Vec<_>>();
+    let all =
+        |name: &str| pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned()).collect::<Vec<_>>();
     let search: Vec<(&str, String)> =
         SEARCH_FIELDS.iter().map(|f| (*f, one(f))).filter(|(_, v)| !v.is_empty()).collect();
-    let query = if one("query").is_empty() { serde_urlencoded::to_string(&search).unwrap_or_default() } else { one("query") };
+    let query =
+        if one("query").is_empty() { serde_urlencoded::to_string(&search).unwrap_or_default() } else { one("query") };
     NewSubscription {
         // Not `kind`, which is the search's own filter of posting kinds.
         kind: one("alert_kind"),
@@ -134,13 +144,13 @@ pub async fn create(
 }
 
 async fn show_page(state: &AppState, page: &Page, user: &CurrentUser, subscription: Subscription) -> Response {
-    let deliveries =
-        if subscription.read_only { Vec::new() } else { webhooks::log(&state.db, user, subscription.id).await.unwrap_or_default() };
-    let topic_labels: Vec<&str> = subscription
-        .topics
-        .iter()
-        .map(|t| if page.lang == Lang::Zh { t.zh() } else { t.en() })
-        .collect();
+    let deliveries = if subscription.read_only {
+        Vec::new()
+    } else {
+        webhooks::log(&state.db, user, subscription.id).await.unwrap_or_default()
+    };
+    let topic_labels: Vec<&str> =
+        subscription.topics.iter().map(|t| if page.lang == Lang::Zh { t.zh() } else { t.en() }).collect();
     let query_pairs: Vec<(String, String)> =
         subscription.query.as_deref().and_then(|q| serde_urlencoded::from_str(q).ok()).unwrap_or_default();
     page.render(
@@ -155,7 +165,12 @@ async fn show_page(state: &AppState, page: &Page, user: &CurrentUser, subscripti
     )
 }
 
-pub async fn show(State(state): State<AppState>, page: Page, PageUser(user): PageUser, Path(id): Path<i64>) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    PageUser(user): PageUser,
+    Path(id): Path<i64>,
+) -> Response {
     match subscriptions::get(&state.db, &user, id).await {
         Ok(found) => show_page(&state, &page, &user, found).await,
         Err(e) => page.error(&state, e).into_response(),

@@ -1,8 +1,8 @@
 //! Server-rendered pages: Chinese first, English on request, usable on a 375 px phone.
 
 mod account;
-mod alerts;
 mod admin;
+mod alerts;
 mod home;
 mod org;
 mod posting_form;

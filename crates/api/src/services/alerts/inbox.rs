@@ -132,7 +132,12 @@ pub async fn unread_count(db: &impl ConnectionTrait, user: &CurrentUser) -> Resu
 }
 
 /// The newest notices of the user's organization, or only the unread ones.
-pub async fn list(db: &impl ConnectionTrait, user: &CurrentUser, unread_only: bool, lang: &str) -> Result<Inbox, ApiError> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    unread_only: bool,
+    lang: &str,
+) -> Result<Inbox, ApiError> {
     let Some(org) = user.organization_id() else { return Ok(Inbox { items: Vec::new(), unread: 0 }) };
     let mut query = notifications::Entity::find().filter(notifications::Column::OrganizationId.eq(org));
     if unread_only {

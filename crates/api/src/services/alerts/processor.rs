@@ -63,7 +63,11 @@ pub async fn run(db: DatabaseConnection, index: Arc<SearchIndex>, catalogue: Cat
 
 /// One round. Returns how many outbox rows it consumed (0 when there was nothing to do or
 /// another process did the round first).
-pub async fn process(db: &DatabaseConnection, index: &Arc<SearchIndex>, catalogue: &Catalogue) -> Result<usize, ApiError> {
+pub async fn process(
+    db: &DatabaseConnection,
+    index: &Arc<SearchIndex>,
+    catalogue: &Catalogue,
+) -> Result<usize, ApiError> {
     let Some(indexed) = index.last_seq() else { return Ok(0) };
     let cursor = alert_cursor::Entity::find_by_id(1).one(db).await?.map(|c| c.last_seq).unwrap_or(0);
     if indexed <= cursor {
@@ -149,7 +153,10 @@ fn hit(subscription_id: i64, organization_id: i64, posting: &Posting) -> alert_h
     }
 }
 
-async fn subscriptions_of(db: &DatabaseConnection, kind: SubscriptionKind) -> Result<Vec<subscriptions::Model>, ApiError> {
+async fn subscriptions_of(
+    db: &DatabaseConnection,
+    kind: SubscriptionKind,
+) -> Result<Vec<subscriptions::Model>, ApiError> {
     Ok(subscriptions::Entity::find().filter(subscriptions::Column::Kind.eq(kind.as_str())).all(db).await?)
 }
 
@@ -177,8 +184,11 @@ async fn saved_searches(
     let ids: Vec<u64> = by_id.keys().copied().collect();
     let mut out = Vec::new();
     for search in searches {
-        let Some(request) =
-            search.query.as_deref().and_then(saved_search_query).and_then(|q| crate::services::search::request(&q).ok())
+        let Some(request) = search
+            .query
+            .as_deref()
+            .and_then(saved_search_query)
+            .and_then(|q| crate::services::search::request(&q).ok())
         else {
             continue;
         };
@@ -247,8 +257,7 @@ async fn new_matches(
         if candidates.is_empty() {
             continue;
         }
-        let found =
-            matching::matches_of(db, index, &model, subject, MATCHES, "zh", matching::CANDIDATES).await?;
+        let found = matching::matches_of(db, index, &model, subject, MATCHES, "zh", matching::CANDIDATES).await?;
         let min_score = sub.min_score.unwrap_or(super::subscriptions::DEFAULT_MIN_SCORE);
         for m in found.iter().filter(|m| candidates.contains(&m.posting.id) && m.score >= min_score) {
             let Some(posting) = fresh_by_id.get(&m.posting.id) else { continue };

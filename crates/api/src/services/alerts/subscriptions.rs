@@ -93,8 +93,8 @@ fn topics_of(row: &subscriptions::Model) -> Vec<Topic> {
 /// link on the subscriptions page and the alert evaluate the same filters.
 fn normalise_query(raw: &str) -> Result<(String, SearchQuery), Invalids> {
     let raw = raw.trim().trim_start_matches('?');
-    let mut query: SearchQuery =
-        serde_urlencoded::from_str(raw).map_err(|_| Invalids::single("query", Invalid::Format("a search query string")))?;
+    let mut query: SearchQuery = serde_urlencoded::from_str(raw)
+        .map_err(|_| Invalids::single("query", Invalid::Format("a search query string")))?;
     query.cursor = None;
     query.limit = None;
     query.sort = None;
@@ -166,7 +166,8 @@ pub async fn create(
             shares = input.shared_with.iter().copied().filter(|id| *id != org.id).collect::<Vec<_>>();
             shares.sort_unstable();
             shares.dedup();
-            let found = organizations::Entity::find().filter(organizations::Column::Id.is_in(shares.clone())).all(db).await?;
+            let found =
+                organizations::Entity::find().filter(organizations::Column::Id.is_in(shares.clone())).all(db).await?;
             if found.len() != shares.len() {
                 errors.push("shared_with", Invalid::NotAllowed("an organization that does not exist"));
             }
@@ -220,10 +221,9 @@ pub async fn create(
     let txn = db.begin().await?;
     let saved = row.insert(&txn).await?;
     if !shares.is_empty() {
-        let rows = shares.iter().map(|id| subscription_shares::ActiveModel {
-            subscription_id: Set(saved.id),
-            organization_id: Set(*id),
-        });
+        let rows = shares
+            .iter()
+            .map(|id| subscription_shares::ActiveModel { subscription_id: Set(saved.id), organization_id: Set(*id) });
         subscription_shares::Entity::insert_many(rows).exec_without_returning(&txn).await?;
     }
     crate::services::audit::record(
@@ -316,7 +316,8 @@ async fn views(
         .filter(subscription_shares::Column::SubscriptionId.is_in(ids))
         .all(db)
         .await?;
-    let org_ids: Vec<i64> = rows.iter().map(|r| r.organization_id).chain(shares.iter().map(|s| s.organization_id)).collect();
+    let org_ids: Vec<i64> =
+        rows.iter().map(|r| r.organization_id).chain(shares.iter().map(|s| s.organization_id)).collect();
     let names: HashMap<i64, String> = organizations::Entity::find()
         .filter(organizations::Column::Id.is_in(org_ids))
         .all(db)
@@ -331,7 +332,10 @@ async fn views(
             let shared_with = shares
                 .iter()
                 .filter(|s| s.subscription_id == row.id)
-                .map(|s| SharedWith { id: s.organization_id, name: names.get(&s.organization_id).cloned().unwrap_or_default() })
+                .map(|s| SharedWith {
+                    id: s.organization_id,
+                    name: names.get(&s.organization_id).cloned().unwrap_or_default(),
+                })
                 .collect();
             Ok(Subscription {
                 id: row.id,

@@ -43,7 +43,8 @@ pub async fn vet(raw: &str, allowed_hosts: &[String]) -> Result<Target, Refusal>
     let url = parse(raw)?;
     let port = url.port_or_known_default().ok_or(Refusal::NotHttp)?;
     // The URL parser has already normalised numeric hosts (0x7f000001 is 127.0.0.1).
-    let host = url.host_str().ok_or(Refusal::NotHttp)?.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
+    let host =
+        url.host_str().ok_or(Refusal::NotHttp)?.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
     let exempt = allowed(&host, allowed_hosts);
     let addrs: Vec<SocketAddr> = match host.parse::<IpAddr>() {
         Ok(ip) => vec![SocketAddr::new(ip, port)],

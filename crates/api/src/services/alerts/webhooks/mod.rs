@@ -43,7 +43,11 @@ pub struct Attempt {
 }
 
 /// The delivery log of a subscription the user's organization owns.
-pub async fn log(db: &impl ConnectionTrait, user: &CurrentUser, subscription_id: i64) -> Result<Vec<Delivery>, ApiError> {
+pub async fn log(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    subscription_id: i64,
+) -> Result<Vec<Delivery>, ApiError> {
     super::subscriptions::get_owned(db, user, subscription_id).await?;
     let rows = webhook_deliveries::Entity::find()
         .filter(webhook_deliveries::Column::SubscriptionId.eq(subscription_id))

@@ -246,7 +246,8 @@ async fn record(
         .filter(deliveries::Column::Attempts.eq(attempts))
         .filter(deliveries::Column::State.eq(DeliveryState::Pending.as_str()));
     if state == DeliveryState::Pending {
-        update = update.col_expr(deliveries::Column::NextAttemptAt, Expr::value(now + duration_ms(wait.as_millis() as u64)));
+        update =
+            update.col_expr(deliveries::Column::NextAttemptAt, Expr::value(now + duration_ms(wait.as_millis() as u64)));
     }
     if state == DeliveryState::Delivered {
         update = update.col_expr(deliveries::Column::DeliveredAt, Expr::value(now));
