@@ -1,5 +1,6 @@
 mod accounts;
 mod alerts;
+mod alerts_browser;
 mod browser;
 mod cli;
 mod demo;
