@@ -94,17 +94,17 @@ const METADATA_HOSTS: [&str; 7] = [
     "metadata.tencentyun.com",
 ];
 
-/// Whether a host name is refused by name alone: metadata services, and `localhost` (which
-/// resolves to loopback anyway, but not through DNS, so refusing it by name is clearer).
+/// Whether a host name is refused by name alone: the metadata services. Every other name
+/// (`localhost` included) is judged by the addresses it resolves to.
 pub fn host_refusal(host: &str) -> Option<Refusal> {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
-    if METADATA_HOSTS.contains(&host.as_str()) {
-        return Some(Refusal::MetadataHost);
-    }
-    if host == "localhost" || host.ends_with(".localhost") {
-        return Some(Refusal::Loopback);
-    }
-    None
+    METADATA_HOSTS.contains(&host.as_str()).then_some(Refusal::MetadataHost)
+}
+
+/// The first refusal among the addresses a name resolves to. Every one must pass: a name with
+/// one public and one internal address could be connected to either.
+pub fn first_refusal(addrs: impl IntoIterator<Item = IpAddr>) -> Option<Refusal> {
+    addrs.into_iter().find_map(refusal)
 }
 
 /// Why a webhook may not connect to `ip`, or `None` when it may (a public unicast address).
@@ -234,12 +234,19 @@ mod tests {
     }
 
     #[test]
-    fn metadata_and_localhost_names_are_refused_before_any_lookup() {
+    fn metadata_names_are_refused_before_any_lookup() {
         assert_eq!(host_refusal("metadata.google.internal"), Some(Refusal::MetadataHost));
         assert_eq!(host_refusal("METADATA.tencentyun.com."), Some(Refusal::MetadataHost));
-        assert_eq!(host_refusal("localhost"), Some(Refusal::Loopback));
-        assert_eq!(host_refusal("api.localhost"), Some(Refusal::Loopback));
+        assert_eq!(host_refusal("localhost"), None, "judged by what it resolves to");
         assert_eq!(host_refusal("hooks.example.com"), None);
+    }
+
+    #[test]
+    fn one_internal_address_among_public_ones_refuses_the_name() {
+        let public: IpAddr = "8.8.8.8".parse().unwrap();
+        let private: IpAddr = "192.168.0.10".parse().unwrap();
+        assert_eq!(first_refusal([public, public]), None);
+        assert_eq!(first_refusal([public, private]), Some(Refusal::Private));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use chanjiao_domain::alerts::address::{Refusal, host_refusal, refusal};
+use chanjiao_domain::alerts::address::{Refusal, first_refusal, host_refusal};
 use reqwest::Url;
 
 /// How long a host-name lookup may take before the URL is taken for unresolvable.
@@ -59,9 +59,7 @@ pub async fn vet(raw: &str, allowed_hosts: &[String]) -> Result<Target, Refusal>
             }
         }
     };
-    // Every address must pass: a name with one public and one internal address could be
-    // connected to either.
-    if !exempt && let Some(refused) = addrs.iter().find_map(|a| refusal(a.ip())) {
+    if !exempt && let Some(refused) = first_refusal(addrs.iter().map(SocketAddr::ip)) {
         return Err(refused);
     }
     if addrs.is_empty() {
@@ -85,7 +83,7 @@ mod tests {
             ("http://10.0.0.1/", Refusal::Private),
             ("http://169.254.169.254/latest/meta-data/", Refusal::LinkLocal),
             ("http://metadata.google.internal/", Refusal::MetadataHost),
-            ("http://localhost:8080/", Refusal::Loopback),
+            ("http://localhost:8080/", Refusal::Loopback), // by what it resolves to
             ("ftp://example.com/", Refusal::NotHttp),
             ("file:///etc/passwd", Refusal::NotHttp),
             ("gopher://127.0.0.1/", Refusal::NotHttp),

@@ -161,6 +161,20 @@ fn describe(error: &reqwest::Error) -> String {
     text.chars().take(500).collect()
 }
 
+/// A client that connects to the vetted addresses only (no lookup of its own), follows no
+/// redirect (it could point anywhere), and uses no proxy (which would make its own, unvetted,
+/// connection).
+fn client_for(target: &guard::Target, timeout: Duration) -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .resolve_to_addrs(&target.host, &target.addrs)
+        .user_agent(concat!("chanjiao-webhooks/", env!("CARGO_PKG_VERSION")))
+        .build()
+}
+
 async fn send(db: &DatabaseConnection, config: &AlertsConfig, delivery: &deliveries::Model) -> Outcome {
     let subscription = match subscriptions::Entity::find_by_id(delivery.subscription_id).one(db).await {
         Ok(Some(row)) => row,
@@ -179,18 +193,7 @@ async fn send(db: &DatabaseConnection, config: &AlertsConfig, delivery: &deliver
     if target.url.scheme() == "https" && !HTTPS_SUPPORTED {
         return Outcome::Refused("this server is built without TLS and cannot send to https URLs yet".into());
     }
-    let timeout = Duration::from_secs(config.webhook_timeout_secs.max(1));
-    // Connect to the vetted address only, follow no redirect (it could point anywhere), and
-    // use no proxy (which would make its own, unvetted, connection).
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .no_proxy()
-        .timeout(timeout)
-        .connect_timeout(timeout)
-        .resolve_to_addrs(&target.host, &target.addrs)
-        .user_agent(concat!("chanjiao-webhooks/", env!("CARGO_PKG_VERSION")))
-        .build();
-    let client = match client {
+    let client = match client_for(&target, Duration::from_secs(config.webhook_timeout_secs.max(1))) {
         Ok(client) => client,
         Err(error) => return Outcome::Unreachable(describe(&error)),
     };
@@ -263,4 +266,53 @@ async fn record(
     update.exec(&txn).await?;
     txn.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+
+    /// A one-shot HTTP server on 127.0.0.1 answering `status`; returns its port and the request.
+    async fn answer_once(status: &'static str) -> (u16, tokio::task::JoinHandle<String>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let task = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = vec![0u8; 4096];
+            let n = socket.read(&mut request).await.unwrap();
+            let reply = format!("HTTP/1.1 {status}\r\nlocation: http://127.0.0.1:1/\r\ncontent-length: 0\r\n\r\n");
+            socket.write_all(reply.as_bytes()).await.unwrap();
+            String::from_utf8_lossy(&request[..n]).into_owned()
+        });
+        (port, task)
+    }
+
+    #[tokio::test]
+    async fn the_client_connects_to_the_vetted_address_and_not_where_a_lookup_would_go() {
+        let (port, request) = answer_once("204 No Content").await;
+        // A name that resolves nowhere: the request can only arrive through the pinned address.
+        let target = guard::Target {
+            url: format!("http://hooks.example.invalid:{port}/hook").parse().unwrap(),
+            host: "hooks.example.invalid".into(),
+            addrs: vec![([127, 0, 0, 1], port).into()],
+        };
+        let client = client_for(&target, Duration::from_secs(5)).unwrap();
+        let response = client.post(target.url.clone()).body("{}").send().await.unwrap();
+        assert_eq!(response.status(), 204);
+        assert!(request.await.unwrap().to_ascii_lowercase().contains("host: hooks.example.invalid"));
+    }
+
+    #[tokio::test]
+    async fn redirects_are_not_followed() {
+        let (port, _request) = answer_once("302 Found").await;
+        let target = guard::Target {
+            url: format!("http://127.0.0.1:{port}/hook").parse().unwrap(),
+            host: "127.0.0.1".into(),
+            addrs: vec![([127, 0, 0, 1], port).into()],
+        };
+        let response = client_for(&target, Duration::from_secs(5)).unwrap().post(target.url.clone()).send().await;
+        assert_eq!(response.unwrap().status(), 302, "the 302 is the answer; its location is never asked");
+    }
 }
