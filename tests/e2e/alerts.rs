@@ -88,6 +88,17 @@ async fn a_saved_search_tells_its_owner_and_whom_it_is_shared_with_of_new_matchi
     let told: Vec<i64> =
         notices(&app, &enterprise, "saved_search").await.iter().map(|d| d["posting_id"].as_i64().unwrap()).collect();
     assert_eq!(told, [matching, later]);
+    // Pausing and resuming is publishing again: news again.
+    for action in ["pause", "resume"] {
+        let response = app.post_json(&format!("/api/v1/postings/{matching}/{action}"), &json!({}), Some(&school)).await;
+        assert_eq!(response.status(), StatusCode::OK, "{action}");
+    }
+    let republished = app
+        .eventually(Duration::from_secs(20), || async {
+            notices(&app, &enterprise, "saved_search").await.iter().filter(|d| d["posting_id"] == matching).count() == 2
+        })
+        .await;
+    assert!(republished, "{:?}", notices(&app, &enterprise, "saved_search").await);
 
     // The organization it is shared with sees it, read-only.
     let listed: Value = app.get_json("/api/v1/subscriptions", Some(&broker)).await.json().await.unwrap();

@@ -89,6 +89,18 @@ pub async fn process(
     let mut ids: Vec<i64> = rows.iter().map(|r| r.posting_id).collect();
     ids.sort_unstable();
     ids.dedup();
+    // Without subscriptions (a fresh platform, a bulk import) there is nothing to evaluate.
+    let watched = subscriptions::Entity::find()
+        .filter(
+            subscriptions::Column::Kind
+                .is_in([SubscriptionKind::SavedSearch.as_str(), SubscriptionKind::NewMatch.as_str()]),
+        )
+        .one(db)
+        .await?
+        .is_some();
+    if !watched {
+        ids.clear();
+    }
     let published = posting_rows::Entity::find()
         .filter(posting_rows::Column::Id.is_in(ids))
         .filter(posting_rows::Column::Status.eq(PostingStatus::Published.as_str()))
