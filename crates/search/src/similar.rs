@@ -2,20 +2,21 @@
 //! description, skills and the names and profiles behind its codes), for matching.
 //!
 //! Unlike a user's search, no word is required: every distinct word of the text is an optional
-//! clause scored by BM25 over the text fields (best field counting, title and skills weighted
-//! most), so a candidate sharing many words ranks high and one sharing a single rare word still
-//! comes back. Program and occupation codes, when given, match the codes field and weigh like a
+//! clause scored by BM25 in each text field (title and skills weighted most), so a candidate
+//! sharing many words ranks high and one sharing a single rare word still comes back. The query
+//! is kept a flat disjunction of term queries, with the filters applied beside it
+//! ([`FilteredTop`]), so that block-max WAND skips postings that cannot reach the top. Program and occupation codes, when given, match the codes field and weigh like a
 //! strong word. Filters (kinds, levels …) are hard; the asking organization's own postings are
 //! left out.
 
 use std::collections::HashMap;
 
-use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, Query, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Term};
 
 use crate::error::Result;
+use crate::filtered_top::FilteredTop;
 use crate::index::SearchIndex;
 use crate::query::Filters;
 use crate::query::facets;
@@ -88,58 +89,66 @@ pub fn terms(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn term_query(fields: &Fields, term: &str) -> Box<dyn Query> {
-    let weighted: [(Field, f32); 5] = [
+/// The fields a word is matched in, with their weights.
+fn weighted_fields(fields: &Fields) -> [(Field, f32); 5] {
+    [
         (fields.title, 3.0),
         (fields.skills, 2.0),
         (fields.code_names, 2.0),
         (fields.description, 1.0),
         (fields.extra, 0.6),
-    ];
-    let per_field: Vec<Box<dyn Query>> = weighted
-        .iter()
-        .map(|&(field, boost)| {
-            let query = TermQuery::new(Term::from_field_text(field, term), IndexRecordOption::WithFreqs);
-            Box::new(BoostQuery::new(Box::new(query), boost)) as Box<dyn Query>
-        })
-        .collect();
-    Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, 0.2))
+    ]
+}
+
+/// One boosted term query: a boost on a term query stays a plain term scorer, which block-max
+/// WAND can prune.
+fn boosted_term(term: Term, boost: f32) -> (Occur, Box<dyn Query>) {
+    let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
+    (Occur::Should, Box::new(BoostQuery::new(Box::new(query), boost)))
 }
 
 impl SearchIndex {
     /// The postings most similar to the request's text and codes, best first.
     pub fn similar(&self, request: &SimilarRequest) -> Result<Vec<Similar>> {
         let searcher = self.reader.searcher();
+        // One flat disjunction of term queries, word × field, so that tantivy can prune it with
+        // block-max WAND; a word found in several fields counts in each, weighted by field.
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (term, count) in key_terms(&request.text).into_iter().take(MAX_TERMS) {
             // A word said three times matters more than one said once, but not three times more.
             let weight = 1.0 + (count.min(4) as f32 - 1.0) * 0.3;
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(term_query(&self.fields, &term), weight))));
+            for (field, boost) in weighted_fields(&self.fields) {
+                clauses.push(boosted_term(Term::from_field_text(field, &term), boost * weight));
+            }
         }
         for code in &request.codes {
-            let term = Term::from_field_text(self.fields.codes, &code.to_lowercase());
-            let query = TermQuery::new(term, IndexRecordOption::Basic);
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), CODE_BOOST))));
+            clauses.push(boosted_term(Term::from_field_text(self.fields.codes, &code.to_lowercase()), CODE_BOOST));
         }
-        let text: Option<Box<dyn Query>> = (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as _);
-        // With nothing to match on, the filters alone select and nothing is more similar.
-        let scored = text.is_some();
         let filters = facets::filters(&request.filters, &self.fields);
-        let mut query = facets::compose(text.as_deref(), &filters, None);
+        let mut filter = facets::compose(None, &filters, None);
         if let Some(organization) = request.exclude_organization {
             let own = TermQuery::new(
                 Term::from_field_u64(self.fields.organization_id, organization),
                 IndexRecordOption::Basic,
             );
-            query = Box::new(BooleanQuery::new(vec![(Occur::Must, query), (Occur::MustNot, Box::new(own))]));
+            filter = Box::new(BooleanQuery::new(vec![(Occur::Must, filter), (Occur::MustNot, Box::new(own))]));
         }
         let limit = request.limit.clamp(1, MAX_SIMILAR);
-        let top: Vec<(f32, DocAddress)> = searcher.search(&*query, &TopDocs::with_limit(limit).order_by_score())?;
+        // With nothing to match on, the filters alone select and nothing is more similar.
+        let top: Vec<(f32, DocAddress)> = if clauses.is_empty() {
+            searcher
+                .search(&*filter, &FilteredTop::new(&searcher, &AllQuery, limit)?)?
+                .into_iter()
+                .map(|(_, address)| (0.0, address))
+                .collect()
+        } else {
+            searcher.search(&BooleanQuery::new(clauses), &FilteredTop::new(&searcher, &*filter, limit)?)?
+        };
         let mut found = Vec::with_capacity(top.len());
         for (score, address) in top {
             let ids = searcher.segment_reader(address.segment_ord).fast_fields().u64("id")?;
             if let Some(id) = ids.first(address.doc_id) {
-                found.push(Similar { id, score: if scored { score } else { 0.0 } });
+                found.push(Similar { id, score });
             }
         }
         Ok(found)
