@@ -5,12 +5,14 @@
 //! This crate owns validation, organization and account rules, the embedded national and local
 //! reference data ([`reference`]), posting kinds, fields and lifecycles ([`posting`]), matching
 //! scores and explanations ([`matching`]), brokering rules ([`brokering`]: proposals, projects,
-//! assessments), and (later) allocation and forecasting.
+//! assessments), the allocation mechanisms that place students into contested places, with their
+//! reports and explanations ([`allocation`]), and (later) forecasting.
 //!
 //! It must not know about HTTP, SQL, the search index or the clock of any particular process:
 //! no IO, no sea-orm, no axum, no tantivy. Functions that need "now" take it as an argument.
 
 pub mod account;
+pub mod allocation;
 pub mod brokering;
 pub mod error;
 pub mod matching;
