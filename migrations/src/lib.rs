@@ -14,6 +14,7 @@ mod m20261129_000005_create_postings;
 mod m20261129_000006_create_posting_outbox;
 mod m20261129_000007_create_audit_events;
 mod m20261129_000008_create_reference_tables;
+mod m20261129_000009_create_brokering;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_create_posting_outbox::Migration),
             Box::new(m20261129_000007_create_audit_events::Migration),
             Box::new(m20261129_000008_create_reference_tables::Migration),
+            Box::new(m20261129_000009_create_brokering::Migration),
         ]
     }
 }

@@ -1,4 +1,5 @@
 mod accounts;
+mod brokering;
 mod browser;
 mod cli;
 mod demo;

@@ -131,6 +131,15 @@ impl ProjectStatus {
             ProjectStatus::Cancelled => "已取消",
         }
     }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            ProjectStatus::Agreed => "Agreed",
+            ProjectStatus::Active => "Active",
+            ProjectStatus::Completed => "Completed",
+            ProjectStatus::Cancelled => "Cancelled",
+        }
+    }
 }
 
 /// Outcomes as typed; [`Outcomes::parse`] checks them.

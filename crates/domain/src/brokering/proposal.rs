@@ -343,3 +343,51 @@ impl ProposalState {
         }
     }
 }
+
+impl ProposalError {
+    /// A stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ProposalError::NotOpen(_) => "not_open",
+            ProposalError::NotYourTurn => "not_your_turn",
+            ProposalError::DeadlinePassed(_) => "deadline_passed",
+            ProposalError::NotDue => "not_due",
+            ProposalError::TooManyRounds => "too_many_rounds",
+            ProposalError::ClockOnly => "clock_only",
+        }
+    }
+
+    /// The reason in Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            ProposalError::NotOpen(status) => format!("该合作提议已{}，不能再操作", status.zh()),
+            ProposalError::NotYourTurn => "现在应由对方答复".into(),
+            ProposalError::DeadlinePassed(at) => format!("答复期限 {} 已过", at.format("%Y-%m-%d %H:%M UTC")),
+            ProposalError::NotDue => "尚未到期".into(),
+            ProposalError::TooManyRounds => format!("一项提议最多往来 {MAX_ROUNDS} 次，请直接沟通"),
+            ProposalError::ClockOnly => "只有系统可以发送提醒或使提议过期".into(),
+        }
+    }
+}
+
+impl ProposalStatus {
+    pub fn zh(self) -> &'static str {
+        match self {
+            ProposalStatus::Open => "待答复",
+            ProposalStatus::Accepted => "已接受",
+            ProposalStatus::Declined => "已谢绝",
+            ProposalStatus::Withdrawn => "已撤回",
+            ProposalStatus::Expired => "已过期",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            ProposalStatus::Open => "Awaiting answer",
+            ProposalStatus::Accepted => "Accepted",
+            ProposalStatus::Declined => "Declined",
+            ProposalStatus::Withdrawn => "Withdrawn",
+            ProposalStatus::Expired => "Expired",
+        }
+    }
+}

@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod brokering;
 mod home;
 mod org;
 mod posting_form;
@@ -43,6 +44,12 @@ pub fn routes() -> Router<AppState> {
         .route("/postings/{id}", get(postings::show))
         .route("/postings/{id}/edit", get(postings::edit).post(postings::update))
         .route("/postings/{id}/act", post(postings::act))
+        .route("/proposals", get(brokering::index).post(brokering::create))
+        .route("/proposals/new", get(brokering::new))
+        .route("/proposals/{id}", get(brokering::show))
+        .route("/proposals/{id}/answer", post(brokering::answer))
+        .route("/projects", get(brokering::projects_index))
+        .route("/projects/{id}", get(brokering::project).post(brokering::project_update))
         .route("/admin/verifications", get(admin::queue))
         .route("/admin/verifications/{id}", post(admin::decide))
 }
