@@ -1,11 +1,10 @@
-//! Top documents by score among those a filter allows, keeping block-max WAND.
+//! Top documents by score among those a filter allows.
 //!
-//! Tantivy prunes a pure disjunction of term queries with block-max WAND, skipping whole blocks
-//! of postings that cannot reach the current top k. Wrapping that disjunction in a boolean query
-//! with filter clauses turns the pruning off, and a long "more like this" text then scores every
-//! posting that shares any word with it. This collector keeps the disjunction as the searched
-//! query and applies the filter as a per-segment bit set checked in the pruning callback: a
-//! document the filter rejects simply does not raise the threshold.
+//! The filter (kinds, levels, not the asking organization …) is evaluated once per segment into
+//! a bit set and checked in the collector, instead of being intersected with the scored query.
+//! The scored query keeps tantivy's pruning iteration (`for_each_pruning`): block-max WAND when
+//! it is a pure disjunction of term queries, score-threshold skipping otherwise; a document the
+//! filter rejects simply does not raise the threshold.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -120,8 +119,7 @@ impl Collector for FilteredTop {
         Ok(all)
     }
 
-    /// Drives the searched query's pruning iteration (block-max WAND for a disjunction of terms)
-    /// instead of visiting every match.
+    /// Drives the searched query's pruning iteration rather than a plain visit of every match.
     fn collect_segment(
         &self,
         weight: &dyn Weight,

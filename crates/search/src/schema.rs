@@ -70,14 +70,6 @@ pub(crate) fn build() -> (Schema, Fields) {
             .set_fieldnorms(fieldnorms);
         TextOptions::default().set_indexing_options(indexing)
     };
-    // Codes keep frequencies (always 1) only so that a code clause of a "more like this" query
-    // is a frequency-reading term scorer, which block-max WAND requires of every clause.
-    let keyword_with_freqs = || {
-        let indexing = TextFieldIndexing::default()
-            .set_tokenizer(KEYWORD_TOKENIZER)
-            .set_index_option(IndexRecordOption::WithFreqs);
-        TextOptions::default().set_indexing_options(indexing)
-    };
     let date = || DateOptions::from(INDEXED).set_fast().set_precision(DateTimePrecision::Seconds);
     let mut facet = |name: &str| builder.add_facet_field(name, FacetOptions::default());
     let (kind, side, region, cluster, level, program_class) =
@@ -97,7 +89,7 @@ pub(crate) fn build() -> (Schema, Fields) {
         skills: builder.add_text_field("skills", zh(false)),
         code_names: builder.add_text_field("code_names", zh(false)),
         extra: builder.add_text_field("extra", zh(false)),
-        codes: builder.add_text_field("codes", keyword_with_freqs()),
+        codes: builder.add_text_field("codes", keyword(true)),
         pinyin: builder.add_text_field("pinyin", keyword(true)),
         initials: builder.add_text_field("initials", keyword(true)),
         suggest: builder.add_text_field("suggest", keyword(false)),

@@ -2,16 +2,17 @@
 //! description, skills and the names and profiles behind its codes), for matching.
 //!
 //! Unlike a user's search, no word is required: every distinct word of the text is an optional
-//! clause scored by BM25 in each text field (title and skills weighted most), so a candidate
-//! sharing many words ranks high and one sharing a single rare word still comes back. The query
-//! is kept a flat disjunction of term queries, with the filters applied beside it
-//! ([`FilteredTop`]), so that block-max WAND skips postings that cannot reach the top. Program and occupation codes, when given, match the codes field and weigh like a
+//! clause scored by BM25 over the text fields (best field counting, title and skills weighted
+//! most), so a candidate sharing many words ranks high and one sharing a single rare word still
+//! comes back. Cost grows with the posting lists of the words, so in a large index the words
+//! common to a tenth of all postings are left out; the filters are applied as a bit set beside
+//! the scored query ([`FilteredTop`]) rather than intersected with it. Program and occupation codes, when given, match the codes field and weigh like a
 //! strong word. Filters (kinds, levels …) are hard; the asking organization's own postings are
 //! left out.
 
 use std::collections::HashMap;
 
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Term};
 
@@ -32,6 +33,11 @@ const MAX_TERMS: usize = 64;
 /// The most candidates one call returns.
 pub const MAX_SIMILAR: usize = 2_000;
 const CODE_BOOST: f32 = 3.0;
+/// Words found in more than this share of the postings' descriptions are left out …
+const COMMON_SHARE: f64 = 0.1;
+/// … once the index is large enough for their posting lists to cost (a small index keeps every
+/// word: there, a word in a tenth of the postings may still be what sets them apart).
+const COMMON_MIN_DOCS: u64 = 5_000;
 
 const STOP_WORDS: &[&str] = &[
     "的", "了", "和", "与", "及", "或", "在", "是", "等", "之", "以及", "具有", "能够", "进行", "相关", "工作", "从事",
@@ -100,29 +106,45 @@ fn weighted_fields(fields: &Fields) -> [(Field, f32); 5] {
     ]
 }
 
-/// One boosted term query: a boost on a term query stays a plain term scorer, which block-max
-/// WAND can prune.
-fn boosted_term(term: Term, boost: f32) -> (Occur, Box<dyn Query>) {
-    let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
-    (Occur::Should, Box::new(BoostQuery::new(Box::new(query), boost)))
+/// A word's query: its best field counts in full, the others a little (title and skills
+/// weighted most), so a word repeated across fields does not outweigh two different words.
+fn term_query(fields: &Fields, term: &str) -> Box<dyn Query> {
+    let per_field: Vec<Box<dyn Query>> = weighted_fields(fields)
+        .iter()
+        .map(|&(field, boost)| {
+            let query = TermQuery::new(Term::from_field_text(field, term), IndexRecordOption::WithFreqs);
+            Box::new(BoostQuery::new(Box::new(query), boost)) as Box<dyn Query>
+        })
+        .collect();
+    Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, 0.2))
 }
 
 impl SearchIndex {
     /// The postings most similar to the request's text and codes, best first.
     pub fn similar(&self, request: &SimilarRequest) -> Result<Vec<Similar>> {
         let searcher = self.reader.searcher();
-        // One flat disjunction of term queries, word × field, so that tantivy can prune it with
-        // block-max WAND; a word found in several fields counts in each, weighted by field.
+        let total = searcher.num_docs();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (term, count) in key_terms(&request.text).into_iter().take(MAX_TERMS) {
+            if total >= COMMON_MIN_DOCS {
+                // A word in a large share of all postings barely separates them (its BM25
+                // weight is a fraction of a rare word's) yet its long posting list is most of
+                // the cost of scoring.
+                let df = searcher.doc_freq(&Term::from_field_text(self.fields.description, &term))?;
+                if df as f64 > COMMON_SHARE * total as f64 {
+                    continue;
+                }
+            }
             // A word said three times matters more than one said once, but not three times more.
             let weight = 1.0 + (count.min(4) as f32 - 1.0) * 0.3;
-            for (field, boost) in weighted_fields(&self.fields) {
-                clauses.push(boosted_term(Term::from_field_text(field, &term), boost * weight));
-            }
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(term_query(&self.fields, &term), weight))));
         }
         for code in &request.codes {
-            clauses.push(boosted_term(Term::from_field_text(self.fields.codes, &code.to_lowercase()), CODE_BOOST));
+            let query = TermQuery::new(
+                Term::from_field_text(self.fields.codes, &code.to_lowercase()),
+                IndexRecordOption::Basic,
+            );
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), CODE_BOOST))));
         }
         let filters = facets::filters(&request.filters, &self.fields);
         let mut filter = facets::compose(None, &filters, None);

@@ -96,3 +96,24 @@ fn pruned_top_matches_the_exhaustive_ranking() {
     let scores = |found: &[crate::Similar]| found.iter().map(|s| s.score).collect::<Vec<_>>();
     assert_eq!(scores(&pruned), scores(&all[..10]));
 }
+
+/// In a large index, a word most postings share is left out of "more like this": a posting
+/// that shares only that word is not a candidate, one sharing a rarer word is. A small index
+/// keeps every word.
+#[test]
+fn words_common_to_a_large_share_of_a_large_index_are_left_out() {
+    let docs = |n: u64| -> Vec<_> {
+        (1..=n)
+            .map(|id| {
+                let description = if id == 1 { "技术 焊接" } else { "技术" };
+                posting(id, PostingKind::Job, &format!("岗位{id}"), description)
+            })
+            .collect()
+    };
+    let ids = |index: &crate::SearchIndex| -> Vec<u64> {
+        let found = index.similar(&SimilarRequest { limit: 5, ..request("技术 焊接") }).unwrap();
+        found.into_iter().map(|s| s.id).collect()
+    };
+    assert_eq!(ids(&index_of(docs(5_000))), vec![1]);
+    assert_eq!(ids(&index_of(docs(50))).len(), 5);
+}
