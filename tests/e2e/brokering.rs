@@ -339,4 +339,20 @@ async fn assessors_see_and_score_only_the_projects_they_are_appointed_to() {
     let done = json_of(app.post_json(&submit, &scores, Some(&broker)).await, StatusCode::OK).await;
     assert_eq!(done["mean"].as_f64(), Some(4.4));
     assert_eq!(app.post_json(&submit, &scores, Some(&broker)).await.status(), StatusCode::CONFLICT);
+
+    // The score is now the school's track record when it is matched.
+    let school_org = app.my_org_id(school).await;
+    let need = publish(&app, enterprise, apprenticeship(3)).await;
+    let found = app
+        .eventually(std::time::Duration::from_secs(20), || async {
+            let body: Value = app.get_json(&format!("/api/v1/postings/{need}/matches"), Some(enterprise)).await.json().await.unwrap();
+            body["matches"].as_array().unwrap().iter().any(|m| {
+                m["posting"]["organization_id"].as_i64() == Some(school_org)
+                    && m["criteria"].as_array().unwrap().iter().any(|c| {
+                        c["name"] == "track_record" && c["reason"].as_str().unwrap().contains("平均 4.4 分")
+                    })
+            })
+        })
+        .await;
+    assert!(found, "the assessed school's offers carry its track record");
 }
