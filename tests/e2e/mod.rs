@@ -1,6 +1,7 @@
 mod accounts;
 mod brokering;
 mod browser;
+mod browser_brokering;
 mod cli;
 mod demo;
 mod matching;
