@@ -345,12 +345,15 @@ async fn assessors_see_and_score_only_the_projects_they_are_appointed_to() {
     let need = publish(&app, enterprise, apprenticeship(3)).await;
     let found = app
         .eventually(std::time::Duration::from_secs(20), || async {
-            let body: Value = app.get_json(&format!("/api/v1/postings/{need}/matches"), Some(enterprise)).await.json().await.unwrap();
+            let body: Value =
+                app.get_json(&format!("/api/v1/postings/{need}/matches"), Some(enterprise)).await.json().await.unwrap();
             body["matches"].as_array().unwrap().iter().any(|m| {
                 m["posting"]["organization_id"].as_i64() == Some(school_org)
-                    && m["criteria"].as_array().unwrap().iter().any(|c| {
-                        c["name"] == "track_record" && c["reason"].as_str().unwrap().contains("平均 4.4 分")
-                    })
+                    && m["criteria"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|c| c["name"] == "track_record" && c["reason"].as_str().unwrap().contains("平均 4.4 分"))
             })
         })
         .await;
