@@ -1,5 +1,6 @@
 mod accounts;
 mod brokering;
+mod brokering_pages;
 mod browser;
 mod browser_brokering;
 mod cli;

@@ -9,6 +9,7 @@ mod posting_form;
 mod postings;
 mod search;
 mod sheets;
+mod workspace;
 
 use axum::Router;
 use axum::body::Body;
@@ -50,6 +51,13 @@ pub fn routes() -> Router<AppState> {
         .route("/proposals/{id}/answer", post(brokering::answer))
         .route("/projects", get(brokering::projects_index))
         .route("/projects/{id}", get(brokering::project).post(brokering::project_update))
+        .route("/delegations", get(workspace::index).post(workspace::grant))
+        .route("/delegations/{id}/revoke", post(workspace::revoke))
+        .route("/acting", post(workspace::acting))
+        .route("/workspace", get(workspace::board))
+        .route("/workspace/notes", post(workspace::add_note))
+        .route("/assessments", get(workspace::assessments_index))
+        .route("/assessments/{id}", post(workspace::submit))
         .route("/admin/verifications", get(admin::queue))
         .route("/admin/verifications/{id}", post(admin::decide))
 }

@@ -159,3 +159,17 @@ pub async fn act_for(db: &impl ConnectionTrait, user: CurrentUser, client_id: i6
     let client = organizations::get(db, client_id).await?;
     Ok(CurrentUser { organization: Some(client), intermediary: Some(home), role: Role::Member, ..user })
 }
+
+/// Verified intermediaries an organization may delegate to, by id and name.
+pub async fn intermediaries(db: &impl ConnectionTrait) -> Result<Vec<(i64, String)>, ApiError> {
+    use crate::entities::organizations as orgs;
+    Ok(orgs::Entity::find()
+        .filter(orgs::Column::Kind.eq(OrgKind::Intermediary.as_str()))
+        .filter(orgs::Column::Verification.eq(Verification::Verified.as_str()))
+        .order_by_asc(orgs::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect())
+}
