@@ -1,4 +1,5 @@
 mod accounts;
+mod allocate;
 mod brokering;
 mod brokering_pages;
 mod browser;

@@ -132,7 +132,8 @@ impl fmt::Display for Problem {
     }
 }
 
-/// Every problem found in an instance, in the order of the input. Never empty.
+/// Every problem found in an instance: ids first, then capacities, students' lists and places'
+/// lists, each in input order. Never empty.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid instance: {}", summary(.problems))]
 pub struct InvalidInstance {
