@@ -8,6 +8,7 @@ mod cli;
 mod demo;
 mod matching;
 mod nodes;
+mod openapi;
 mod organizations;
 mod pages;
 mod posting_pages;

@@ -3,6 +3,7 @@
 pub(crate) mod auth;
 mod brokering;
 mod matching;
+mod openapi;
 mod organizations;
 mod postings;
 mod reference;
@@ -21,6 +22,7 @@ use crate::startup::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/openapi.json", get(openapi::document))
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(auth::me))
