@@ -6,7 +6,8 @@
 //! reference data ([`reference`]), posting kinds, fields and lifecycles ([`posting`]), matching
 //! scores and explanations ([`matching`]), brokering rules ([`brokering`]: proposals, projects,
 //! assessments), the allocation mechanisms that place students into contested places, with their
-//! reports and explanations ([`allocation`]), and (later) forecasting.
+//! reports and explanations ([`allocation`]), and city statistics ([`statistics`]: forecasts of
+//! demand and supply with back-tests, shortage/oversupply early warning, effectiveness indicators).
 //!
 //! It must not know about HTTP, SQL, the search index or the clock of any particular process:
 //! no IO, no sea-orm, no axum, no tantivy. Functions that need "now" take it as an argument.
@@ -20,6 +21,7 @@ pub mod organization;
 pub mod posting;
 pub mod reference;
 pub mod region;
+pub mod statistics;
 pub mod text;
 
 pub use account::{Email, Password, Role};
