@@ -14,6 +14,7 @@ mod m20261129_000005_create_postings;
 mod m20261129_000006_create_posting_outbox;
 mod m20261129_000007_create_audit_events;
 mod m20261129_000008_create_reference_tables;
+mod m20261129_000009_create_brokering;
 mod m20261129_000020_create_notifications;
 mod m20261129_000021_create_subscriptions;
 mod m20261129_000022_create_webhook_deliveries;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_create_posting_outbox::Migration),
             Box::new(m20261129_000007_create_audit_events::Migration),
             Box::new(m20261129_000008_create_reference_tables::Migration),
+            Box::new(m20261129_000009_create_brokering::Migration),
             Box::new(m20261129_000020_create_notifications::Migration),
             Box::new(m20261129_000021_create_subscriptions::Migration),
             Box::new(m20261129_000022_create_webhook_deliveries::Migration),

@@ -1,11 +1,16 @@
 mod accounts;
 mod alerts;
 mod alerts_browser;
+mod allocate;
+mod brokering;
+mod brokering_pages;
 mod browser;
+mod browser_brokering;
 mod cli;
 mod demo;
 mod matching;
 mod nodes;
+mod openapi;
 mod organizations;
 mod pages;
 mod posting_pages;

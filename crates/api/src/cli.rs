@@ -1,5 +1,6 @@
 //! The `chanjiao` command line: serve, migrate and manage users. Every subcommand honours
-//! `--data-dir`, `--config` and `DATABASE_URL`, because they all read the same [`Config`].
+//! `--data-dir`, `--config` and `DATABASE_URL`, because they all read the same [`Config`]
+//! (`allocate` reads it too, but never connects).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -43,6 +44,8 @@ pub enum Command {
     /// Measure how well the matcher ranks catalogue programs (see docs/matching.md).
     #[command(subcommand)]
     Eval(crate::eval::EvalCommand),
+    /// Place students into places from an instance file, without the database (see docs/allocation.md).
+    Allocate(crate::allocate::AllocateArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -112,6 +115,12 @@ pub async fn run() -> anyhow::Result<()> {
             db::migrate(&db).await.context("migrating")?;
             let summary = crate::services::reference::import(&db, &dir).await?;
             println!("{}", summary.report());
+            Ok(())
+        }
+        Command::Allocate(args) => {
+            // Pure computation, but possibly seconds of it: off the async runtime's threads.
+            let summary = tokio::task::spawn_blocking(move || crate::allocate::run(&args)).await??;
+            println!("{summary}");
             Ok(())
         }
         Command::Eval(command) => {

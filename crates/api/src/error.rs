@@ -29,6 +29,10 @@ pub enum ApiError {
     Conflict { field: &'static str, invalid: Invalid },
     #[error("transition refused: {0}")]
     Transition(chanjiao_domain::posting::TransitionError),
+    /// A rule of the current state refuses the request (a proposal already answered, a project
+    /// not yet active): 409 with the reason in both languages.
+    #[error("refused: {en}")]
+    Refused { field: &'static str, code: &'static str, en: String, zh: String },
     #[error("spreadsheet: {0}")]
     Sheet(crate::sheets::SheetError),
     #[error("request forgery check failed")]
@@ -56,7 +60,7 @@ impl ApiError {
             ApiError::Transition(chanjiao_domain::posting::TransitionError::NotPermitted { .. }) => {
                 StatusCode::FORBIDDEN
             }
-            ApiError::Conflict { .. } | ApiError::Transition(_) => StatusCode::CONFLICT,
+            ApiError::Conflict { .. } | ApiError::Transition(_) | ApiError::Refused { .. } => StatusCode::CONFLICT,
             ApiError::UnsupportedMediaType | ApiError::Sheet(SheetError::Unsupported(_)) => {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE
             }
@@ -93,6 +97,14 @@ impl ApiError {
                 row: None,
                 column: None,
             }],
+            ApiError::Refused { field, code, en, zh } => vec![FieldProblem {
+                field: (*field).to_owned(),
+                code,
+                reason: en.clone(),
+                reason_zh: zh.clone(),
+                row: None,
+                column: None,
+            }],
             ApiError::Sheet(SheetError::Rows(report)) => report
                 .problems
                 .iter()
@@ -121,7 +133,9 @@ impl ApiError {
             ApiError::Forbidden => ("无权进行此操作", "You are not allowed to do this"),
             ApiError::NotFound => ("页面或资源不存在", "Not found"),
             ApiError::Conflict { .. } => ("与已有记录冲突", "This conflicts with an existing record"),
-            ApiError::Transition(_) => ("当前状态下不能进行此操作", "Not possible in the current status"),
+            ApiError::Transition(_) | ApiError::Refused { .. } => {
+                ("当前状态下不能进行此操作", "Not possible in the current status")
+            }
             ApiError::Sheet(SheetError::Write(_)) => ("服务器内部错误", "Internal server error"),
             ApiError::Sheet(_) => ("文件未能导入", "The file was not imported"),
             ApiError::PayloadTooLarge { .. } => ("上传的文件过大", "The upload is too large"),

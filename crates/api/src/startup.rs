@@ -101,6 +101,7 @@ impl Application {
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let sweep_every = Duration::from_secs(self.state.config.expiry_sweep_secs.max(1));
         let sweeper = tokio::spawn(expiry_sweeps(self.state.db.clone(), sweep_every));
+        let proposal_sweeper = tokio::spawn(crate::services::brokering::sweeps(self.state.db.clone(), sweep_every));
         let indexer = tokio::spawn(crate::indexer::run(self.state.db.clone(), self.state.index.clone()));
         let alerts = spawn_alerts(&self.state);
         // Build the catalogue model now rather than on the first match request.
@@ -115,6 +116,7 @@ impl Application {
             .with_graceful_shutdown(shutdown)
             .await?;
         sweeper.abort();
+        proposal_sweeper.abort();
         indexer.abort();
         warm_up.abort();
         alerts.into_iter().for_each(|task| task.abort());

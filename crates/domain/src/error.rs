@@ -113,6 +113,22 @@ fn format_zh(what: &str) -> &str {
         "a level other than the program's own" => "与所选专业的层次不一致",
         "a kind that enterprises post" => "该类发布只能由企业发布",
         "a kind that schools post" => "该类发布只能由学校发布",
+        "one of open, accepted, declined, withdrawn, expired" => "open、accepted、declined、withdrawn、expired 之一",
+        "one of no_capacity, timing, requirements, location, terms, other" => {
+            "no_capacity（名额已满）、timing、requirements、location、terms、other 之一"
+        }
+        "a project type such as apprenticeship_cohort" => "合作项目类型，如 apprenticeship_cohort",
+        "one of agreed, active, completed, cancelled" => "agreed、active、completed、cancelled 之一",
+        "one of start, complete, cancel" => "start、complete、cancel 之一",
+        "one of goals, outcomes, enterprise_engagement, school_engagement, management" => {
+            "goals、outcomes、enterprise_engagement、school_engagement、management 之一"
+        }
+        "links starting with http:// or https://" => "以 http:// 或 https:// 开头的链接",
+        "a date in the past" => "日期已过",
+        "more than were placed" => "多于安置人数",
+        "more than were hired" => "多于录用人数",
+        "more than stayed 6 months" => "多于 6 个月留任人数",
+        "not a published criterion" => "不是公布的评估指标",
         other => other,
     }
 }

@@ -3,20 +3,26 @@
 //! Everything here is parsed once at the edge and valid from then on: a [`CreditCode`] always
 //! carries a correct check character, a [`RegionCode`] is always a known division of Zhejiang.
 //! This crate owns validation, organization and account rules, the embedded national and local
-//! reference data ([`reference`]), posting kinds, fields and lifecycles ([`posting`]), matching scores
-//! and explanations ([`matching`]), and (later) allocation and forecasting.
+//! reference data ([`reference`]), posting kinds, fields and lifecycles ([`posting`]), matching
+//! scores and explanations ([`matching`]), brokering rules ([`brokering`]: proposals, projects,
+//! assessments), the allocation mechanisms that place students into contested places, with their
+//! reports and explanations ([`allocation`]), and city statistics ([`statistics`]: forecasts of
+//! demand and supply with back-tests, shortage/oversupply early warning, effectiveness indicators).
 //!
 //! It must not know about HTTP, SQL, the search index or the clock of any particular process:
 //! no IO, no sea-orm, no axum, no tantivy. Functions that need "now" take it as an argument.
 
 pub mod account;
 pub mod alerts;
+pub mod allocation;
+pub mod brokering;
 pub mod error;
 pub mod matching;
 pub mod organization;
 pub mod posting;
 pub mod reference;
 pub mod region;
+pub mod statistics;
 pub mod text;
 
 pub use account::{Email, Password, Role};

@@ -14,6 +14,7 @@
 
 mod document;
 mod error;
+mod filtered_top;
 mod highlight;
 mod index;
 mod pinyin;

@@ -5,6 +5,8 @@ use axum::http::{HeaderMap, HeaderValue, header};
 pub const SESSION: &str = "chanjiao_session";
 pub const CSRF: &str = "chanjiao_csrf";
 pub const LANG: &str = "chanjiao_lang";
+/// The client organization an intermediary's member acts for on pages.
+pub const ACTING: &str = "chanjiao_acting";
 
 /// The value of cookie `name` in the request, if any.
 pub fn get<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {

@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::auth::cookies;
 use crate::error::ApiError;
 use crate::services::accounts;
+use crate::services::brokering::delegations;
 use crate::services::organizations::Organization;
 use crate::startup::AppState;
 use crate::web::{HtmlError, Lang};
@@ -22,7 +23,13 @@ pub struct CurrentUser {
     pub id: i64,
     pub email: String,
     pub role: Role,
+    /// The organization they act as: their own, or a client that delegated to their
+    /// intermediary (see [`CurrentUser::intermediary`]).
     pub organization: Option<Organization>,
+    /// When an intermediary's member acts for a client, the intermediary (the user's own
+    /// organization); everything they do is recorded as done on the client's behalf.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intermediary: Option<Organization>,
     /// The digest of the session token, so logout can revoke exactly this session.
     #[serde(skip)]
     pub session_digest: String,
@@ -35,6 +42,11 @@ impl CurrentUser {
 
     pub fn organization_id(&self) -> Option<i64> {
         self.organization.as_ref().map(|o| o.id)
+    }
+
+    /// The user's own organization, whoever they act for.
+    pub fn home_organization(&self) -> Option<&Organization> {
+        self.intermediary.as_ref().or(self.organization.as_ref())
     }
 
     /// Members of the organization, and platform administrators, may see its private data.
@@ -60,11 +72,31 @@ async fn resolve(parts: &Parts, state: &AppState, allow_cookie: bool) -> Result<
         None if allow_cookie => cookies::get(&parts.headers, cookies::SESSION),
         None => None,
     };
-    match token {
-        Some(token) if !token.is_empty() => accounts::session_user(&state.db, token).await,
-        _ => Ok(None),
+    let user = match token {
+        Some(token) if !token.is_empty() => accounts::session_user(&state.db, token).await?,
+        _ => None,
+    };
+    let Some(user) = user else { return Ok(None) };
+    // An intermediary acting for a client: the API names the client in a header and is refused
+    // without a grant; pages remember the choice in a cookie, and a revoked grant there simply
+    // brings the user back to their own organization.
+    if let Some(raw) = parts.headers.get(ON_BEHALF_OF).and_then(|v| v.to_str().ok()) {
+        let client =
+            raw.trim().parse::<i64>().map_err(|_| ApiError::BadRequest(format!("{ON_BEHALF_OF}: not an id")))?;
+        return delegations::act_for(&state.db, user, client).await.map(Some);
     }
+    if allow_cookie && let Some(client) = cookies::get(&parts.headers, cookies::ACTING).and_then(|v| v.parse().ok()) {
+        return match delegations::act_for(&state.db, user.clone(), client).await {
+            Ok(acting) => Ok(Some(acting)),
+            Err(ApiError::Forbidden | ApiError::NotFound) => Ok(Some(user)),
+            Err(other) => Err(other),
+        };
+    }
+    Ok(Some(user))
 }
+
+/// The API header naming the client an intermediary acts for.
+pub const ON_BEHALF_OF: &str = "x-on-behalf-of";
 
 /// A signed-in API caller. The session cookie counts only for safe methods (see [`crate::auth`]).
 pub struct ApiUser(pub CurrentUser);

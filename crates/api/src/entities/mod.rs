@@ -2,7 +2,10 @@
 //! where the domain has enums, and services convert at the boundary.
 
 pub mod alerts;
+pub mod assessments;
 pub mod audit_events;
+pub mod case_notes;
+pub mod delegations;
 pub mod login_failures;
 pub mod occupation_details;
 pub mod organizations;
@@ -11,5 +14,8 @@ pub mod posting_outbox;
 pub mod postings;
 pub mod program_occupations;
 pub mod program_profiles;
+pub mod projects;
+pub mod proposal_events;
+pub mod proposals;
 pub mod sessions;
 pub mod users;

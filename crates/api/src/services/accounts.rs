@@ -227,7 +227,14 @@ pub async fn session_user(db: &impl ConnectionTrait, token: &str) -> Result<Opti
     };
     let role =
         user.role.parse().map_err(|_| ApiError::Internal(format!("stored role {:?} is not valid", user.role)))?;
-    Ok(Some(CurrentUser { id: user.id, email: user.email, role, organization, session_digest: digest }))
+    Ok(Some(CurrentUser {
+        id: user.id,
+        email: user.email,
+        role,
+        organization,
+        intermediary: None,
+        session_digest: digest,
+    }))
 }
 
 /// Revokes one session; the token stops working at once on every server sharing the database.

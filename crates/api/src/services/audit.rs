@@ -15,6 +15,10 @@ pub struct AuditEntry {
     pub at: DateTime<Utc>,
     /// The acting user's e-mail, or `None` for the system (such as the expiry sweep).
     pub actor: Option<String>,
+    /// The acting user's organization (an intermediary, when it acted for a client).
+    pub actor_organization_id: Option<i64>,
+    /// The client an intermediary acted for.
+    pub on_behalf_of: Option<i64>,
     pub action: String,
     pub changes: Value,
 }
@@ -43,8 +47,9 @@ pub fn event(
     audit_events::ActiveModel {
         at: Set(Utc::now()),
         actor_user_id: Set(actor.map(|u| u.id)),
-        actor_organization_id: Set(actor.and_then(CurrentUser::organization_id)),
-        on_behalf_of: Set(None),
+        // An intermediary acting for a client is the actor, on the client's behalf.
+        actor_organization_id: Set(actor.and_then(|u| u.home_organization()).map(|o| o.id)),
+        on_behalf_of: Set(actor.filter(|u| u.intermediary.is_some()).and_then(CurrentUser::organization_id)),
         entity: Set(entity.to_owned()),
         entity_id: Set(entity_id),
         action: Set(action.to_owned()),
@@ -89,6 +94,8 @@ pub async fn for_entity(db: &impl ConnectionTrait, entity: &str, entity_id: i64)
         .map(|e| AuditEntry {
             at: e.at,
             actor: e.actor_user_id.and_then(|id| emails.get(&id).cloned()),
+            actor_organization_id: e.actor_organization_id,
+            on_behalf_of: e.on_behalf_of,
             action: e.action,
             changes: serde_json::from_str(&e.changes).unwrap_or(Value::Null),
         })

@@ -2,7 +2,9 @@
 
 mod alerts;
 pub(crate) mod auth;
+mod brokering;
 mod matching;
+mod openapi;
 mod organizations;
 mod postings;
 mod reference;
@@ -21,6 +23,7 @@ use crate::startup::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/openapi.json", get(openapi::document))
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(auth::me))
@@ -41,6 +44,19 @@ pub fn routes() -> Router<AppState> {
         .route("/postings/{id}/matches", get(matching::posting_matches))
         .route("/match", post(matching::match_text))
         .route("/postings/{id}/{action}", post(postings::act))
+        .route("/proposals", post(brokering::propose).get(brokering::list_proposals))
+        .route("/proposals/{id}", get(brokering::show_proposal))
+        .route("/proposals/{id}/answer", post(brokering::answer))
+        .route("/projects", get(brokering::list_projects))
+        .route("/projects/{id}", get(brokering::show_project).patch(brokering::update_project))
+        .route("/projects/{id}/assessments", post(brokering::appoint))
+        .route("/assessments", get(brokering::list_assessments))
+        .route("/assessments/{id}", post(brokering::submit_assessment))
+        .route("/delegations", post(brokering::grant).get(brokering::list_delegations))
+        .route("/delegations/{id}/revoke", post(brokering::revoke))
+        .route("/workspace/pipeline", get(brokering::pipeline))
+        .route("/workspace/notes", get(brokering::notes).post(brokering::add_note))
+        .route("/organizations/{id}/responsiveness", get(brokering::responsiveness))
         .route("/search", get(search::search))
         .route("/suggest", get(search::suggest))
         .route("/inbox", get(alerts::inbox))

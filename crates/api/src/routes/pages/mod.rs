@@ -3,12 +3,14 @@
 mod account;
 mod admin;
 mod alerts;
+mod brokering;
 mod home;
 mod org;
 mod posting_form;
 mod postings;
 mod search;
 mod sheets;
+mod workspace;
 
 use axum::Router;
 use axum::body::Body;
@@ -50,6 +52,19 @@ pub fn routes() -> Router<AppState> {
         .route("/alerts", get(alerts::index).post(alerts::create))
         .route("/alerts/{id}", get(alerts::show))
         .route("/alerts/{id}/delete", post(alerts::delete))
+        .route("/proposals", get(brokering::index).post(brokering::create))
+        .route("/proposals/new", get(brokering::new))
+        .route("/proposals/{id}", get(brokering::show))
+        .route("/proposals/{id}/answer", post(brokering::answer))
+        .route("/projects", get(brokering::projects_index))
+        .route("/projects/{id}", get(brokering::project).post(brokering::project_update))
+        .route("/delegations", get(workspace::index).post(workspace::grant))
+        .route("/delegations/{id}/revoke", post(workspace::revoke))
+        .route("/acting", post(workspace::acting))
+        .route("/workspace", get(workspace::board))
+        .route("/workspace/notes", post(workspace::add_note))
+        .route("/assessments", get(workspace::assessments_index))
+        .route("/assessments/{id}", post(workspace::submit))
         .route("/admin/verifications", get(admin::queue))
         .route("/admin/verifications/{id}", post(admin::decide))
 }

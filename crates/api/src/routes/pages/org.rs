@@ -34,12 +34,14 @@ async fn org_page(
         Err(e) => return page.error(state, e).into_response(),
     };
     let field_errors = error.as_ref().map(ApiError::field_errors).unwrap_or_default();
+    let responsiveness = super::workspace::responsiveness(state, org.id).await;
     page.render_with_status(
         state,
         status,
         "org.html",
         context! {
             is_admin => user.may_administer(org.id),
+            responsiveness => Serde(responsiveness),
             org => Serde(org), members => Serde(members), field_errors => Serde(field_errors),
             error_title => error.map(|e| e.title(page.lang == Lang::Zh)),
         },

@@ -145,6 +145,7 @@ pub async fn show(
     } else {
         None
     };
+    let responsiveness = super::workspace::responsiveness(&state, posting.organization_id).await;
     page.render(
         &state,
         "posting_show.html",
@@ -156,6 +157,7 @@ pub async fn show(
             matches => Serde(matches.as_ref().ok()),
             matches_failed => matches.is_err(),
             match_alert => Serde(match_alert),
+            responsiveness => Serde(responsiveness.filter(|r| r.counted > 0)),
         },
     )
 }

@@ -137,6 +137,8 @@ pub async fn matches_of(
         posting_rows::Entity::find().filter(posting_rows::Column::Id.is_in(relevance.keys().copied())).all(db).await?;
     let rows = rows.into_iter().filter(|r| r.status == PostingStatus::Published.as_str()).collect();
     let candidates = with_org_names(db, rows).await?;
+    let organizations: Vec<i64> = candidates.iter().map(|c| c.organization_id).collect();
+    let track_records = crate::services::brokering::assessments::track_records(db, &organizations).await?;
     let loaded = started.elapsed();
 
     let model = model.clone();
@@ -150,7 +152,7 @@ pub async fn matches_of(
                 occupation: model
                     .prepared_fit(&prepared, &model.prepare(&candidate.posting))
                     .map(|f| (f.score, f.reason)),
-                assessments: None,
+                assessments: track_records.get(&candidate.organization_id).copied(),
             };
             (party(candidate), evidence)
         });

@@ -19,6 +19,7 @@ use crate::entities::{organizations, postings};
 use crate::error::ApiError;
 
 pub use list::{ListQuery, Page as ListPage, list, list_all};
+pub(crate) use write::record_placements;
 pub use write::{Create, create, expire_due, insert_historical, transition, update};
 
 /// A stored posting with its owner and status, as the API and pages show it.

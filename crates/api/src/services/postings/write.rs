@@ -322,3 +322,32 @@ pub async fn expire_due(db: &DatabaseConnection, today: NaiveDate) -> Result<usi
     }
     Ok(expired)
 }
+
+/// Counts `people` placed through a completed project against the posting's quantity, inside
+/// the caller's transaction. A posting whose quantity is reached is marked filled (from
+/// published or paused), which takes it out of search and matching.
+pub(crate) async fn record_placements(
+    txn: &impl ConnectionTrait,
+    user: &CurrentUser,
+    id: i64,
+    people: u32,
+) -> Result<(), ApiError> {
+    let row = postings::Entity::find_by_id(id).one(txn).await?.ok_or(ApiError::NotFound)?;
+    let placed = row.placed.saturating_add(i32::try_from(people).unwrap_or(i32::MAX));
+    let status: PostingStatus = row.status.parse().map_err(|e| ApiError::Internal(format!("stored status: {e}")))?;
+    let full = row.quantity.is_some_and(|quantity| i64::from(placed) >= quantity);
+    let fills = full && matches!(status, PostingStatus::Published | PostingStatus::Paused);
+    let mut active: postings::ActiveModel = row.into();
+    active.placed = Set(placed);
+    active.updated_at = Set(Utc::now());
+    if fills {
+        active.status = Set(PostingStatus::Filled.as_str().to_owned());
+    }
+    active.update(txn).await?;
+    let mut changes = serde_json::json!({ "placed": placed });
+    if fills {
+        changes["status"] = serde_json::json!([status.as_str(), PostingStatus::Filled.as_str()]);
+        enqueue(txn, id).await?;
+    }
+    audit::record(txn, Some(user), "posting", id, "placements", changes).await
+}

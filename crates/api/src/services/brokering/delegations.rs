@@ -1,0 +1,175 @@
+//! Delegation: an organization lets an intermediary post and propose on its behalf.
+//!
+//! The organization's administrator grants and revokes; a member of the intermediary then acts
+//! *as* the client for one request (the `X-On-Behalf-Of` header on the API, the acting switch in
+//! the workspace on pages). Acting replaces the request's organization with the client's and
+//! keeps the intermediary beside it, so every service works unchanged and the audit log records
+//! the intermediary as actor on the client's behalf. The grant is checked on every request, so a
+//! revocation takes effect at once.
+
+use chanjiao_domain::{Invalid, OrgKind, Role, Verification};
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::auth::CurrentUser;
+use crate::entities::delegations;
+use crate::error::ApiError;
+use crate::services::{audit, organizations};
+
+/// A grant, as both sides see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Delegation {
+    pub id: i64,
+    pub organization_id: i64,
+    pub organization_name: String,
+    pub intermediary_id: i64,
+    pub intermediary_name: String,
+    pub granted_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub active: bool,
+}
+
+async fn view(db: &impl ConnectionTrait, row: delegations::Model) -> Result<Delegation, ApiError> {
+    let client = organizations::get(db, row.organization_id).await?;
+    let intermediary = organizations::get(db, row.intermediary_id).await?;
+    Ok(Delegation {
+        id: row.id,
+        organization_id: client.id,
+        organization_name: client.name,
+        intermediary_id: intermediary.id,
+        intermediary_name: intermediary.name,
+        granted_at: row.granted_at,
+        revoked_at: row.revoked_at,
+        active: row.revoked_at.is_none(),
+    })
+}
+
+async fn active(
+    db: &impl ConnectionTrait,
+    organization_id: i64,
+    intermediary_id: i64,
+) -> Result<Option<delegations::Model>, ApiError> {
+    Ok(delegations::Entity::find()
+        .filter(delegations::Column::OrganizationId.eq(organization_id))
+        .filter(delegations::Column::IntermediaryId.eq(intermediary_id))
+        .filter(delegations::Column::RevokedAt.is_null())
+        .one(db)
+        .await?)
+}
+
+/// The organization's administrator grants `intermediary_id` the right to act for it.
+pub async fn grant(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    intermediary_id: i64,
+) -> Result<Delegation, ApiError> {
+    let organization_id = user.organization_id().ok_or(ApiError::Forbidden)?;
+    if user.intermediary.is_some() || !user.may_administer(organization_id) {
+        return Err(ApiError::Forbidden);
+    }
+    let intermediary = organizations::get(db, intermediary_id)
+        .await
+        .map_err(|_| ApiError::invalid("intermediary_id", Invalid::NotAllowed("no such organization")))?;
+    if intermediary.kind != OrgKind::Intermediary || intermediary.verification != Verification::Verified {
+        return Err(ApiError::invalid("intermediary_id", Invalid::NotAllowed("not a verified intermediary")));
+    }
+    if active(db, organization_id, intermediary_id).await?.is_some() {
+        return Err(ApiError::Conflict { field: "intermediary_id", invalid: Invalid::NotAllowed("already delegated") });
+    }
+    let row = delegations::ActiveModel {
+        organization_id: Set(organization_id),
+        intermediary_id: Set(intermediary_id),
+        granted_by: Set(Some(user.id)),
+        granted_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    audit::record(db, Some(user), "delegation", row.id, "grant", json!({ "intermediary_id": intermediary_id })).await?;
+    view(db, row).await
+}
+
+/// The organization's administrator revokes a grant; acting for it stops at once.
+pub async fn revoke(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> Result<Delegation, ApiError> {
+    let row = delegations::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound)?;
+    if user.intermediary.is_some() || !user.may_administer(row.organization_id) {
+        return Err(if user.may_read_private(row.organization_id) { ApiError::Forbidden } else { ApiError::NotFound });
+    }
+    if row.revoked_at.is_some() {
+        return Err(ApiError::Conflict { field: "id", invalid: Invalid::NotAllowed("already revoked") });
+    }
+    let mut active: delegations::ActiveModel = row.into();
+    active.revoked_by = Set(Some(user.id));
+    active.revoked_at = Set(Some(Utc::now()));
+    let row = active.update(db).await?;
+    audit::record(db, Some(user), "delegation", row.id, "revoke", json!({ "intermediary_id": row.intermediary_id }))
+        .await?;
+    view(db, row).await
+}
+
+/// Grants an organization gave (for its members) or an intermediary holds (for its members),
+/// newest first, revoked ones included.
+pub async fn list(db: &impl ConnectionTrait, user: &CurrentUser) -> Result<Vec<Delegation>, ApiError> {
+    let org = user.home_organization().ok_or(ApiError::Forbidden)?;
+    let column = if org.kind == OrgKind::Intermediary {
+        delegations::Column::IntermediaryId
+    } else {
+        delegations::Column::OrganizationId
+    };
+    let rows =
+        delegations::Entity::find().filter(column.eq(org.id)).order_by_desc(delegations::Column::Id).all(db).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push(view(db, row).await?);
+    }
+    Ok(out)
+}
+
+/// The clients an intermediary may currently act for.
+pub async fn clients(db: &impl ConnectionTrait, intermediary_id: i64) -> Result<Vec<Delegation>, ApiError> {
+    let rows = delegations::Entity::find()
+        .filter(delegations::Column::IntermediaryId.eq(intermediary_id))
+        .filter(delegations::Column::RevokedAt.is_null())
+        .order_by_asc(delegations::Column::OrganizationId)
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push(view(db, row).await?);
+    }
+    Ok(out)
+}
+
+/// `user` acting for `client_id`: allowed to a member of an intermediary holding an active
+/// grant from that client. The acting user is an ordinary member of the client, never its
+/// administrator.
+pub async fn act_for(db: &impl ConnectionTrait, user: CurrentUser, client_id: i64) -> Result<CurrentUser, ApiError> {
+    let home = user.organization.clone().ok_or(ApiError::Forbidden)?;
+    if home.id == client_id {
+        return Ok(user);
+    }
+    if user.intermediary.is_some() || home.kind != OrgKind::Intermediary {
+        return Err(ApiError::Forbidden);
+    }
+    if active(db, client_id, home.id).await?.is_none() {
+        return Err(ApiError::Forbidden);
+    }
+    let client = organizations::get(db, client_id).await?;
+    Ok(CurrentUser { organization: Some(client), intermediary: Some(home), role: Role::Member, ..user })
+}
+
+/// Verified intermediaries an organization may delegate to, by id and name.
+pub async fn intermediaries(db: &impl ConnectionTrait) -> Result<Vec<(i64, String)>, ApiError> {
+    use crate::entities::organizations as orgs;
+    Ok(orgs::Entity::find()
+        .filter(orgs::Column::Kind.eq(OrgKind::Intermediary.as_str()))
+        .filter(orgs::Column::Verification.eq(Verification::Verified.as_str()))
+        .order_by_asc(orgs::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect())
+}

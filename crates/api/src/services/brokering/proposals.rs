@@ -1,0 +1,394 @@
+//! Proposals in the database: making one from a pair of postings, answering, withdrawing, the
+//! clock's reminders and expiry, and listing them for each side.
+//!
+//! Every change is one transaction: the proposal row (updated only if it is still in the state
+//! the rules were checked against, so two answers racing cannot both win), an event row, the
+//! audit log, and on acceptance the project.
+
+use chanjiao_domain::brokering::proposal::decline_note;
+use chanjiao_domain::brokering::{
+    DeclineReason, ProposalAction, ProposalError, ProposalSide, ProposalState, ProposalStatus, Terms, TermsInput,
+};
+use chanjiao_domain::posting::{PostingStatus, compatible};
+use chanjiao_domain::{Invalid, Verification};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::views::{self, ProposalView};
+use crate::auth::CurrentUser;
+use crate::entities::{proposal_events, proposals};
+use crate::error::ApiError;
+use crate::services::{audit, postings};
+
+/// A new proposal: the proposer's posting, the counterpart's, and the terms.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewProposal {
+    pub from_posting_id: i64,
+    pub to_posting_id: i64,
+    #[serde(flatten)]
+    pub terms: TermsInput,
+}
+
+/// An answer or withdrawal.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Answer {
+    /// accept, decline, counter or withdraw.
+    pub action: String,
+    /// For decline: one of the [`DeclineReason`]s.
+    pub reason: Option<String>,
+    pub note: String,
+    /// For counter: the new terms.
+    #[serde(flatten)]
+    pub terms: TermsInput,
+}
+
+pub(crate) fn refused(error: ProposalError) -> ApiError {
+    ApiError::Refused { field: "status", code: error.code(), en: error.to_string(), zh: error.zh() }
+}
+
+fn state_of(row: &proposals::Model) -> Result<ProposalState, ApiError> {
+    let corrupt = |what: &str| ApiError::Internal(format!("stored proposal {} has a bad {what}", row.id));
+    Ok(ProposalState {
+        status: row.status.parse().map_err(|_| corrupt("status"))?,
+        awaiting: match row.awaiting.as_str() {
+            "proposer" => ProposalSide::Proposer,
+            "recipient" => ProposalSide::Recipient,
+            _ => return Err(corrupt("awaiting side")),
+        },
+        deadline: row.deadline,
+        round: u32::try_from(row.round).map_err(|_| corrupt("round"))?,
+        reminded: row.reminded,
+    })
+}
+
+/// Which side `user` is on, if any.
+pub(crate) fn side_of(row: &proposals::Model, user: &CurrentUser) -> Option<ProposalSide> {
+    match user.organization_id() {
+        Some(org) if org == row.proposer_org_id => Some(ProposalSide::Proposer),
+        Some(org) if org == row.recipient_org_id => Some(ProposalSide::Recipient),
+        _ => None,
+    }
+}
+
+/// Whether `user` may see the proposal: its two sides (an intermediary acting for one arrives
+/// as that side), an intermediary holding a grant from either, and the city's authorities and
+/// platform administrators.
+pub(crate) async fn visible(
+    db: &impl ConnectionTrait,
+    row: &proposals::Model,
+    user: &CurrentUser,
+) -> Result<bool, ApiError> {
+    views::may_see(db, user, &[row.proposer_org_id, row.recipient_org_id]).await
+}
+
+fn event(
+    proposal_id: i64,
+    at: DateTime<Utc>,
+    action: &str,
+    side: Option<ProposalSide>,
+    user: Option<&CurrentUser>,
+) -> proposal_events::ActiveModel {
+    proposal_events::ActiveModel {
+        proposal_id: Set(proposal_id),
+        at: Set(at),
+        action: Set(action.to_owned()),
+        side: Set(side.map(|s| s.as_str().to_owned())),
+        actor_user_id: Set(user.map(|u| u.id)),
+        on_behalf_of: Set(user.and_then(|u| u.intermediary.as_ref()).map(|o| o.id)),
+        ..Default::default()
+    }
+}
+
+fn with_terms(mut event: proposal_events::ActiveModel, terms: &Terms) -> proposal_events::ActiveModel {
+    event.message = Set(Some(terms.message.clone()));
+    event.quantity = Set(terms.quantity.map(i64::from));
+    event.starts_on = Set(terms.window.starts_on());
+    event.ends_on = Set(terms.window.ends_on());
+    event
+}
+
+/// Proposes cooperation on a pair of postings: the proposer's own published posting and a
+/// published counterpart of a compatible kind from another organization.
+pub async fn create(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    request: NewProposal,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> Result<ProposalView, ApiError> {
+    let org = user.organization.as_ref().ok_or(ApiError::Forbidden)?;
+    if org.verification != Verification::Verified {
+        return Err(ApiError::invalid("status", Invalid::NotAllowed("the organization is not verified yet")));
+    }
+    let from = postings::get(db, user, request.from_posting_id).await.map_err(|e| match e {
+        ApiError::NotFound => ApiError::invalid("from_posting_id", Invalid::NotAllowed("no such posting")),
+        other => other,
+    })?;
+    if !from.owned_by(user) {
+        return Err(ApiError::invalid("from_posting_id", Invalid::NotAllowed("a posting of another organization")));
+    }
+    let to = postings::get(db, user, request.to_posting_id).await.map_err(|e| match e {
+        ApiError::NotFound => ApiError::invalid("to_posting_id", Invalid::NotAllowed("no such posting")),
+        other => other,
+    })?;
+    if to.organization_id == org.id {
+        return Err(ApiError::invalid("to_posting_id", Invalid::NotAllowed("your own posting")));
+    }
+    if !compatible(from.posting.kind, to.posting.kind) {
+        return Err(ApiError::invalid("to_posting_id", Invalid::NotAllowed("a kind that does not fit yours")));
+    }
+    for (field, posting) in [("from_posting_id", &from), ("to_posting_id", &to)] {
+        if posting.status != PostingStatus::Published {
+            return Err(ApiError::invalid(field, Invalid::NotAllowed("a posting that is not published")));
+        }
+    }
+    let terms = Terms::parse(&request.terms, today)?;
+    let txn = db.begin().await?;
+    let pending = proposals::Entity::find()
+        .filter(proposals::Column::Status.eq(ProposalStatus::Open.as_str()))
+        .filter(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(proposals::Column::ProposerPostingId.eq(from.id))
+                        .add(proposals::Column::RecipientPostingId.eq(to.id)),
+                )
+                .add(
+                    Condition::all()
+                        .add(proposals::Column::ProposerPostingId.eq(to.id))
+                        .add(proposals::Column::RecipientPostingId.eq(from.id)),
+                ),
+        )
+        .count(&txn)
+        .await?;
+    if pending > 0 {
+        return Err(ApiError::Conflict {
+            field: "to_posting_id",
+            invalid: Invalid::NotAllowed("an open proposal on these postings already exists"),
+        });
+    }
+    let state = ProposalState::new(&terms, now);
+    let row = proposals::ActiveModel {
+        proposer_org_id: Set(org.id),
+        recipient_org_id: Set(to.organization_id),
+        proposer_posting_id: Set(from.id),
+        recipient_posting_id: Set(to.id),
+        status: Set(state.status.as_str().to_owned()),
+        awaiting: Set(state.awaiting.as_str().to_owned()),
+        round: Set(state.round as i32),
+        deadline: Set(state.deadline),
+        reminded: Set(false),
+        message: Set(terms.message.clone()),
+        quantity: Set(terms.quantity.map(i64::from)),
+        starts_on: Set(terms.window.starts_on()),
+        ends_on: Set(terms.window.ends_on()),
+        created_by: Set(Some(user.id)),
+        on_behalf_of: Set(user.intermediary.as_ref().map(|o| o.id)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    with_terms(event(row.id, now, "propose", Some(ProposalSide::Proposer), Some(user)), &terms).insert(&txn).await?;
+    audit::record(&txn, Some(user), "proposal", row.id, "propose", json!({ "to_posting_id": to.id })).await?;
+    txn.commit().await?;
+    views::proposal(db, user, row, false).await
+}
+
+/// Answers (accept, decline, counter) or withdraws a proposal as `user`'s side.
+pub async fn answer(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    id: i64,
+    answer: Answer,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> Result<ProposalView, ApiError> {
+    let row = proposals::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound)?;
+    if !visible(db, &row, user).await? {
+        return Err(ApiError::NotFound);
+    }
+    let side = side_of(&row, user).ok_or(ApiError::Forbidden)?;
+    let mut terms = None;
+    let mut decline = None;
+    let action = match answer.action.trim() {
+        "accept" => ProposalAction::Accept,
+        "withdraw" => ProposalAction::Withdraw,
+        "decline" => {
+            let reason: DeclineReason = answer
+                .reason
+                .as_deref()
+                .unwrap_or_default()
+                .parse()
+                .map_err(|e| ApiError::Validation(chanjiao_domain::Invalids::single("reason", e)))?;
+            decline = Some((reason, decline_note(&answer.note)?));
+            ProposalAction::Decline { reason }
+        }
+        "counter" => {
+            let parsed = Terms::parse(&answer.terms, today)?;
+            let days = parsed.respond_within_days;
+            terms = Some(parsed);
+            ProposalAction::Counter { respond_within_days: days }
+        }
+        _ => return Err(ApiError::invalid("action", Invalid::Format("one of accept, decline, counter, withdraw"))),
+    };
+    let before = state_of(&row)?;
+    let after = before.apply(Some(side), &action, now).map_err(refused)?;
+    let txn = db.begin().await?;
+    let mut update = proposals::Entity::update_many()
+        .col_expr(proposals::Column::Status, Expr::value(after.status.as_str()))
+        .col_expr(proposals::Column::Awaiting, Expr::value(after.awaiting.as_str()))
+        .col_expr(proposals::Column::Round, Expr::value(after.round as i32))
+        .col_expr(proposals::Column::Deadline, Expr::value(after.deadline))
+        .col_expr(proposals::Column::Reminded, Expr::value(after.reminded))
+        .col_expr(proposals::Column::UpdatedAt, Expr::value(now));
+    if let Some(terms) = &terms {
+        update = update
+            .col_expr(proposals::Column::Message, Expr::value(terms.message.clone()))
+            .col_expr(proposals::Column::Quantity, Expr::value(terms.quantity.map(i64::from)))
+            .col_expr(proposals::Column::StartsOn, Expr::value(terms.window.starts_on()))
+            .col_expr(proposals::Column::EndsOn, Expr::value(terms.window.ends_on()));
+    }
+    if let Some((reason, note)) = &decline {
+        update = update
+            .col_expr(proposals::Column::DeclineReason, Expr::value(reason.as_str()))
+            .col_expr(proposals::Column::DeclineNote, Expr::value(note.clone()));
+    }
+    // Only if nobody else moved it since it was read.
+    let result = update
+        .filter(proposals::Column::Id.eq(row.id))
+        .filter(proposals::Column::Status.eq(before.status.as_str()))
+        .filter(proposals::Column::Round.eq(before.round as i32))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected != 1 {
+        return Err(ApiError::Conflict { field: "status", invalid: Invalid::NotAllowed("changed meanwhile; reload") });
+    }
+    let mut record = event(row.id, now, action.name(), Some(side), Some(user));
+    if let Some(terms) = &terms {
+        record = with_terms(record, terms);
+    }
+    if let Some((reason, note)) = &decline {
+        record.note = Set(Some(match note {
+            Some(note) => format!("{}: {note}", reason.as_str()),
+            None => reason.as_str().to_owned(),
+        }));
+    }
+    record.insert(&txn).await?;
+    audit::record(&txn, Some(user), "proposal", row.id, action.name(), json!({ "status": after.status.as_str() }))
+        .await?;
+    if after.status == ProposalStatus::Accepted {
+        let accepted = proposals::Entity::find_by_id(row.id).one(&txn).await?.ok_or(ApiError::NotFound)?;
+        super::projects::create_from(&txn, user, &accepted, now).await?;
+    }
+    txn.commit().await?;
+    let row = proposals::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound)?;
+    views::proposal(db, user, row, true).await
+}
+
+/// Sends due reminders and expires unanswered proposals as of `now`; returns how many changed.
+pub async fn sweep(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize, ApiError> {
+    let horizon = now + chanjiao_domain::brokering::proposal::REMINDER_LEAD;
+    let due = proposals::Entity::find()
+        .filter(proposals::Column::Status.eq(ProposalStatus::Open.as_str()))
+        .filter(proposals::Column::Deadline.lte(horizon))
+        .order_by_asc(proposals::Column::Deadline)
+        .limit(1_000)
+        .all(db)
+        .await?;
+    let mut changed = 0;
+    for row in due {
+        let before = state_of(&row)?;
+        let Some(action) = before.due(now) else { continue };
+        let after = before.apply(None, &action, now).map_err(refused)?;
+        let txn = db.begin().await?;
+        let result = proposals::Entity::update_many()
+            .col_expr(proposals::Column::Status, Expr::value(after.status.as_str()))
+            .col_expr(proposals::Column::Reminded, Expr::value(after.reminded))
+            .col_expr(proposals::Column::UpdatedAt, Expr::value(now))
+            .filter(proposals::Column::Id.eq(row.id))
+            .filter(proposals::Column::Status.eq(before.status.as_str()))
+            .filter(proposals::Column::Round.eq(before.round as i32))
+            .filter(proposals::Column::Reminded.eq(before.reminded))
+            .exec(&txn)
+            .await?;
+        if result.rows_affected != 1 {
+            continue;
+        }
+        event(row.id, now, action.name(), Some(before.awaiting), None).insert(&txn).await?;
+        audit::record(&txn, None, "proposal", row.id, action.name(), json!({ "status": after.status.as_str() }))
+            .await?;
+        txn.commit().await?;
+        changed += 1;
+    }
+    Ok(changed)
+}
+
+/// Which proposals to list.
+#[derive(Debug, Clone, Copy, Default, Deserialize, serde::Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Mailbox {
+    /// Sent and received.
+    #[default]
+    All,
+    Received,
+    Sent,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    #[serde(rename = "box")]
+    pub mailbox: Mailbox,
+    pub status: Option<String>,
+}
+
+/// The proposals of `user`'s organization (authorities and administrators: all), newest first.
+pub async fn list(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    query: &ListQuery,
+) -> Result<Vec<ProposalView>, ApiError> {
+    let mut select = proposals::Entity::find().order_by_desc(proposals::Column::UpdatedAt).limit(500);
+    if let Some(status) = query.status.as_deref().filter(|s| !s.is_empty()) {
+        let status: ProposalStatus =
+            status.parse().map_err(|e| ApiError::Validation(chanjiao_domain::Invalids::single("status", e)))?;
+        select = select.filter(proposals::Column::Status.eq(status.as_str()));
+    }
+    match (user.organization_id(), views::oversees(user), query.mailbox) {
+        // The city's authorities and administrators see every proposal unless they ask for
+        // their own mailbox.
+        (_, true, Mailbox::All) | (None, true, _) => {}
+        (Some(org), _, mailbox) => {
+            select = match mailbox {
+                Mailbox::Received => select.filter(proposals::Column::RecipientOrgId.eq(org)),
+                Mailbox::Sent => select.filter(proposals::Column::ProposerOrgId.eq(org)),
+                Mailbox::All => select.filter(
+                    Condition::any()
+                        .add(proposals::Column::RecipientOrgId.eq(org))
+                        .add(proposals::Column::ProposerOrgId.eq(org)),
+                ),
+            };
+        }
+        (None, false, _) => return Err(ApiError::Forbidden),
+    }
+    let rows = select.all(db).await?;
+    views::proposals(db, user, rows).await
+}
+
+/// One proposal with its history.
+pub async fn get(db: &DatabaseConnection, user: &CurrentUser, id: i64) -> Result<ProposalView, ApiError> {
+    let row = proposals::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound)?;
+    if !visible(db, &row, user).await? {
+        return Err(ApiError::NotFound);
+    }
+    views::proposal(db, user, row, true).await
+}

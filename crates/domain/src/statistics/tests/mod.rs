@@ -1,0 +1,9 @@
+//! Tests of the statistics module: hand-made fixtures for every formula (including empty and
+//! one-year histories), the forecast back-test on known series, thresholds at their boundaries,
+//! and properties of forecasts, classification and ranking.
+
+mod forecast;
+mod indicators;
+mod outlook;
+mod properties;
+mod warning;
