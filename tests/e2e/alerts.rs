@@ -53,12 +53,16 @@ async fn a_saved_search_tells_its_owner_and_whom_it_is_shared_with_of_new_matchi
     let school = app.demo_login("school@demo.local").await;
     let broker = app.demo_login("broker@demo.local").await;
     let broker_org = app.my_org_id(&broker).await;
-    let response = subscribe(
-        &app,
-        &enterprise,
-        json!({"kind": "saved_search", "name": "数控人才", "query": "q=数控&cursor=o20", "shared_with": [broker_org]}),
-    )
-    .await;
+    let enterprise_org = app.my_org_id(&enterprise).await;
+    let school_org = app.my_org_id(&school).await;
+    // An intermediary shares with its clients only: those that delegated to it.
+    let query = |shared_with: i64| json!({"kind": "saved_search", "name": "数控人才", "query": "q=数控&cursor=o20", "shared_with": [shared_with]});
+    let not_yet = subscribe(&app, &broker, query(enterprise_org)).await;
+    assert_eq!(problem_fields(not_yet).await, ["shared_with"]);
+    let grant = app.post_json("/api/v1/delegations", &json!({"intermediary_id": broker_org}), Some(&enterprise)).await;
+    assert_eq!(grant.status(), StatusCode::CREATED);
+    assert_eq!(problem_fields(subscribe(&app, &broker, query(school_org)).await).await, ["shared_with"]);
+    let response = subscribe(&app, &broker, query(enterprise_org)).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let search: Value = response.json().await.unwrap();
     assert_eq!(search["query"], "q=%E6%95%B0%E6%8E%A7", "stored without paging");
@@ -69,11 +73,13 @@ async fn a_saved_search_tells_its_owner_and_whom_it_is_shared_with_of_new_matchi
             .await;
     let other = publish(&app, &school, offering("大数据与会计专业毕业生", "530302")).await;
     let matching = publish(&app, &school, offering("数控技术专业毕业生", "460103")).await;
-    assert!(wait_for(&app, &enterprise, "saved_search", "posting_id", matching).await, "the owner is told");
+    assert!(wait_for(&app, &enterprise, "saved_search", "posting_id", matching).await, "the client is told");
     let told: Vec<i64> =
         notices(&app, &enterprise, "saved_search").await.iter().map(|d| d["posting_id"].as_i64().unwrap()).collect();
     assert_eq!(told, [matching], "not of its own posting {own}, nor of the accounting one {other}");
-    assert!(wait_for(&app, &broker, "saved_search", "posting_id", matching).await, "the shared organization too");
+    let told: Vec<i64> =
+        notices(&app, &broker, "saved_search").await.iter().map(|d| d["posting_id"].as_i64().unwrap()).collect();
+    assert_eq!(told, [own, matching], "the owner is told of its client's posting too, not of {other}");
     let item = &inbox(&app, &enterprise, "").await["items"][0];
     assert_eq!(item["link"], format!("/postings/{matching}"));
     assert!(item["title"].as_str().unwrap().contains("数控人才"), "{item}");
@@ -100,17 +106,17 @@ async fn a_saved_search_tells_its_owner_and_whom_it_is_shared_with_of_new_matchi
         .await;
     assert!(republished, "{:?}", notices(&app, &enterprise, "saved_search").await);
 
-    // The organization it is shared with sees it, read-only.
-    let listed: Value = app.get_json("/api/v1/subscriptions", Some(&broker)).await.json().await.unwrap();
+    // The client sees it, read-only.
+    let listed: Value = app.get_json("/api/v1/subscriptions", Some(&enterprise)).await.json().await.unwrap();
     let shared = &listed["subscriptions"][0];
     assert_eq!(shared["id"], search["id"]);
     assert_eq!(shared["read_only"], true);
     let path = format!("/api/v1/subscriptions/{}", search["id"]);
-    let delete = app.api.delete(app.url(&path)).bearer_auth(&broker).send().await.unwrap();
-    assert_eq!(delete.status(), StatusCode::FORBIDDEN);
-    assert_eq!(app.get_json(&format!("{path}/deliveries"), Some(&broker)).await.status(), StatusCode::FORBIDDEN);
-    assert_eq!(app.get_json(&path, Some(&school)).await.status(), StatusCode::NOT_FOUND, "not shared with the school");
     let delete = app.api.delete(app.url(&path)).bearer_auth(&enterprise).send().await.unwrap();
+    assert_eq!(delete.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.get_json(&format!("{path}/deliveries"), Some(&enterprise)).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.get_json(&path, Some(&school)).await.status(), StatusCode::NOT_FOUND, "not shared with the school");
+    let delete = app.api.delete(app.url(&path)).bearer_auth(&broker).send().await.unwrap();
     assert_eq!(delete.status(), StatusCode::NO_CONTENT);
 }
 

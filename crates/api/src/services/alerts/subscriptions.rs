@@ -1,8 +1,9 @@
 //! Subscriptions: saved searches, "new match for my posting", and topic webhooks.
 //!
 //! Members of an organization create and delete its subscriptions. A saved search may be
-//! shared with other organizations (an intermediary with its clients): they see it read-only
-//! and are told of its new results in their own inbox; its webhook stays the owner's. A
+//! shared with the organization's clients (organizations that delegated to it, see
+//! [`delegations`]): they see it read-only and are told of its new results in their own inbox;
+//! its webhook stays the owner's. A
 //! webhook URL is checked against the address policy when the subscription is made, and its
 //! secret is shown once, in the answer to the creation.
 
@@ -24,7 +25,11 @@ use crate::config::AlertsConfig;
 use crate::entities::alerts::{subscription_shares, subscriptions};
 use crate::entities::organizations;
 use crate::error::ApiError;
+use crate::services::brokering::delegations;
 use crate::services::search::{self, SearchQuery};
+
+/// Why a saved search cannot be shared with an organization.
+pub const NOT_A_CLIENT: &str = "only clients that have delegated to your organization";
 
 /// The score a new-match subscription asks for when it does not say.
 pub const DEFAULT_MIN_SCORE: f64 = 0.6;
@@ -166,10 +171,14 @@ pub async fn create(
             shares = input.shared_with.iter().copied().filter(|id| *id != org.id).collect::<Vec<_>>();
             shares.sort_unstable();
             shares.dedup();
-            let found =
-                organizations::Entity::find().filter(organizations::Column::Id.is_in(shares.clone())).all(db).await?;
-            if found.len() != shares.len() {
-                errors.push("shared_with", Invalid::NotAllowed("an organization that does not exist"));
+            // Only with clients that have delegated to the organization, so nobody can fill the
+            // inbox of an organization that never asked for it.
+            if !shares.is_empty() {
+                let clients: std::collections::HashSet<i64> =
+                    delegations::clients(db, org.id).await?.into_iter().map(|d| d.organization_id).collect();
+                if shares.iter().any(|id| !clients.contains(id)) {
+                    errors.push("shared_with", Invalid::NotAllowed(NOT_A_CLIENT));
+                }
             }
         }
         SubscriptionKind::NewMatch => {
