@@ -110,6 +110,13 @@ fn format_zh(what: &str) -> &str {
         "a level other than the program's own" => "与所选专业的层次不一致",
         "a kind that enterprises post" => "该类发布只能由企业发布",
         "a kind that schools post" => "该类发布只能由学校发布",
+        "a time like 08:30" => "时间，如 08:30",
+        "one of morning, afternoon, whole_day, custom" => {
+            "morning（上午）、afternoon（下午）、whole_day（全天）、custom（自定时间）之一"
+        }
+        "one of confirmed, cancelled" => "confirmed、cancelled 之一",
+        "an end time not after the start time" => "结束时间不晚于开始时间",
+        "a time in the past" => "已经过去的时间",
         other => other,
     }
 }

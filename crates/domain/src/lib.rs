@@ -3,13 +3,15 @@
 //! Everything here is parsed once at the edge and valid from then on: a [`CreditCode`] always
 //! carries a correct check character, a [`RegionCode`] is always a known division of Zhejiang.
 //! This crate owns validation, organization and account rules, the embedded national and local
-//! reference data ([`reference`]), posting kinds, fields and lifecycles ([`posting`]), matching scores
-//! and explanations ([`matching`]), and (later) allocation and forecasting.
+//! reference data ([`reference`]), posting kinds, fields and lifecycles ([`posting`]), training-base
+//! slots and bookings ([`booking`]), matching scores and explanations ([`matching`]), and (later)
+//! allocation and forecasting.
 //!
 //! It must not know about HTTP, SQL, the search index or the clock of any particular process:
 //! no IO, no sea-orm, no axum, no tantivy. Functions that need "now" take it as an argument.
 
 pub mod account;
+pub mod booking;
 pub mod error;
 pub mod matching;
 pub mod organization;
