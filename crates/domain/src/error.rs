@@ -117,6 +117,8 @@ fn format_zh(what: &str) -> &str {
         "one of confirmed, cancelled" => "confirmed、cancelled 之一",
         "an end time not after the start time" => "结束时间不晚于开始时间",
         "a time in the past" => "已经过去的时间",
+        "a slot at the same time already exists" => "同一时间已有时段",
+        "a month like 2026-12" => "月份，如 2026-12",
         other => other,
     }
 }

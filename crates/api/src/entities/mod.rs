@@ -11,4 +11,6 @@ pub mod postings;
 pub mod program_occupations;
 pub mod program_profiles;
 pub mod sessions;
+pub mod slot_bookings;
+pub mod training_slots;
 pub mod users;
