@@ -1,6 +1,7 @@
 //! The JSON API, version 1. Errors are `application/problem+json` (see [`crate::error`]).
 
 pub(crate) mod auth;
+mod booking;
 mod matching;
 mod organizations;
 mod postings;
@@ -40,6 +41,11 @@ pub fn routes() -> Router<AppState> {
         .route("/postings/{id}/matches", get(matching::posting_matches))
         .route("/match", post(matching::match_text))
         .route("/postings/{id}/{action}", post(postings::act))
+        .route("/postings/{id}/slots", get(booking::list).post(booking::publish))
+        .route("/slots/{id}", axum::routing::patch(booking::update).delete(booking::delete))
+        .route("/slots/{id}/bookings", post(booking::book))
+        .route("/bookings", get(booking::mine))
+        .route("/bookings/{id}/cancel", post(booking::cancel))
         .route("/search", get(search::search))
         .route("/suggest", get(search::suggest))
         .route("/reference/programs", get(reference::programs))

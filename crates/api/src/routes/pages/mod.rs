@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod booking;
 mod home;
 mod org;
 mod posting_form;
@@ -43,6 +44,13 @@ pub fn routes() -> Router<AppState> {
         .route("/postings/{id}", get(postings::show))
         .route("/postings/{id}/edit", get(postings::edit).post(postings::update))
         .route("/postings/{id}/act", post(postings::act))
+        .route("/postings/{id}/slots", post(booking::publish))
+        .route("/postings/{id}/book", get(booking::book_page).post(booking::book))
+        .route("/postings/{id}/calendar", get(booking::calendar))
+        .route("/slots/{id}/capacity", post(booking::set_capacity))
+        .route("/slots/{id}/delete", post(booking::delete_slot))
+        .route("/bookings", get(booking::mine))
+        .route("/bookings/{id}/cancel", post(booking::cancel))
         .route("/admin/verifications", get(admin::queue))
         .route("/admin/verifications/{id}", post(admin::decide))
 }

@@ -139,6 +139,7 @@ pub async fn show(
         Vec::new()
     };
     let matches = crate::services::matching::postings::for_page(&state, &posting, page.lang.code()).await;
+    let booking = super::booking::panel(&state, &user, &posting, page.lang).await;
     page.render(
         &state,
         "posting_show.html",
@@ -149,6 +150,7 @@ pub async fn show(
             trail => Serde(trail),
             matches => Serde(matches.as_ref().ok()),
             matches_failed => matches.is_err(),
+            booking => Serde(booking),
         },
     )
 }
