@@ -1,4 +1,6 @@
 mod accounts;
+mod booking;
+mod booking_pages;
 mod browser;
 mod cli;
 mod demo;
