@@ -1,10 +1,14 @@
 //! Training-base booking in the browser, without JavaScript: the slots panel on a base's page,
 //! booking through its form, "my bookings" with cancel, and the calendar only owners see.
 
+use std::time::Duration;
+
+use fantoccini::Locator;
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::booking::{enterprise_base, future_day, scalar, slot};
+use super::browser::{open_browser, sign_in, start_chromedriver};
 use super::support::{page_text, signed_in, spawn_app};
 
 #[tokio::test]
@@ -74,7 +78,7 @@ async fn the_calendar_shows_who_booked_to_the_owner_only() {
     let base = enterprise_base(&app, &enterprise_token, true).await;
     let day = future_day(35);
     let slot_id = slot(&app, &enterprise_token, base, day, 8).await;
-    let body = serde_json::json!({"headcount": 3, "purpose": "电气自动化专业跟岗实训", "contact": "李老师"});
+    let body = json!({"headcount": 3, "purpose": "电气自动化专业跟岗实训", "contact": "李老师"});
     let made = app.post_json(&format!("/api/v1/slots/{slot_id}/bookings"), &body, Some(&school_token)).await;
     assert_eq!(made.status(), StatusCode::CREATED);
     let me: Value = app.get_json("/api/v1/me", Some(&school_token)).await.json().await.unwrap();
@@ -148,4 +152,52 @@ async fn the_owner_adds_slots_from_the_page_and_sees_each_problem() {
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM training_slots").await, 2);
     let calendar = page_text(&owner, &app, &location).await;
     assert!(calendar.contains("08:30–17:00") && calendar.contains("0 / 15"));
+}
+
+#[tokio::test]
+async fn a_school_books_a_slot_on_a_phone_and_the_owner_reads_the_calendar_on_one() {
+    let Some(driver) = start_chromedriver() else { return };
+    let app = spawn_app().await;
+    let token = app.demo_login("enterprise@demo.local").await;
+    let base = enterprise_base(&app, &token, true).await;
+    let day = future_day(45);
+    slot(&app, &token, base, day, 9).await;
+    let no_sideways_scroll = "return document.documentElement.scrollWidth > window.innerWidth;";
+
+    let browser = open_browser(&driver).await;
+    sign_in(&browser, &app, "school@demo.local").await;
+    browser.wait().at_most(Duration::from_secs(15)).for_element(Locator::Css("#org-title")).await.unwrap();
+    browser.goto(&app.url(&format!("/postings/{base}"))).await.unwrap();
+    let panel =
+        browser.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#booking-title")).await.unwrap();
+    assert_eq!(panel.text().await.unwrap(), "预约时段");
+    assert_eq!(browser.execute(no_sideways_scroll, vec![]).await.unwrap(), json!(false), "the base page on a phone");
+    browser.find(Locator::Css("#headcount")).await.unwrap().send_keys("3").await.unwrap();
+    browser.find(Locator::Css("#purpose")).await.unwrap().send_keys("模具专业认识实习").await.unwrap();
+    browser.find(Locator::Css("#booking form button[type=submit]")).await.unwrap().click().await.unwrap();
+    let done = browser.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(".alert-ok")).await.unwrap();
+    assert_eq!(done.text().await.unwrap(), "预约成功。");
+    assert_eq!(browser.current_url().await.unwrap().path(), "/bookings");
+    if let Ok(png) = browser.screenshot().await {
+        let _ = std::fs::write(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("bookings-375.png"), png);
+    }
+    browser.close().await.unwrap();
+
+    let browser = open_browser(&driver).await;
+    sign_in(&browser, &app, "enterprise@demo.local").await;
+    browser.wait().at_most(Duration::from_secs(15)).for_element(Locator::Css("#org-title")).await.unwrap();
+    browser.goto(&app.url(&format!("/postings/{base}/calendar?month={}", &day.to_string()[..7]))).await.unwrap();
+    let row = browser
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("table.calendar tbody tr"))
+        .await
+        .unwrap();
+    let text = row.text().await.unwrap();
+    assert!(text.contains("3 / 9") && text.contains("模具专业认识实习"), "{text}");
+    assert_eq!(browser.execute(no_sideways_scroll, vec![]).await.unwrap(), json!(false), "the calendar on a phone");
+    if let Ok(png) = browser.screenshot().await {
+        let _ = std::fs::write(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("calendar-375.png"), png);
+    }
+    browser.close().await.unwrap();
 }

@@ -13,7 +13,7 @@ use serde_json::json;
 
 use super::support::{DEMO_PASSWORD, TestApp, first_hit, spawn_app, with_demo_postings};
 
-struct Chromedriver {
+pub(super) struct Chromedriver {
     child: Child,
     port: u16,
 }
@@ -29,7 +29,7 @@ fn find_executable(name: &str) -> Option<std::path::PathBuf> {
     std::env::var_os("PATH")?.to_str()?.split(':').map(|dir| std::path::Path::new(dir).join(name)).find(|p| p.is_file())
 }
 
-fn start_chromedriver() -> Option<Chromedriver> {
+pub(super) fn start_chromedriver() -> Option<Chromedriver> {
     let Some(binary) = find_executable("chromedriver") else {
         assert!(
             std::env::var_os("CI").is_none(),
@@ -54,7 +54,7 @@ fn start_chromedriver() -> Option<Chromedriver> {
     Some(driver)
 }
 
-async fn open_browser(driver: &Chromedriver) -> Client {
+pub(super) async fn open_browser(driver: &Chromedriver) -> Client {
     let profile = tempfile::tempdir().unwrap().keep();
     let mut caps = serde_json::Map::new();
     caps.insert(
@@ -79,7 +79,7 @@ async fn open_browser(driver: &Chromedriver) -> Client {
         .expect("webdriver session")
 }
 
-async fn sign_in(browser: &Client, app: &TestApp, email: &str) {
+pub(super) async fn sign_in(browser: &Client, app: &TestApp, email: &str) {
     browser.goto(&app.url("/login")).await.unwrap();
     browser.find(Locator::Css("#email")).await.unwrap().send_keys(email).await.unwrap();
     browser.find(Locator::Css("#password")).await.unwrap().send_keys(DEMO_PASSWORD).await.unwrap();
