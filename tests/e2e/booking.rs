@@ -269,3 +269,31 @@ async fn concurrent_bookings_never_exceed_capacity() {
             .await;
     assert_eq!(confirmed, 5);
 }
+
+#[tokio::test]
+async fn parallel_cancellations_free_a_bookings_places_once() {
+    let app = spawn_app().await;
+    let enterprise = app.demo_login("enterprise@demo.local").await;
+    let school = app.demo_login("school@demo.local").await;
+    let base = enterprise_base(&app, &enterprise, true).await;
+    let slot_id = slot(&app, &enterprise, base, future_day(41), 5).await;
+    let kept: Value = book(&app, &school, slot_id, 2).await.json().await.unwrap();
+    let cancelled: Value = book(&app, &school, slot_id, 3).await.json().await.unwrap();
+    assert_eq!(kept["status"], "confirmed");
+
+    let mut requests = tokio::task::JoinSet::new();
+    for token in [&school, &enterprise].repeat(5) {
+        let (client, token) = (app.api.clone(), token.to_string());
+        let url = app.url(&format!("/api/v1/bookings/{}/cancel", cancelled["id"]));
+        requests
+            .spawn(async move { client.post(url).bearer_auth(token).json(&json!({})).send().await.unwrap().status() });
+    }
+    let mut statuses = Vec::new();
+    while let Some(status) = requests.join_next().await {
+        statuses.push(status.unwrap());
+    }
+    let ok = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+    let refused = statuses.iter().filter(|s| **s == StatusCode::CONFLICT).count();
+    assert_eq!((ok, refused), (1, 9), "{statuses:?}");
+    assert_eq!(scalar(&app, &format!("SELECT booked FROM training_slots WHERE id = {slot_id}")).await, 2);
+}
