@@ -297,3 +297,26 @@ async fn parallel_cancellations_free_a_bookings_places_once() {
     assert_eq!((ok, refused), (1, 9), "{statuses:?}");
     assert_eq!(scalar(&app, &format!("SELECT booked FROM training_slots WHERE id = {slot_id}")).await, 2);
 }
+
+#[tokio::test]
+async fn the_demo_has_slots_and_bookings_for_both_demo_accounts() {
+    let app = spawn_app().await;
+    chanjiao_api::demo::seed_all(&app.db, chanjiao_api::clock::today()).await.unwrap();
+    let slots = scalar(&app, "SELECT COUNT(*) FROM training_slots").await;
+    assert!(slots >= 100, "{slots}");
+    chanjiao_api::demo::seed_all(&app.db, chanjiao_api::clock::today()).await.unwrap();
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM training_slots").await, slots, "seeding twice adds nothing");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM training_slots WHERE booked > capacity").await, 0);
+    for email in ["school@demo.local", "enterprise@demo.local"] {
+        let token = app.demo_login(email).await;
+        let mine: Value = app.get_json("/api/v1/bookings", Some(&token)).await.json().await.unwrap();
+        assert!(!mine.as_array().unwrap().is_empty(), "{email} has demo bookings");
+        let slots: Value = app
+            .get_json(&format!("/api/v1/postings/{}/slots", mine[0]["posting_id"]), Some(&token))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(slots.as_array().unwrap().iter().any(|s| s["booked"].as_i64() > Some(0)));
+    }
+}
