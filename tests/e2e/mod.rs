@@ -1,5 +1,7 @@
 mod accounts;
 mod allocate;
+mod booking;
+mod booking_pages;
 mod brokering;
 mod brokering_pages;
 mod browser;

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod booking;
 pub mod brokering;
 pub mod imports;
 pub mod matching;

@@ -140,6 +140,7 @@ pub async fn show(
     };
     let matches = crate::services::matching::postings::for_page(&state, &posting, page.lang.code()).await;
     let responsiveness = super::workspace::responsiveness(&state, posting.organization_id).await;
+    let booking = super::booking::panel(&state, &user, &posting, page.lang).await;
     page.render(
         &state,
         "posting_show.html",
@@ -151,6 +152,7 @@ pub async fn show(
             matches => Serde(matches.as_ref().ok()),
             matches_failed => matches.is_err(),
             responsiveness => Serde(responsiveness.filter(|r| r.counted > 0)),
+            booking => Serde(booking),
         },
     )
 }
