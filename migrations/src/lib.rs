@@ -18,6 +18,8 @@ mod m20261129_000009_create_brokering;
 mod m20261129_000020_create_notifications;
 mod m20261129_000021_create_subscriptions;
 mod m20261129_000022_create_webhook_deliveries;
+mod m20261129_000030_create_training_slots;
+mod m20261129_000031_create_slot_bookings;
 
 pub struct Migrator;
 
@@ -37,6 +39,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000020_create_notifications::Migration),
             Box::new(m20261129_000021_create_subscriptions::Migration),
             Box::new(m20261129_000022_create_webhook_deliveries::Migration),
+            Box::new(m20261129_000030_create_training_slots::Migration),
+            Box::new(m20261129_000031_create_slot_bookings::Migration),
         ]
     }
 }

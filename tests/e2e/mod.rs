@@ -2,6 +2,8 @@ mod accounts;
 mod alerts;
 mod alerts_browser;
 mod allocate;
+mod booking;
+mod booking_pages;
 mod brokering;
 mod brokering_pages;
 mod browser;

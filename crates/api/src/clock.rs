@@ -7,3 +7,23 @@ pub fn today() -> NaiveDate {
     let china = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
     Utc::now().with_timezone(&china).date_naive()
 }
+
+/// China's offset from UTC; it has no daylight saving, so a fixed offset is exact.
+pub fn china() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
+
+/// The wall-clock time in China, the time training-base slots are published in.
+pub fn now_local() -> chrono::NaiveDateTime {
+    Utc::now().with_timezone(&china()).naive_local()
+}
+
+/// A wall-clock time in China as an instant, for storage.
+pub fn from_local(local: chrono::NaiveDateTime) -> chrono::DateTime<Utc> {
+    (local - chrono::Duration::hours(8)).and_utc()
+}
+
+/// A stored instant as China's wall-clock time.
+pub fn to_local(at: chrono::DateTime<Utc>) -> chrono::DateTime<FixedOffset> {
+    at.with_timezone(&china())
+}

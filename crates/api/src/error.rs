@@ -33,6 +33,8 @@ pub enum ApiError {
     /// not yet active): 409 with the reason in both languages.
     #[error("refused: {en}")]
     Refused { field: &'static str, code: &'static str, en: String, zh: String },
+    #[error("booking refused: {0}")]
+    Booking(chanjiao_domain::booking::Refusal),
     #[error("spreadsheet: {0}")]
     Sheet(crate::sheets::SheetError),
     #[error("request forgery check failed")]
@@ -61,6 +63,8 @@ impl ApiError {
                 StatusCode::FORBIDDEN
             }
             ApiError::Conflict { .. } | ApiError::Transition(_) | ApiError::Refused { .. } => StatusCode::CONFLICT,
+            ApiError::Booking(refusal) if refusal.is_permission() => StatusCode::FORBIDDEN,
+            ApiError::Booking(_) => StatusCode::CONFLICT,
             ApiError::UnsupportedMediaType | ApiError::Sheet(SheetError::Unsupported(_)) => {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE
             }
@@ -89,6 +93,14 @@ impl ApiError {
         match self {
             ApiError::Validation(errors) => errors.0.iter().map(|e| describe(&e.field, &e.invalid)).collect(),
             ApiError::Conflict { field, invalid } => vec![describe(field, invalid)],
+            ApiError::Booking(refusal) => vec![FieldProblem {
+                field: refusal.field().to_owned(),
+                code: refusal.code(),
+                reason: refusal.to_string(),
+                reason_zh: refusal.zh(),
+                row: None,
+                column: None,
+            }],
             ApiError::Transition(refused) => vec![FieldProblem {
                 field: "status".to_owned(),
                 code: refused.code(),
@@ -136,6 +148,7 @@ impl ApiError {
             ApiError::Transition(_) | ApiError::Refused { .. } => {
                 ("当前状态下不能进行此操作", "Not possible in the current status")
             }
+            ApiError::Booking(refusal) => refusal.title(),
             ApiError::Sheet(SheetError::Write(_)) => ("服务器内部错误", "Internal server error"),
             ApiError::Sheet(_) => ("文件未能导入", "The file was not imported"),
             ApiError::PayloadTooLarge { .. } => ("上传的文件过大", "The upload is too large"),
@@ -152,6 +165,7 @@ impl ApiError {
         match self {
             ApiError::Sheet(error) if self.status_code().is_client_error() => Some(error.zh()),
             ApiError::PayloadTooLarge { max_mib } => Some(format!("文件不能超过 {max_mib} MB")),
+            ApiError::Booking(refusal) => Some(refusal.zh()),
             _ => None,
         }
     }
@@ -206,6 +220,7 @@ impl IntoResponse for ApiError {
             ApiError::Sheet(error) if status.is_client_error() => Some(error.to_string()),
             ApiError::PayloadTooLarge { .. } => Some(self.to_string()),
             ApiError::Validation(errors) => Some(errors.to_string()),
+            ApiError::Booking(refusal) => Some(refusal.to_string()),
             _ => None,
         };
         let problem = Problem {

@@ -130,6 +130,15 @@ fn format_zh(what: &str) -> &str {
         "more than were hired" => "多于录用人数",
         "more than stayed 6 months" => "多于 6 个月留任人数",
         "not a published criterion" => "不是公布的评估指标",
+        "a time like 08:30" => "时间，如 08:30",
+        "one of morning, afternoon, whole_day, custom" => {
+            "morning（上午）、afternoon（下午）、whole_day（全天）、custom（自定时间）之一"
+        }
+        "one of confirmed, cancelled" => "confirmed、cancelled 之一",
+        "an end time not after the start time" => "结束时间不晚于开始时间",
+        "a time in the past" => "已经过去的时间",
+        "a slot at the same time already exists" => "同一时间已有时段",
+        "a month like 2026-12" => "月份，如 2026-12",
         other => other,
     }
 }

@@ -5,7 +5,7 @@
 //! This crate owns validation, organization and account rules, the embedded national and local
 //! reference data ([`reference`]), posting kinds, fields and lifecycles ([`posting`]), matching
 //! scores and explanations ([`matching`]), brokering rules ([`brokering`]: proposals, projects,
-//! assessments), the allocation mechanisms that place students into contested places, with their
+//! assessments), training-base slots and bookings ([`booking`]), the allocation mechanisms that place students into contested places, with their
 //! reports and explanations ([`allocation`]), and city statistics ([`statistics`]: forecasts of
 //! demand and supply with back-tests, shortage/oversupply early warning, effectiveness indicators).
 //!
@@ -15,6 +15,7 @@
 pub mod account;
 pub mod alerts;
 pub mod allocation;
+pub mod booking;
 pub mod brokering;
 pub mod error;
 pub mod matching;

@@ -18,6 +18,7 @@ mod compose;
 mod compose_enterprise;
 mod compose_school;
 pub mod seed_postings;
+pub mod seed_slots;
 mod texts;
 mod texts_emerging;
 mod texts_enterprise;
@@ -76,6 +77,7 @@ pub async fn seed_all(db: &DatabaseConnection, today: NaiveDate) -> Result<(Vec<
     let (org_ids, accounts) = seed_organizations(db).await?;
     let txn = db.begin().await?;
     let added = seed_postings::seed(&txn, &org_ids, today).await?;
+    seed_slots::seed(&txn, &org_ids, today).await?;
     txn.commit().await?;
     Ok((accounts, added))
 }

@@ -18,4 +18,6 @@ pub mod projects;
 pub mod proposal_events;
 pub mod proposals;
 pub mod sessions;
+pub mod slot_bookings;
+pub mod training_slots;
 pub mod users;

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod alerts;
 pub mod audit;
+pub mod booking;
 pub mod brokering;
 pub mod imports;
 pub mod matching;

@@ -109,7 +109,7 @@ impl Enrolment {
 
 /// A whole number within bounds. Decimals that are whole ("12.0", as spreadsheets write numbers)
 /// are accepted; "12.5" and "12人" are not.
-fn whole_number(raw: &NumberInput, min: i64, max: i64) -> Result<i64, Invalid> {
+pub(crate) fn whole_number(raw: &NumberInput, min: i64, max: i64) -> Result<i64, Invalid> {
     const FORMAT: Invalid = Invalid::Format("a whole number");
     let value = match raw {
         NumberInput::Integer(n) => *n,

@@ -17,6 +17,7 @@ mod lifecycle_tests;
 #[cfg(test)]
 mod new_tests;
 
+pub(crate) use fields::whole_number;
 pub use fields::{
     Description, Enrolment, NumberInput, PLAUSIBLE_YEARS, Quantity, TimeWindow, Title, Yuan, parse_date, split_list,
 };

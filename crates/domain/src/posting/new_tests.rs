@@ -391,7 +391,13 @@ fn any_valid_input() -> impl Strategy<Value = PostingInput> {
             prop::collection::vec(0..clusters().len(), 1..4),
         ),
         (texts("[\\u{4e00}-\\u{9fa5}0-9+X（）]{1,20}", 4), 0i64..=10_000_000, any::<bool>(), 0i64..=100_000),
-        (texts("[\\u{4e00}-\\u{9fa5}×0-9 ]{1,30}", 5), texts("[\\u{4e00}-\\u{9fa5}0-9:\\-]{1,30}", 4), any::<u32>()),
+        // An item of spaces only is blank, which a required list rejects: items start with a
+        // character.
+        (
+            texts("[\\u{4e00}-\\u{9fa5}×0-9][\\u{4e00}-\\u{9fa5}×0-9 ]{0,29}", 5),
+            texts("[\\u{4e00}-\\u{9fa5}0-9:\\-]{1,30}", 4),
+            any::<u32>(),
+        ),
     )
         .prop_map(
             |(

@@ -2,6 +2,7 @@
 
 mod alerts;
 pub(crate) mod auth;
+mod booking;
 mod brokering;
 mod matching;
 mod openapi;
@@ -57,6 +58,11 @@ pub fn routes() -> Router<AppState> {
         .route("/workspace/pipeline", get(brokering::pipeline))
         .route("/workspace/notes", get(brokering::notes).post(brokering::add_note))
         .route("/organizations/{id}/responsiveness", get(brokering::responsiveness))
+        .route("/postings/{id}/slots", get(booking::list).post(booking::publish))
+        .route("/slots/{id}", axum::routing::patch(booking::update).delete(booking::delete))
+        .route("/slots/{id}/bookings", post(booking::book))
+        .route("/bookings", get(booking::mine))
+        .route("/bookings/{id}/cancel", post(booking::cancel))
         .route("/search", get(search::search))
         .route("/suggest", get(search::suggest))
         .route("/inbox", get(alerts::inbox))

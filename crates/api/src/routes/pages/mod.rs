@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 mod alerts;
+mod booking;
 mod brokering;
 mod home;
 mod org;
@@ -65,6 +66,13 @@ pub fn routes() -> Router<AppState> {
         .route("/workspace/notes", post(workspace::add_note))
         .route("/assessments", get(workspace::assessments_index))
         .route("/assessments/{id}", post(workspace::submit))
+        .route("/postings/{id}/slots", post(booking::publish))
+        .route("/postings/{id}/book", get(booking::book_page).post(booking::book))
+        .route("/postings/{id}/calendar", get(booking::calendar))
+        .route("/slots/{id}/capacity", post(booking::set_capacity))
+        .route("/slots/{id}/delete", post(booking::delete_slot))
+        .route("/bookings", get(booking::mine))
+        .route("/bookings/{id}/cancel", post(booking::cancel))
         .route("/admin/verifications", get(admin::queue))
         .route("/admin/verifications/{id}", post(admin::decide))
 }

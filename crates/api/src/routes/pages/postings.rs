@@ -146,6 +146,7 @@ pub async fn show(
         None
     };
     let responsiveness = super::workspace::responsiveness(&state, posting.organization_id).await;
+    let booking = super::booking::panel(&state, &user, &posting, page.lang).await;
     page.render(
         &state,
         "posting_show.html",
@@ -158,6 +159,7 @@ pub async fn show(
             matches_failed => matches.is_err(),
             match_alert => Serde(match_alert),
             responsiveness => Serde(responsiveness.filter(|r| r.counted > 0)),
+            booking => Serde(booking),
         },
     )
 }
