@@ -15,6 +15,9 @@ mod m20261129_000006_create_posting_outbox;
 mod m20261129_000007_create_audit_events;
 mod m20261129_000008_create_reference_tables;
 mod m20261129_000009_create_brokering;
+mod m20261129_000020_create_notifications;
+mod m20261129_000021_create_subscriptions;
+mod m20261129_000022_create_webhook_deliveries;
 mod m20261129_000030_create_training_slots;
 mod m20261129_000031_create_slot_bookings;
 
@@ -33,6 +36,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000007_create_audit_events::Migration),
             Box::new(m20261129_000008_create_reference_tables::Migration),
             Box::new(m20261129_000009_create_brokering::Migration),
+            Box::new(m20261129_000020_create_notifications::Migration),
+            Box::new(m20261129_000021_create_subscriptions::Migration),
+            Box::new(m20261129_000022_create_webhook_deliveries::Migration),
             Box::new(m20261129_000030_create_training_slots::Migration),
             Box::new(m20261129_000031_create_slot_bookings::Migration),
         ]

@@ -1,4 +1,6 @@
 mod accounts;
+mod alerts;
+mod alerts_browser;
 mod allocate;
 mod booking;
 mod booking_pages;
@@ -19,3 +21,4 @@ mod reference;
 mod search;
 mod sheets;
 mod support;
+mod webhooks;

@@ -247,7 +247,7 @@ async fn every_page_renders_in_both_languages_for_every_role() {
             .send()
             .await
             .unwrap();
-        for path in ["/", "/org", "/register", "/login"] {
+        for path in ["/", "/org", "/register", "/login", "/inbox", "/alerts"] {
             for lang in ["zh", "en"] {
                 let response = browser.get(app.url(&format!("{path}?lang={lang}"))).send().await.unwrap();
                 assert_eq!(response.status(), StatusCode::OK, "{email} {path} {lang}");

@@ -26,6 +26,44 @@ pub struct Config {
     pub log_json: bool,
     /// How often postings past their end date are marked expired.
     pub expiry_sweep_secs: u64,
+    /// Alerts and webhooks (see `docs/alerts.md`).
+    pub alerts: AlertsConfig,
+}
+
+/// How alerts are found and webhooks delivered. Flattened into the file and the environment
+/// as `webhook_*` and `alerts_*` keys.
+#[derive(Debug, Clone)]
+pub struct AlertsConfig {
+    /// Hosts (names or addresses, as written in URLs) that webhooks may reach although the
+    /// address policy would refuse them, such as a receiver on the same machine.
+    pub webhook_allowed_hosts: Vec<String>,
+    /// Attempts of one delivery before it is marked failed.
+    pub webhook_max_attempts: u32,
+    /// The wait after the first failed attempt; it doubles after every further one.
+    pub webhook_retry_base_ms: u64,
+    /// The longest wait between two attempts.
+    pub webhook_retry_max_ms: u64,
+    /// Time allowed for connecting, sending and reading the answer of one attempt.
+    pub webhook_timeout_secs: u64,
+    /// How long a worker holds a delivery it is sending; after that another worker (or the
+    /// same process after a restart) sends it again. Longer than the timeout.
+    pub webhook_lease_secs: u64,
+    /// How often new postings are checked against subscriptions, and due deliveries looked for.
+    pub alerts_poll_ms: u64,
+}
+
+impl Default for AlertsConfig {
+    fn default() -> Self {
+        AlertsConfig {
+            webhook_allowed_hosts: Vec::new(),
+            webhook_max_attempts: 8,
+            webhook_retry_base_ms: 30_000,
+            webhook_retry_max_ms: 3_600_000,
+            webhook_timeout_secs: 10,
+            webhook_lease_secs: 60,
+            alerts_poll_ms: 1_000,
+        }
+    }
 }
 
 impl Default for Config {
@@ -41,6 +79,7 @@ impl Default for Config {
             login_window_minutes: 15,
             log_json: false,
             expiry_sweep_secs: 600,
+            alerts: AlertsConfig::default(),
         }
     }
 }
@@ -59,6 +98,13 @@ struct FileConfig {
     login_window_minutes: Option<i64>,
     log_json: Option<bool>,
     expiry_sweep_secs: Option<u64>,
+    webhook_allowed_hosts: Option<Vec<String>>,
+    webhook_max_attempts: Option<u32>,
+    webhook_retry_base_ms: Option<u64>,
+    webhook_retry_max_ms: Option<u64>,
+    webhook_timeout_secs: Option<u64>,
+    webhook_lease_secs: Option<u64>,
+    alerts_poll_ms: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -106,6 +152,19 @@ impl Config {
         if f.database_url.is_some() {
             self.database_url = f.database_url;
         }
+        let alerts = &mut self.alerts;
+        macro_rules! take_alerts {
+            ($($field:ident),*) => { $( if let Some(v) = f.$field { alerts.$field = v; } )* };
+        }
+        take_alerts!(
+            webhook_allowed_hosts,
+            webhook_max_attempts,
+            webhook_retry_base_ms,
+            webhook_retry_max_ms,
+            webhook_timeout_secs,
+            webhook_lease_secs,
+            alerts_poll_ms
+        );
     }
 
     fn apply_env(&mut self, env: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
@@ -131,6 +190,24 @@ impl Config {
             log_json => "CHANJIAO_LOG_JSON",
             expiry_sweep_secs => "CHANJIAO_EXPIRY_SWEEP_SECS"
         );
+        let alerts = &mut self.alerts;
+        macro_rules! env_alerts {
+            ($($field:ident => $name:literal),*) => {
+                $( if let Some(v) = env($name) { alerts.$field = parse($name, v)?; } )*
+            };
+        }
+        env_alerts!(
+            webhook_max_attempts => "CHANJIAO_WEBHOOK_MAX_ATTEMPTS",
+            webhook_retry_base_ms => "CHANJIAO_WEBHOOK_RETRY_BASE_MS",
+            webhook_retry_max_ms => "CHANJIAO_WEBHOOK_RETRY_MAX_MS",
+            webhook_timeout_secs => "CHANJIAO_WEBHOOK_TIMEOUT_SECS",
+            webhook_lease_secs => "CHANJIAO_WEBHOOK_LEASE_SECS",
+            alerts_poll_ms => "CHANJIAO_ALERTS_POLL_MS"
+        );
+        if let Some(hosts) = env("CHANJIAO_WEBHOOK_ALLOWED_HOSTS") {
+            alerts.webhook_allowed_hosts =
+                hosts.split(',').map(str::trim).filter(|h| !h.is_empty()).map(str::to_owned).collect();
+        }
         // The conventional DATABASE_URL works too; the prefixed one wins when both are set.
         if let Some(url) = env("CHANJIAO_DATABASE_URL").or_else(|| env("DATABASE_URL")) {
             self.database_url = Some(url).filter(|u| !u.trim().is_empty());
@@ -191,6 +268,22 @@ mod tests {
         assert!(matches!(Config::load(Some(&file), env_of(&[])), Err(ConfigError::Parse { .. })));
         let err = Config::load(None, env_of(&[("CHANJIAO_BIND", "nowhere")])).unwrap_err();
         assert!(err.to_string().contains("CHANJIAO_BIND"));
+    }
+
+    #[test]
+    fn webhook_settings_come_from_the_file_and_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("chanjiao.toml");
+        std::fs::write(&file, "webhook_allowed_hosts = [\"hooks.internal\"]\nwebhook_max_attempts = 3\n").unwrap();
+        let config = Config::load(Some(&file), env_of(&[])).unwrap();
+        assert_eq!(config.alerts.webhook_allowed_hosts, ["hooks.internal"]);
+        assert_eq!(config.alerts.webhook_max_attempts, 3);
+        let env =
+            env_of(&[("CHANJIAO_WEBHOOK_ALLOWED_HOSTS", "127.0.0.1, localhost"), ("CHANJIAO_ALERTS_POLL_MS", "50")]);
+        let config = Config::load(Some(&file), env).unwrap();
+        assert_eq!(config.alerts.webhook_allowed_hosts, ["127.0.0.1", "localhost"]);
+        assert_eq!(config.alerts.alerts_poll_ms, 50);
+        assert_eq!(config.alerts.webhook_retry_base_ms, 30_000);
     }
 
     #[test]

@@ -103,6 +103,7 @@ impl Application {
         let sweeper = tokio::spawn(expiry_sweeps(self.state.db.clone(), sweep_every));
         let proposal_sweeper = tokio::spawn(crate::services::brokering::sweeps(self.state.db.clone(), sweep_every));
         let indexer = tokio::spawn(crate::indexer::run(self.state.db.clone(), self.state.index.clone()));
+        let alerts = spawn_alerts(&self.state);
         // Build the catalogue model now rather than on the first match request.
         let (catalogue, db) = (self.state.catalogue.clone(), self.state.db.clone());
         let warm_up = tokio::spawn(async move {
@@ -118,8 +119,20 @@ impl Application {
         proposal_sweeper.abort();
         indexer.abort();
         warm_up.abort();
+        alerts.into_iter().for_each(|task| task.abort());
         Ok(())
     }
+}
+
+/// The alert processor (new postings → notices) and the webhook delivery worker.
+fn spawn_alerts(state: &AppState) -> [tokio::task::JoinHandle<()>; 2] {
+    use crate::services::alerts::{processor, webhooks::worker};
+    let settings = Arc::new(state.config.alerts.clone());
+    let poll = Duration::from_millis(settings.alerts_poll_ms.max(10));
+    [
+        tokio::spawn(processor::run(state.db.clone(), state.index.clone(), state.catalogue.clone(), poll)),
+        tokio::spawn(worker::run(state.db.clone(), settings)),
+    ]
 }
 
 /// Expires postings whose end date has passed, now and then every `every`. Listings already

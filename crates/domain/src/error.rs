@@ -83,6 +83,10 @@ fn format_zh(what: &str) -> &str {
         "only enterprises have a credit code" => "只有企业填写统一社会信用代码",
         "only schools have a level" => "只有学校填写办学层次",
         "already registered" => "已被注册",
+        "only clients that have delegated to your organization" => "只能共享给已委托本机构的客户",
+        what if crate::alerts::address::Refusal::zh_of(what).is_some() => {
+            crate::alerts::address::Refusal::zh_of(what).unwrap_or(what)
+        }
         "platform administrators belong to no organization" => "平台管理员不隶属于任何机构",
         "a catalogue program code like 460103 or 520101K" => "专业目录代码，如 460103 或 520101K",
         "an occupation code like 6-18-01-01" => "职业代码，如 6-18-01-01",

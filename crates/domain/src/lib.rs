@@ -13,6 +13,7 @@
 //! no IO, no sea-orm, no axum, no tantivy. Functions that need "now" take it as an argument.
 
 pub mod account;
+pub mod alerts;
 pub mod allocation;
 pub mod booking;
 pub mod brokering;

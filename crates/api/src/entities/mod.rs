@@ -1,6 +1,7 @@
 //! Database rows, one module per table. These are persistence types only: they hold strings
 //! where the domain has enums, and services convert at the boundary.
 
+pub mod alerts;
 pub mod assessments;
 pub mod audit_events;
 pub mod case_notes;

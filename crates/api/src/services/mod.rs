@@ -3,6 +3,7 @@
 //! modules call these and only render.
 
 pub mod accounts;
+pub mod alerts;
 pub mod audit;
 pub mod booking;
 pub mod brokering;

@@ -82,7 +82,7 @@ fn list<T>(
         .collect()
 }
 
-fn request(query: &SearchQuery) -> Result<SearchRequest, Invalids> {
+pub(crate) fn request(query: &SearchQuery) -> Result<SearchRequest, Invalids> {
     let mut errors = Invalids::default();
     let kinds = list(&query.kind, "kind", &mut errors, |v| v.parse::<PostingKind>());
     let side = query.side.as_deref().filter(|s| !s.is_empty()).and_then(|s| errors.take("side", s.parse::<Side>()));

@@ -21,6 +21,8 @@ pub struct Page {
     pub user: Option<CurrentUser>,
     pub csrf: String,
     pub path: String,
+    /// Unread notices of the signed-in user, for the inbox link in the navigation.
+    pub unread: u64,
     new_csrf: bool,
     remember_lang: bool,
 }
@@ -34,7 +36,15 @@ impl FromRequestParts<AppState> for Page {
         let MaybeUser(user) = MaybeUser::from_request_parts(parts, state).await?;
         let existing = cookies::get(&parts.headers, cookies::CSRF).filter(|t| t.len() == 64).map(str::to_owned);
         let new_csrf = existing.is_none();
+        let unread = match &user {
+            Some(user) => crate::services::alerts::inbox::unread_count(&state.db, user).await.unwrap_or_else(|error| {
+                tracing::warn!(%error, "unread count failed");
+                0
+            }),
+            None => 0,
+        };
         Ok(Page {
+            unread,
             lang,
             user,
             csrf: existing.unwrap_or_else(token::generate),
@@ -56,8 +66,9 @@ impl Page {
     }
 
     pub fn render_with_status(&self, state: &AppState, status: StatusCode, template: &str, ctx: Value) -> Response {
-        let common =
-            context! { user => Serde(self.user.clone()), csrf => self.csrf.clone(), path => self.path.clone() };
+        let common = context! {
+            user => Serde(self.user.clone()), csrf => self.csrf.clone(), path => self.path.clone(), unread_notices => self.unread,
+        };
         match state.web.render(template, self.lang, context! { ..ctx, ..common }) {
             Ok(html) => {
                 let mut response = (status, Html(html)).into_response();

@@ -182,6 +182,43 @@ impl SearchIndex {
     }
 }
 
+impl SearchIndex {
+    /// Which of `ids` a search would find: the very query [`SearchIndex::search`] builds from
+    /// the request's text and filters, restricted to those documents. Saved-search alerts ask
+    /// this about newly published postings, so an alert fires exactly when the search would
+    /// list the posting.
+    pub fn matching_ids(&self, request: &SearchRequest, ids: &[u64]) -> Result<Vec<u64>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let searcher = self.reader.searcher();
+        let text = text::build(&request.q, &self.fields, &searcher)?;
+        let filters = facets::filters(&request.filters, &self.fields);
+        let query = facets::compose(text.as_deref(), &filters, None);
+        let wanted: Vec<Box<dyn tantivy::query::Query>> = ids
+            .iter()
+            .map(|id| {
+                let term = tantivy::Term::from_field_u64(self.fields.id, *id);
+                Box::new(tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic))
+                    as Box<dyn tantivy::query::Query>
+            })
+            .collect();
+        let restricted = tantivy::query::BooleanQuery::new(vec![
+            (tantivy::query::Occur::Must, query),
+            (tantivy::query::Occur::Must, Box::new(tantivy::query::BooleanQuery::union(wanted))),
+        ]);
+        let found = searcher.search(&restricted, &TopDocs::with_limit(ids.len()).order_by_score())?;
+        let mut out = Vec::with_capacity(found.len());
+        for (_, address) in found {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            if let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_u64()) {
+                out.push(id);
+            }
+        }
+        Ok(out)
+    }
+}
+
 fn encode_cursor(offset: usize) -> String {
     format!("o{offset}")
 }

@@ -188,3 +188,30 @@ fn a_piece_of_a_word_can_be_replaced_by_its_synonym() {
     let index = index_of(vec![posting(1, PostingKind::Job, "CNC车床操作", "")]);
     assert_eq!(ids(&search(&index, "数控车床")), [1], "数控车床 as cnc + 车床");
 }
+
+#[test]
+fn matching_ids_agrees_with_search_for_every_posting() {
+    let index = index_of(corpus());
+    let all: Vec<u64> = (1..=9).collect();
+    let requests = [
+        SearchRequest { q: "数控".to_owned(), ..Default::default() },
+        SearchRequest { q: "PLC".to_owned(), ..Default::default() },
+        SearchRequest {
+            q: String::new(),
+            filters: Filters { kinds: vec![PostingKind::Job], region: Some(region("330603")), ..Default::default() },
+            ..Default::default()
+        },
+        SearchRequest { q: "不存在的词语组合".to_owned(), ..Default::default() },
+    ];
+    for request in requests {
+        let mut listed = ids(&index.search(&SearchRequest { limit: 100, ..request.clone() }).unwrap());
+        let mut matched = index.matching_ids(&request, &all).unwrap();
+        listed.sort_unstable();
+        matched.sort_unstable();
+        assert_eq!(matched, listed, "{request:?}");
+        for id in &all {
+            let one = index.matching_ids(&request, &[*id]).unwrap();
+            assert_eq!(one.contains(id), listed.contains(id), "{id} under {request:?}");
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! The JSON API, version 1. Errors are `application/problem+json` (see [`crate::error`]).
 
+mod alerts;
 pub(crate) mod auth;
 mod booking;
 mod brokering;
@@ -64,6 +65,12 @@ pub fn routes() -> Router<AppState> {
         .route("/bookings/{id}/cancel", post(booking::cancel))
         .route("/search", get(search::search))
         .route("/suggest", get(search::suggest))
+        .route("/inbox", get(alerts::inbox))
+        .route("/inbox/read", post(alerts::read_all))
+        .route("/inbox/{id}/read", post(alerts::read))
+        .route("/subscriptions", get(alerts::list).post(alerts::create))
+        .route("/subscriptions/{id}", get(alerts::show).delete(alerts::delete))
+        .route("/subscriptions/{id}/deliveries", get(alerts::deliveries))
         .route("/reference/programs", get(reference::programs))
         .route("/reference/occupations", get(reference::occupations))
         .route("/reference/clusters", get(reference::clusters))

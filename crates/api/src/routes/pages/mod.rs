@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod alerts;
 mod booking;
 mod brokering;
 mod home;
@@ -46,6 +47,12 @@ pub fn routes() -> Router<AppState> {
         .route("/postings/{id}", get(postings::show))
         .route("/postings/{id}/edit", get(postings::edit).post(postings::update))
         .route("/postings/{id}/act", post(postings::act))
+        .route("/inbox", get(alerts::inbox))
+        .route("/inbox/read", post(alerts::read_all))
+        .route("/inbox/{id}/read", post(alerts::read))
+        .route("/alerts", get(alerts::index).post(alerts::create))
+        .route("/alerts/{id}", get(alerts::show))
+        .route("/alerts/{id}/delete", post(alerts::delete))
         .route("/proposals", get(brokering::index).post(brokering::create))
         .route("/proposals/new", get(brokering::new))
         .route("/proposals/{id}", get(brokering::show))

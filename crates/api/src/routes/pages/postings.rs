@@ -139,6 +139,12 @@ pub async fn show(
         Vec::new()
     };
     let matches = crate::services::matching::postings::for_page(&state, &posting, page.lang.code()).await;
+    // The "notify me of new matches" toggle of `_match_alert.html`, for the posting's owners.
+    let match_alert = if owner {
+        crate::services::alerts::subscriptions::for_posting(&state.db, &user, id).await.ok().flatten()
+    } else {
+        None
+    };
     let responsiveness = super::workspace::responsiveness(&state, posting.organization_id).await;
     let booking = super::booking::panel(&state, &user, &posting, page.lang).await;
     page.render(
@@ -151,6 +157,7 @@ pub async fn show(
             trail => Serde(trail),
             matches => Serde(matches.as_ref().ok()),
             matches_failed => matches.is_err(),
+            match_alert => Serde(match_alert),
             responsiveness => Serde(responsiveness.filter(|r| r.counted > 0)),
             booking => Serde(booking),
         },

@@ -1,0 +1,19 @@
+//! Alerts: telling organizations what happened, in their inbox and by webhook.
+//!
+//! - [`inbox`]: the in-app inbox and [`inbox::notify`], the one function every service calls
+//!   (inside its own transaction) to tell an organization something. It writes the notice and
+//!   enqueues a webhook delivery for each of the organization's webhooks that wants it, so the
+//!   change, the notice and the deliveries commit or vanish together.
+//! - [`subscriptions`]: saved searches (shareable with other organizations), "new match for my
+//!   posting" subscriptions and topic webhooks; each may carry a webhook URL and its secret.
+//! - [`processor`]: the background task that tails the posting outbox behind the search
+//!   indexer and turns newly published postings into notices.
+//! - [`webhooks`]: the persistent delivery outbox, its worker, signatures, and the address
+//!   guard that keeps webhooks off internal networks.
+
+pub mod inbox;
+pub mod processor;
+pub mod subscriptions;
+pub mod webhooks;
+
+pub use inbox::{Notice, Topic, notify};

@@ -1,0 +1,92 @@
+//! Webhooks: the persistent delivery outbox (rows written by [`super::inbox::notify`]), the
+//! worker that sends them ([`worker`]), their signatures ([`signature`]), the address policy
+//! ([`guard`]), and the delivery log each subscription's owners can read.
+
+pub mod guard;
+pub mod signature;
+pub mod worker;
+
+use chanjiao_domain::alerts::DeliveryState;
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::Serialize;
+
+use crate::auth::CurrentUser;
+use crate::entities::alerts::{webhook_attempts, webhook_deliveries};
+use crate::error::ApiError;
+
+/// Deliveries shown in a log, newest first.
+pub const LOG_LIMIT: u64 = 100;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Delivery {
+    pub id: i64,
+    pub topic: String,
+    pub state: DeliveryState,
+    pub attempts: i32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub response_status: Option<i32>,
+    pub created_at: DateTime<Utc>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub attempt_log: Vec<Attempt>,
+}
+
+/// One attempt. Without `finished_at` it was cut short: the process stopped while sending.
+#[derive(Debug, Clone, Serialize)]
+pub struct Attempt {
+    pub number: i32,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub response_status: Option<i32>,
+    pub error: Option<String>,
+}
+
+/// The delivery log of a subscription the user's organization owns.
+pub async fn log(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    subscription_id: i64,
+) -> Result<Vec<Delivery>, ApiError> {
+    super::subscriptions::get_owned(db, user, subscription_id).await?;
+    let rows = webhook_deliveries::Entity::find()
+        .filter(webhook_deliveries::Column::SubscriptionId.eq(subscription_id))
+        .order_by_desc(webhook_deliveries::Column::Id)
+        .limit(LOG_LIMIT)
+        .all(db)
+        .await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let attempts = webhook_attempts::Entity::find()
+        .filter(webhook_attempts::Column::DeliveryId.is_in(ids))
+        .order_by_asc(webhook_attempts::Column::Number)
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .map(|row| {
+            let state = row.state.parse().map_err(|e| ApiError::Internal(format!("stored delivery state: {e}")))?;
+            let attempt_log = attempts
+                .iter()
+                .filter(|a| a.delivery_id == row.id)
+                .map(|a| Attempt {
+                    number: a.number,
+                    started_at: a.started_at,
+                    finished_at: a.finished_at,
+                    response_status: a.response_status,
+                    error: a.error.clone(),
+                })
+                .collect();
+            Ok(Delivery {
+                id: row.id,
+                topic: row.topic,
+                state,
+                attempts: row.attempts,
+                next_attempt_at: row.next_attempt_at,
+                last_error: row.last_error,
+                response_status: row.response_status,
+                created_at: row.created_at,
+                delivered_at: row.delivered_at,
+                attempt_log,
+            })
+        })
+        .collect()
+}
