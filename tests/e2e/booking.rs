@@ -151,6 +151,14 @@ async fn booking_shows_remaining_places_and_cancelling_frees_them() {
     let by_owner =
         app.post_json(&format!("/api/v1/bookings/{}/cancel", again["id"]), &json!({}), Some(&enterprise)).await;
     assert_eq!(by_owner.status(), StatusCode::OK);
+    // Each side heard of the other's change: the owner of two bookings and one cancellation, the
+    // school of the owner's cancellation.
+    for (token, expected) in [(&enterprise, 3), (&school, 1)] {
+        let inbox: Value = app.get_json("/api/v1/inbox", Some(token)).await.json().await.unwrap();
+        let topics: Vec<&str> =
+            inbox["items"].as_array().unwrap().iter().map(|i| i["topic"].as_str().unwrap()).collect();
+        assert_eq!(topics, vec!["booking_changed"; expected]);
+    }
 }
 
 #[tokio::test]

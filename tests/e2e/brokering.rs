@@ -54,6 +54,12 @@ async fn answer(app: &TestApp, token: &str, id: i64, body: Value) -> reqwest::Re
     app.post_json(&format!("/api/v1/proposals/{id}/answer"), &body, Some(token)).await
 }
 
+/// The topics in an organization's inbox, newest first.
+async fn inbox_topics(app: &TestApp, token: &str) -> Vec<String> {
+    let inbox: Value = app.get_json("/api/v1/inbox", Some(token)).await.json().await.unwrap();
+    inbox["items"].as_array().unwrap().iter().map(|i| i["topic"].as_str().unwrap().to_owned()).collect()
+}
+
 async fn json_of(response: reqwest::Response, expected: StatusCode) -> Value {
     let status = response.status();
     let body: Value = response.json().await.unwrap();
@@ -74,7 +80,9 @@ async fn a_proposal_accepted_becomes_a_project_both_sides_and_the_city_see() {
     let received: Value = app.get_json("/api/v1/proposals?box=received", Some(&school)).await.json().await.unwrap();
     assert_eq!(received["proposals"][0]["id"].as_i64(), Some(id));
     assert_eq!(received["proposals"][0]["may_answer"], true);
+    assert_eq!(inbox_topics(&app, &school).await, ["proposal_received"], "the school is told");
     let accepted = json_of(answer(&app, &school, id, json!({"action": "accept"})).await, StatusCode::OK).await;
+    assert_eq!(inbox_topics(&app, &enterprise).await, ["proposal_answered"], "and the enterprise hears back");
     assert_eq!(accepted["status"], "accepted");
     let project_id = accepted["project_id"].as_i64().expect("a project was made");
     for token in [&enterprise, &school, &app.demo_login("city@demo.local").await] {
@@ -173,6 +181,8 @@ async fn unanswered_proposals_are_reminded_then_expire_and_count_against_the_rat
     let actions: Vec<&str> =
         expired["events"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["propose", "remind", "expire"]);
+    assert_eq!(inbox_topics(&app, &school).await, ["proposal_expired", "proposal_reminder", "proposal_received"]);
+    assert_eq!(inbox_topics(&app, &enterprise).await, ["proposal_expired"]);
     assert_eq!(answer(&app, &school, id, json!({"action": "accept"})).await.status(), StatusCode::CONFLICT);
     let school_org = app.my_org_id(&school).await;
     let stats: Value = app
@@ -324,6 +334,7 @@ async fn assessors_see_and_score_only_the_projects_they_are_appointed_to() {
     let appointed =
         json_of(app.post_json(&path, &json!({"assessor_org_id": broker_org}), Some(&city)).await, StatusCode::CREATED)
             .await;
+    assert_eq!(inbox_topics(&app, &broker).await, ["assessment_assigned"], "the assessor is told");
     // The assessor sees its appointment and that project, not the other one.
     let mine: Value = app.get_json("/api/v1/assessments", Some(&broker)).await.json().await.unwrap();
     assert_eq!(mine["assessments"].as_array().unwrap().len(), 1);

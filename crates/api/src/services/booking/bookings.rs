@@ -14,7 +14,7 @@ use serde_json::json;
 
 use super::{Booking, describe, slot_row, state_of};
 use crate::auth::CurrentUser;
-use crate::entities::{slot_bookings, training_slots};
+use crate::entities::{postings as posting_rows, slot_bookings, training_slots};
 use crate::error::ApiError;
 use crate::services::{audit, postings};
 
@@ -83,6 +83,15 @@ pub async fn book(
         "purpose": request.purpose.as_str(), "status": "confirmed",
     });
     audit::record(&txn, Some(user), "slot_booking", row.id, "book", changes).await?;
+    let when = crate::clock::to_local(slot.starts_at).format("%Y-%m-%d %H:%M");
+    booking_notice(
+        &txn,
+        base.organization_id,
+        format!("{} 预约了 {} 的 {headcount} 个名额：{}", booker_name(user), when, base.posting.title.as_str()),
+        format!("{} booked {headcount} places on {when}: {}", booker_name(user), base.posting.title.as_str()),
+        slot.posting_id,
+    )
+    .await?;
     txn.commit().await?;
     describe(db, vec![row]).await?.pop().ok_or(ApiError::NotFound)
 }
@@ -136,6 +145,21 @@ pub async fn cancel(
     }
     let changes = json!({ "status": ["confirmed", "cancelled"], "headcount": row.headcount, "slot_id": row.slot_id });
     audit::record(&txn, Some(user), "slot_booking", booking_id, "cancel", changes).await?;
+    // The other party hears of it: the base's owner when the booker cancels, the booker when the
+    // owner does.
+    let owner = posting_rows::Entity::find_by_id(slot.posting_id).one(&txn).await?.map(|p| p.organization_id);
+    let other = if mine { owner } else { Some(row.organization_id) };
+    if let Some(other) = other {
+        let when = crate::clock::to_local(slot.starts_at).format("%Y-%m-%d %H:%M");
+        booking_notice(
+            &txn,
+            other,
+            format!("{when} 的 {} 个实训名额预约已取消", row.headcount),
+            format!("A booking of {} places on {when} was cancelled", row.headcount),
+            slot.posting_id,
+        )
+        .await?;
+    }
     txn.commit().await?;
     let row = slot_bookings::Entity::find_by_id(booking_id).one(db).await?.ok_or(ApiError::NotFound)?;
     describe(db, vec![row]).await?.pop().ok_or(ApiError::NotFound)
@@ -152,4 +176,29 @@ pub async fn mine(db: &DatabaseConnection, user: &CurrentUser) -> Result<Vec<Boo
         .all(db)
         .await?;
     describe(db, rows).await
+}
+
+fn booker_name(user: &CurrentUser) -> String {
+    user.organization.as_ref().map(|o| o.name.clone()).unwrap_or_default()
+}
+
+async fn booking_notice(
+    txn: &impl sea_orm::ConnectionTrait,
+    organization_id: i64,
+    title_zh: String,
+    title_en: String,
+    posting_id: i64,
+) -> Result<(), ApiError> {
+    crate::services::alerts::notify(
+        txn,
+        crate::services::alerts::Notice {
+            organization_id,
+            topic: crate::services::alerts::Topic::BookingChanged,
+            title_zh,
+            title_en,
+            link: format!("/postings/{posting_id}/calendar"),
+            data: json!({ "posting_id": posting_id }),
+        },
+    )
+    .await
 }

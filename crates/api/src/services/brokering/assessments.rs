@@ -58,7 +58,7 @@ pub struct Appointment {
 
 /// An authority appoints an assessor to a completed project.
 pub async fn appoint(
-    db: &impl ConnectionTrait,
+    db: &sea_orm::DatabaseConnection,
     user: &CurrentUser,
     project_id: i64,
     request: Appointment,
@@ -95,6 +95,7 @@ pub async fn appoint(
     if existing.is_some() {
         return Err(ApiError::Conflict { field: "assessor_org_id", invalid: Invalid::NotAllowed("already appointed") });
     }
+    let txn = sea_orm::TransactionTrait::begin(db).await?;
     let row = assessments::ActiveModel {
         project_id: Set(project_id),
         assessor_org_id: Set(assessor.id),
@@ -102,9 +103,11 @@ pub async fn appoint(
         appointed_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
-    audit::record(db, Some(user), "assessment", row.id, "appoint", json!({ "project_id": project_id })).await?;
+    audit::record(&txn, Some(user), "assessment", row.id, "appoint", json!({ "project_id": project_id })).await?;
+    super::notices::assessment_assigned(&txn, assessor.id, &project).await?;
+    txn.commit().await?;
     view(db, row).await
 }
 

@@ -4,6 +4,7 @@
 
 pub mod assessments;
 pub mod delegations;
+mod notices;
 pub mod projects;
 pub mod proposals;
 pub mod stats;

@@ -226,6 +226,13 @@ pub async fn update(
     });
     let name = action.map_or("outcomes", ProjectAction::as_str);
     audit::record(&txn, Some(user), "project", id, name, changes).await?;
+    let (what_zh, what_en) = match action {
+        Some(ProjectAction::Start) => ("已启动", "started"),
+        Some(ProjectAction::Complete) => ("已完成", "completed"),
+        Some(ProjectAction::Cancel) => ("已取消", "cancelled"),
+        None => ("成效已更新", "outcomes updated"),
+    };
+    super::notices::project_updated(&txn, &row, user.organization_id(), what_zh, what_en).await?;
     txn.commit().await?;
     get(db, user, id).await
 }

@@ -199,6 +199,7 @@ pub async fn create(
     .await?;
     with_terms(event(row.id, now, "propose", Some(ProposalSide::Proposer), Some(user)), &terms).insert(&txn).await?;
     audit::record(&txn, Some(user), "proposal", row.id, "propose", json!({ "to_posting_id": to.id })).await?;
+    super::notices::proposal_received(&txn, &row).await?;
     txn.commit().await?;
     views::proposal(db, user, row, false).await
 }
@@ -285,6 +286,7 @@ pub async fn answer(
     record.insert(&txn).await?;
     audit::record(&txn, Some(user), "proposal", row.id, action.name(), json!({ "status": after.status.as_str() }))
         .await?;
+    super::notices::proposal_answered(&txn, &row, side, &action).await?;
     if after.status == ProposalStatus::Accepted {
         let accepted = proposals::Entity::find_by_id(row.id).one(&txn).await?.ok_or(ApiError::NotFound)?;
         super::projects::create_from(&txn, user, &accepted, now).await?;
@@ -326,6 +328,7 @@ pub async fn sweep(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize,
         event(row.id, now, action.name(), Some(before.awaiting), None).insert(&txn).await?;
         audit::record(&txn, None, "proposal", row.id, action.name(), json!({ "status": after.status.as_str() }))
             .await?;
+        super::notices::proposal_due(&txn, &row, before.awaiting, &action).await?;
         txn.commit().await?;
         changed += 1;
     }
