@@ -28,11 +28,6 @@ use crate::error::ApiError;
 /// Deliveries leased per round; they are sent concurrently.
 const BATCH: u64 = 16;
 
-/// Whether this build can speak TLS. The workspace's `reqwest` has no TLS backend yet (none is
-/// in the dependency tree); until one is enabled, https deliveries fail at once with a reason
-/// that says so instead of being retried for an hour against a connector that cannot work.
-const HTTPS_SUPPORTED: bool = false;
-
 /// What an attempt came to.
 #[derive(Debug)]
 enum Outcome {
@@ -166,6 +161,7 @@ fn describe(error: &reqwest::Error) -> String {
 /// connection).
 fn client_for(target: &guard::Target, timeout: Duration) -> reqwest::Result<reqwest::Client> {
     reqwest::Client::builder()
+        .tls_backend_preconfigured(tls_config())
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy()
         .timeout(timeout)
@@ -173,6 +169,17 @@ fn client_for(target: &guard::Target, timeout: Duration) -> reqwest::Result<reqw
         .resolve_to_addrs(&target.host, &target.addrs)
         .user_agent(concat!("chanjiao-webhooks/", env!("CARGO_PKG_VERSION")))
         .build()
+}
+
+/// TLS for https webhooks: rustls with the ring provider and Mozilla's root certificates, built
+/// in, so no system store or download is needed, and no process-wide default is assumed.
+fn tls_config() -> rustls::ClientConfig {
+    let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+    rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .expect("ring supports the default protocol versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth()
 }
 
 async fn send(db: &DatabaseConnection, config: &AlertsConfig, delivery: &deliveries::Model) -> Outcome {
@@ -190,9 +197,6 @@ async fn send(db: &DatabaseConnection, config: &AlertsConfig, delivery: &deliver
         Err(Refusal::Unresolvable) => return Outcome::Unreachable(Refusal::Unresolvable.en().into()),
         Err(refusal) => return Outcome::Refused(refusal.en().into()),
     };
-    if target.url.scheme() == "https" && !HTTPS_SUPPORTED {
-        return Outcome::Refused("this server is built without TLS and cannot send to https URLs yet".into());
-    }
     let client = match client_for(&target, Duration::from_secs(config.webhook_timeout_secs.max(1))) {
         Ok(client) => client,
         Err(error) => return Outcome::Unreachable(describe(&error)),
@@ -314,5 +318,29 @@ mod tests {
         };
         let response = client_for(&target, Duration::from_secs(5)).unwrap().post(target.url.clone()).send().await;
         assert_eq!(response.unwrap().status(), 302, "the 302 is the answer; its location is never asked");
+    }
+
+    /// https is spoken: to a local server that answers in plain HTTP, the client starts a TLS
+    /// handshake, which fails as a connection error (retried later), never as plain text sent.
+    #[tokio::test]
+    async fn https_webhooks_go_over_tls() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let first_bytes = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut hello = [0u8; 3];
+            socket.read_exact(&mut hello).await.unwrap();
+            socket.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n").await.unwrap();
+            hello
+        });
+        let target = guard::Target {
+            url: format!("https://127.0.0.1:{port}/hook").parse().unwrap(),
+            host: "127.0.0.1".into(),
+            addrs: vec![([127, 0, 0, 1], port).into()],
+        };
+        let result = client_for(&target, Duration::from_secs(5)).unwrap().post(target.url.clone()).send().await;
+        assert!(result.is_err(), "a plain-text answer is not a TLS server");
+        // 0x16 0x03 …: a TLS handshake record, the ClientHello.
+        assert_eq!(&first_bytes.await.unwrap()[..2], &[0x16, 0x03]);
     }
 }
