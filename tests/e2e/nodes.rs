@@ -40,6 +40,7 @@ async fn start(data_dir: &Path, database_url: &str, port: u16) -> Node {
         .spawn()
         .expect("start chanjiao serve");
     let node = Node { child, base: format!("http://127.0.0.1:{port}") };
+    chanjiao_api::tls::install_crypto_provider();
     let client = Client::new();
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
@@ -104,6 +105,7 @@ async fn a_killed_server_loses_no_acknowledged_posting_and_indexes_none_twice() 
     let data = tempfile::tempdir().unwrap();
     let port = free_port();
     let node = start(data.path(), &url, port).await;
+    chanjiao_api::tls::install_crypto_provider();
     let client = Client::new();
     let token = login(&client, &node.base).await;
 
@@ -161,6 +163,7 @@ async fn two_servers_on_one_database_find_each_others_postings_within_two_second
     let (data_a, data_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let a = start(data_a.path(), &url, free_port()).await;
     let b = start(data_b.path(), &url, free_port()).await;
+    chanjiao_api::tls::install_crypto_provider();
     let client = Client::new();
     let token_a = login(&client, &a.base).await;
     let token_b = login(&client, &b.base).await;

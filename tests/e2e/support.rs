@@ -48,6 +48,7 @@ pub async fn spawn_app_with_reference() -> TestApp {
 }
 
 async fn spawn(with_reference: bool) -> TestApp {
+    chanjiao_api::tls::install_crypto_provider();
     // Logs only when asked for (RUST_LOG=info cargo test …), to keep test output readable.
     if std::env::var_os("RUST_LOG").is_some() {
         chanjiao_api::telemetry::init(false);

@@ -88,6 +88,7 @@ pub enum UserCommand {
 }
 
 pub async fn run() -> anyhow::Result<()> {
+    crate::tls::install_crypto_provider();
     let cli = Cli::parse();
     let mut config = Config::load(cli.config.as_deref(), |name| std::env::var(name).ok())?;
     if let Some(dir) = cli.data_dir {

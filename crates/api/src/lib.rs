@@ -21,6 +21,7 @@ pub mod services;
 pub mod sheets;
 pub mod startup;
 pub mod telemetry;
+pub mod tls;
 pub mod web;
 
 pub use config::Config;

@@ -66,6 +66,7 @@ const MAX_BODY_BYTES: usize = 20 * 1024 * 1024;
 impl Application {
     /// Connects, migrates and binds. Binding port 0 picks a free port; see [`Application::port`].
     pub async fn build(config: Config) -> Result<Application, StartupError> {
+        crate::tls::install_crypto_provider();
         let db = db::connect(&config).await?;
         db::migrate(&db).await?;
         let web = Web::load().map_err(StartupError::Web)?;

@@ -79,6 +79,16 @@ impl Page {
         }
     }
 
+    /// Renders a form's page: with a refused submission, its status and the problems by field
+    /// (`field_errors`, `error_title`) for the form to show in place; without one, 200.
+    pub fn render_form(&self, state: &AppState, template: &str, ctx: Value, error: Option<ApiError>) -> Response {
+        let status = error.as_ref().map_or(StatusCode::OK, ApiError::status_code);
+        let field_errors = error.as_ref().map(ApiError::field_errors).unwrap_or_default();
+        let error_title = error.map(|e| e.title(self.lang == Lang::Zh));
+        let form = context! { field_errors => Serde(field_errors), error_title };
+        self.render_with_status(state, status, template, context! { ..ctx, ..form })
+    }
+
     /// Adds the form-token and language cookies a response must carry.
     pub fn attach_cookies(&self, state: &AppState, response: &mut Response) {
         let secure = state.config.cookie_secure;

@@ -69,19 +69,16 @@ async fn propose_page(
             (Ok(from), Ok(to)) => (from, to),
             (Err(e), _) | (_, Err(e)) => return page.error(state, e).into_response(),
         };
-    let status = error.as_ref().map_or(axum::http::StatusCode::OK, ApiError::status_code);
-    page.render_with_status(
+    page.render_form(
         state,
-        status,
         "proposal_new.html",
         context! {
             from => Serde(json!({"id": from.id, "title": from.posting.title.as_str(), "org": from.organization_name})),
             to => Serde(json!({"id": to.id, "title": to.posting.title.as_str(), "org": to.organization_name})),
             form => Serde(json!({"message": form.message, "quantity": form.quantity, "starts_on": form.starts_on,
                 "ends_on": form.ends_on, "respond_within_days": form.respond_within_days})),
-            field_errors => Serde(error.as_ref().map(ApiError::field_errors).unwrap_or_default()),
-            error_title => error.map(|e| e.title(page.lang == Lang::Zh)),
         },
+        error,
     )
 }
 
@@ -135,20 +132,15 @@ async fn proposal_page(
     error: Option<ApiError>,
 ) -> Response {
     match proposals::get(&state.db, user, id).await {
-        Ok(view) => {
-            let status = error.as_ref().map_or(axum::http::StatusCode::OK, ApiError::status_code);
-            page.render_with_status(
-                state,
-                status,
-                "proposal_show.html",
-                context! {
-                    p => Serde(view),
-                    reasons => Serde(decline_reasons(page.lang)),
-                    field_errors => Serde(error.as_ref().map(ApiError::field_errors).unwrap_or_default()),
-                    error_title => error.map(|e| e.title(page.lang == Lang::Zh)),
-                },
-            )
-        }
+        Ok(view) => page.render_form(
+            state,
+            "proposal_show.html",
+            context! {
+                p => Serde(view),
+                reasons => Serde(decline_reasons(page.lang)),
+            },
+            error,
+        ),
         Err(error) => page.error(state, error).into_response(),
     }
 }
@@ -235,18 +227,15 @@ async fn project_page(
     } else {
         Vec::new()
     };
-    let status = error.as_ref().map_or(axum::http::StatusCode::OK, ApiError::status_code);
-    page.render_with_status(
+    page.render_form(
         state,
-        status,
         "project_show.html",
         context! {
             project => Serde(project),
             assessments => Serde(assessments),
             assessors => Serde(assessors),
-            field_errors => Serde(error.as_ref().map(ApiError::field_errors).unwrap_or_default()),
-            error_title => error.map(|e| e.title(page.lang == Lang::Zh)),
         },
+        error,
     )
 }
 

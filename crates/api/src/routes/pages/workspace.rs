@@ -31,10 +31,8 @@ async fn delegations_page(state: &AppState, page: &Page, user: &CurrentUser, err
     } else {
         Vec::new()
     };
-    let status = error.as_ref().map_or(axum::http::StatusCode::OK, ApiError::status_code);
-    page.render_with_status(
+    page.render_form(
         state,
-        status,
         "delegations.html",
         context! {
             delegations => Serde(list),
@@ -42,9 +40,8 @@ async fn delegations_page(state: &AppState, page: &Page, user: &CurrentUser, err
             may_grant => user.intermediary.is_none() && user.organization_id().is_some_and(|o| user.may_administer(o)),
             intermediaries => Serde(intermediaries.into_iter().map(|(id, name)| json!({"id": id, "name": name})).collect::<Vec<_>>()),
             acting_for => user.intermediary.as_ref().and(user.organization.as_ref()).map(|o| o.name.clone()),
-            field_errors => Serde(error.as_ref().map(ApiError::field_errors).unwrap_or_default()),
-            error_title => error.map(|e| e.title(page.lang == Lang::Zh)),
         },
+        error,
     )
 }
 
@@ -160,20 +157,15 @@ fn criteria(lang: Lang) -> serde_json::Value {
 
 async fn assessments_page(state: &AppState, page: &Page, user: &CurrentUser, error: Option<ApiError>) -> Response {
     match assessments::list(&state.db, user).await {
-        Ok(list) => {
-            let status = error.as_ref().map_or(axum::http::StatusCode::OK, ApiError::status_code);
-            page.render_with_status(
-                state,
-                status,
-                "assessments.html",
-                context! {
-                    assessments => Serde(list),
-                    criteria => Serde(criteria(page.lang)),
-                    field_errors => Serde(error.as_ref().map(ApiError::field_errors).unwrap_or_default()),
-                    error_title => error.map(|e| e.title(page.lang == Lang::Zh)),
-                },
-            )
-        }
+        Ok(list) => page.render_form(
+            state,
+            "assessments.html",
+            context! {
+                assessments => Serde(list),
+                criteria => Serde(criteria(page.lang)),
+            },
+            error,
+        ),
         Err(error) => page.error(state, error).into_response(),
     }
 }
