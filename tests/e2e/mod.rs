@@ -20,5 +20,6 @@ mod postings;
 mod reference;
 mod search;
 mod sheets;
+mod statistics;
 mod support;
 mod webhooks;

@@ -13,6 +13,7 @@ pub mod organizations;
 pub mod postings;
 pub mod reference;
 pub mod search;
+pub mod statistics;
 
 use sea_orm::{DbErr, SqlErr};
 

@@ -11,6 +11,7 @@ mod postings;
 mod reference;
 mod search;
 pub(crate) mod sheets;
+mod statistics;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -63,6 +64,7 @@ pub fn routes() -> Router<AppState> {
         .route("/slots/{id}/bookings", post(booking::book))
         .route("/bookings", get(booking::mine))
         .route("/bookings/{id}/cancel", post(booking::cancel))
+        .route("/statistics/outlook", get(statistics::outlook))
         .route("/search", get(search::search))
         .route("/suggest", get(search::suggest))
         .route("/inbox", get(alerts::inbox))

@@ -11,6 +11,7 @@ mod posting_form;
 mod postings;
 mod search;
 mod sheets;
+mod statistics;
 mod workspace;
 
 use axum::Router;
@@ -73,6 +74,7 @@ pub fn routes() -> Router<AppState> {
         .route("/slots/{id}/delete", post(booking::delete_slot))
         .route("/bookings", get(booking::mine))
         .route("/bookings/{id}/cancel", post(booking::cancel))
+        .route("/statistics/outlook", get(statistics::outlook))
         .route("/admin/verifications", get(admin::queue))
         .route("/admin/verifications/{id}", post(admin::decide))
 }

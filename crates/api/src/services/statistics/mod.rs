@@ -1,0 +1,6 @@
+//! City statistics served from the database: the talent-demand outlook and early warning per
+//! program class (task 7 of the city plan). The formulas and methods are the domain's
+//! (`chanjiao_domain::statistics`); this module only aggregates the recorded history.
+
+pub mod chart;
+pub mod outlook;
