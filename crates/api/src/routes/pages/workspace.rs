@@ -101,13 +101,9 @@ pub async fn acting(
     PageForm(form): PageForm<ActingForm>,
 ) -> Response {
     let secure = state.config.cookie_secure;
-    let home = user.intermediary.clone().or(user.organization.clone());
     let cookie = match form.client.trim().parse::<i64>() {
         Ok(client) => {
-            let mut own = user.clone();
-            own.organization = home;
-            own.intermediary = None;
-            if let Err(error) = delegations::act_for(&state.db, own, client).await {
+            if let Err(error) = delegations::may_act_for(&state.db, &user, client).await {
                 return page.error(&state, error).into_response();
             }
             cookies::set(cookies::ACTING, &client.to_string(), 60 * 60 * 8, SameSite::Lax, secure)

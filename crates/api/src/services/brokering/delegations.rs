@@ -160,6 +160,13 @@ pub async fn act_for(db: &impl ConnectionTrait, user: CurrentUser, client_id: i6
     Ok(CurrentUser { organization: Some(client), intermediary: Some(home), role: Role::Member, ..user })
 }
 
+/// Whether `user` (perhaps acting for someone already) may switch to acting for `client_id`:
+/// judged from their own organization, as a fresh request would be.
+pub async fn may_act_for(db: &impl ConnectionTrait, user: &CurrentUser, client_id: i64) -> Result<(), ApiError> {
+    let own = CurrentUser { organization: user.home_organization().cloned(), intermediary: None, ..user.clone() };
+    act_for(db, own, client_id).await.map(|_| ())
+}
+
 /// Verified intermediaries an organization may delegate to, by id and name.
 pub async fn intermediaries(db: &impl ConnectionTrait) -> Result<Vec<(i64, String)>, ApiError> {
     use crate::entities::organizations as orgs;
