@@ -86,3 +86,38 @@ async fn the_demo_has_history_enough_to_forecast() {
     let (browser, _) = signed_in(&app, "school@demo.local").await;
     assert!(page_text(&browser, &app, "/statistics/outlook").await.contains("<svg class=\"chart\""));
 }
+
+/// The open-data page and API are public and hold counts only: no organization's name, no
+/// posting's title, and no count small enough to point at one posting.
+#[tokio::test]
+async fn open_data_is_public_and_holds_only_aggregates() {
+    let app = spawn_app().await;
+    let enterprise = app.demo_login("enterprise@demo.local").await;
+    for n in 0..3 {
+        let body = json!({"publish": true, "kind": "job", "title": format!("保密岗位甲{n}"), "region": "330603",
+            "quantity": 10, "description": "独一无二的描述文字"});
+        assert_eq!(app.post_json("/api/v1/postings", &body, Some(&enterprise)).await.status(), StatusCode::CREATED);
+    }
+    let lone =
+        json!({"publish": true, "kind": "teaching_need", "title": "唯一的需求", "region": "330681", "quantity": 2});
+    let school = app.demo_login("school@demo.local").await;
+    assert_eq!(app.post_json("/api/v1/postings", &lone, Some(&school)).await.status(), StatusCode::CREATED);
+
+    let response = app.get_json("/api/v1/open-data", None).await;
+    assert_eq!(response.status(), StatusCode::OK, "no sign-in needed");
+    let text = response.text().await.unwrap();
+    let data: Value = serde_json::from_str(&text).unwrap();
+    let kind = |k: &str| data["by_kind"].as_array().unwrap().iter().find(|row| row[0] == k).cloned().unwrap();
+    assert_eq!(kind("job")[2], json!({"count": 3, "quantity": 30}));
+    assert_eq!(kind("teaching_need")[2], json!({"count": null, "quantity": null}), "a lone posting is withheld");
+    assert_eq!(kind("order_class")[2], json!({"count": 0, "quantity": 0}));
+    let keqiao = data["by_district"].as_array().unwrap().iter().find(|row| row[0] == "330603").cloned().unwrap();
+    assert_eq!(keqiao[2]["count"], 3);
+    let page = app.api.get(app.url("/open-data")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    for secret in ["保密岗位", "独一无二", "唯一的需求", "绍兴精工数控机床有限公司"] {
+        assert!(!text.contains(secret) && !html.contains(secret), "{secret} leaked");
+    }
+    assert!(html.contains("开放数据") && html.contains("&lt; 3"));
+}

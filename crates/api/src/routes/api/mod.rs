@@ -65,6 +65,7 @@ pub fn routes() -> Router<AppState> {
         .route("/bookings", get(booking::mine))
         .route("/bookings/{id}/cancel", post(booking::cancel))
         .route("/statistics/outlook", get(statistics::outlook))
+        .route("/open-data", get(statistics::open_data))
         .route("/search", get(search::search))
         .route("/suggest", get(search::suggest))
         .route("/inbox", get(alerts::inbox))

@@ -75,6 +75,7 @@ pub fn routes() -> Router<AppState> {
         .route("/bookings", get(booking::mine))
         .route("/bookings/{id}/cancel", post(booking::cancel))
         .route("/statistics/outlook", get(statistics::outlook))
+        .route("/open-data", get(statistics::open_data))
         .route("/admin/verifications", get(admin::queue))
         .route("/admin/verifications/{id}", post(admin::decide))
 }

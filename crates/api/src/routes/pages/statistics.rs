@@ -64,3 +64,15 @@ pub async fn outlook(State(state): State<AppState>, page: Page, PageUser(_user):
         },
     )
 }
+
+/// `/open-data`: the public aggregates, for anyone.
+pub async fn open_data(State(state): State<AppState>, page: Page) -> Response {
+    match crate::services::statistics::open_data::figures(&state.db).await {
+        Ok(figures) => page.render(
+            &state,
+            "open_data.html",
+            context! { data => Serde(figures), min_cell => crate::services::statistics::open_data::MIN_CELL },
+        ),
+        Err(error) => page.error(&state, error).into_response(),
+    }
+}

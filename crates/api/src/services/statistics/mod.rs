@@ -3,4 +3,5 @@
 //! (`chanjiao_domain::statistics`); this module only aggregates the recorded history.
 
 pub mod chart;
+pub mod open_data;
 pub mod outlook;
