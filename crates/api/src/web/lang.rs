@@ -20,6 +20,11 @@ impl Lang {
         }
     }
 
+    /// The text in this language, of a pair given Chinese first.
+    pub fn pick(self, zh: &str, en: &str) -> String {
+        if self == Lang::Zh { zh.to_owned() } else { en.to_owned() }
+    }
+
     pub fn other(self) -> Lang {
         match self {
             Lang::Zh => Lang::En,

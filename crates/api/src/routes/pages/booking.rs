@@ -22,10 +22,6 @@ use crate::services::postings::{self, Posting};
 use crate::startup::AppState;
 use crate::web::{Lang, Page, safe_next};
 
-fn label(lang: Lang, zh: &str, en: &str) -> String {
-    if lang == Lang::Zh { zh.to_owned() } else { en.to_owned() }
-}
-
 fn weekday(at: &DateTime<FixedOffset>, lang: Lang) -> &'static str {
     const ZH: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
     const EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
@@ -50,12 +46,12 @@ fn booking_view(booking: &Booking, lang: Lang) -> Value {
     value["date"] = json!(booking.starts_at.format("%Y-%m-%d").to_string());
     value["weekday"] = json!(weekday(&booking.starts_at, lang));
     value["times"] = json!(format!("{}–{}", booking.starts_at.format("%H:%M"), booking.ends_at.format("%H:%M")));
-    value["status_label"] = json!(label(lang, booking.status.zh(), booking.status.en()));
+    value["status_label"] = json!(lang.pick(booking.status.zh(), booking.status.en()));
     value
 }
 
 fn periods(lang: Lang) -> Value {
-    Period::ALL.iter().map(|p| json!({"value": p.as_str(), "label": label(lang, p.zh(), p.en())})).collect()
+    Period::ALL.iter().map(|p| json!({"value": p.as_str(), "label": lang.pick(p.zh(), p.en())})).collect()
 }
 
 /// Whether the user's organization could book a base of someone else's.

@@ -20,16 +20,12 @@ use crate::services::postings;
 use crate::startup::AppState;
 use crate::web::{Lang, Page};
 
-fn label(lang: Lang, zh: &str, en: &str) -> String {
-    if lang == Lang::Zh { zh.to_owned() } else { en.to_owned() }
-}
-
 fn number(raw: &str) -> Option<NumberInput> {
     Some(NumberInput::Text(raw.to_owned())).filter(|n| !n.is_blank())
 }
 
 fn decline_reasons(lang: Lang) -> Value {
-    DeclineReason::ALL.iter().map(|r| json!({"value": r.as_str(), "label": label(lang, r.zh(), r.en())})).collect()
+    DeclineReason::ALL.iter().map(|r| json!({"value": r.as_str(), "label": lang.pick(r.zh(), r.en())})).collect()
 }
 
 /// The terms form, as typed.

@@ -29,10 +29,6 @@ pub struct FormOption {
     pub label: String,
 }
 
-fn pick(lang: Lang, zh: &str, en: &str) -> String {
-    if lang == Lang::Zh { zh.to_owned() } else { en.to_owned() }
-}
-
 fn joined(items: &[String], separator: &str) -> String {
     items.join(separator)
 }
@@ -64,15 +60,15 @@ pub fn fields(kind: PostingKind, input: &PostingInput, lang: Lang) -> Vec<FormFi
             options: Vec::new(),
             hint: hint.to_owned(),
         };
-        let list_hint = pick(lang, "多项用顿号或逗号分隔", "Separate items with commas");
-        let line_hint = pick(lang, "每行一项", "One item per line");
+        let list_hint = lang.pick("多项用顿号或逗号分隔", "Separate items with commas");
+        let line_hint = lang.pick("每行一项", "One item per line");
         let f = match name {
-            "title" => field(pick(lang, "标题", "Title"), "text", input.title.clone(), ""),
-            "description" => field(pick(lang, "详细说明", "Description"), "textarea", input.description.clone(), ""),
-            "skills" => field(pick(lang, "技能要求", "Skills"), "text", joined(&input.skills, "、"), &list_hint),
+            "title" => field(lang.pick("标题", "Title"), "text", input.title.clone(), ""),
+            "description" => field(lang.pick("详细说明", "Description"), "textarea", input.description.clone(), ""),
+            "skills" => field(lang.pick("技能要求", "Skills"), "text", joined(&input.skills, "、"), &list_hint),
             "region" => {
-                let mut f = field(pick(lang, "地区", "Region"), "region", input.region.clone(), "");
-                f.hint = pick(lang, "区县或乡镇街道的行政区划代码", "Division code of a county or township");
+                let mut f = field(lang.pick("地区", "Region"), "region", input.region.clone(), "");
+                f.hint = lang.pick("区县或乡镇街道的行政区划代码", "Division code of a county or township");
                 for county in region::children(region::SHAOXING) {
                     f.options.push(FormOption { value: county.code.clone(), label: county.name.clone() });
                     for town in region::children(&county.code) {
@@ -85,59 +81,56 @@ pub fn fields(kind: PostingKind, input: &PostingInput, lang: Lang) -> Vec<FormFi
                 f
             }
             "starts_on" => {
-                field(pick(lang, "开始日期", "Starts on"), "date", input.starts_on.clone().unwrap_or_default(), "")
+                field(lang.pick("开始日期", "Starts on"), "date", input.starts_on.clone().unwrap_or_default(), "")
             }
-            "ends_on" => {
-                field(pick(lang, "结束日期", "Ends on"), "date", input.ends_on.clone().unwrap_or_default(), "")
-            }
-            "quantity" => field(pick(lang, spec.quantity_zh, spec.quantity_en), "number", number(&input.quantity), ""),
+            "ends_on" => field(lang.pick("结束日期", "Ends on"), "date", input.ends_on.clone().unwrap_or_default(), ""),
+            "quantity" => field(lang.pick(spec.quantity_zh, spec.quantity_en), "number", number(&input.quantity), ""),
             "education_level" => {
                 let mut f = field(
-                    pick(lang, "学历层次", "Education level"),
+                    lang.pick("学历层次", "Education level"),
                     "select",
                     input.education_level.clone().unwrap_or_default(),
                     "",
                 );
                 f.options = SchoolLevel::ALL
                     .iter()
-                    .map(|l| FormOption { value: l.as_str().to_owned(), label: pick(lang, l.zh(), l.en()) })
+                    .map(|l| FormOption { value: l.as_str().to_owned(), label: lang.pick(l.zh(), l.en()) })
                     .collect();
                 f
             }
             "program_codes" => {
-                let hint = pick(
-                    lang,
+                let hint = lang.pick(
                     "国家专业目录代码，可按名称、代码或拼音首字母搜索",
                     "Catalogue codes; search by name, code or pinyin initials",
                 );
-                field(pick(lang, "专业", "Programs"), "codes", joined(&input.program_codes, "、"), &hint)
+                field(lang.pick("专业", "Programs"), "codes", joined(&input.program_codes, "、"), &hint)
             }
             "occupation_codes" => {
-                let hint = pick(lang, "职业分类大典代码，如 6-18-01-01", "Occupation codes, e.g. 6-18-01-01");
-                field(pick(lang, "职业", "Occupations"), "codes", joined(&input.occupation_codes, "、"), &hint)
+                let hint = lang.pick("职业分类大典代码，如 6-18-01-01", "Occupation codes, e.g. 6-18-01-01");
+                field(lang.pick("职业", "Occupations"), "codes", joined(&input.occupation_codes, "、"), &hint)
             }
             "industry_clusters" => {
-                let mut f = field(pick(lang, "产业集群", "Industry clusters"), "checkboxes", String::new(), "");
+                let mut f = field(lang.pick("产业集群", "Industry clusters"), "checkboxes", String::new(), "");
                 f.options = clusters()
                     .iter()
-                    .map(|c| FormOption { value: c.id.as_str().to_owned(), label: pick(lang, &c.name_zh, &c.name_en) })
+                    .map(|c| FormOption { value: c.id.as_str().to_owned(), label: lang.pick(&c.name_zh, &c.name_en) })
                     .collect();
                 f.chosen = input.industry_clusters.clone();
                 f
             }
             "certificates" => field(
-                pick(lang, "证书（如 1+X）", "Certificates (e.g. 1+X)"),
+                lang.pick("证书（如 1+X）", "Certificates (e.g. 1+X)"),
                 "text",
                 joined(&input.certificates, "、"),
                 &list_hint,
             ),
             "amount_yuan" => {
-                let meaning = spec.amount.map(|a| pick(lang, a.zh(), a.en())).unwrap_or_default();
+                let meaning = spec.amount.map(|a| lang.pick(a.zh(), a.en())).unwrap_or_default();
                 field(meaning, "number", number(&input.amount_yuan), "")
             }
             "apprenticeship_type" => {
                 let mut f = field(
-                    pick(lang, "学徒制类型", "Apprenticeship type"),
+                    lang.pick("学徒制类型", "Apprenticeship type"),
                     "select",
                     input.apprenticeship_type.clone().unwrap_or_default(),
                     "",
@@ -147,18 +140,18 @@ pub fn fields(kind: PostingKind, input: &PostingInput, lang: Lang) -> Vec<FormFi
                     (ApprenticeshipType::EnterpriseNew, "企业新型学徒制", "Enterprise apprenticeship"),
                 ]
                 .iter()
-                .map(|(t, zh, en)| FormOption { value: t.as_str().to_owned(), label: pick(lang, zh, en) })
+                .map(|(t, zh, en)| FormOption { value: t.as_str().to_owned(), label: lang.pick(zh, en) })
                 .collect();
                 f
             }
             "annual_enrolment" => {
-                field(pick(lang, "年招生数", "Annual enrolment"), "number", number(&input.annual_enrolment), "")
+                field(lang.pick("年招生数", "Annual enrolment"), "number", number(&input.annual_enrolment), "")
             }
             "equipment" => {
-                field(pick(lang, "主要设备", "Equipment"), "lines", joined(&input.equipment, "\n"), &line_hint)
+                field(lang.pick("主要设备", "Equipment"), "lines", joined(&input.equipment, "\n"), &line_hint)
             }
             "open_periods" => {
-                field(pick(lang, "开放时段", "Open periods"), "lines", joined(&input.open_periods, "\n"), &line_hint)
+                field(lang.pick("开放时段", "Open periods"), "lines", joined(&input.open_periods, "\n"), &line_hint)
             }
             _ => continue,
         };

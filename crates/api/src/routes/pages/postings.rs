@@ -22,25 +22,21 @@ use crate::services::postings::{self, Create, ListQuery, Posting};
 use crate::startup::AppState;
 use crate::web::{Lang, Page};
 
-fn label(lang: Lang, zh: &str, en: &str) -> String {
-    if lang == Lang::Zh { zh.to_owned() } else { en.to_owned() }
-}
-
 /// A posting with everything a page shows, names resolved and labels in the page's language.
 fn view(posting: &Posting, lang: Lang) -> Value {
     let p = &posting.posting;
     let spec = p.kind.spec();
     let mut value = serde_json::to_value(posting).unwrap_or(Value::Null);
-    value["kind_label"] = json!(label(lang, p.kind.zh(), p.kind.en()));
-    value["status_label"] = json!(label(lang, posting.status.zh(), posting.status.en()));
-    value["quantity_label"] = json!(label(lang, spec.quantity_zh, spec.quantity_en));
-    value["amount_label"] = json!(spec.amount.map(|a| label(lang, a.zh(), a.en())));
+    value["kind_label"] = json!(lang.pick(p.kind.zh(), p.kind.en()));
+    value["status_label"] = json!(lang.pick(posting.status.zh(), posting.status.en()));
+    value["quantity_label"] = json!(lang.pick(spec.quantity_zh, spec.quantity_en));
+    value["amount_label"] = json!(spec.amount.map(|a| lang.pick(a.zh(), a.en())));
     value["amount_text"] = json!(p.amount.map(|a| a.to_string()));
-    value["level_label"] = json!(p.education_level.map(|l| label(lang, l.zh(), l.en())));
+    value["level_label"] = json!(p.education_level.map(|l| lang.pick(l.zh(), l.en())));
     value["programs"] = p.program_codes.iter().map(|c| json!({"code": c.as_str(), "name": c.name()})).collect();
     value["occupations"] = p.occupation_codes.iter().map(|c| json!({"code": c.as_str(), "name": c.name()})).collect();
     value["clusters"] =
-        p.industry_clusters.iter().map(|c| json!(label(lang, &c.cluster().name_zh, &c.cluster().name_en))).collect();
+        p.industry_clusters.iter().map(|c| json!(lang.pick(&c.cluster().name_zh, &c.cluster().name_en))).collect();
     value
 }
 
@@ -48,16 +44,16 @@ fn view(posting: &Posting, lang: Lang) -> Value {
 fn filter_options(lang: Lang) -> Value {
     let kinds: Vec<Value> = PostingKind::ALL
         .iter()
-        .map(|k| json!({"value": k.as_str(), "label": label(lang, k.zh(), k.en()), "side": k.side()}))
+        .map(|k| json!({"value": k.as_str(), "label": lang.pick(k.zh(), k.en()), "side": k.side()}))
         .collect();
     let counties: Vec<Value> =
         region::children(region::SHAOXING).into_iter().map(|r| json!({"value": r.code, "label": r.name})).collect();
     let cluster_options: Vec<Value> = clusters()
         .iter()
-        .map(|c| json!({"value": c.id.as_str(), "label": label(lang, &c.name_zh, &c.name_en)}))
+        .map(|c| json!({"value": c.id.as_str(), "label": lang.pick(&c.name_zh, &c.name_en)}))
         .collect();
     let statuses: Vec<Value> =
-        PostingStatus::ALL.iter().map(|s| json!({"value": s.as_str(), "label": label(lang, s.zh(), s.en())})).collect();
+        PostingStatus::ALL.iter().map(|s| json!({"value": s.as_str(), "label": lang.pick(s.zh(), s.en())})).collect();
     json!({"kinds": kinds, "regions": counties, "clusters": cluster_options, "statuses": statuses})
 }
 
@@ -128,7 +124,7 @@ pub async fn show(
             .status
             .available_actions(&context)
             .into_iter()
-            .map(|a| json!({"value": a.as_str(), "label": label(page.lang, a.zh(), action_en(a))}))
+            .map(|a| json!({"value": a.as_str(), "label": page.lang.pick(a.zh(), action_en(a))}))
             .collect()
     } else {
         Vec::new()
@@ -202,7 +198,7 @@ fn form_page(
         "posting_form.html",
         context! {
             kind => kind.as_str(),
-            kind_label => label(page.lang, kind.zh(), kind.en()),
+            kind_label => page.lang.pick(kind.zh(), kind.en()),
             fields => Serde(fields(kind, input, page.lang)),
             editing => action.ends_with("/edit"),
             action,
@@ -241,8 +237,8 @@ pub async fn new(
         Some(_) => page.error(&state, ApiError::NotFound).into_response(),
         None => {
             let kinds: Vec<Value> = PostingKind::of_side(side)
-                .map(|k| json!({"value": k.as_str(), "label": label(page.lang, k.zh(), k.en()),
-                                "counterparts": k.counterparts().iter().map(|c| label(page.lang, c.zh(), c.en())).collect::<Vec<_>>()}))
+                .map(|k| json!({"value": k.as_str(), "label": page.lang.pick(k.zh(), k.en()),
+                                "counterparts": k.counterparts().iter().map(|c| page.lang.pick(c.zh(), c.en())).collect::<Vec<_>>()}))
                 .collect();
             page.render(&state, "posting_new.html", context! { kinds => Serde(kinds) })
         }
