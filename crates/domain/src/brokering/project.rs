@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Invalid, Invalids};
 use crate::organization::string_enum;
-use crate::posting::{NumberInput, PostingKind};
+use crate::posting::{NumberInput, PostingKind, whole_number};
 
 string_enum!(
     /// What kind of cooperation a project is.
@@ -179,23 +179,7 @@ impl Outcomes {
         let mut errors = Invalids::default();
         let mut number = |field: &'static str, raw: &Option<NumberInput>, max: i64| -> Option<u32> {
             let raw = raw.as_ref().filter(|r| !r.is_blank())?;
-            let value = match raw {
-                NumberInput::Integer(n) => Some(*n),
-                NumberInput::Decimal(d) if d.fract() == 0.0 => Some(*d as i64),
-                NumberInput::Decimal(_) => None,
-                NumberInput::Text(t) => t.trim().parse::<i64>().ok(),
-            };
-            match value {
-                Some(n) if (0..=max).contains(&n) => Some(n as u32),
-                Some(_) => {
-                    errors.push(field, Invalid::OutOfRange { min: 0, max });
-                    None
-                }
-                None => {
-                    errors.push(field, Invalid::Format("a whole number"));
-                    None
-                }
-            }
+            whole_number(raw, 0, max).map(|n| n as u32).map_err(|e| errors.push(field, e)).ok()
         };
         let outcomes = Outcomes {
             placed: number("placed", &input.placed, MAX_PEOPLE),

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Invalid, Invalids};
 use crate::organization::string_enum;
-use crate::posting::{NumberInput, Quantity, TimeWindow, parse_date};
+use crate::posting::{NumberInput, Quantity, TimeWindow, parse_date, whole_number};
 use crate::text;
 
 /// Days an offer waits for an answer unless the proposer says otherwise.
@@ -148,13 +148,9 @@ impl Terms {
         let (starts_on, ends_on) = (date("starts_on", &input.starts_on), date("ends_on", &input.ends_on));
         let window = TimeWindow::new(starts_on, ends_on).map_err(|e| errors.push("ends_on", e)).unwrap_or_default();
         let respond_within_days = match &input.respond_within_days {
-            Some(raw) if !raw.is_blank() => match whole_number(raw) {
-                Some(days) if (1..=MAX_RESPONSE_DAYS).contains(&days) => days,
-                _ => {
-                    errors.push("respond_within_days", Invalid::OutOfRange { min: 1, max: MAX_RESPONSE_DAYS });
-                    DEFAULT_RESPONSE_DAYS
-                }
-            },
+            Some(raw) if !raw.is_blank() => whole_number(raw, 1, MAX_RESPONSE_DAYS)
+                .map_err(|e| errors.push("respond_within_days", e))
+                .unwrap_or(DEFAULT_RESPONSE_DAYS),
             _ => DEFAULT_RESPONSE_DAYS,
         };
         if errors.0.is_empty() { Ok(Terms { message, quantity, window, respond_within_days }) } else { Err(errors) }
@@ -163,15 +159,6 @@ impl Terms {
     /// When an offer made at `now` on these terms must be answered.
     pub fn deadline_from(&self, now: DateTime<Utc>) -> DateTime<Utc> {
         now + Duration::days(self.respond_within_days)
-    }
-}
-
-fn whole_number(raw: &NumberInput) -> Option<i64> {
-    match raw {
-        NumberInput::Integer(n) => Some(*n),
-        NumberInput::Decimal(d) if d.fract() == 0.0 => Some(*d as i64),
-        NumberInput::Decimal(_) => None,
-        NumberInput::Text(t) => t.trim().parse().ok(),
     }
 }
 
