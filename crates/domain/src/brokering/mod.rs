@@ -21,6 +21,7 @@ mod tests;
 pub use assessment::{AssessmentInput, Criterion, Scores};
 pub use project::{Outcomes, OutcomesInput, ProjectAction, ProjectStatus, ProjectType};
 pub use proposal::{
-    DeclineReason, ProposalAction, ProposalError, ProposalSide, ProposalState, ProposalStatus, Terms, TermsInput,
+    DeclineReason, EventKind, ProposalAction, ProposalError, ProposalSide, ProposalState, ProposalStatus, Terms,
+    TermsInput,
 };
 pub use stats::{ResponseStats, Round, RoundEnd};

@@ -73,13 +73,13 @@ impl DeclineReason {
     }
 }
 
-/// The two parties of a proposal. Which organizations they are is the caller's business.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProposalSide {
-    Proposer,
-    Recipient,
-}
+string_enum!(
+    /// The two parties of a proposal. Which organizations they are is the caller's business.
+    ProposalSide, "one of proposer, recipient", {
+        Proposer => "proposer",
+        Recipient => "recipient",
+    }
+);
 
 impl ProposalSide {
     pub fn other(self) -> ProposalSide {
@@ -88,14 +88,20 @@ impl ProposalSide {
             ProposalSide::Recipient => ProposalSide::Proposer,
         }
     }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProposalSide::Proposer => "proposer",
-            ProposalSide::Recipient => "recipient",
-        }
-    }
 }
+
+string_enum!(
+    /// What a proposal's history records: the offer, each answer, and the clock's doings.
+    EventKind, "one of propose, counter, accept, decline, withdraw, remind, expire", {
+        Propose => "propose",
+        Counter => "counter",
+        Accept => "accept",
+        Decline => "decline",
+        Withdraw => "withdraw",
+        Remind => "remind",
+        Expire => "expire",
+    }
+);
 
 /// Terms as typed into a form or sent as JSON; [`Terms::parse`] checks them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -202,15 +208,20 @@ pub enum ProposalAction {
 }
 
 impl ProposalAction {
-    pub fn name(&self) -> &'static str {
+    /// The event this action records.
+    pub fn kind(&self) -> EventKind {
         match self {
-            ProposalAction::Accept => "accept",
-            ProposalAction::Decline { .. } => "decline",
-            ProposalAction::Counter { .. } => "counter",
-            ProposalAction::Withdraw => "withdraw",
-            ProposalAction::Remind => "remind",
-            ProposalAction::Expire => "expire",
+            ProposalAction::Accept => EventKind::Accept,
+            ProposalAction::Decline { .. } => EventKind::Decline,
+            ProposalAction::Counter { .. } => EventKind::Counter,
+            ProposalAction::Withdraw => EventKind::Withdraw,
+            ProposalAction::Remind => EventKind::Remind,
+            ProposalAction::Expire => EventKind::Expire,
         }
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.kind().as_str()
     }
 }
 

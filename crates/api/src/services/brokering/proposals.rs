@@ -7,7 +7,8 @@
 
 use chanjiao_domain::brokering::proposal::decline_note;
 use chanjiao_domain::brokering::{
-    DeclineReason, ProposalAction, ProposalError, ProposalSide, ProposalState, ProposalStatus, Terms, TermsInput,
+    DeclineReason, EventKind, ProposalAction, ProposalError, ProposalSide, ProposalState, ProposalStatus, Terms,
+    TermsInput,
 };
 use chanjiao_domain::posting::{PostingStatus, compatible};
 use chanjiao_domain::{Invalid, Verification};
@@ -57,11 +58,7 @@ fn state_of(row: &proposals::Model) -> Result<ProposalState, ApiError> {
     let corrupt = |what: &str| ApiError::Internal(format!("stored proposal {} has a bad {what}", row.id));
     Ok(ProposalState {
         status: row.status.parse().map_err(|_| corrupt("status"))?,
-        awaiting: match row.awaiting.as_str() {
-            "proposer" => ProposalSide::Proposer,
-            "recipient" => ProposalSide::Recipient,
-            _ => return Err(corrupt("awaiting side")),
-        },
+        awaiting: row.awaiting.parse().map_err(|_| corrupt("awaiting side"))?,
         deadline: row.deadline,
         round: u32::try_from(row.round).map_err(|_| corrupt("round"))?,
         reminded: row.reminded,
@@ -91,14 +88,14 @@ pub(crate) async fn visible(
 fn event(
     proposal_id: i64,
     at: DateTime<Utc>,
-    action: &str,
+    action: EventKind,
     side: Option<ProposalSide>,
     user: Option<&CurrentUser>,
 ) -> proposal_events::ActiveModel {
     proposal_events::ActiveModel {
         proposal_id: Set(proposal_id),
         at: Set(at),
-        action: Set(action.to_owned()),
+        action: Set(action.as_str().to_owned()),
         side: Set(side.map(|s| s.as_str().to_owned())),
         actor_user_id: Set(user.map(|u| u.id)),
         on_behalf_of: Set(user.and_then(|u| u.intermediary.as_ref()).map(|o| o.id)),
@@ -197,7 +194,9 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
-    with_terms(event(row.id, now, "propose", Some(ProposalSide::Proposer), Some(user)), &terms).insert(&txn).await?;
+    with_terms(event(row.id, now, EventKind::Propose, Some(ProposalSide::Proposer), Some(user)), &terms)
+        .insert(&txn)
+        .await?;
     audit::record(&txn, Some(user), "proposal", row.id, "propose", json!({ "to_posting_id": to.id })).await?;
     super::notices::proposal_received(&txn, &row).await?;
     txn.commit().await?;
@@ -273,7 +272,7 @@ pub async fn answer(
     if result.rows_affected != 1 {
         return Err(ApiError::Conflict { field: "status", invalid: Invalid::NotAllowed("changed meanwhile; reload") });
     }
-    let mut record = event(row.id, now, action.name(), Some(side), Some(user));
+    let mut record = event(row.id, now, action.kind(), Some(side), Some(user));
     if let Some(terms) = &terms {
         record = with_terms(record, terms);
     }
@@ -325,7 +324,7 @@ pub async fn sweep(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize,
         if result.rows_affected != 1 {
             continue;
         }
-        event(row.id, now, action.name(), Some(before.awaiting), None).insert(&txn).await?;
+        event(row.id, now, action.kind(), Some(before.awaiting), None).insert(&txn).await?;
         audit::record(&txn, None, "proposal", row.id, action.name(), json!({ "status": after.status.as_str() }))
             .await?;
         super::notices::proposal_due(&txn, &row, before.awaiting, &action).await?;

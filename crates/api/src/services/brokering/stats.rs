@@ -1,7 +1,7 @@
 //! An organization's responsiveness, computed from the proposal history: every offer that
 //! waited for its answer is a round (see the domain's `brokering::stats`).
 
-use chanjiao_domain::brokering::{ResponseStats, Round, RoundEnd};
+use chanjiao_domain::brokering::{EventKind, ProposalSide, ResponseStats, Round, RoundEnd};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::entities::{proposal_events, proposals};
@@ -28,15 +28,20 @@ pub async fn response_stats(db: &impl ConnectionTrait, organization_id: i64) -> 
         .await?;
     let mut rounds = Vec::new();
     for proposal in &involved {
-        let side_of_org = if proposal.proposer_org_id == organization_id { "proposer" } else { "recipient" };
+        let side_of_org =
+            if proposal.proposer_org_id == organization_id { ProposalSide::Proposer } else { ProposalSide::Recipient };
         // The open round: when it opened and whose answer it waits for.
-        let mut open: Option<(chrono::DateTime<chrono::Utc>, &str)> = None;
+        let mut open: Option<(chrono::DateTime<chrono::Utc>, ProposalSide)> = None;
         for event in events.iter().filter(|e| e.proposal_id == proposal.id) {
-            let end = match event.action.as_str() {
-                "counter" | "accept" | "decline" => Some(RoundEnd::Answered(event.at)),
-                "expire" => Some(RoundEnd::Expired),
-                "withdraw" => Some(RoundEnd::Withdrawn),
-                _ => None,
+            let kind: EventKind = event
+                .action
+                .parse()
+                .map_err(|_| ApiError::Internal(format!("stored proposal event {} has a bad action", event.id)))?;
+            let end = match kind {
+                EventKind::Counter | EventKind::Accept | EventKind::Decline => Some(RoundEnd::Answered(event.at)),
+                EventKind::Expire => Some(RoundEnd::Expired),
+                EventKind::Withdraw => Some(RoundEnd::Withdrawn),
+                EventKind::Propose | EventKind::Remind => None,
             };
             if let (Some(end), Some((opened_at, awaiting))) = (end, open)
                 && awaiting == side_of_org
@@ -46,11 +51,11 @@ pub async fn response_stats(db: &impl ConnectionTrait, organization_id: i64) -> 
             if end.is_some() {
                 open = None;
             }
-            match event.action.as_str() {
-                "propose" => open = Some((event.at, "recipient")),
-                "counter" => {
-                    let by = event.side.as_deref().unwrap_or_default();
-                    open = Some((event.at, if by == "proposer" { "recipient" } else { "proposer" }));
+            match kind {
+                EventKind::Propose => open = Some((event.at, ProposalSide::Recipient)),
+                EventKind::Counter => {
+                    let by: Option<ProposalSide> = event.side.as_deref().and_then(|s| s.parse().ok());
+                    open = Some((event.at, by.unwrap_or(ProposalSide::Recipient).other()));
                 }
                 _ => {}
             }

@@ -148,7 +148,7 @@ fn proposal_view(
 ) -> Result<ProposalView, ApiError> {
     let corrupt = |what: &str| ApiError::Internal(format!("stored proposal {} has a bad {what}", row.id));
     let status: ProposalStatus = row.status.parse().map_err(|_| corrupt("status"))?;
-    let awaiting = if row.awaiting == "proposer" { ProposalSide::Proposer } else { ProposalSide::Recipient };
+    let awaiting: ProposalSide = row.awaiting.parse().map_err(|_| corrupt("awaiting side"))?;
     let my_side = super::proposals::side_of(&row, user);
     let open = status == ProposalStatus::Open && Utc::now() <= row.deadline;
     let decline_reason: Option<DeclineReason> = row.decline_reason.as_deref().and_then(|r| r.parse().ok());
