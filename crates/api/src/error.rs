@@ -133,6 +133,12 @@ impl ApiError {
         }
     }
 
+    /// Whether the error names fields a form can show in place (bad input, a conflict, a rule of
+    /// the current state), rather than calling for an error page.
+    pub fn belongs_on_form(&self) -> bool {
+        !self.field_errors().is_empty()
+    }
+
     /// A short title in the given language; 5xx titles say nothing about the cause.
     pub fn title(&self, zh: bool) -> String {
         let (zh_text, en_text) = match self {

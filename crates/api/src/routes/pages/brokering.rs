@@ -97,9 +97,7 @@ pub async fn create(
     let request = proposals::NewProposal { from_posting_id: form.from, to_posting_id: form.to, terms: form.input() };
     match proposals::create(&state.db, &user, request, chrono::Utc::now(), clock::today()).await {
         Ok(view) => Redirect::to(&format!("/proposals/{}", view.id)).into_response(),
-        Err(error @ (ApiError::Validation(_) | ApiError::Conflict { .. })) => {
-            propose_page(&state, &page, &user, &form, Some(error)).await
-        }
+        Err(error) if error.belongs_on_form() => propose_page(&state, &page, &user, &form, Some(error)).await,
         Err(error) => page.error(&state, error).into_response(),
     }
 }
@@ -187,9 +185,7 @@ pub async fn answer(
             Some(project) => Redirect::to(&format!("/projects/{project}")).into_response(),
             None => Redirect::to(&format!("/proposals/{id}")).into_response(),
         },
-        Err(error @ (ApiError::Validation(_) | ApiError::Refused { .. } | ApiError::Conflict { .. })) => {
-            proposal_page(&state, &page, &user, id, Some(error)).await
-        }
+        Err(error) if error.belongs_on_form() => proposal_page(&state, &page, &user, id, Some(error)).await,
         Err(error) => page.error(&state, error).into_response(),
     }
 }
@@ -288,9 +284,7 @@ pub async fn project_update(
     };
     match result {
         Ok(()) => Redirect::to(&format!("/projects/{id}")).into_response(),
-        Err(error @ (ApiError::Validation(_) | ApiError::Refused { .. } | ApiError::Conflict { .. })) => {
-            project_page(&state, &page, &user, id, Some(error)).await
-        }
+        Err(error) if error.belongs_on_form() => project_page(&state, &page, &user, id, Some(error)).await,
         Err(error) => page.error(&state, error).into_response(),
     }
 }

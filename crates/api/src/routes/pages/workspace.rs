@@ -67,9 +67,7 @@ pub async fn grant(
     };
     match result {
         Ok(()) => Redirect::to("/delegations").into_response(),
-        Err(error @ (ApiError::Validation(_) | ApiError::Conflict { .. })) => {
-            delegations_page(&state, &page, &user, Some(error)).await
-        }
+        Err(error) if error.belongs_on_form() => delegations_page(&state, &page, &user, Some(error)).await,
         Err(error) => page.error(&state, error).into_response(),
     }
 }
@@ -192,9 +190,7 @@ pub async fn submit(
     }
     match assessments::submit(&state.db, &user, id, input).await {
         Ok(_) => Redirect::to("/assessments").into_response(),
-        Err(error @ (ApiError::Validation(_) | ApiError::Conflict { .. })) => {
-            assessments_page(&state, &page, &user, Some(error)).await
-        }
+        Err(error) if error.belongs_on_form() => assessments_page(&state, &page, &user, Some(error)).await,
         Err(error) => page.error(&state, error).into_response(),
     }
 }
