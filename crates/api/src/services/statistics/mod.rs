@@ -3,5 +3,6 @@
 //! (`chanjiao_domain::statistics`); this module only aggregates the recorded history.
 
 pub mod chart;
+pub mod filter;
 pub mod open_data;
 pub mod outlook;
