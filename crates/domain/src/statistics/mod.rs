@@ -11,7 +11,9 @@
 //! - [`outlook`]: history plus forecast per program class or industry cluster, and the lists of
 //!   programs to expand and at risk of phase-out (及时淘汰落后专业), with reasons;
 //! - [`indicators`]: response rate, time to match, placements, retention, assessment scores,
-//!   teachers' practice hours, gap and fill rate, target progress, and the league-table ranking.
+//!   teachers' practice hours, gap and fill rate, target progress, and the league-table ranking;
+//! - [`targets`]: the plan's targets as data (embedded Shaoxing 2020–2024 or an imported file),
+//!   designation types, school yearly reports, and the progress rules per kind of target.
 //!
 //! Pure like the rest of the domain: the API aggregates from the database and fills the inputs;
 //! "today" is an argument. docs/statistics.md explains the methods and every formula.
@@ -21,6 +23,7 @@ pub mod forecast;
 pub mod indicators;
 pub mod outlook;
 pub mod series;
+pub mod targets;
 pub mod warning;
 
 #[cfg(test)]
@@ -34,4 +37,8 @@ pub use indicators::{
 };
 pub use outlook::{Outlook, OutlookError, Recommendation, Subject, at_risk_of_phase_out, programs_to_expand};
 pub use series::{Series, SeriesError};
+pub use targets::{
+    DesignationType, PlanPeriod, SchoolYearReport, Target, TargetKind, TargetUnit, dual_qualified_ratio,
+    practice_years_per_teacher,
+};
 pub use warning::{Assessment, Balance, Indicator, Scored, Signal, Status, Thresholds, classify};
