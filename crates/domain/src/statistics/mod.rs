@@ -19,6 +19,7 @@
 //! "today" is an argument. docs/statistics.md explains the methods and every formula.
 
 pub mod backtest;
+pub mod designation;
 pub mod forecast;
 pub mod indicators;
 pub mod outlook;
