@@ -45,7 +45,9 @@ const UNITS: &[&str] = &["count", "count (at least)", "ratio (at least)", "years
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        use PlanTargets::{Id, CityCode, FirstYear, LastYear, TargetId, Position, NameZh, NameEn, Target, Unit, LeadUnit, ImportedAt};
+        use PlanTargets::{
+            CityCode, FirstYear, Id, ImportedAt, LastYear, LeadUnit, NameEn, NameZh, Position, Target, TargetId, Unit,
+        };
         manager
             .create_table(
                 Table::create()

@@ -46,11 +46,14 @@ const TYPES: &[&str] = &[
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        use Designations::{Id, DesignationType, OrganizationId, OrganizationName, RegionCode, Year, IssuingBody, DocumentNumber, EvidenceUrl, Note, CreatedBy, CreatedAt, RevokedBy, RevokedAt, RevokeReason};
-        let evidence = Condition::any().add(Expr::col(DocumentNumber).is_not_null()).add(Expr::col(EvidenceUrl).is_not_null());
-        let revoked_with_reason = Condition::any()
-            .add(Expr::col(RevokedAt).is_null())
-            .add(Expr::col(RevokeReason).is_not_null());
+        use Designations::{
+            CreatedAt, CreatedBy, DesignationType, DocumentNumber, EvidenceUrl, Id, IssuingBody, Note, OrganizationId,
+            OrganizationName, RegionCode, RevokeReason, RevokedAt, RevokedBy, Year,
+        };
+        let evidence =
+            Condition::any().add(Expr::col(DocumentNumber).is_not_null()).add(Expr::col(EvidenceUrl).is_not_null());
+        let revoked_with_reason =
+            Condition::any().add(Expr::col(RevokedAt).is_null()).add(Expr::col(RevokeReason).is_not_null());
         manager
             .create_table(
                 Table::create()
@@ -96,7 +99,8 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        crate::create_index(manager, "idx_designations_type_year", Designations::Table, vec![DesignationType, Year]).await?;
+        crate::create_index(manager, "idx_designations_type_year", Designations::Table, vec![DesignationType, Year])
+            .await?;
         crate::create_index(manager, "idx_designations_organization", Designations::Table, vec![OrganizationId]).await
     }
 

@@ -27,7 +27,10 @@ enum SchoolReports {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        use SchoolReports::{Id, OrganizationId, Year, FullTimeTeachers, DualQualifiedTeachers, PracticeDays, ReportedBy, CreatedAt, UpdatedAt};
+        use SchoolReports::{
+            CreatedAt, DualQualifiedTeachers, FullTimeTeachers, Id, OrganizationId, PracticeDays, ReportedBy,
+            UpdatedAt, Year,
+        };
         manager
             .create_table(
                 Table::create()

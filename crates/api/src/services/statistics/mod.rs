@@ -6,3 +6,4 @@ pub mod chart;
 pub mod filter;
 pub mod open_data;
 pub mod outlook;
+pub mod targets;
