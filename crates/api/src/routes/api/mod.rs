@@ -12,6 +12,7 @@ mod reference;
 mod search;
 pub(crate) mod sheets;
 mod statistics;
+mod targets;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -65,6 +66,10 @@ pub fn routes() -> Router<AppState> {
         .route("/bookings", get(booking::mine))
         .route("/bookings/{id}/cancel", post(booking::cancel))
         .route("/statistics/outlook", get(statistics::outlook))
+        .route("/statistics/targets", get(targets::progress))
+        .route("/statistics/designations", get(targets::list_designations).post(targets::create_designation))
+        .route("/statistics/designations/{id}/revoke", post(targets::revoke_designation))
+        .route("/statistics/school-reports", get(targets::list_school_reports).post(targets::submit_school_report))
         .route("/open-data", get(statistics::open_data))
         .route("/search", get(search::search))
         .route("/suggest", get(search::suggest))
