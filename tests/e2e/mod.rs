@@ -21,5 +21,6 @@ mod reference;
 mod search;
 mod sheets;
 mod statistics;
+mod statistics_targets;
 mod support;
 mod webhooks;
