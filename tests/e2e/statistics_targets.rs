@@ -414,3 +414,47 @@ async fn the_demo_dashboard_has_designations_and_reports_in_every_district_and_i
     let per_year: u64 = report["years"].as_array().unwrap().iter().map(|y| y["total"].as_u64().unwrap()).sum();
     assert_eq!(per_year, count - 1);
 }
+
+#[test]
+fn the_targets_import_command_names_the_row_and_column_of_a_bad_file_and_imports_a_good_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |file: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_chanjiao"))
+            .args(["targets", "import", "--first-year", "2025", "--last-year", "2029", "--file"])
+            .arg(file)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .env_remove("DATABASE_URL")
+            .env_remove("CHANJIAO_DATABASE_URL")
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("run chanjiao")
+    };
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "id,name_zh,name_en,target,unit\nk12_career_base,基地,Bases,15,ratio (at least)\n").unwrap();
+    let refused = run(&bad);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("row 2, column unit"), "{stderr}");
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, "id,name_zh,name_en,target,unit\nk12_career_base,基地,Bases,20,count\n").unwrap();
+    let imported = run(&good);
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    assert!(String::from_utf8_lossy(&imported.stdout).contains("imported 1 targets"));
+}
+
+#[tokio::test]
+async fn visitors_who_are_not_signed_in_are_sent_to_the_login_page() {
+    let app = spawn_app().await;
+    for path in ["/statistics", "/statistics/designations", "/statistics/school-report"] {
+        let response = app.browser().get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
+        assert!(response.headers()["location"].to_str().unwrap().starts_with("/login"), "{path}");
+    }
+    let (browser, _) = signed_in(&app, "city@demo.local").await;
+    let form = page_text(&browser, &app, "/statistics/designations").await;
+    assert!(
+        form.contains("name=\"organization_id\"") && form.contains("<option value=\"\">"),
+        "a picker of organizations"
+    );
+}

@@ -127,6 +127,14 @@ async fn designations_page(
         Ok(list) => list,
         Err(error) => return page.error(state, error).into_response(),
     };
+    let designees = if oversees(user) {
+        match designations::designees(&state.db).await {
+            Ok(designees) => designees,
+            Err(error) => return page.error(state, error).into_response(),
+        }
+    } else {
+        Vec::new()
+    };
     let (filter_shown, district_list) = nav_context(filter);
     page.render_form(
         state,
@@ -134,6 +142,7 @@ async fn designations_page(
         context! {
             filter => Serde(filter_shown), districts => Serde(district_list), designations => Serde(list),
             types => Serde(designations::types()), oversees => oversees(user), form => Serde(form.map(|f| json!(f))),
+            designees => Serde(designees),
             current_year => chrono::Datelike::year(&clock::today()),
         },
         error,

@@ -189,6 +189,16 @@ pub async fn revoke(
     view(row)
 }
 
+/// The enterprises and schools on the platform, by name, for the designation form's picker.
+pub async fn designees(db: &DatabaseConnection) -> Result<Vec<serde_json::Value>, ApiError> {
+    let rows = organizations::Entity::find()
+        .filter(organizations::Column::Kind.is_in(["enterprise", "school"]))
+        .order_by_asc(organizations::Column::Name)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|o| json!({"id": o.id, "name": o.name, "kind": o.kind})).collect())
+}
+
 /// The designation types with their labels, for forms.
 pub fn types() -> Vec<serde_json::Value> {
     DesignationType::ALL.iter().map(|t| json!({"id": t.as_str(), "zh": t.zh(), "en": t.en()})).collect()
