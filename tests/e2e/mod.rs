@@ -21,5 +21,6 @@ mod reference;
 mod search;
 mod sheets;
 mod statistics;
+mod statistics_indicators;
 mod support;
 mod webhooks;

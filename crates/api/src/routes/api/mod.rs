@@ -4,6 +4,7 @@ mod alerts;
 pub(crate) mod auth;
 mod booking;
 mod brokering;
+mod indicators;
 mod matching;
 mod openapi;
 mod organizations;
@@ -65,6 +66,8 @@ pub fn routes() -> Router<AppState> {
         .route("/bookings", get(booking::mine))
         .route("/bookings/{id}/cancel", post(booking::cancel))
         .route("/statistics/outlook", get(statistics::outlook))
+        .route("/statistics/league", get(indicators::league))
+        .route("/statistics/league/mine", get(indicators::mine))
         .route("/open-data", get(statistics::open_data))
         .route("/search", get(search::search))
         .route("/suggest", get(search::suggest))

@@ -6,6 +6,7 @@ mod alerts;
 mod booking;
 mod brokering;
 mod home;
+mod indicators;
 mod org;
 mod posting_form;
 mod postings;
@@ -75,6 +76,8 @@ pub fn routes() -> Router<AppState> {
         .route("/bookings", get(booking::mine))
         .route("/bookings/{id}/cancel", post(booking::cancel))
         .route("/statistics/outlook", get(statistics::outlook))
+        .route("/statistics/league", get(indicators::league))
+        .route("/statistics/league/mine", get(indicators::mine))
         .route("/open-data", get(statistics::open_data))
         .route("/admin/verifications", get(admin::queue))
         .route("/admin/verifications/{id}", post(admin::decide))
