@@ -10,6 +10,7 @@ mod openapi;
 mod organizations;
 mod postings;
 mod reference;
+mod reports;
 mod search;
 pub(crate) mod sheets;
 mod statistics;
@@ -68,6 +69,8 @@ pub fn routes() -> Router<AppState> {
         .route("/statistics/outlook", get(statistics::outlook))
         .route("/statistics/league", get(indicators::league))
         .route("/statistics/league/mine", get(indicators::mine))
+        .route("/statistics/reports/school/{org_id}", get(reports::school))
+        .route("/statistics/reports/city", get(reports::city))
         .route("/open-data", get(statistics::open_data))
         .route("/search", get(search::search))
         .route("/suggest", get(search::suggest))

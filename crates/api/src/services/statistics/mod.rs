@@ -7,3 +7,4 @@ pub mod filter;
 pub mod indicators;
 pub mod open_data;
 pub mod outlook;
+pub mod reports;

@@ -316,7 +316,7 @@ async fn outcomes(
 }
 
 /// Projects completed in the window (all completed projects without one).
-pub(crate) async fn completed_projects(
+async fn completed_projects(
     db: &impl ConnectionTrait,
     window: Option<(DateTime<Utc>, DateTime<Utc>)>,
 ) -> Result<Vec<projects::Model>, ApiError> {

@@ -15,8 +15,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 
+pub(crate) use collect::outcome_of;
 pub use collect::{Figures, OrgRef};
-pub(crate) use collect::{completed_projects, outcome_of};
 
 use super::filter::{Filter, FilterQuery};
 use crate::auth::CurrentUser;
