@@ -22,5 +22,6 @@ mod search;
 mod sheets;
 mod statistics;
 mod statistics_indicators;
+mod statistics_reports;
 mod support;
 mod webhooks;
