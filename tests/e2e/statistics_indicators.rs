@@ -325,3 +325,59 @@ async fn bad_league_parameters_are_named_and_strangers_must_sign_in() {
     let page = app.api.get(app.url("/statistics/league")).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn an_intermediary_is_credited_with_what_it_brokered() {
+    let app = spawn_app().await;
+    let enterprise = app.demo_login("enterprise@demo.local").await;
+    let school = app.demo_login("school@demo.local").await;
+    let broker = app.demo_login("broker@demo.local").await;
+    let city = app.demo_login("city@demo.local").await;
+    let broker_org = app.my_org_id(&broker).await;
+    let client = app.my_org_id(&enterprise).await;
+    let grant = app.post_json("/api/v1/delegations", &json!({"intermediary_id": broker_org}), Some(&enterprise)).await;
+    json_of(grant, StatusCode::CREATED).await;
+    let acting = |method: reqwest::Method, path: &str| {
+        app.api.request(method, app.url(path)).bearer_auth(broker.clone()).header("x-on-behalf-of", client.to_string())
+    };
+    let offer = publish(&app, &school, program_offer()).await;
+    let mut body = apprenticeship(10);
+    body["publish"] = json!(true);
+    let need = json_of(
+        acting(reqwest::Method::POST, "/api/v1/postings").json(&body).send().await.unwrap(),
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let proposal = acting(reqwest::Method::POST, "/api/v1/proposals")
+        .json(&json!({"from_posting_id": need, "to_posting_id": offer, "message": "代企业提出合作", "quantity": 6}))
+        .send()
+        .await
+        .unwrap();
+    let id = json_of(proposal, StatusCode::CREATED).await["id"].as_i64().unwrap();
+    // The school counters; the intermediary answers for its client.
+    answer(&app, &school, id, json!({"action": "counter", "message": "只能安排 5 人", "quantity": 5})).await;
+    let accepted = acting(reqwest::Method::POST, &format!("/api/v1/proposals/{id}/answer"))
+        .json(&json!({"action": "accept"}))
+        .send()
+        .await
+        .unwrap();
+    let project = json_of(accepted, StatusCode::OK).await["project_id"].as_i64().unwrap();
+    patch_project(&app, &school, project, json!({"action": "start"})).await;
+    patch_project(&app, &enterprise, project, json!({"action": "complete", "placed": 5, "hired": 4})).await;
+
+    let intermediaries = league(&app, &city, "?kind=intermediary").await;
+    let ours = row(&intermediaries, "绍兴产教融合服务中心");
+    assert_eq!(ours["rank"], 1);
+    assert_eq!((ours["indicators"]["placements"].as_u64(), ours["indicators"]["hires"].as_u64()), (Some(5), Some(4)));
+    assert_eq!(ours["indicators"]["response_rate"], 1.0, "it answered the counter-offer for its client");
+    assert_eq!((ours["matching"]["matched"].as_u64(), ours["matching"]["unmatched"].as_u64()), (Some(1), Some(0)));
+    // The client is credited too, and the school for its answer to the first offer.
+    let enterprises = league(&app, &city, "?kind=enterprise").await;
+    assert_eq!(row(&enterprises, "绍兴精工数控机床有限公司")["indicators"]["response_rate"], 1.0);
+    // The intermediary itself sees its own row and no other intermediary.
+    let mine = league(&app, &broker, "").await;
+    assert_eq!((mine["scope"].as_str(), mine["kind"].as_str()), (Some("own"), Some("intermediary")));
+    assert_eq!(mine["own"]["indicators"]["placements"], 5);
+}

@@ -16,6 +16,7 @@ use chanjiao_domain::brokering::{ProjectStatus, ProjectType};
 use chanjiao_domain::posting::{PostingKind, PostingStatus};
 use chanjiao_domain::statistics::{LeagueIndicator, OutcomeTotals};
 use chrono::NaiveDate;
+use sea_orm::sea_query::{Alias, Expr, Func};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use super::school::by_type_and_status;
@@ -93,7 +94,11 @@ async fn postings_section(db: &impl ConnectionTrait, filter: &Filter) -> Result<
         .select_only()
         .column(postings::Column::Kind)
         .column_as(postings::Column::Id.count(), "postings")
-        .column_as(postings::Column::Quantity.sum(), "quantity")
+        // PostgreSQL sums a bigint into a numeric; both databases read a bigint back.
+        .column_as(
+            Expr::from(Func::cast_as(Func::sum(Expr::col(postings::Column::Quantity)), Alias::new("BIGINT"))),
+            "quantity",
+        )
         .group_by(postings::Column::Kind)
         .into_tuple()
         .all(db)
