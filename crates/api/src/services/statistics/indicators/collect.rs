@@ -186,6 +186,9 @@ async fn response_rounds(
     Ok(())
 }
 
+/// A posting's id, owner, author and publication time.
+type PublishedPosting = (i64, i64, Option<i64>, Option<DateTime<Utc>>);
+
 /// Postings published in the year and when each was first matched (its first accepted
 /// proposal, on either side), for their organization and for an intermediary whose member
 /// published them for a client.
@@ -199,7 +202,7 @@ async fn match_timings(
     if let Some((start, end)) = window {
         select = select.filter(postings::Column::PublishedAt.gte(start)).filter(postings::Column::PublishedAt.lt(end));
     }
-    let published: Vec<(i64, i64, Option<i64>, Option<DateTime<Utc>>)> = select
+    let published: Vec<PublishedPosting> = select
         .select_only()
         .columns([
             postings::Column::Id,

@@ -57,6 +57,7 @@ pub async fn report(
             filter.year.map_or_else(|| "all years".to_owned(), |y| y.to_string())
         ),
         subject: district.clone(),
+        region_code: filter.region_prefix().unwrap_or(chanjiao_domain::region::SHAOXING).to_owned(),
         district_name: district,
         filter: filter.clone(),
         generated_on: today,

@@ -101,8 +101,10 @@ pub struct Report {
     /// The school's name, or the district's (全市 for the whole city).
     pub subject: String,
     pub filter: Filter,
-    /// The district's name, or 全市.
+    /// The district's name (全市 for the whole city; the school's region for a school).
     pub district_name: String,
+    /// The region code the report is about: the district's, the school's, or the city's 330600.
+    pub region_code: String,
     pub generated_on: chrono::NaiveDate,
     pub sections: Vec<Section>,
 }

@@ -159,7 +159,10 @@ pub async fn report(
         title_en: format!("Annual quality report {year}: {}", school.name),
         subject: school.name,
         filter: Filter { district: None, year: Some(year) },
-        district_name: "全市".into(),
+        district_name: chanjiao_domain::region::RegionCode::parse(&school.region_code)
+            .map(|r| r.full_name())
+            .unwrap_or_default(),
+        region_code: school.region_code.clone(),
         generated_on: today,
         sections: vec![
             overview,

@@ -60,7 +60,7 @@ fn cover(sheet: &mut Worksheet, report: &Report, names: &[String], header: &Form
     sheet.write_string(2, 0, "区县")?;
     sheet.write_string(2, 1, &report.district_name)?;
     sheet.write_string(3, 0, "区划代码")?;
-    sheet.write_string(3, 1, report.filter.region_prefix().unwrap_or("330600"))?;
+    sheet.write_string(3, 1, &report.region_code)?;
     sheet.write_string(4, 0, "年份")?;
     match report.filter.year {
         Some(year) => sheet.write_number(4, 1, f64::from(year))?,
