@@ -21,5 +21,7 @@ mod reference;
 mod search;
 mod sheets;
 mod statistics;
+mod statistics_indicators;
+mod statistics_reports;
 mod support;
 mod webhooks;
