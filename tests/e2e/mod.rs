@@ -21,6 +21,8 @@ mod reference;
 mod search;
 mod sheets;
 mod statistics;
+mod statistics_indicators;
+mod statistics_reports;
 mod statistics_targets;
 mod support;
 mod webhooks;

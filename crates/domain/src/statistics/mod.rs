@@ -13,13 +13,16 @@
 //! - [`indicators`]: response rate, time to match, placements, retention, assessment scores,
 //!   teachers' practice hours, gap and fill rate, target progress, and the league-table ranking;
 //! - [`targets`]: the plan's targets as data (embedded Shaoxing 2020–2024 or an imported file),
-//!   designation types, school yearly reports, and the progress rules per kind of target.
+//!   designation types, school yearly reports, and the progress rules per kind of target;
+//! - [`effectiveness`]: outcome totals over projects, the spread of an indicator over a kind of
+//!   organization (what others may see), and 专业对口 of placements.
 //!
 //! Pure like the rest of the domain: the API aggregates from the database and fills the inputs;
 //! "today" is an argument. docs/statistics.md explains the methods and every formula.
 
 pub mod backtest;
 pub mod designation;
+pub mod effectiveness;
 pub mod forecast;
 pub mod indicators;
 pub mod outlook;
@@ -31,6 +34,7 @@ pub mod warning;
 mod tests;
 
 pub use backtest::{BackTest, BackTestYear};
+pub use effectiveness::{OutcomeTotals, PostingCodes, ProjectOutcome, Relevance, Spread, places_students};
 pub use forecast::{Forecast, Holt, Trend, forecast};
 pub use indicators::{
     Direction, LeagueIndicator, MatchTiming, OrgIndicators, PracticeHours, Ranked, Retention, TargetProgress,

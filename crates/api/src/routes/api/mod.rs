@@ -4,11 +4,13 @@ mod alerts;
 pub(crate) mod auth;
 mod booking;
 mod brokering;
+mod indicators;
 mod matching;
 mod openapi;
 mod organizations;
 mod postings;
 mod reference;
+mod reports;
 mod search;
 pub(crate) mod sheets;
 mod statistics;
@@ -70,6 +72,10 @@ pub fn routes() -> Router<AppState> {
         .route("/statistics/designations", get(targets::list_designations).post(targets::create_designation))
         .route("/statistics/designations/{id}/revoke", post(targets::revoke_designation))
         .route("/statistics/school-reports", get(targets::list_school_reports).post(targets::submit_school_report))
+        .route("/statistics/league", get(indicators::league))
+        .route("/statistics/league/mine", get(indicators::mine))
+        .route("/statistics/reports/school/{org_id}", get(reports::school))
+        .route("/statistics/reports/city", get(reports::city))
         .route("/open-data", get(statistics::open_data))
         .route("/search", get(search::search))
         .route("/suggest", get(search::suggest))

@@ -4,6 +4,8 @@
 
 pub mod chart;
 pub mod filter;
+pub mod indicators;
 pub mod open_data;
 pub mod outlook;
+pub mod reports;
 pub mod targets;
