@@ -458,3 +458,17 @@ async fn visitors_who_are_not_signed_in_are_sent_to_the_login_page() {
         "a picker of organizations"
     );
 }
+
+#[tokio::test]
+async fn the_city_report_has_a_section_on_the_plan_targets() {
+    let app = spawn_app().await;
+    let city = app.demo_login("city@demo.local").await;
+    record(&app, &city, &designation("k12_career_base", "越城职业体验基地", "330602", 2023)).await;
+    let response = app.get_json("/api/v1/statistics/reports/city?district=330602", Some(&city)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let report: Value = response.json().await.unwrap();
+    let section =
+        report["sections"].as_array().unwrap().iter().find(|s| s["key"] == "targets").expect("a targets section");
+    let k12 = section["rows"].as_array().unwrap().iter().find(|r| r[0] == "中小学生职业体验示范基地").unwrap();
+    assert_eq!((k12[1].as_f64(), k12[2].as_f64()), (Some(2.5), Some(1.0)), "the district's share and its one base");
+}

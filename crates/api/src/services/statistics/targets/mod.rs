@@ -5,7 +5,8 @@
 //!
 //! - [`plan`]: which targets apply (imported for the city, else the embedded Shaoxing plan);
 //! - [`designations`]: recording and revoking designations;
-//! - [`school_reports`]: schools' yearly teacher reports.
+//! - [`school_reports`]: schools' yearly teacher reports;
+//! - [`section`]: the targets as a section of the city report.
 //!
 //! [`progress`] computes the whole report for the city report and the dashboard; the dashboard
 //! and the API then pass it through [`TargetsReport::for_viewer`], which removes the names of
@@ -14,6 +15,7 @@
 pub mod designations;
 pub mod plan;
 pub mod school_reports;
+pub mod section;
 
 use std::collections::{BTreeMap, BTreeSet};
 
