@@ -23,5 +23,6 @@ mod sheets;
 mod statistics;
 mod statistics_indicators;
 mod statistics_reports;
+mod statistics_targets;
 mod support;
 mod webhooks;

@@ -14,6 +14,7 @@ mod reports;
 mod search;
 pub(crate) mod sheets;
 mod statistics;
+mod targets;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -67,6 +68,10 @@ pub fn routes() -> Router<AppState> {
         .route("/bookings", get(booking::mine))
         .route("/bookings/{id}/cancel", post(booking::cancel))
         .route("/statistics/outlook", get(statistics::outlook))
+        .route("/statistics/targets", get(targets::progress))
+        .route("/statistics/designations", get(targets::list_designations).post(targets::create_designation))
+        .route("/statistics/designations/{id}/revoke", post(targets::revoke_designation))
+        .route("/statistics/school-reports", get(targets::list_school_reports).post(targets::submit_school_report))
         .route("/statistics/league", get(indicators::league))
         .route("/statistics/league/mine", get(indicators::mine))
         .route("/statistics/reports/school/{org_id}", get(reports::school))

@@ -8,3 +8,4 @@ pub mod indicators;
 pub mod open_data;
 pub mod outlook;
 pub mod reports;
+pub mod targets;
