@@ -20,6 +20,9 @@ mod m20261129_000021_create_subscriptions;
 mod m20261129_000022_create_webhook_deliveries;
 mod m20261129_000030_create_training_slots;
 mod m20261129_000031_create_slot_bookings;
+mod m20261129_000040_create_rounds;
+mod m20261129_000041_create_round_students;
+mod m20261129_000042_create_round_access_log;
 
 pub struct Migrator;
 
@@ -41,6 +44,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000022_create_webhook_deliveries::Migration),
             Box::new(m20261129_000030_create_training_slots::Migration),
             Box::new(m20261129_000031_create_slot_bookings::Migration),
+            Box::new(m20261129_000040_create_rounds::Migration),
+            Box::new(m20261129_000041_create_round_students::Migration),
+            Box::new(m20261129_000042_create_round_access_log::Migration),
         ]
     }
 }

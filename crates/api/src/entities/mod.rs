@@ -17,6 +17,7 @@ pub mod program_profiles;
 pub mod projects;
 pub mod proposal_events;
 pub mod proposals;
+pub mod rounds;
 pub mod sessions;
 pub mod slot_bookings;
 pub mod training_slots;
