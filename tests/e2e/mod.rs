@@ -18,6 +18,7 @@ mod pages;
 mod posting_pages;
 mod postings;
 mod reference;
+mod rounds;
 mod search;
 mod sheets;
 mod statistics;

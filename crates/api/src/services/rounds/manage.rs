@@ -143,7 +143,15 @@ async fn create_row(
             Mechanism::StudentProposing
         }),
     };
-    let seed = input.seed.unwrap_or_else(rand::random::<u64>) >> 1;
+    // Seeds are stored in a signed 64-bit column: 0 to 2^63 - 1.
+    let seed = match input.seed {
+        Some(seed) if seed > i64::MAX as u64 => {
+            errors.push("seed", Invalid::OutOfRange { min: 0, max: i64::MAX });
+            0
+        }
+        Some(seed) => seed,
+        None => rand::random::<u64>() >> 1,
+    };
     let Some(deadline) = deadline.filter(|_| errors.0.is_empty()) else {
         return Err(ApiError::Validation(errors));
     };
