@@ -19,6 +19,8 @@ mod posting_pages;
 mod postings;
 mod reference;
 mod rounds;
+mod rounds_browser;
+mod rounds_pages;
 mod search;
 mod sheets;
 mod statistics;

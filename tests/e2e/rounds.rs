@@ -419,3 +419,69 @@ async fn personal_data_of_a_closed_round_is_deleted_after_retention_but_the_repo
     let (_, round) = get(&app, &base, &r.city).await;
     assert!(round["personal_data_deleted_at"].is_string(), "{round}");
 }
+
+async fn upload_preferences(app: &TestApp, token: &str, round: i64, bytes: Vec<u8>) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new()
+        .part("file", reqwest::multipart::Part::bytes(bytes).file_name("志愿.xlsx".to_owned()));
+    let url = app.url(&format!("/api/v1/rounds/{round}/sheets/preferences"));
+    app.api.post(url).bearer_auth(token).multipart(form).send().await.unwrap()
+}
+
+async fn download(app: &TestApp, token: &str, path: &str) -> Vec<u8> {
+    let response = app.api.get(app.url(path)).bearer_auth(token).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    assert!(response.headers()["content-type"].to_str().unwrap().contains("spreadsheetml"));
+    response.bytes().await.unwrap().to_vec()
+}
+
+#[tokio::test]
+async fn preferences_import_from_excel_all_or_nothing_and_export_round_trips() {
+    use chanjiao_api::sheets::rounds::{preferences_book, read_preferences};
+    let app = spawn_app().await;
+    let r = small_round(&app).await;
+    let base = format!("/api/v1/rounds/{}", r.round);
+    let template = download(&app, &r.school, &format!("{base}/sheets/template")).await;
+    assert!(read_preferences(&template).unwrap().is_empty(), "the template has headers only");
+
+    let row = |p: &str, program: &str, consent: &str, prefs: &[String]| {
+        let mut cells = vec![p.to_owned(), program.to_owned(), "高职专科".to_owned(), consent.to_owned()];
+        cells.extend(prefs.iter().cloned());
+        cells
+    };
+    let (cnc, it) = (r.cnc.to_string(), r.it.to_string());
+    // Row 3 lacks consent and row 4 names a place outside the round: nothing is stored.
+    let bad = preferences_book(
+        &[
+            row("x1", "460103", "是", std::slice::from_ref(&cnc)),
+            row("x2", "460103", "否", std::slice::from_ref(&it)),
+            row("x3", "460103", "是", &[it.clone(), "999999".to_owned()]),
+        ],
+        &[],
+    )
+    .unwrap();
+    let response = upload_preferences(&app, &r.school, r.round, bad).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem_fields(response).await, ["rows[3].consent", "rows[4].preferences[1]"]);
+    let (_, students) = get(&app, &format!("{base}/students"), &r.school).await;
+    assert_eq!(students.as_array().unwrap().len(), 4, "nothing imported");
+
+    let good = preferences_book(
+        &[row("x1", "460103", "是", &[cnc.clone(), it.clone()]), row("x2", "510201", "yes", std::slice::from_ref(&it))],
+        &[],
+    )
+    .unwrap();
+    let response = upload_preferences(&app, &r.school, r.round, good).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let exported = download(&app, &r.school, &format!("{base}/sheets/preferences")).await;
+    let rows = read_preferences(&exported).unwrap();
+    let summary: Vec<(String, Vec<String>)> =
+        rows.iter().map(|r| (r.pseudonym.clone(), r.choices.iter().map(|c| c.1.clone()).collect())).collect();
+    assert_eq!(summary.len(), 6);
+    assert_eq!(summary[4], ("x1".to_owned(), vec![cnc.clone(), it.clone()]));
+    assert_eq!(summary[5], ("x2".to_owned(), vec![it.clone()]));
+
+    post(&app, &format!("{base}/run"), &json!({}), &r.city).await;
+    post(&app, &format!("{base}/publish"), &json!({}), &r.city).await;
+    let results = download(&app, &r.school, &format!("{base}/sheets/results")).await;
+    assert!(!results.is_empty());
+}

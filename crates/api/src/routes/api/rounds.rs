@@ -203,3 +203,50 @@ pub async fn access_log(
 ) -> Result<Json<Vec<AccessEntry>>, ApiError> {
     Ok(Json(views::access_log(&state.db, &user, id).await?))
 }
+
+fn xlsx(stem: &str, bytes: Vec<u8>) -> axum::response::Response {
+    super::sheets::attachment(crate::sheets::SheetFormat::Xlsx, stem, bytes)
+}
+
+/// `GET /rounds/{id}/sheets/template`: the preferences template with the round's places.
+pub async fn template_sheet(
+    State(state): Db,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<axum::response::Response, ApiError> {
+    Ok(xlsx("志愿导入模板", views::preferences_sheet(&state.db, &user, id, true).await?))
+}
+
+/// `GET /rounds/{id}/sheets/preferences`: the caller's school's students and preferences.
+pub async fn preferences_sheet(
+    State(state): Db,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<axum::response::Response, ApiError> {
+    Ok(xlsx("学生志愿", views::preferences_sheet(&state.db, &user, id, false).await?))
+}
+
+/// `POST /rounds/{id}/sheets/preferences`: import students and preferences (multipart `file`),
+/// all or nothing.
+pub async fn import_preferences(
+    State(state): Db,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    multipart: axum::extract::Multipart,
+) -> Result<(StatusCode, Json<Vec<Student>>), ApiError> {
+    let upload = crate::routes::uploads::read_upload(multipart).await?;
+    let rows = tokio::task::spawn_blocking(move || crate::sheets::rounds::read_preferences(&upload.bytes))
+        .await
+        .map_err(|e| ApiError::Internal(format!("sheet task: {e}")))?
+        .map_err(ApiError::Sheet)?;
+    Ok((StatusCode::CREATED, Json(students::import(&state.db, &user, id, rows, Utc::now()).await?)))
+}
+
+/// `GET /rounds/{id}/sheets/results`.
+pub async fn results_sheet(
+    State(state): Db,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<axum::response::Response, ApiError> {
+    Ok(xlsx("分配结果", views::results_sheet(&state.db, &user, id).await?))
+}

@@ -9,6 +9,7 @@ mod home;
 mod org;
 mod posting_form;
 mod postings;
+mod rounds;
 mod search;
 mod sheets;
 mod statistics;
@@ -74,6 +75,13 @@ pub fn routes() -> Router<AppState> {
         .route("/slots/{id}/delete", post(booking::delete_slot))
         .route("/bookings", get(booking::mine))
         .route("/bookings/{id}/cancel", post(booking::cancel))
+        .route("/rounds", get(rounds::list).post(rounds::create))
+        .route("/rounds/{id}", get(rounds::show))
+        .route("/rounds/{id}/places", post(rounds::add_place))
+        .route("/rounds/{id}/step", post(rounds::step))
+        .route("/rounds/{id}/students", get(rounds::students_page).post(rounds::add_student))
+        .route("/rounds/{id}/students/{student}/preferences", post(rounds::preferences))
+        .route("/rounds/{id}/results", get(rounds::results))
         .route("/statistics/outlook", get(statistics::outlook))
         .route("/open-data", get(statistics::open_data))
         .route("/admin/verifications", get(admin::queue))

@@ -187,10 +187,15 @@ pub async fn list(db: &DatabaseConnection, user: &CurrentUser) -> Result<Vec<Rou
         if super::part_of(user, &row) != Part::Organizer && phase_of(&row)? == Phase::Draft {
             continue;
         }
-        if !names.contains_key(&row.organizer_org_id) {
-            names.insert(row.organizer_org_id, organizer_name(db, row.organizer_org_id).await?);
-        }
-        rounds.push(view(&row, names[&row.organizer_org_id].clone())?);
+        let name = match names.get(&row.organizer_org_id) {
+            Some(name) => name.clone(),
+            None => {
+                let name = organizer_name(db, row.organizer_org_id).await?;
+                names.insert(row.organizer_org_id, name.clone());
+                name
+            }
+        };
+        rounds.push(view(&row, name)?);
     }
     Ok(rounds)
 }

@@ -357,3 +357,65 @@ pub(crate) async fn describe(db: &impl ConnectionTrait, rows: Vec<students::Mode
         })
         .collect())
 }
+
+/// Imports a school's students and preferences from a sheet, all or nothing: every row's
+/// problems are reported (fields `rows[N].…` with the sheet's row number N), and nothing is
+/// stored unless every row is good.
+pub async fn import(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    round_id: i64,
+    rows: Vec<crate::sheets::rounds::PreferenceRow>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Student>, ApiError> {
+    use crate::sheets::rounds::{consents, level_of};
+    let (row, _) = load(db, user, round_id).await?;
+    let school_id = school_of(user)?;
+    if rows.is_empty() {
+        return Err(ApiError::invalid("file", Invalid::Required));
+    }
+    let txn = db.begin().await?;
+    let mut errors = Invalids::default();
+    let mut stored = Vec::new();
+    for sheet_row in &rows {
+        let prefix = format!("rows[{}].", sheet_row.row);
+        let mut preferences = Vec::new();
+        for (k, cell) in &sheet_row.choices {
+            match cell.parse::<i64>() {
+                Ok(id) => preferences.push(id),
+                Err(_) => errors.push(format!("{prefix}choice_{k}"), Invalid::Format("a whole number")),
+            }
+        }
+        let body = StudentBody {
+            pseudonym: Some(sheet_row.pseudonym.clone()),
+            program_code: Some(sheet_row.program_code.clone()),
+            level: Some(level_of(&sheet_row.level)),
+            consent: consents(&sheet_row.consent),
+            preferences,
+        };
+        match insert(&txn, &row, school_id, &body, &prefix, now).await {
+            Ok(student) => stored.push(student),
+            Err(ApiError::Validation(found)) => errors.0.extend(found.0),
+            Err(other) => return Err(other),
+        }
+    }
+    if !errors.0.is_empty() {
+        txn.rollback().await?;
+        return Err(ApiError::Validation(errors));
+    }
+    audit::record(&txn, Some(user), "round", round_id, "import_students", json!({"students": stored.len()})).await?;
+    txn.commit().await?;
+    describe(db, stored).await
+}
+
+/// One of the caller's school's students with their preferences.
+pub async fn one(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    round_id: i64,
+    student_id: i64,
+) -> Result<Student, ApiError> {
+    load(db, user, round_id).await?;
+    let student = own_student(db, user, round_id, student_id).await?;
+    describe(db, vec![student]).await?.pop().ok_or(ApiError::NotFound)
+}

@@ -232,3 +232,59 @@ pub async fn access_log(
         })
         .collect())
 }
+
+/// The preferences workbook: the caller's school's students (none for the template) and the
+/// round's places. Reading the students is logged as an export.
+pub async fn preferences_sheet(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    round_id: i64,
+    template: bool,
+) -> Result<Vec<u8>, ApiError> {
+    let (_, _) = load(db, user, round_id).await?;
+    let places: Vec<Vec<String>> = places_of(db, round_id)
+        .await?
+        .into_iter()
+        .map(|p| vec![p.id.to_string(), p.title, p.organization_name, p.capacity.to_string()])
+        .collect();
+    let mut rows = Vec::new();
+    if !template {
+        let school_id = school_of(user)?;
+        let students = students::Entity::find()
+            .filter(students::Column::RoundId.eq(round_id))
+            .filter(students::Column::SchoolId.eq(school_id))
+            .order_by_asc(students::Column::Id)
+            .all(db)
+            .await?;
+        log_access(db, user, round_id, Access::Export, students.len()).await?;
+        for student in super::students::describe(db, students).await? {
+            let mut row = vec![student.pseudonym, student.program_code, student.level, "是".to_owned()];
+            row.extend(student.preferences.iter().map(ToString::to_string));
+            rows.push(row);
+        }
+    }
+    crate::sheets::rounds::preferences_book(&rows, &places).map_err(ApiError::Sheet)
+}
+
+/// The results workbook: what [`results`] shows the caller.
+pub async fn results_sheet(db: &DatabaseConnection, user: &CurrentUser, round_id: i64) -> Result<Vec<u8>, ApiError> {
+    let rows: Vec<Vec<String>> = results(db, user, round_id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            vec![
+                r.pseudonym,
+                r.program_code,
+                r.level,
+                r.place_id.map(|p| p.to_string()).unwrap_or_default(),
+                r.place_title.unwrap_or_default(),
+                r.organization_name.unwrap_or_default(),
+                r.choice.map(|c| c.to_string()).unwrap_or_default(),
+                r.explanation_zh,
+                r.explanation_en,
+                r.response,
+            ]
+        })
+        .collect();
+    crate::sheets::rounds::results_book(&rows).map_err(ApiError::Sheet)
+}
