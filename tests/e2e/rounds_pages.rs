@@ -106,3 +106,46 @@ async fn the_results_page_explains_each_result_and_the_enterprise_sees_its_intak
     let page = page_text(&enterprise, &app, &format!("/rounds/{}/results", r.round)).await;
     assert!(page.contains("s2") && page.contains("s3") && !page.contains("s1<"), "{page}");
 }
+
+#[tokio::test]
+async fn the_enterprise_ranks_applicants_on_its_page_and_bad_numbers_are_refused() {
+    let app = spawn_app().await;
+    let r = small_round(&app).await;
+    let (enterprise, csrf) = signed_in(&app, "enterprise@demo.local").await;
+    let round_page = page_text(&enterprise, &app, &format!("/rounds/{}", r.round)).await;
+    assert!(round_page.contains(&format!("/rounds/{}/places/{}/ranking", r.round, r.cnc)));
+    let path = format!("/rounds/{}/places/{}/ranking", r.round, r.cnc);
+    let page = page_text(&enterprise, &app, &path).await;
+    assert!(page.contains("s2") && page.contains("专业匹配"), "{page}");
+    // Explicit ranks: s4 first, s1 second; s2 not acceptable.
+    let (s1, s2, s4) = (r.students[0], r.students[1], r.students[3]);
+    let fields = [
+        ("rule".to_owned(), "explicit".to_owned()),
+        (format!("rank_{s4}"), "1".to_owned()),
+        (format!("rank_{s1}"), "2".to_owned()),
+        (format!("unacceptable_{s2}"), "yes".to_owned()),
+        ("_csrf".to_owned(), csrf.clone()),
+    ];
+    let response = enterprise.post(app.url(&path)).form(&fields).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let applicants: Value = app
+        .get_json(&format!("/api/v1/rounds/{}/places/{}/applicants", r.round, r.cnc), Some(&r.enterprise))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let order: Vec<(&str, Option<i64>)> = applicants["applicants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["pseudonym"].as_str().unwrap(), a["position"].as_i64()))
+        .collect();
+    assert_eq!(order, [("s4", Some(1)), ("s1", Some(2)), ("s2", None)]);
+    let bad = [
+        ("rule".to_owned(), "explicit".to_owned()),
+        (format!("interview_{s1}"), "120".to_owned()),
+        ("_csrf".to_owned(), csrf),
+    ];
+    let response = enterprise.post(app.url(&path)).form(&bad).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -9,6 +9,7 @@ mod home;
 mod org;
 mod posting_form;
 mod postings;
+mod round_ranking;
 mod rounds;
 mod search;
 mod sheets;
@@ -82,6 +83,10 @@ pub fn routes() -> Router<AppState> {
         .route("/rounds/{id}/students", get(rounds::students_page).post(rounds::add_student))
         .route("/rounds/{id}/students/{student}/preferences", post(rounds::preferences))
         .route("/rounds/{id}/results", get(rounds::results))
+        .route(
+            "/rounds/{id}/places/{place}/ranking",
+            get(round_ranking::ranking_page).post(round_ranking::save_ranking),
+        )
         .route("/statistics/outlook", get(statistics::outlook))
         .route("/open-data", get(statistics::open_data))
         .route("/admin/verifications", get(admin::queue))

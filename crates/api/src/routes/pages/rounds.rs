@@ -3,7 +3,8 @@
 //! places, stability certificate, mechanism comparison); the school's students page, where
 //! preferences are reordered with ↑/↓ buttons or a number per row (plain form posts, no drag
 //! and no JavaScript needed); and the results page (a school's students with their
-//! explanations, an enterprise's intake).
+//! explanations, an enterprise's intake). The enterprise's ranking page is in
+//! [`super::round_ranking`].
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -146,6 +147,8 @@ async fn show_page(state: &AppState, page: &Page, user: &CurrentUser, id: i64, e
             organizer => detail.part == Part::Organizer,
             school => detail.part == Part::School,
             enterprise => !own_places.is_empty(),
+            own_places => Serde(&own_places),
+            may_rank => phase.allows(Step::Rank),
             steps => Serde(steps),
             may_add_places => phase.allows(Step::AddPlaces),
             may_follow_up => phase.allows(Step::FollowUp),
