@@ -99,9 +99,19 @@ async fn the_results_page_explains_each_result_and_the_enterprise_sees_its_intak
             app.post_json(&format!("/api/v1/rounds/{}/{step}", r.round), &serde_json::json!({}), Some(&r.city)).await;
         assert_eq!(response.status(), StatusCode::OK);
     }
-    let (school, _) = signed_in(&app, "school@demo.local").await;
+    let (school, csrf) = signed_in(&app, "school@demo.local").await;
     let page = page_text(&school, &app, &format!("/rounds/{}/results", r.round)).await;
     assert!(page.contains("你的第 1 志愿已满，且该企业对已录取者的排序均高于你"), "{page}");
+    // The school records s2's acceptance with the button on the page.
+    let response = school
+        .post(app.url(&format!("/rounds/{}/students/{}/response", r.round, r.students[1])))
+        .form(&[("response", "accepted"), ("_csrf", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page = page_text(&school, &app, &format!("/rounds/{}/results", r.round)).await;
+    assert!(page.contains("已接受"), "{page}");
     let (enterprise, _) = signed_in(&app, "enterprise@demo.local").await;
     let page = page_text(&enterprise, &app, &format!("/rounds/{}/results", r.round)).await;
     assert!(page.contains("s2") && page.contains("s3") && !page.contains("s1<"), "{page}");

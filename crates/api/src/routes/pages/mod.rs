@@ -83,6 +83,7 @@ pub fn routes() -> Router<AppState> {
         .route("/rounds/{id}/students", get(rounds::students_page).post(rounds::add_student))
         .route("/rounds/{id}/students/{student}/preferences", post(rounds::preferences))
         .route("/rounds/{id}/results", get(rounds::results))
+        .route("/rounds/{id}/students/{student}/response", post(rounds::respond))
         .route(
             "/rounds/{id}/places/{place}/ranking",
             get(round_ranking::ranking_page).post(round_ranking::save_ranking),

@@ -412,11 +412,34 @@ pub async fn results(
             })
             .collect()
     });
+    let may_respond = detail.part == Part::School && detail.round.phase.allows(Step::Respond);
     page.render(
         &state,
         "round_results.html",
-        context! { round => Serde(&detail.round), results => Serde(results), intake => Serde(intake) },
+        context! { round => Serde(&detail.round), results => Serde(results), intake => Serde(intake), may_respond },
     )
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ResponseForm {
+    response: String,
+}
+
+/// `POST /rounds/{id}/students/{student}/response`: the school records a placed student's
+/// acceptance or decline.
+pub async fn respond(
+    State(state): State<AppState>,
+    page: Page,
+    PageUser(user): PageUser,
+    Path((id, student)): Path<(i64, i64)>,
+    PageForm(form): PageForm<ResponseForm>,
+) -> Response {
+    let body = students::ResponseBody { response: Some(form.response) };
+    match students::respond(&state.db, &user, id, student, &body, Utc::now()).await {
+        Ok(_) => Redirect::to(&format!("/rounds/{id}/results")).into_response(),
+        Err(error) => page.error(&state, error).into_response(),
+    }
 }
 
 #[cfg(test)]
