@@ -24,5 +24,7 @@ mod rounds_pages;
 mod search;
 mod sheets;
 mod statistics;
+mod statistics_indicators;
+mod statistics_reports;
 mod support;
 mod webhooks;

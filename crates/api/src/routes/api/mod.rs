@@ -4,11 +4,13 @@ mod alerts;
 pub(crate) mod auth;
 mod booking;
 mod brokering;
+mod indicators;
 mod matching;
 mod openapi;
 mod organizations;
 mod postings;
 mod reference;
+mod reports;
 mod rounds;
 mod search;
 pub(crate) mod sheets;
@@ -87,6 +89,10 @@ pub fn routes() -> Router<AppState> {
         .route("/rounds/{id}/sheets/preferences", get(rounds::preferences_sheet).post(rounds::import_preferences))
         .route("/rounds/{id}/sheets/results", get(rounds::results_sheet))
         .route("/statistics/outlook", get(statistics::outlook))
+        .route("/statistics/league", get(indicators::league))
+        .route("/statistics/league/mine", get(indicators::mine))
+        .route("/statistics/reports/school/{org_id}", get(reports::school))
+        .route("/statistics/reports/city", get(reports::city))
         .route("/open-data", get(statistics::open_data))
         .route("/search", get(search::search))
         .route("/suggest", get(search::suggest))

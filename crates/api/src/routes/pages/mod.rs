@@ -6,9 +6,11 @@ mod alerts;
 mod booking;
 mod brokering;
 mod home;
+mod indicators;
 mod org;
 mod posting_form;
 mod postings;
+mod reports;
 mod round_ranking;
 mod rounds;
 mod search;
@@ -89,6 +91,12 @@ pub fn routes() -> Router<AppState> {
             get(round_ranking::ranking_page).post(round_ranking::save_ranking),
         )
         .route("/statistics/outlook", get(statistics::outlook))
+        .route("/statistics/league", get(indicators::league))
+        .route("/statistics/league/mine", get(indicators::mine))
+        .route("/statistics/reports", get(reports::index))
+        .route("/statistics/reports/city", get(reports::city_page))
+        .route("/statistics/reports/city.xlsx", get(reports::city_workbook))
+        .route("/statistics/reports/school/{file}", get(reports::school))
         .route("/open-data", get(statistics::open_data))
         .route("/admin/verifications", get(admin::queue))
         .route("/admin/verifications/{id}", post(admin::decide))

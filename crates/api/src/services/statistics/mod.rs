@@ -4,5 +4,7 @@
 
 pub mod chart;
 pub mod filter;
+pub mod indicators;
 pub mod open_data;
 pub mod outlook;
+pub mod reports;
