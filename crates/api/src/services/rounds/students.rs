@@ -132,23 +132,25 @@ pub async fn add(
 ) -> Result<Student, ApiError> {
     let (row, _) = load(db, user, round_id).await?;
     let school_id = school_of(user)?;
+    let parsed = prepare(db, &row, school_id, body, "", now).await?;
     let txn = db.begin().await?;
-    let student = insert(&txn, &row, school_id, body, "", now).await?;
+    let student = store(&txn, &row, school_id, parsed, &body.preferences, now).await?;
     audit::record(&txn, Some(user), "round", round_id, "add_student", json!({"student_id": student.id})).await?;
     txn.commit().await?;
     describe(db, vec![student]).await?.pop().ok_or(ApiError::NotFound)
 }
 
-/// Inserts one student; `prefix` names the fields of a batch row (`rows[3].`). Checks come
-/// before any write, so a refused student leaves nothing behind.
-pub(crate) async fn insert(
+/// Checks one student before anything is written; `prefix` names the fields of a batch row
+/// (`rows[3].`). The reads happen outside the writing transaction: on SQLite a transaction that
+/// reads before it writes can fail to take the write lock when another connection wrote since.
+pub(crate) async fn prepare(
     db: &impl ConnectionTrait,
     row: &round::Model,
     school_id: i64,
     body: &StudentBody,
     prefix: &str,
     now: DateTime<Utc>,
-) -> Result<students::Model, ApiError> {
+) -> Result<StudentInput, ApiError> {
     let parsed = StudentInput::parse(
         body.pseudonym.as_deref().unwrap_or_default(),
         body.program_code.as_deref().unwrap_or_default(),
@@ -183,6 +185,18 @@ pub(crate) async fn insert(
             Invalid::NotAllowed("a pseudonym already used by your school in this round"),
         )));
     }
+    Ok(parsed)
+}
+
+/// Writes a prepared student and their preferences.
+pub(crate) async fn store(
+    db: &impl ConnectionTrait,
+    row: &round::Model,
+    school_id: i64,
+    parsed: StudentInput,
+    preferences: &[i64],
+    now: DateTime<Utc>,
+) -> Result<students::Model, ApiError> {
     let student = students::ActiveModel {
         round_id: Set(row.id),
         school_id: Set(school_id),
@@ -196,8 +210,9 @@ pub(crate) async fn insert(
         ..Default::default()
     }
     .insert(db)
-    .await?;
-    write_preferences(db, student.id, &body.preferences).await?;
+    .await
+    .map_err(|e| crate::services::conflict_or(e, |m| m.contains("pseudonym").then_some("pseudonym")))?;
+    write_preferences(db, student.id, preferences).await?;
     Ok(student)
 }
 
@@ -374,9 +389,9 @@ pub async fn import(
     if rows.is_empty() {
         return Err(ApiError::invalid("file", Invalid::Required));
     }
-    let txn = db.begin().await?;
     let mut errors = Invalids::default();
-    let mut stored = Vec::new();
+    let mut prepared = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
     for sheet_row in &rows {
         let prefix = format!("rows[{}].", sheet_row.row);
         let mut preferences = Vec::new();
@@ -393,15 +408,26 @@ pub async fn import(
             consent: consents(&sheet_row.consent),
             preferences,
         };
-        match insert(&txn, &row, school_id, &body, &prefix, now).await {
-            Ok(student) => stored.push(student),
+        match prepare(db, &row, school_id, &body, &prefix, now).await {
+            Ok(parsed) if seen.contains(&parsed.pseudonym) => errors.push(
+                format!("{prefix}pseudonym"),
+                Invalid::NotAllowed("a pseudonym already used by your school in this round"),
+            ),
+            Ok(parsed) => {
+                seen.push(parsed.pseudonym.clone());
+                prepared.push((parsed, body.preferences));
+            }
             Err(ApiError::Validation(found)) => errors.0.extend(found.0),
             Err(other) => return Err(other),
         }
     }
     if !errors.0.is_empty() {
-        txn.rollback().await?;
         return Err(ApiError::Validation(errors));
+    }
+    let txn = db.begin().await?;
+    let mut stored = Vec::new();
+    for (parsed, preferences) in prepared {
+        stored.push(store(&txn, &row, school_id, parsed, &preferences, now).await?);
     }
     audit::record(&txn, Some(user), "round", round_id, "import_students", json!({"students": stored.len()})).await?;
     txn.commit().await?;
