@@ -20,6 +20,9 @@ mod m20261129_000021_create_subscriptions;
 mod m20261129_000022_create_webhook_deliveries;
 mod m20261129_000030_create_training_slots;
 mod m20261129_000031_create_slot_bookings;
+mod m20261129_000040_create_rounds;
+mod m20261129_000041_create_round_students;
+mod m20261129_000042_create_round_access_log;
 mod m20261129_000050_create_plan_targets;
 mod m20261129_000051_create_designations;
 mod m20261129_000052_create_school_reports;
@@ -44,6 +47,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000022_create_webhook_deliveries::Migration),
             Box::new(m20261129_000030_create_training_slots::Migration),
             Box::new(m20261129_000031_create_slot_bookings::Migration),
+            Box::new(m20261129_000040_create_rounds::Migration),
+            Box::new(m20261129_000041_create_round_students::Migration),
+            Box::new(m20261129_000042_create_round_access_log::Migration),
             Box::new(m20261129_000050_create_plan_targets::Migration),
             Box::new(m20261129_000051_create_designations::Migration),
             Box::new(m20261129_000052_create_school_reports::Migration),

@@ -28,6 +28,9 @@ pub struct Config {
     pub expiry_sweep_secs: u64,
     /// Alerts and webhooks (see `docs/alerts.md`).
     pub alerts: AlertsConfig,
+    /// Days after a round is closed before its personal data (students, preferences, rankings,
+    /// results) is deleted; the aggregate report stays (see `docs/allocation.md`).
+    pub rounds_retention_days: i64,
 }
 
 /// How alerts are found and webhooks delivered. Flattened into the file and the environment
@@ -80,6 +83,7 @@ impl Default for Config {
             log_json: false,
             expiry_sweep_secs: 600,
             alerts: AlertsConfig::default(),
+            rounds_retention_days: 365,
         }
     }
 }
@@ -105,6 +109,7 @@ struct FileConfig {
     webhook_timeout_secs: Option<u64>,
     webhook_lease_secs: Option<u64>,
     alerts_poll_ms: Option<u64>,
+    rounds_retention_days: Option<i64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -147,7 +152,8 @@ impl Config {
             login_max_failures,
             login_window_minutes,
             log_json,
-            expiry_sweep_secs
+            expiry_sweep_secs,
+            rounds_retention_days
         );
         if f.database_url.is_some() {
             self.database_url = f.database_url;
@@ -188,7 +194,8 @@ impl Config {
             login_max_failures => "CHANJIAO_LOGIN_MAX_FAILURES",
             login_window_minutes => "CHANJIAO_LOGIN_WINDOW_MINUTES",
             log_json => "CHANJIAO_LOG_JSON",
-            expiry_sweep_secs => "CHANJIAO_EXPIRY_SWEEP_SECS"
+            expiry_sweep_secs => "CHANJIAO_EXPIRY_SWEEP_SECS",
+            rounds_retention_days => "CHANJIAO_ROUNDS_RETENTION_DAYS"
         );
         let alerts = &mut self.alerts;
         macro_rules! env_alerts {

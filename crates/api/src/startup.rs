@@ -103,6 +103,9 @@ impl Application {
         let sweep_every = Duration::from_secs(self.state.config.expiry_sweep_secs.max(1));
         let sweeper = tokio::spawn(expiry_sweeps(self.state.db.clone(), sweep_every));
         let proposal_sweeper = tokio::spawn(crate::services::brokering::sweeps(self.state.db.clone(), sweep_every));
+        let retention = self.state.config.rounds_retention_days;
+        let round_sweeper =
+            tokio::spawn(crate::services::rounds::retention::sweeps(self.state.db.clone(), sweep_every, retention));
         let indexer = tokio::spawn(crate::indexer::run(self.state.db.clone(), self.state.index.clone()));
         let alerts = spawn_alerts(&self.state);
         // Build the catalogue model now rather than on the first match request.
@@ -118,6 +121,7 @@ impl Application {
             .await?;
         sweeper.abort();
         proposal_sweeper.abort();
+        round_sweeper.abort();
         indexer.abort();
         warm_up.abort();
         alerts.into_iter().for_each(|task| task.abort());

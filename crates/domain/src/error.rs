@@ -142,6 +142,20 @@ fn format_zh(what: &str) -> &str {
         "a time in the past" => "已经过去的时间",
         "a slot at the same time already exists" => "同一时间已有时段",
         "a month like 2026-12" => "月份，如 2026-12",
+        "a pseudonym without spaces" => "不含空格的化名编号",
+        "taking part without consent" => "未经本人同意参加",
+        "a place of this round" => "本轮次的名额",
+        "a student of your school in this round" => "本校参加本轮次的学生",
+        "a place listed twice" => "重复填报的名额",
+        "a student who did not apply to this place" => "未填报该名额的学生",
+        "a pseudonym already used by your school in this round" => "本校在本轮次已使用的化名编号",
+        "a published apprenticeship, order class or training base posting of an enterprise" => {
+            "企业已发布的学徒制、订单班或实训基地需求"
+        }
+        "a posting already in this round" => "已在本轮次中的发布",
+        "a time in the future" => "将来的时间",
+        "one of explicit, scoring" => "explicit（逐一排序）、scoring（按评分规则）之一",
+        "one of accepted, declined" => "accepted（接受）、declined（放弃）之一",
         other => other,
     }
 }

@@ -23,6 +23,7 @@ pub mod organization;
 pub mod posting;
 pub mod reference;
 pub mod region;
+pub mod rounds;
 pub mod statistics;
 pub mod text;
 

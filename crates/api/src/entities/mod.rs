@@ -19,6 +19,7 @@ pub mod program_profiles;
 pub mod projects;
 pub mod proposal_events;
 pub mod proposals;
+pub mod rounds;
 pub mod school_reports;
 pub mod sessions;
 pub mod slot_bookings;

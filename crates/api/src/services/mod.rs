@@ -12,6 +12,7 @@ pub mod matching;
 pub mod organizations;
 pub mod postings;
 pub mod reference;
+pub mod rounds;
 pub mod search;
 pub mod statistics;
 

@@ -18,6 +18,7 @@
 mod cells;
 mod columns;
 mod read;
+pub mod rounds;
 mod template;
 mod validate;
 mod write;

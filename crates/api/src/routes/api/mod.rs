@@ -11,6 +11,7 @@ mod organizations;
 mod postings;
 mod reference;
 mod reports;
+mod rounds;
 mod search;
 pub(crate) mod sheets;
 mod statistics;
@@ -67,6 +68,27 @@ pub fn routes() -> Router<AppState> {
         .route("/slots/{id}/bookings", post(booking::book))
         .route("/bookings", get(booking::mine))
         .route("/bookings/{id}/cancel", post(booking::cancel))
+        .route("/rounds", get(rounds::list).post(rounds::create))
+        .route("/rounds/{id}", get(rounds::show))
+        .route("/rounds/{id}/places", post(rounds::add_place))
+        .route("/rounds/{id}/open", post(rounds::open))
+        .route("/rounds/{id}/run", post(rounds::run_round))
+        .route("/rounds/{id}/publish", post(rounds::publish))
+        .route("/rounds/{id}/close", post(rounds::close))
+        .route("/rounds/{id}/follow-up", post(rounds::follow_up))
+        .route("/rounds/{id}/report", get(rounds::report))
+        .route("/rounds/{id}/students", get(rounds::list_students).post(rounds::add_student))
+        .route("/rounds/{id}/students/{student}", axum::routing::delete(rounds::remove_student))
+        .route("/rounds/{id}/students/{student}/preferences", axum::routing::put(rounds::set_preferences))
+        .route("/rounds/{id}/students/{student}/response", post(rounds::respond))
+        .route("/rounds/{id}/places/{place}/applicants", get(rounds::applicants))
+        .route("/rounds/{id}/places/{place}/ranking", axum::routing::put(rounds::set_ranking))
+        .route("/rounds/{id}/results", get(rounds::results))
+        .route("/rounds/{id}/intake", get(rounds::intake))
+        .route("/rounds/{id}/access-log", get(rounds::access_log))
+        .route("/rounds/{id}/sheets/template", get(rounds::template_sheet))
+        .route("/rounds/{id}/sheets/preferences", get(rounds::preferences_sheet).post(rounds::import_preferences))
+        .route("/rounds/{id}/sheets/results", get(rounds::results_sheet))
         .route("/statistics/outlook", get(statistics::outlook))
         .route("/statistics/targets", get(targets::progress))
         .route("/statistics/designations", get(targets::list_designations).post(targets::create_designation))

@@ -11,6 +11,8 @@ mod org;
 mod posting_form;
 mod postings;
 mod reports;
+mod round_ranking;
+mod rounds;
 mod search;
 mod sheets;
 mod statistics;
@@ -81,6 +83,18 @@ pub fn routes() -> Router<AppState> {
         .route("/statistics/designations", get(targets::designations_index).post(targets::designations_create))
         .route("/statistics/designations/{id}/revoke", post(targets::designations_revoke))
         .route("/statistics/school-report", get(targets::report_index).post(targets::report_submit))
+        .route("/rounds", get(rounds::list).post(rounds::create))
+        .route("/rounds/{id}", get(rounds::show))
+        .route("/rounds/{id}/places", post(rounds::add_place))
+        .route("/rounds/{id}/step", post(rounds::step))
+        .route("/rounds/{id}/students", get(rounds::students_page).post(rounds::add_student))
+        .route("/rounds/{id}/students/{student}/preferences", post(rounds::preferences))
+        .route("/rounds/{id}/results", get(rounds::results))
+        .route("/rounds/{id}/students/{student}/response", post(rounds::respond))
+        .route(
+            "/rounds/{id}/places/{place}/ranking",
+            get(round_ranking::ranking_page).post(round_ranking::save_ranking),
+        )
         .route("/statistics/outlook", get(statistics::outlook))
         .route("/statistics/league", get(indicators::league))
         .route("/statistics/league/mine", get(indicators::mine))

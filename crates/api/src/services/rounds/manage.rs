@@ -1,0 +1,444 @@
+//! The organizer's side of a round: opening it with a deadline and a recorded lottery seed,
+//! adding places from published enterprise postings, moving it through its phases, and opening
+//! a follow-up round for what is left.
+
+use std::collections::HashMap;
+
+use chanjiao_domain::allocation::Mechanism;
+use chanjiao_domain::posting::{PostingKind, PostingStatus, Side};
+use chanjiao_domain::rounds::{Phase, Response, Step};
+use chanjiao_domain::{Invalid, Invalids, OrgKind};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::{Part, Round, check, load, phase_of, refused, view};
+use crate::auth::CurrentUser;
+use crate::clock;
+use crate::entities::rounds::{places, results, round, students};
+use crate::entities::{organizations, postings};
+use crate::error::ApiError;
+use crate::services::audit;
+
+/// What the organizer sends to open a round.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RoundInput {
+    pub name: Option<String>,
+    /// China time, `2026-12-20T17:00` (as an HTML datetime field sends it) or RFC 3339.
+    pub preference_deadline: Option<String>,
+    /// `student-proposing` (the default), `enterprise-proposing` or `max-welfare`.
+    pub mechanism: Option<String>,
+    /// The lottery seed; drawn at random when absent. Giving one lets a round be reproduced
+    /// elsewhere with the same data.
+    pub seed: Option<u64>,
+}
+
+/// A place to add to a round.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PlaceInput {
+    pub posting_id: Option<i64>,
+    /// Seats in this round; the posting's quantity when absent, never more.
+    pub capacity: Option<i64>,
+}
+
+/// A place of a round with what everyone may know of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Place {
+    pub id: i64,
+    pub posting_id: i64,
+    pub title: String,
+    pub kind: String,
+    pub organization_id: i64,
+    pub organization_name: String,
+    pub capacity: u32,
+    pub ranking_rule: String,
+    /// How many students listed it (a count, no personal data).
+    pub applicants: u64,
+}
+
+/// A round with its places.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoundDetail {
+    #[serde(flatten)]
+    pub round: Round,
+    pub places: Vec<Place>,
+    /// The caller's part in the round.
+    pub part: Part,
+}
+
+/// The kinds of posting whose seats a round can allocate.
+pub const PLACE_KINDS: [PostingKind; 3] =
+    [PostingKind::Apprenticeship, PostingKind::OrderClass, PostingKind::TrainingBaseHosted];
+
+/// A wall-clock time in China from a form or the API.
+pub fn parse_local_time(raw: &str) -> Result<NaiveDateTime, Invalid> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err(Invalid::Required);
+    }
+    if let Ok(at) = DateTime::parse_from_rfc3339(raw) {
+        return Ok(at.with_timezone(&clock::china()).naive_local());
+    }
+    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|format| NaiveDateTime::parse_from_str(raw, format).ok())
+        .ok_or(Invalid::Format("a time like 2026-12-20T17:00"))
+}
+
+fn future_time(field: &str, raw: Option<&str>, now: DateTime<Utc>, errors: &mut Invalids) -> Option<DateTime<Utc>> {
+    match parse_local_time(raw.unwrap_or_default()) {
+        Ok(local) if clock::from_local(local) > now => Some(clock::from_local(local)),
+        Ok(_) => {
+            errors.push(field, Invalid::Format("a time in the future"));
+            None
+        }
+        Err(invalid) => {
+            errors.push(field, invalid);
+            None
+        }
+    }
+}
+
+/// Only authorities and intermediaries organize rounds.
+fn organizer(user: &CurrentUser) -> Result<i64, ApiError> {
+    let org = user.organization.as_ref().ok_or(ApiError::Forbidden)?;
+    if matches!(org.kind, OrgKind::Authority | OrgKind::Intermediary) { Ok(org.id) } else { Err(ApiError::Forbidden) }
+}
+
+/// Opens a round as a draft, with a seed drawn now and recorded.
+pub async fn create(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    input: &RoundInput,
+    now: DateTime<Utc>,
+) -> Result<Round, ApiError> {
+    let organizer_org_id = organizer(user)?;
+    create_row(db, user, organizer_org_id, None, input, now).await
+}
+
+async fn create_row(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    organizer_org_id: i64,
+    parent: Option<i64>,
+    input: &RoundInput,
+    now: DateTime<Utc>,
+) -> Result<Round, ApiError> {
+    let mut errors = Invalids::default();
+    let name = input.name.as_deref().unwrap_or_default().trim().to_owned();
+    if name.is_empty() {
+        errors.push("name", Invalid::Required);
+    } else if name.chars().count() > 200 {
+        errors.push("name", Invalid::TooLong { max: 200 });
+    }
+    let deadline = future_time("preference_deadline", input.preference_deadline.as_deref(), now, &mut errors);
+    let mechanism = match input.mechanism.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+        None => Mechanism::StudentProposing,
+        Some(raw) => raw.parse().unwrap_or_else(|_| {
+            errors.push("mechanism", Invalid::Format("one of student-proposing, enterprise-proposing, max-welfare"));
+            Mechanism::StudentProposing
+        }),
+    };
+    // Seeds are stored in a signed 64-bit column: 0 to 2^63 - 1.
+    let seed = match input.seed {
+        Some(seed) if seed > i64::MAX as u64 => {
+            errors.push("seed", Invalid::OutOfRange { min: 0, max: i64::MAX });
+            0
+        }
+        Some(seed) => seed,
+        None => rand::random::<u64>() >> 1,
+    };
+    let Some(deadline) = deadline.filter(|_| errors.0.is_empty()) else {
+        return Err(ApiError::Validation(errors));
+    };
+    let row = round::ActiveModel {
+        name: Set(name),
+        organizer_org_id: Set(organizer_org_id),
+        parent_round_id: Set(parent),
+        phase: Set(Phase::Draft.as_str().to_owned()),
+        mechanism: Set(mechanism.as_str().to_owned()),
+        seed: Set(seed as i64),
+        preference_deadline: Set(deadline),
+        created_by: Set(Some(user.id)),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    audit::record(db, Some(user), "round", row.id, "create", json!({"seed": seed, "mechanism": mechanism.as_str()}))
+        .await?;
+    view(&row, organizer_name(db, organizer_org_id).await?)
+}
+
+async fn organizer_name(db: &impl ConnectionTrait, id: i64) -> Result<String, ApiError> {
+    Ok(organizations::Entity::find_by_id(id).one(db).await?.map(|o| o.name).unwrap_or_default())
+}
+
+/// The rounds the caller may see: their own as organizer, and every open one.
+pub async fn list(db: &DatabaseConnection, user: &CurrentUser) -> Result<Vec<Round>, ApiError> {
+    let rows = round::Entity::find().order_by_desc(round::Column::Id).all(db).await?;
+    let mut rounds = Vec::new();
+    let mut names: HashMap<i64, String> = HashMap::new();
+    for row in rows {
+        if super::part_of(user, &row) != Part::Organizer && phase_of(&row)? == Phase::Draft {
+            continue;
+        }
+        let name = match names.get(&row.organizer_org_id) {
+            Some(name) => name.clone(),
+            None => {
+                let name = organizer_name(db, row.organizer_org_id).await?;
+                names.insert(row.organizer_org_id, name.clone());
+                name
+            }
+        };
+        rounds.push(view(&row, name)?);
+    }
+    Ok(rounds)
+}
+
+/// A round with its places.
+pub async fn get(db: &DatabaseConnection, user: &CurrentUser, id: i64) -> Result<RoundDetail, ApiError> {
+    let (row, part) = load(db, user, id).await?;
+    let places = places_of(db, id).await?;
+    Ok(RoundDetail { round: view(&row, organizer_name(db, row.organizer_org_id).await?)?, places, part })
+}
+
+pub(crate) async fn places_of(db: &impl ConnectionTrait, round_id: i64) -> Result<Vec<Place>, ApiError> {
+    let rows = places::Entity::find()
+        .filter(places::Column::RoundId.eq(round_id))
+        .order_by_asc(places::Column::Id)
+        .all(db)
+        .await?;
+    let posting_rows: HashMap<i64, postings::Model> = postings::Entity::find()
+        .filter(postings::Column::Id.is_in(rows.iter().map(|r| r.posting_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let names: HashMap<i64, String> = organizations::Entity::find()
+        .filter(organizations::Column::Id.is_in(rows.iter().map(|r| r.organization_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let counts = super::students::applicant_counts(db, round_id).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let posting = posting_rows.get(&r.posting_id);
+            Place {
+                id: r.id,
+                posting_id: r.posting_id,
+                title: posting.map(|p| p.title.clone()).unwrap_or_default(),
+                kind: posting.map(|p| p.kind.clone()).unwrap_or_default(),
+                organization_id: r.organization_id,
+                organization_name: names.get(&r.organization_id).cloned().unwrap_or_default(),
+                capacity: u32::try_from(r.capacity).unwrap_or(0),
+                ranking_rule: r.ranking_rule,
+                applicants: counts.get(&r.id).copied().unwrap_or(0),
+            }
+        })
+        .collect())
+}
+
+fn organizer_row(part: Part) -> Result<(), ApiError> {
+    if part == Part::Organizer { Ok(()) } else { Err(ApiError::Forbidden) }
+}
+
+/// Adds a published apprenticeship, order-class or training-base posting of an enterprise as
+/// a place, with at most the posting's quantity of seats.
+pub async fn add_place(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    round_id: i64,
+    input: &PlaceInput,
+    now: DateTime<Utc>,
+) -> Result<Place, ApiError> {
+    let (row, part) = load(db, user, round_id).await?;
+    organizer_row(part)?;
+    let posting_id = input.posting_id.ok_or_else(|| ApiError::invalid("posting_id", Invalid::Required))?;
+    let posting = postings::Entity::find_by_id(posting_id).one(db).await?;
+    let posting = posting
+        .filter(|p| {
+            p.side == Side::Enterprise.as_str()
+                && p.status == PostingStatus::Published.as_str()
+                && PLACE_KINDS.iter().any(|k| k.as_str() == p.kind)
+        })
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "posting_id",
+                Invalid::NotAllowed(
+                    "a published apprenticeship, order class or training base posting of an enterprise",
+                ),
+            )
+        })?;
+    let max = posting.quantity.unwrap_or(10_000).clamp(1, 10_000);
+    let capacity = input.capacity.unwrap_or(max);
+    if !(1..=max).contains(&capacity) {
+        return Err(ApiError::invalid("capacity", Invalid::OutOfRange { min: 1, max }));
+    }
+    check(&row, Step::AddPlaces, now)?;
+    let exists = places::Entity::find()
+        .filter(places::Column::RoundId.eq(round_id))
+        .filter(places::Column::PostingId.eq(posting_id))
+        .one(db)
+        .await?;
+    if exists.is_some() {
+        return Err(ApiError::Conflict {
+            field: "posting_id",
+            invalid: Invalid::NotAllowed("a posting already in this round"),
+        });
+    }
+    let txn = db.begin().await?;
+    let place = places::ActiveModel {
+        round_id: Set(round_id),
+        posting_id: Set(posting_id),
+        organization_id: Set(posting.organization_id),
+        capacity: Set(capacity as i32),
+        ranking_rule: Set("scoring".to_owned()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        Some(user),
+        "round",
+        round_id,
+        "add_place",
+        json!({"posting_id": posting_id, "capacity": capacity}),
+    )
+    .await?;
+    txn.commit().await?;
+    places_of(db, round_id).await?.into_iter().find(|p| p.id == place.id).ok_or(ApiError::NotFound)
+}
+
+/// Options of a phase change.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AdvanceInput {
+    /// For publishing: until when schools record acceptances (China time); 7 days when absent.
+    pub response_deadline: Option<String>,
+}
+
+/// Opens a draft for preferences, publishes a run round, or closes a published one. Running is
+/// [`super::run::run`].
+pub async fn advance(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    round_id: i64,
+    step: Step,
+    input: &AdvanceInput,
+    now: DateTime<Utc>,
+) -> Result<Round, ApiError> {
+    let (row, part) = load(db, user, round_id).await?;
+    organizer_row(part)?;
+    let phase = check(&row, step, now)?;
+    let mut active = row.clone().into_active_model();
+    match step {
+        Step::Open => {
+            let count = places::Entity::find().filter(places::Column::RoundId.eq(round_id)).all(db).await?.len();
+            if count == 0 {
+                return Err(ApiError::Refused {
+                    field: "places",
+                    code: "no_places",
+                    en: "add at least one place before opening the round".into(),
+                    zh: "开放填报前请至少添加一个名额".into(),
+                });
+            }
+        }
+        Step::Publish => {
+            let deadline = match input.response_deadline.as_deref().filter(|d| !d.trim().is_empty()) {
+                None => now + Duration::days(7),
+                Some(raw) => {
+                    let mut errors = Invalids::default();
+                    future_time("response_deadline", Some(raw), now, &mut errors).ok_or(ApiError::Validation(errors))?
+                }
+            };
+            active.response_deadline = Set(Some(deadline));
+            active.published_at = Set(Some(now));
+        }
+        Step::Close => active.closed_at = Set(Some(now)),
+        _ => return Err(refused(chanjiao_domain::rounds::PhaseRefusal::WrongPhase { phase, step })),
+    }
+    active.phase = Set(phase.after(step).as_str().to_owned());
+    let txn = db.begin().await?;
+    let updated = active.update(&txn).await?;
+    audit::record(&txn, Some(user), "round", round_id, step.as_str(), json!({"phase": updated.phase})).await?;
+    txn.commit().await?;
+    view(&updated, organizer_name(db, updated.organizer_org_id).await?)
+}
+
+/// Opens a follow-up round (a draft) from a published or closed one: each place with seats
+/// left — its capacity less the students placed there who did not decline — and every student
+/// who was not placed or declined, without preferences (their school enters new ones).
+pub async fn follow_up(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    round_id: i64,
+    input: &RoundInput,
+    now: DateTime<Utc>,
+) -> Result<Round, ApiError> {
+    let (parent, part) = load(db, user, round_id).await?;
+    organizer_row(part)?;
+    check(&parent, Step::FollowUp, now)?;
+    let parent_places = places::Entity::find().filter(places::Column::RoundId.eq(round_id)).all(db).await?;
+    let parent_students = students::Entity::find().filter(students::Column::RoundId.eq(round_id)).all(db).await?;
+    let result_rows: HashMap<i64, results::Model> = results::Entity::find()
+        .filter(results::Column::StudentId.is_in(parent_students.iter().map(|s| s.id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.student_id, r))
+        .collect();
+    let mut held: HashMap<i64, i32> = HashMap::new();
+    let mut left_over = Vec::new();
+    for student in &parent_students {
+        let declined = student.response == Response::Declined.as_str();
+        match result_rows.get(&student.id).and_then(|r| r.place_id) {
+            Some(place) if !declined => *held.entry(place).or_default() += 1,
+            _ => left_over.push(student),
+        }
+    }
+
+    let txn = db.begin().await?;
+    let created = create_row(&txn, user, parent.organizer_org_id, Some(round_id), input, now).await?;
+    for place in &parent_places {
+        let seats = place.capacity - held.get(&place.id).copied().unwrap_or(0);
+        if seats > 0 {
+            places::ActiveModel {
+                round_id: Set(created.id),
+                posting_id: Set(place.posting_id),
+                organization_id: Set(place.organization_id),
+                capacity: Set(seats),
+                ranking_rule: Set("scoring".to_owned()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    for student in left_over {
+        students::ActiveModel {
+            round_id: Set(created.id),
+            school_id: Set(student.school_id),
+            pseudonym: Set(student.pseudonym.clone()),
+            program_code: Set(student.program_code.clone()),
+            level: Set(student.level.clone()),
+            consent_at: Set(student.consent_at),
+            response: Set(Response::Pending.as_str().to_owned()),
+            responded_at: Set(None),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(created)
+}
