@@ -20,6 +20,7 @@ mod m20261129_000021_create_subscriptions;
 mod m20261129_000022_create_webhook_deliveries;
 mod m20261129_000030_create_training_slots;
 mod m20261129_000031_create_slot_bookings;
+mod m20261129_000060_create_posting_facts;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000022_create_webhook_deliveries::Migration),
             Box::new(m20261129_000030_create_training_slots::Migration),
             Box::new(m20261129_000031_create_slot_bookings::Migration),
+            Box::new(m20261129_000060_create_posting_facts::Migration),
         ]
     }
 }

@@ -65,6 +65,8 @@ pub fn routes() -> Router<AppState> {
         .route("/bookings", get(booking::mine))
         .route("/bookings/{id}/cancel", post(booking::cancel))
         .route("/statistics/outlook", get(statistics::outlook))
+        .route("/statistics/supply-demand", get(statistics::supply_demand))
+        .route("/statistics/supply-demand/postings", get(statistics::supply_demand_postings))
         .route("/open-data", get(statistics::open_data))
         .route("/search", get(search::search))
         .route("/suggest", get(search::suggest))

@@ -12,6 +12,7 @@ mod postings;
 mod search;
 mod sheets;
 mod statistics;
+mod statistics_supply;
 mod workspace;
 
 use axum::Router;
@@ -75,6 +76,8 @@ pub fn routes() -> Router<AppState> {
         .route("/bookings", get(booking::mine))
         .route("/bookings/{id}/cancel", post(booking::cancel))
         .route("/statistics/outlook", get(statistics::outlook))
+        .route("/statistics/supply-demand", get(statistics_supply::supply_demand))
+        .route("/statistics/supply-demand/postings", get(statistics_supply::postings))
         .route("/open-data", get(statistics::open_data))
         .route("/admin/verifications", get(admin::queue))
         .route("/admin/verifications/{id}", post(admin::decide))
