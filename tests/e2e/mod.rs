@@ -21,5 +21,6 @@ mod reference;
 mod search;
 mod sheets;
 mod statistics;
+mod statistics_supply;
 mod support;
 mod webhooks;
