@@ -176,14 +176,22 @@ async fn generate(db: &DatabaseConnection, postings: u64, today: NaiveDate) -> R
 
 /// The outlook's class totals the old way (services/statistics/outlook.rs before the fact rows):
 /// read every counted posting and the program codes, total in Rust.
-async fn outlook_in_rust(db: &DatabaseConnection, last_year: i32) -> Result<BTreeMap<(String, i32), (i64, i64)>, BoxError> {
+async fn outlook_in_rust(
+    db: &DatabaseConnection,
+    last_year: i32,
+) -> Result<BTreeMap<(String, i32), (i64, i64)>, BoxError> {
     use chanjiao_api::entities::{posting_codes, postings};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
     use std::collections::HashMap;
     let kinds = ["job", "apprenticeship", "order_class", "program_offering"];
     let rows: Vec<(i64, String, Option<i64>, chrono::DateTime<chrono::Utc>)> = postings::Entity::find()
         .select_only()
-        .columns([postings::Column::Id, postings::Column::Kind, postings::Column::Quantity, postings::Column::CreatedAt])
+        .columns([
+            postings::Column::Id,
+            postings::Column::Kind,
+            postings::Column::Quantity,
+            postings::Column::CreatedAt,
+        ])
         .filter(postings::Column::Kind.is_in(kinds))
         .filter(postings::Column::Status.ne("draft"))
         .into_tuple()
@@ -277,9 +285,11 @@ async fn main() -> Result<(), BoxError> {
 
     let runs = args.runs;
     let city = Scope::default();
-    for (label, grouping) in
-        [("district × year", Grouping::District), ("class × year", Grouping::Class), ("cluster × year", Grouping::Cluster)]
-    {
+    for (label, grouping) in [
+        ("district × year", Grouping::District),
+        ("class × year", Grouping::Class),
+        ("cluster × year", Grouping::Cluster),
+    ] {
         let scope = city.clone();
         report(
             &format!("query: {label}, whole city"),
@@ -346,11 +356,7 @@ async fn main() -> Result<(), BoxError> {
     })
     .await?;
     report("outlook class totals read into Rust (the old way)", old);
-    println!(
-        "{:<52} {:.1}× the new outlook's median",
-        "",
-        old.1.as_secs_f64() / outlook_times.1.as_secs_f64()
-    );
+    println!("{:<52} {:.1}× the new outlook's median", "", old.1.as_secs_f64() / outlook_times.1.as_secs_f64());
     let joined = time(runs.min(3), || {
         let db = db.clone();
         async move { classes_by_join(&db).await }

@@ -43,10 +43,16 @@ impl MigrationTrait for Migration {
                     .col(string_len(PostingFacts::Code, 32))
                     .col(string_len(PostingFacts::District, 6))
                     .col(integer(PostingFacts::CreatedYear))
-                    .col(string_len(PostingFacts::Measure, 8).check(one_of(PostingFacts::Measure, &["demand", "supply"])))
+                    .col(
+                        string_len(PostingFacts::Measure, 8)
+                            .check(one_of(PostingFacts::Measure, &["demand", "supply"])),
+                    )
                     .col(big_integer(PostingFacts::Quantity))
                     .primary_key(
-                        Index::create().col(PostingFacts::PostingId).col(PostingFacts::Dimension).col(PostingFacts::Code),
+                        Index::create()
+                            .col(PostingFacts::PostingId)
+                            .col(PostingFacts::Dimension)
+                            .col(PostingFacts::Code),
                     )
                     .foreign_key(
                         ForeignKey::create()

@@ -111,7 +111,8 @@ async fn fixture(app: &TestApp) -> Fixture {
         .post_json(&format!("/api/v1/proposals/{}/answer", proposal["id"]), &json!({"action": "accept"}), Some(&school))
         .await;
     let project = answer.json::<Value>().await.unwrap()["project_id"].as_i64().unwrap();
-    for (token, body) in [(&school, json!({"action": "start"})), (&enterprise, json!({"action": "complete", "placed": 8}))]
+    for (token, body) in
+        [(&school, json!({"action": "start"})), (&enterprise, json!({"action": "complete", "placed": 8}))]
     {
         let response = app.api.patch(app.url(&format!("/api/v1/projects/{project}"))).bearer_auth(token).json(&body);
         assert_eq!(response.send().await.unwrap().status(), StatusCode::OK);
@@ -181,7 +182,9 @@ async fn demand_supply_gap_and_fill_rate_are_exact_by_class_cluster_district_and
     let (browser, _) = signed_in(&app, "city@demo.local").await;
     let page = page_text(&browser, &app, "/statistics/supply-demand").await;
     assert!(page.contains("供需分析") && page.contains("aria-current=\"page\""), "the section tab");
-    assert!(page.contains("href=\"/statistics/supply-demand/postings?dimension=class&amp;key=4601&amp;measure=demand\">40</a>"));
+    assert!(page.contains(
+        "href=\"/statistics/supply-demand/postings?dimension=class&amp;key=4601&amp;measure=demand\">40</a>"
+    ));
     assert!(page.contains("<title id=\"sd-class-t\">各专业类供需缺口</title>"), "gap bars are titled");
     assert!(page.contains("class=\"bar shortage\"") && page.contains("class=\"bar oversupply\""));
     assert!(page.contains("<title id=\"sd-grid-t\">各区县供需状态</title>") && page.contains(">柯桥区</text>"));
@@ -196,7 +199,8 @@ async fn the_drill_down_lists_exactly_the_postings_behind_a_number() {
     let drill = |token: &str, query: &str| {
         let (app, token, query) = (&app, token.to_owned(), query.to_owned());
         async move {
-            let response = app.get_json(&format!("/api/v1/statistics/supply-demand/postings{query}"), Some(&token)).await;
+            let response =
+                app.get_json(&format!("/api/v1/statistics/supply-demand/postings{query}"), Some(&token)).await;
             assert_eq!(response.status(), StatusCode::OK, "{query}");
             response.json::<Value>().await.unwrap()
         }
@@ -215,7 +219,10 @@ async fn the_drill_down_lists_exactly_the_postings_behind_a_number() {
     let query = "?dimension=district&key=330681&measure=demand";
     let seen_by_school = drill(&f.school, query).await;
     assert_eq!(ids(&seen_by_school), Vec::<i64>::new());
-    assert_eq!((seen_by_school["withheld_postings"].clone(), seen_by_school["withheld_quantity"].clone()), (json!(1), json!(20)));
+    assert_eq!(
+        (seen_by_school["withheld_postings"].clone(), seen_by_school["withheld_quantity"].clone()),
+        (json!(1), json!(20))
+    );
     assert_eq!(seen_by_school["total_quantity"], 20, "the number itself is the same");
     let text = serde_json::to_string(&seen_by_school).unwrap();
     assert!(!text.contains("电商订单班") && !text.contains("绍兴精工"), "no title or owner: {text}");
@@ -243,9 +250,11 @@ async fn bad_filters_and_drill_downs_are_refused_with_the_fields_named() {
     let bad = app.get_json("/api/v1/statistics/supply-demand?district=330100&year=1999", Some(&token)).await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem_fields(bad).await, ["district", "year"]);
-    let bad = app.get_json("/api/v1/statistics/supply-demand/postings?dimension=town&key=1&measure=x", Some(&token)).await;
+    let bad =
+        app.get_json("/api/v1/statistics/supply-demand/postings?dimension=town&key=1&measure=x", Some(&token)).await;
     assert_eq!(problem_fields(bad).await, ["measure", "dimension"]);
-    let bad = app.get_json("/api/v1/statistics/supply-demand/postings?dimension=class&key=9999&measure=demand", Some(&token));
+    let bad =
+        app.get_json("/api/v1/statistics/supply-demand/postings?dimension=class&key=9999&measure=demand", Some(&token));
     assert_eq!(problem_fields(bad.await).await, ["key"]);
     let bad = app.get_json("/api/v1/statistics/outlook?year=abc", Some(&token)).await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -291,13 +300,19 @@ async fn each_industry_cluster_has_an_outlook_with_its_back_test() {
     assert_eq!(ic["history"][4], json!([last, 120.0, 50.0]));
     assert_eq!(ic["status"], "shortage");
     assert!(ic["demand_backtest"]["mae"].as_f64().is_some(), "the back-test is computed");
-    let expand: Vec<&str> = report["clusters_expand"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap()).collect();
+    let expand: Vec<&str> =
+        report["clusters_expand"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap()).collect();
     assert_eq!(expand, ["ic"]);
     // Another district has none of it; an earlier year cuts the history.
-    let elsewhere: Value = app.get_json("/api/v1/statistics/outlook?district=330602", Some(&school)).await.json().await.unwrap();
+    let elsewhere: Value =
+        app.get_json("/api/v1/statistics/outlook?district=330602", Some(&school)).await.json().await.unwrap();
     assert_eq!(elsewhere["clusters"], json!([]));
-    let earlier: Value =
-        app.get_json(&format!("/api/v1/statistics/outlook?year={}", last - 1), Some(&school)).await.json().await.unwrap();
+    let earlier: Value = app
+        .get_json(&format!("/api/v1/statistics/outlook?year={}", last - 1), Some(&school))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(earlier["last_year"], last - 1);
 
     let (browser, _) = signed_in(&app, "city@demo.local").await;

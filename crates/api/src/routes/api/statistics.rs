@@ -9,9 +9,9 @@ use crate::clock;
 use crate::error::ApiError;
 use crate::services::statistics::filter::{Filter, FilterQuery};
 use crate::services::statistics::open_data;
+use crate::services::statistics::outlook::{self, OutlookReport};
 use crate::services::statistics::supply_demand::{self, SupplyDemand};
 use crate::services::statistics::supply_demand_postings::{self, Drill, DrillQuery};
-use crate::services::statistics::outlook::{self, OutlookReport};
 use crate::startup::AppState;
 
 /// `GET /statistics/outlook`: demand and supply per program class and per industry cluster,

@@ -61,7 +61,11 @@ fn card(lang: Lang, c: &ClassOutlook) -> serde_json::Value {
     };
     let svg = chart::lines(
         &c.name,
-        if zh { "历年需求与供给（人），虚线为预测" } else { "Demand and supply by year (people); dashed: forecast" },
+        if zh {
+            "历年需求与供给（人），虚线为预测"
+        } else {
+            "Demand and supply by year (people); dashed: forecast"
+        },
         &[
             line(demand_label, "demand", c.history.iter().map(|h| (h.0, h.1)).collect(), &c.demand_forecast),
             line(supply_label, "supply", c.history.iter().map(|h| (h.0, h.2)).collect(), &c.supply_forecast),

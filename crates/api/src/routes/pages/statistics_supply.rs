@@ -9,7 +9,7 @@ use minijinja::value::Serde;
 
 use crate::auth::PageUser;
 use crate::clock;
-use crate::services::statistics::filter::{Filter, FilterQuery, nav_context};
+use crate::services::statistics::filter::{Filter, FilterQuery, districts, nav_context};
 use crate::services::statistics::gap_chart::{self, Bar, Tile};
 use crate::services::statistics::supply_demand::{self, Figures, Line, SupplyDemand};
 use crate::services::statistics::supply_demand_postings::{self, Drill, DrillQuery};
@@ -113,13 +113,14 @@ pub async fn postings(
         Err(error) => return page.error(&state, error).into_response(),
     };
     let back = format!("/statistics/supply-demand{}", drill.filter.query_string());
+    let place = drill.filter.region_prefix().and_then(|code| districts().into_iter().find(|d| d.code == code));
     let previous = (drill.page > 1).then(|| drill.query_string(drill.page - 1));
     let next = (drill.page < listed.pages).then(|| drill.query_string(drill.page + 1));
     page.render(
         &state,
         "statistics_sd_postings.html",
         context! {
-            listed => Serde(&listed), previous, next, back,
+            listed => Serde(&listed), previous, next, back, place => place.map(|d| d.name.clone()),
         },
     )
 }

@@ -12,9 +12,9 @@ use serde_json::Value;
 use super::{Posting, from_row, get_owned};
 use crate::auth::CurrentUser;
 use crate::entities::{posting_codes, posting_outbox, postings};
-use crate::services::statistics::facts;
 use crate::error::ApiError;
 use crate::services::audit;
+use crate::services::statistics::facts;
 
 /// What creating a posting needs besides its fields.
 pub struct Create {

@@ -113,10 +113,7 @@ fn insert_facts(backend: DbBackend, ids: Option<&[i64]>) -> Sql {
             sql.push(" UNION ALL ");
         }
         sql.push(part);
-        sql.push(&format!(
-            " WHERE p.kind IN {} AND p.status <> 'draft' AND p.quantity IS NOT NULL",
-            kinds_list(&all)
-        ));
+        sql.push(&format!(" WHERE p.kind IN {} AND p.status <> 'draft' AND p.quantity IS NOT NULL", kinds_list(&all)));
         if let Some(ids) = ids {
             sql.push(" AND p.id IN ");
             sql.bind_list(ids.iter().copied());

@@ -65,11 +65,7 @@ pub fn gap_bars(id: &str, title: &str, description: &str, bars: &[Bar<'_>]) -> S
             bar.gap
         );
     }
-    let _ = write!(
-        svg,
-        r#"<text class="tick" x="{zero}" y="{}" text-anchor="middle">0</text></svg>"#,
-        height - 6.0
-    );
+    let _ = write!(svg, r#"<text class="tick" x="{zero}" y="{}" text-anchor="middle">0</text></svg>"#, height - 6.0);
     svg
 }
 

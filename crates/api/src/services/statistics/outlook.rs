@@ -61,7 +61,11 @@ pub async fn report(db: &impl ConnectionTrait, today: NaiveDate) -> Result<Outlo
 
 /// The outlook of the filter's district (or the city), with history up to the filter's year (or
 /// the last complete year), as of `today`.
-pub async fn report_for(db: &impl ConnectionTrait, filter: &Filter, today: NaiveDate) -> Result<OutlookReport, ApiError> {
+pub async fn report_for(
+    db: &impl ConnectionTrait,
+    filter: &Filter,
+    today: NaiveDate,
+) -> Result<OutlookReport, ApiError> {
     let last_year = filter.year.map_or(today.year() - 1, |year| year.min(today.year() - 1));
     let scope = Scope { district: filter.region_prefix().map(str::to_owned), year: None, up_to_year: Some(last_year) };
     let class_cells = cells(db, Grouping::Class, &scope).await?;
@@ -75,7 +79,12 @@ pub async fn report_for(db: &impl ConnectionTrait, filter: &Filter, today: Naive
 type Outlooks = (Vec<ClassOutlook>, Vec<Recommendation>, Vec<Recommendation>);
 
 /// Each code's outlook from its yearly cells, with the codes to expand and at risk.
-fn outlooks(cells: &[Cell], first_year: i32, last_year: i32, name_of: fn(&str) -> String) -> Result<Outlooks, ApiError> {
+fn outlooks(
+    cells: &[Cell],
+    first_year: i32,
+    last_year: i32,
+    name_of: fn(&str) -> String,
+) -> Result<Outlooks, ApiError> {
     let mut per_code: BTreeMap<&str, (Vec<(i32, f64)>, Vec<(i32, f64)>)> = BTreeMap::new();
     for cell in cells {
         let (demand, supply) = per_code.entry(cell.code.as_str()).or_default();

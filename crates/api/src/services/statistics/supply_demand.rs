@@ -150,7 +150,10 @@ pub async fn summary(db: &impl ConnectionTrait, filter: &Filter) -> Result<Suppl
             figures: per_district.remove(&d.code).unwrap_or_default(),
         })
         .collect();
-    let by_year = years.into_iter().map(|(year, figures)| Line { key: year.to_string(), name: year.to_string(), figures }).collect();
+    let by_year = years
+        .into_iter()
+        .map(|(year, figures)| Line { key: year.to_string(), name: year.to_string(), figures })
+        .collect();
     let by_class = by_code(&cells(db, Grouping::Class, &scope).await?)
         .into_iter()
         .map(|(code, figures)| Line { name: class_name(&code), key: code, figures })
@@ -167,6 +170,10 @@ pub async fn summary(db: &impl ConnectionTrait, filter: &Filter) -> Result<Suppl
             })
         })
         .collect();
-    by_cluster.extend(per_cluster.into_iter().map(|(code, figures)| Line { name: cluster_name(&code), key: code, figures }));
+    by_cluster.extend(per_cluster.into_iter().map(|(code, figures)| Line {
+        name: cluster_name(&code),
+        key: code,
+        figures,
+    }));
     Ok(SupplyDemand { filter: filter.clone(), total, by_class, by_cluster, by_district, by_year })
 }

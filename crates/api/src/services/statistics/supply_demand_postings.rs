@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cells::Scope;
 use super::facts::Sql;
-use super::filter::{Filter, FilterQuery, FIRST_YEAR, districts};
+use super::filter::{FIRST_YEAR, Filter, FilterQuery, districts};
 use super::supply_demand::{class_name, cluster_name};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
@@ -23,6 +23,9 @@ use crate::services::brokering::views::oversees;
 
 /// Postings per page.
 pub const PAGE_SIZE: u64 = 20;
+
+/// The last page anyone may ask for (two million postings behind one number).
+const MAX_PAGE: u64 = 100_000;
 
 /// The query string of a drill-down.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -55,59 +58,61 @@ pub struct Drill {
 }
 
 impl Drill {
-    /// Parses the query; every field that is wrong is named (422).
+    /// Parses the query; every field that is wrong is named (422), the filter's fields last.
     pub fn parse(query: &DrillQuery, today: NaiveDate) -> Result<Drill, ApiError> {
-        let filter = Filter::parse(&FilterQuery { district: query.district.clone(), year: query.year.clone() }, today);
-        let mut errors = Invalids::default();
         let blank = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
-        let measure = match blank(&query.measure).as_deref() {
-            Some("demand") => Some("demand"),
-            Some("supply") => Some("supply"),
-            Some(_) => errors.take("measure", Err(Invalid::NotAllowed("demand or supply"))),
-            None => errors.take("measure", Err(Invalid::Required)),
-        };
-        let key = blank(&query.key);
-        let target = match (blank(&query.dimension).as_deref(), key) {
-            (_, None) => errors.take::<(&'static str, String, String)>("key", Err(Invalid::Required)),
-            (Some("class"), Some(key)) => errors.take("key", parse_class(&key)),
-            (Some("cluster"), Some(key)) => errors
-                .take("key", ClusterId::parse(&key).map(|id| ("cluster", id.as_str().to_owned(), cluster_name(id.as_str())))),
-            (Some("district"), Some(key)) => errors.take("key", parse_district(&key)),
-            (Some("year"), Some(key)) => errors.take("key", parse_year(&key, today)),
-            (Some(_), Some(_)) => errors.take("dimension", Err(Invalid::NotAllowed("class, cluster, district or year"))),
-            (None, Some(_)) => errors.take("dimension", Err(Invalid::Required)),
+        let mut errors = Invalids::default();
+        let measure = errors.take(
+            "measure",
+            match blank(&query.measure).as_deref() {
+                Some("demand") => Ok("demand"),
+                Some("supply") => Ok("supply"),
+                Some(_) => Err(Invalid::NotAllowed("demand or supply")),
+                None => Err(Invalid::Required),
+            },
+        );
+        let target = match (blank(&query.dimension), blank(&query.key)) {
+            (None, _) => errors.take("dimension", Err(Invalid::Required)),
+            (Some(_), None) => errors.take("key", Err(Invalid::Required)),
+            (Some(dimension), Some(key)) => match dimension.as_str() {
+                "class" => errors.take("key", parse_class(&key)),
+                "cluster" => errors.take("key", parse_cluster(&key)),
+                "district" => errors.take("key", parse_district(&key)),
+                "year" => errors.take("key", parse_year(&key, today)),
+                _ => errors.take("dimension", Err(Invalid::NotAllowed("class, cluster, district or year"))),
+            },
         };
         let page = match blank(&query.page) {
             None => Some(1),
             Some(raw) => errors.take(
                 "page",
-                raw.parse::<u64>().ok().filter(|p| (1..=100_000).contains(p)).ok_or(Invalid::OutOfRange { min: 1, max: 100_000 }),
+                raw.parse::<u64>()
+                    .ok()
+                    .filter(|p| (1..=MAX_PAGE).contains(p))
+                    .ok_or(Invalid::OutOfRange { min: 1, max: MAX_PAGE as i64 }),
             ),
         };
-        let filter = match filter {
+        let filter = FilterQuery { district: query.district.clone(), year: query.year.clone() };
+        let filter = match Filter::parse(&filter, today) {
             Ok(filter) => Some(filter),
             Err(ApiError::Validation(invalids)) => {
-                for e in invalids.0 {
-                    errors.push(e.field, e.invalid);
-                }
+                invalids.0.into_iter().for_each(|e| errors.push(e.field, e.invalid));
                 None
             }
             Err(other) => return Err(other),
         };
-        errors.finish(|| ())?;
-        let ((dimension, key, name), measure, page, filter) = match (target, measure, page, filter) {
-            (Some(t), Some(m), Some(p), Some(f)) => (t, m, p, f),
-            _ => return Err(ApiError::Internal("drill-down parsed without a value".into())),
-        };
-        Ok(Drill { target: Target { dimension, key, name, measure }, filter, page })
+        if let (Some((dimension, key, name)), Some(measure), Some(page), Some(filter)) = (target, measure, page, filter)
+            && errors.is_empty()
+        {
+            return Ok(Drill { target: Target { dimension, key, name, measure }, filter, page });
+        }
+        Err(ApiError::Validation(errors))
     }
 
     /// The query string of this drill-down at `page`.
     pub fn query_string(&self, page: u64) -> String {
-        let mut query = format!(
-            "?dimension={}&key={}&measure={}",
-            self.target.dimension, self.target.key, self.target.measure
-        );
+        let mut query =
+            format!("?dimension={}&key={}&measure={}", self.target.dimension, self.target.key, self.target.measure);
         if let Some(district) = self.filter.region_prefix() {
             query.push_str(&format!("&district={district}"));
         }
@@ -123,7 +128,16 @@ impl Drill {
 
 fn parse_class(key: &str) -> Result<(&'static str, String, String), Invalid> {
     let known = key.len() == 4 && key.bytes().all(|b| b.is_ascii_digit()) && class_name(key) != key;
-    if known { Ok(("class", key.to_owned(), class_name(key))) } else { Err(Invalid::Format("a program class code like 4601")) }
+    if known {
+        Ok(("class", key.to_owned(), class_name(key)))
+    } else {
+        Err(Invalid::Format("a program class code like 4601"))
+    }
+}
+
+fn parse_cluster(key: &str) -> Result<(&'static str, String, String), Invalid> {
+    let id = ClusterId::parse(key)?;
+    Ok(("cluster", id.as_str().to_owned(), cluster_name(id.as_str())))
 }
 
 fn parse_district(key: &str) -> Result<(&'static str, String, String), Invalid> {
@@ -208,7 +222,8 @@ fn push_from(sql: &mut Sql, drill: &Drill, with_names: bool) {
             sql.push(" AND f.code = ").bind(key.clone());
         }
     }
-    let scope = Scope { district: drill.filter.region_prefix().map(str::to_owned), year: drill.filter.year, up_to_year: None };
+    let scope =
+        Scope { district: drill.filter.region_prefix().map(str::to_owned), year: drill.filter.year, up_to_year: None };
     scope.push_conditions(sql);
 }
 
@@ -253,7 +268,10 @@ pub async fn postings(db: &impl ConnectionTrait, user: &CurrentUser, drill: &Dri
     );
     push_from(&mut sql, drill, true);
     push_visible(&mut sql, user);
-    sql.push(" ORDER BY p.id DESC LIMIT ").bind(PAGE_SIZE as i64).push(" OFFSET ").bind(((drill.page - 1) * PAGE_SIZE) as i64);
+    sql.push(" ORDER BY p.id DESC LIMIT ")
+        .bind(PAGE_SIZE as i64)
+        .push(" OFFSET ")
+        .bind(((drill.page - 1) * PAGE_SIZE) as i64);
     let rows = Row::find_by_statement(sql.statement()).all(db).await?;
     let items = rows
         .into_iter()
