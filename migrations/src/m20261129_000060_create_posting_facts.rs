@@ -16,10 +16,14 @@ pub struct Migration;
 /// The statistics group by class and cluster; on a million postings, joining postings to their
 /// codes for every dashboard view takes seconds, so the posting service rewrites a posting's rows
 /// in the same transaction as every write that can change them (services::statistics::facts).
+/// The owner and status are copied too, so the drill-down counts what a viewer may not see without
+/// joining the postings.
 #[derive(DeriveIden)]
 enum PostingFacts {
     Table,
     PostingId,
+    OrganizationId,
+    Status,
     Dimension,
     Code,
     District,
@@ -36,6 +40,8 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(PostingFacts::Table)
                     .col(big_integer(PostingFacts::PostingId))
+                    .col(big_integer(PostingFacts::OrganizationId))
+                    .col(string_len(PostingFacts::Status, 16))
                     .col(
                         string_len(PostingFacts::Dimension, 16)
                             .check(one_of(PostingFacts::Dimension, &["district", "class", "cluster"])),
@@ -112,11 +118,12 @@ fn backfill(backend: DbBackend) -> String {
          CASE WHEN p.kind = 'program_offering' THEN 'supply' ELSE 'demand' END, p.quantity"
     );
     format!(
-        "INSERT INTO posting_facts (posting_id, dimension, code, district, created_year, measure, quantity) \
-         SELECT p.id, 'district', substr(p.region_code, 1, 6), {columns} FROM postings p WHERE {counted} \
-         UNION ALL SELECT DISTINCT p.id, 'class', substr(c.code, 1, 4), {columns} FROM postings p \
+        "INSERT INTO posting_facts (posting_id, organization_id, status, dimension, code, district, created_year, \
+           measure, quantity) \
+         SELECT p.id, p.organization_id, p.status, 'district', substr(p.region_code, 1, 6), {columns} FROM postings p WHERE {counted} \
+         UNION ALL SELECT DISTINCT p.id, p.organization_id, p.status, 'class', substr(c.code, 1, 4), {columns} FROM postings p \
            JOIN posting_codes c ON c.posting_id = p.id AND c.code_type = 'program' WHERE {counted} \
-         UNION ALL SELECT p.id, 'cluster', c.code, {columns} FROM postings p \
+         UNION ALL SELECT p.id, p.organization_id, p.status, 'cluster', c.code, {columns} FROM postings p \
            JOIN posting_codes c ON c.posting_id = p.id AND c.code_type = 'cluster' WHERE {counted}"
     )
 }

@@ -353,6 +353,7 @@ pub(crate) async fn record_placements(
     active.update(txn).await?;
     let mut changes = serde_json::json!({ "placed": placed });
     if fills {
+        facts::refresh(txn, &[id]).await?;
         changes["status"] = serde_json::json!([status.as_str(), PostingStatus::Filled.as_str()]);
         enqueue(txn, id).await?;
     }

@@ -5,7 +5,8 @@
 //! A posting counts when it is of a demand kind ([`DEMAND`]) or of supply
 //! ([`PostingKind::ProgramOffering`]), is not a draft and states a quantity; it counts in the year
 //! it was created (UTC), whatever its status now. The posting service calls [`refresh`] in the
-//! same transaction as every write that can change those facts (insert, update, status change),
+//! same transaction as every write that can change those facts (insert, update, status change,
+//! a posting filled by placements),
 //! so the rows never disagree with the postings; [`rebuild`] recomputes them all (benchmarks,
 //! repairs). Grouping these rows needs no join, which keeps the dashboard under a second on a
 //! million postings (docs/benchmarks.md).
@@ -95,16 +96,21 @@ fn insert_facts(backend: DbBackend, ids: Option<&[i64]>) -> Sql {
         year_of(backend, "p.created_at"),
         SUPPLY.as_str()
     );
-    sql.push("INSERT INTO posting_facts (posting_id, dimension, code, district, created_year, measure, quantity) ");
+    sql.push(
+        "INSERT INTO posting_facts \
+         (posting_id, organization_id, status, dimension, code, district, created_year, measure, quantity) ",
+    );
     let parts = [
-        format!("SELECT p.id, 'district', substr(p.region_code, 1, 6), {columns} FROM postings p"),
+        format!(
+            "SELECT p.id, p.organization_id, p.status, 'district', substr(p.region_code, 1, 6), {columns} FROM postings p"
+        ),
         // A posting naming two programs of one class counts once for the class.
         format!(
-            "SELECT DISTINCT p.id, 'class', substr(c.code, 1, 4), {columns} FROM postings p \
+            "SELECT DISTINCT p.id, p.organization_id, p.status, 'class', substr(c.code, 1, 4), {columns} FROM postings p \
              JOIN posting_codes c ON c.posting_id = p.id AND c.code_type = 'program'"
         ),
         format!(
-            "SELECT p.id, 'cluster', c.code, {columns} FROM postings p \
+            "SELECT p.id, p.organization_id, p.status, 'cluster', c.code, {columns} FROM postings p \
              JOIN posting_codes c ON c.posting_id = p.id AND c.code_type = 'cluster'"
         ),
     ];

@@ -201,55 +201,56 @@ pub struct Postings {
 struct Totals {
     postings: i64,
     quantity: i64,
+    visible_postings: i64,
+    visible_quantity: i64,
 }
 
-/// Appends the FROM and WHERE of the fact rows behind the target.
-fn push_from(sql: &mut Sql, drill: &Drill, with_names: bool) {
+/// Appends the FROM and WHERE of the fact rows behind the target (with the postings and their
+/// owners' names when listing).
+fn push_from(sql: &mut Sql, drill: &Drill, listing: bool) {
     let Target { dimension, key, measure, .. } = &drill.target;
-    let grouping = if matches!(*dimension, "year") { "district" } else { dimension };
-    sql.push(" FROM posting_facts f JOIN postings p ON p.id = f.posting_id");
-    if with_names {
-        sql.push(" JOIN organizations o ON o.id = p.organization_id");
+    let grouping = if *dimension == "year" { "district" } else { dimension };
+    sql.push(" FROM posting_facts f");
+    if listing {
+        sql.push(" JOIN postings p ON p.id = f.posting_id JOIN organizations o ON o.id = f.organization_id");
     }
     sql.push(" WHERE f.dimension = ").bind(grouping);
     sql.push(" AND f.measure = ").bind(*measure);
-    match *dimension {
-        "year" => {
-            let year: i32 = key.parse().unwrap_or_default();
-            sql.push(" AND f.created_year = ").bind(year);
-        }
-        _ => {
-            sql.push(" AND f.code = ").bind(key.clone());
-        }
+    if *dimension == "year" {
+        // A year key was parsed as a year.
+        sql.push(" AND f.created_year = ").bind(key.parse::<i32>().unwrap_or_default());
+    } else {
+        sql.push(" AND f.code = ").bind(key.clone());
     }
     let scope =
         Scope { district: drill.filter.region_prefix().map(str::to_owned), year: drill.filter.year, up_to_year: None };
     scope.push_conditions(sql);
 }
 
-/// Appends the condition that keeps what `user` may see in detail (nothing when they see all).
+/// The condition that keeps what `user` may see in detail: everything for those who oversee,
+/// else published postings and their own organization's.
 fn push_visible(sql: &mut Sql, user: &CurrentUser) {
     if oversees(user) {
+        sql.push("1 = 1");
         return;
     }
-    sql.push(" AND (p.status = ").bind(PostingStatus::Published.as_str());
-    match user.organization_id() {
-        Some(org) => {
-            sql.push(" OR p.organization_id = ").bind(org).push(")");
-        }
-        None => {
-            sql.push(")");
-        }
+    sql.push("(f.status = ").bind(PostingStatus::Published.as_str());
+    if let Some(org) = user.organization_id() {
+        sql.push(" OR f.organization_id = ").bind(org);
     }
+    sql.push(")");
 }
 
-async fn totals(db: &impl ConnectionTrait, drill: &Drill, user: Option<&CurrentUser>) -> Result<Totals, ApiError> {
+/// Every posting behind the number, and those `user` may see, in one pass over the fact rows.
+async fn totals(db: &impl ConnectionTrait, drill: &Drill, user: &CurrentUser) -> Result<Totals, ApiError> {
     let mut sql = Sql::new(db.get_database_backend());
-    sql.push("SELECT CAST(COUNT(*) AS BIGINT) AS postings, CAST(COALESCE(SUM(f.quantity), 0) AS BIGINT) AS quantity");
+    sql.push("SELECT CAST(COUNT(*) AS BIGINT) AS postings, CAST(COALESCE(SUM(f.quantity), 0) AS BIGINT) AS quantity, ");
+    sql.push("CAST(COALESCE(SUM(CASE WHEN ");
+    push_visible(&mut sql, user);
+    sql.push(" THEN 1 ELSE 0 END), 0) AS BIGINT) AS visible_postings, CAST(COALESCE(SUM(CASE WHEN ");
+    push_visible(&mut sql, user);
+    sql.push(" THEN f.quantity ELSE 0 END), 0) AS BIGINT) AS visible_quantity");
     push_from(&mut sql, drill, false);
-    if let Some(user) = user {
-        push_visible(&mut sql, user);
-    }
     Totals::find_by_statement(sql.statement())
         .one(db)
         .await?
@@ -258,8 +259,7 @@ async fn totals(db: &impl ConnectionTrait, drill: &Drill, user: Option<&CurrentU
 
 /// The page of postings behind the number `drill` names, as `user` may see them.
 pub async fn postings(db: &impl ConnectionTrait, user: &CurrentUser, drill: &Drill) -> Result<Postings, ApiError> {
-    let all = totals(db, drill, None).await?;
-    let visible = totals(db, drill, Some(user)).await?;
+    let totals = totals(db, drill, user).await?;
     let mut sql = Sql::new(db.get_database_backend());
     sql.push(
         "SELECT p.id AS id, p.title AS title, p.organization_id AS organization_id, o.name AS organization_name, \
@@ -267,8 +267,9 @@ pub async fn postings(db: &impl ConnectionTrait, user: &CurrentUser, drill: &Dri
          f.created_year AS year",
     );
     push_from(&mut sql, drill, true);
+    sql.push(" AND ");
     push_visible(&mut sql, user);
-    sql.push(" ORDER BY p.id DESC LIMIT ")
+    sql.push(" ORDER BY f.posting_id DESC LIMIT ")
         .bind(PAGE_SIZE as i64)
         .push(" OFFSET ")
         .bind(((drill.page - 1) * PAGE_SIZE) as i64);
@@ -281,14 +282,14 @@ pub async fn postings(db: &impl ConnectionTrait, user: &CurrentUser, drill: &Dri
             row,
         })
         .collect();
-    let pages = (visible.postings.max(0) as u64).div_ceil(PAGE_SIZE).max(1);
+    let pages = (totals.visible_postings.max(0) as u64).div_ceil(PAGE_SIZE).max(1);
     Ok(Postings {
         target: drill.target.clone(),
         filter: drill.filter.clone(),
-        total_postings: all.postings,
-        total_quantity: all.quantity,
-        withheld_postings: all.postings - visible.postings,
-        withheld_quantity: all.quantity - visible.quantity,
+        total_postings: totals.postings,
+        total_quantity: totals.quantity,
+        withheld_postings: totals.postings - totals.visible_postings,
+        withheld_quantity: totals.quantity - totals.visible_quantity,
         items,
         page: drill.page,
         pages,
