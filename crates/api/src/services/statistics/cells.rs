@@ -48,9 +48,12 @@ impl Scope {
             Some(district) => {
                 sql.push(" AND f.district = ").bind(district.clone());
             }
-            // The whole city: every district of it, including postings placed at city level.
+            // The whole city: every district of it, including postings placed at city level. A
+            // range rather than LIKE, so an index on the district serves it with a bound value.
             None => {
-                sql.push(" AND f.district LIKE ").bind(format!("{}%", &SHAOXING[..4]));
+                let city = &SHAOXING[..4];
+                let next = city.parse::<u32>().map_or_else(|_| city.to_owned(), |c| (c + 1).to_string());
+                sql.push(" AND f.district >= ").bind(city.to_owned()).push(" AND f.district < ").bind(next);
             }
         }
         if let Some(year) = self.year {

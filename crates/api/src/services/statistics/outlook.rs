@@ -68,8 +68,8 @@ pub async fn report_for(
 ) -> Result<OutlookReport, ApiError> {
     let last_year = filter.year.map_or(today.year() - 1, |year| year.min(today.year() - 1));
     let scope = Scope { district: filter.region_prefix().map(str::to_owned), year: None, up_to_year: Some(last_year) };
-    let class_cells = cells(db, Grouping::Class, &scope).await?;
-    let cluster_cells = cells(db, Grouping::Cluster, &scope).await?;
+    let (class_cells, cluster_cells) =
+        tokio::try_join!(cells(db, Grouping::Class, &scope), cells(db, Grouping::Cluster, &scope))?;
     let first_year = class_cells.iter().chain(&cluster_cells).map(|c| c.year).min().unwrap_or(last_year);
     let (classes, expand, at_risk) = outlooks(&class_cells, first_year, last_year, class_name)?;
     let (clusters, clusters_expand, clusters_at_risk) = outlooks(&cluster_cells, first_year, last_year, cluster_name)?;
@@ -78,6 +78,9 @@ pub async fn report_for(
 
 type Outlooks = (Vec<ClassOutlook>, Vec<Recommendation>, Vec<Recommendation>);
 
+/// A code's `(year, people)` points of demand and of supply.
+type YearPoints = (Vec<(i32, f64)>, Vec<(i32, f64)>);
+
 /// Each code's outlook from its yearly cells, with the codes to expand and at risk.
 fn outlooks(
     cells: &[Cell],
@@ -85,7 +88,7 @@ fn outlooks(
     last_year: i32,
     name_of: fn(&str) -> String,
 ) -> Result<Outlooks, ApiError> {
-    let mut per_code: BTreeMap<&str, (Vec<(i32, f64)>, Vec<(i32, f64)>)> = BTreeMap::new();
+    let mut per_code: BTreeMap<&str, YearPoints> = BTreeMap::new();
     for cell in cells {
         let (demand, supply) = per_code.entry(cell.code.as_str()).or_default();
         demand.push((cell.year, cell.demand as f64));

@@ -133,7 +133,12 @@ fn by_code(cells: &[Cell]) -> BTreeMap<String, Figures> {
 /// The figures under `filter`.
 pub async fn summary(db: &impl ConnectionTrait, filter: &Filter) -> Result<SupplyDemand, ApiError> {
     let scope = scope_of(filter);
-    let by_district_year = cells(db, Grouping::District, &scope).await?;
+    // Three independent groupings: run them side by side on the pool.
+    let (by_district_year, class_cells, cluster_cells) = tokio::try_join!(
+        cells(db, Grouping::District, &scope),
+        cells(db, Grouping::Class, &scope),
+        cells(db, Grouping::Cluster, &scope),
+    )?;
     let mut total = Figures::default();
     let mut years: BTreeMap<i32, Figures> = BTreeMap::new();
     for cell in &by_district_year {
@@ -154,11 +159,11 @@ pub async fn summary(db: &impl ConnectionTrait, filter: &Filter) -> Result<Suppl
         .into_iter()
         .map(|(year, figures)| Line { key: year.to_string(), name: year.to_string(), figures })
         .collect();
-    let by_class = by_code(&cells(db, Grouping::Class, &scope).await?)
+    let by_class = by_code(&class_cells)
         .into_iter()
         .map(|(code, figures)| Line { name: class_name(&code), key: code, figures })
         .collect();
-    let mut per_cluster = by_code(&cells(db, Grouping::Cluster, &scope).await?);
+    let mut per_cluster = by_code(&cluster_cells);
     // The plan's order, then anything unknown (a cluster dropped from the list) by id.
     let mut by_cluster: Vec<Line> = clusters()
         .iter()
