@@ -22,5 +22,7 @@ mod search;
 mod sheets;
 mod statistics;
 mod statistics_supply;
+mod statistics_indicators;
+mod statistics_reports;
 mod support;
 mod webhooks;

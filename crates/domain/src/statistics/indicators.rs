@@ -234,13 +234,15 @@ string_enum!(
 
 string_enum!(
     /// The indicators an authority can rank organizations by.
-    LeagueIndicator, "one of response_rate, median_days_to_match, placements, retention_6m, retention_12m, mean_assessment, practice_hours_per_teacher", {
+    LeagueIndicator, "one of response_rate, median_days_to_match, placements, hires, retention_6m, retention_12m, mean_assessment, practice_hours, practice_hours_per_teacher", {
         ResponseRate => "response_rate",
         MedianDaysToMatch => "median_days_to_match",
         Placements => "placements",
+        Hires => "hires",
         Retention6m => "retention_6m",
         Retention12m => "retention_12m",
         MeanAssessment => "mean_assessment",
+        PracticeHours => "practice_hours",
         PracticeHoursPerTeacher => "practice_hours_per_teacher",
     }
 );
@@ -259,9 +261,11 @@ impl LeagueIndicator {
             LeagueIndicator::ResponseRate => "响应率",
             LeagueIndicator::MedianDaysToMatch => "匹配用时中位数（天）",
             LeagueIndicator::Placements => "安置人数",
+            LeagueIndicator::Hires => "录用人数",
             LeagueIndicator::Retention6m => "6个月留任率",
             LeagueIndicator::Retention12m => "12个月留任率",
             LeagueIndicator::MeanAssessment => "平均评价得分",
+            LeagueIndicator::PracticeHours => "教师企业实践时长（小时）",
             LeagueIndicator::PracticeHoursPerTeacher => "教师人均企业实践时长",
         }
     }
@@ -271,9 +275,11 @@ impl LeagueIndicator {
             LeagueIndicator::ResponseRate => "response rate",
             LeagueIndicator::MedianDaysToMatch => "median days to match",
             LeagueIndicator::Placements => "placements",
+            LeagueIndicator::Hires => "hires",
             LeagueIndicator::Retention6m => "6-month retention",
             LeagueIndicator::Retention12m => "12-month retention",
             LeagueIndicator::MeanAssessment => "mean assessment score",
+            LeagueIndicator::PracticeHours => "teachers' practice hours",
             LeagueIndicator::PracticeHoursPerTeacher => "practice hours per teacher",
         }
     }
@@ -285,9 +291,13 @@ pub struct OrgIndicators {
     pub response_rate: Option<f64>,
     pub median_days_to_match: Option<f64>,
     pub placements: Option<u64>,
+    /// People hired through completed projects.
+    pub hires: Option<u64>,
     pub retention_6m: Option<f64>,
     pub retention_12m: Option<f64>,
     pub mean_assessment: Option<f64>,
+    /// Total hours of teachers' enterprise practice.
+    pub practice_hours: Option<f64>,
     pub practice_hours_per_teacher: Option<f64>,
 }
 
@@ -297,9 +307,11 @@ impl OrgIndicators {
             LeagueIndicator::ResponseRate => self.response_rate,
             LeagueIndicator::MedianDaysToMatch => self.median_days_to_match,
             LeagueIndicator::Placements => self.placements.map(|p| p as f64),
+            LeagueIndicator::Hires => self.hires.map(|h| h as f64),
             LeagueIndicator::Retention6m => self.retention_6m,
             LeagueIndicator::Retention12m => self.retention_12m,
             LeagueIndicator::MeanAssessment => self.mean_assessment,
+            LeagueIndicator::PracticeHours => self.practice_hours,
             LeagueIndicator::PracticeHoursPerTeacher => self.practice_hours_per_teacher,
         }
     }

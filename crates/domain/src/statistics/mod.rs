@@ -11,12 +11,15 @@
 //! - [`outlook`]: history plus forecast per program class or industry cluster, and the lists of
 //!   programs to expand and at risk of phase-out (及时淘汰落后专业), with reasons;
 //! - [`indicators`]: response rate, time to match, placements, retention, assessment scores,
-//!   teachers' practice hours, gap and fill rate, target progress, and the league-table ranking.
+//!   teachers' practice hours, gap and fill rate, target progress, and the league-table ranking;
+//! - [`effectiveness`]: outcome totals over projects, the spread of an indicator over a kind of
+//!   organization (what others may see), and 专业对口 of placements.
 //!
 //! Pure like the rest of the domain: the API aggregates from the database and fills the inputs;
 //! "today" is an argument. docs/statistics.md explains the methods and every formula.
 
 pub mod backtest;
+pub mod effectiveness;
 pub mod forecast;
 pub mod indicators;
 pub mod outlook;
@@ -27,6 +30,7 @@ pub mod warning;
 mod tests;
 
 pub use backtest::{BackTest, BackTestYear};
+pub use effectiveness::{OutcomeTotals, PostingCodes, ProjectOutcome, Relevance, Spread, places_students};
 pub use forecast::{Forecast, Holt, Trend, forecast};
 pub use indicators::{
     Direction, LeagueIndicator, MatchTiming, OrgIndicators, PracticeHours, Ranked, Retention, TargetProgress,

@@ -4,11 +4,13 @@ mod alerts;
 pub(crate) mod auth;
 mod booking;
 mod brokering;
+mod indicators;
 mod matching;
 mod openapi;
 mod organizations;
 mod postings;
 mod reference;
+mod reports;
 mod search;
 pub(crate) mod sheets;
 mod statistics;
@@ -67,6 +69,10 @@ pub fn routes() -> Router<AppState> {
         .route("/statistics/outlook", get(statistics::outlook))
         .route("/statistics/supply-demand", get(statistics::supply_demand))
         .route("/statistics/supply-demand/postings", get(statistics::supply_demand_postings))
+        .route("/statistics/league", get(indicators::league))
+        .route("/statistics/league/mine", get(indicators::mine))
+        .route("/statistics/reports/school/{org_id}", get(reports::school))
+        .route("/statistics/reports/city", get(reports::city))
         .route("/open-data", get(statistics::open_data))
         .route("/search", get(search::search))
         .route("/suggest", get(search::suggest))

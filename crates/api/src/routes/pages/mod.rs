@@ -6,9 +6,11 @@ mod alerts;
 mod booking;
 mod brokering;
 mod home;
+mod indicators;
 mod org;
 mod posting_form;
 mod postings;
+mod reports;
 mod search;
 mod sheets;
 mod statistics;
@@ -78,6 +80,12 @@ pub fn routes() -> Router<AppState> {
         .route("/statistics/outlook", get(statistics::outlook))
         .route("/statistics/supply-demand", get(statistics_supply::supply_demand))
         .route("/statistics/supply-demand/postings", get(statistics_supply::postings))
+        .route("/statistics/league", get(indicators::league))
+        .route("/statistics/league/mine", get(indicators::mine))
+        .route("/statistics/reports", get(reports::index))
+        .route("/statistics/reports/city", get(reports::city_page))
+        .route("/statistics/reports/city.xlsx", get(reports::city_workbook))
+        .route("/statistics/reports/school/{file}", get(reports::school))
         .route("/open-data", get(statistics::open_data))
         .route("/admin/verifications", get(admin::queue))
         .route("/admin/verifications/{id}", post(admin::decide))

@@ -26,45 +26,50 @@ pub async fn response_stats(db: &impl ConnectionTrait, organization_id: i64) -> 
         .order_by_asc(proposal_events::Column::Id)
         .all(db)
         .await?;
-    let mut rounds = Vec::new();
+    let mut counted = Vec::new();
     for proposal in &involved {
         let side_of_org =
             if proposal.proposer_org_id == organization_id { ProposalSide::Proposer } else { ProposalSide::Recipient };
-        // The open round: when it opened and whose answer it waits for.
-        let mut open: Option<(chrono::DateTime<chrono::Utc>, ProposalSide)> = None;
-        for event in events.iter().filter(|e| e.proposal_id == proposal.id) {
-            let kind: EventKind = event
-                .action
-                .parse()
-                .map_err(|_| ApiError::Internal(format!("stored proposal event {} has a bad action", event.id)))?;
-            let end = match kind {
-                EventKind::Counter | EventKind::Accept | EventKind::Decline => Some(RoundEnd::Answered(event.at)),
-                EventKind::Expire => Some(RoundEnd::Expired),
-                EventKind::Withdraw => Some(RoundEnd::Withdrawn),
-                EventKind::Propose | EventKind::Remind => None,
-            };
-            if let (Some(end), Some((opened_at, awaiting))) = (end, open)
-                && awaiting == side_of_org
-            {
-                rounds.push(Round { opened_at, end });
-            }
-            if end.is_some() {
-                open = None;
-            }
-            match kind {
-                EventKind::Propose => open = Some((event.at, ProposalSide::Recipient)),
-                EventKind::Counter => {
-                    let by: Option<ProposalSide> = event.side.as_deref().and_then(|s| s.parse().ok());
-                    open = Some((event.at, by.unwrap_or(ProposalSide::Recipient).other()));
-                }
-                _ => {}
-            }
+        let history: Vec<&proposal_events::Model> = events.iter().filter(|e| e.proposal_id == proposal.id).collect();
+        counted.extend(rounds(&history)?.into_iter().filter(|(side, _)| *side == side_of_org).map(|(_, r)| r));
+    }
+    Ok(ResponseStats::of(&counted))
+}
+
+/// The rounds of one proposal's history (its events in order), each with the side it waited
+/// for: an offer opens a round for the other side; an answer, expiry or withdrawal closes it.
+pub(crate) fn rounds(events: &[&proposal_events::Model]) -> Result<Vec<(ProposalSide, Round)>, ApiError> {
+    let mut out = Vec::new();
+    // The open round: when it opened and whose answer it waits for.
+    let mut open: Option<(chrono::DateTime<chrono::Utc>, ProposalSide)> = None;
+    for event in events {
+        let kind: EventKind = event
+            .action
+            .parse()
+            .map_err(|_| ApiError::Internal(format!("stored proposal event {} has a bad action", event.id)))?;
+        let end = match kind {
+            EventKind::Counter | EventKind::Accept | EventKind::Decline => Some(RoundEnd::Answered(event.at)),
+            EventKind::Expire => Some(RoundEnd::Expired),
+            EventKind::Withdraw => Some(RoundEnd::Withdrawn),
+            EventKind::Propose | EventKind::Remind => None,
+        };
+        if let (Some(end), Some((opened_at, awaiting))) = (end, open) {
+            out.push((awaiting, Round { opened_at, end }));
         }
-        if let Some((opened_at, awaiting)) = open
-            && awaiting == side_of_org
-        {
-            rounds.push(Round { opened_at, end: RoundEnd::Open });
+        if end.is_some() {
+            open = None;
+        }
+        match kind {
+            EventKind::Propose => open = Some((event.at, ProposalSide::Recipient)),
+            EventKind::Counter => {
+                let by: Option<ProposalSide> = event.side.as_deref().and_then(|s| s.parse().ok());
+                open = Some((event.at, by.unwrap_or(ProposalSide::Recipient).other()));
+            }
+            _ => {}
         }
     }
-    Ok(ResponseStats::of(&rounds))
+    if let Some((opened_at, awaiting)) = open {
+        out.push((awaiting, Round { opened_at, end: RoundEnd::Open }));
+    }
+    Ok(out)
 }

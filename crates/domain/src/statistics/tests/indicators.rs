@@ -174,13 +174,15 @@ fn every_league_indicator_reads_its_own_field() {
         response_rate: Some(1.0),
         median_days_to_match: Some(2.0),
         placements: Some(3),
-        retention_6m: Some(4.0),
-        retention_12m: Some(5.0),
-        mean_assessment: Some(6.0),
-        practice_hours_per_teacher: Some(7.0),
+        hires: Some(4),
+        retention_6m: Some(5.0),
+        retention_12m: Some(6.0),
+        mean_assessment: Some(7.0),
+        practice_hours: Some(8.0),
+        practice_hours_per_teacher: Some(9.0),
     };
     let values: Vec<_> = LeagueIndicator::ALL.iter().map(|i| all.get(*i)).collect();
-    assert_eq!(values, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0].map(Some));
+    assert_eq!(values, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0].map(Some));
     assert!(LeagueIndicator::ALL.iter().all(|i| !i.zh().is_empty() && !i.en().is_empty()));
     assert_eq!("retention_12m".parse::<LeagueIndicator>(), Ok(LeagueIndicator::Retention12m));
 }

@@ -2,6 +2,7 @@
 //! one-year histories), the forecast back-test on known series, thresholds at their boundaries,
 //! and properties of forecasts, classification and ranking.
 
+mod effectiveness;
 mod forecast;
 mod indicators;
 mod outlook;
