@@ -20,6 +20,9 @@ mod m20261129_000021_create_subscriptions;
 mod m20261129_000022_create_webhook_deliveries;
 mod m20261129_000030_create_training_slots;
 mod m20261129_000031_create_slot_bookings;
+mod m20261129_000050_create_plan_targets;
+mod m20261129_000051_create_designations;
+mod m20261129_000052_create_school_reports;
 mod m20261129_000060_create_posting_facts;
 
 pub struct Migrator;
@@ -42,6 +45,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000022_create_webhook_deliveries::Migration),
             Box::new(m20261129_000030_create_training_slots::Migration),
             Box::new(m20261129_000031_create_slot_bookings::Migration),
+            Box::new(m20261129_000050_create_plan_targets::Migration),
+            Box::new(m20261129_000051_create_designations::Migration),
+            Box::new(m20261129_000052_create_school_reports::Migration),
             Box::new(m20261129_000060_create_posting_facts::Migration),
         ]
     }

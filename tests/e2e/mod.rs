@@ -24,5 +24,6 @@ mod statistics;
 mod statistics_indicators;
 mod statistics_reports;
 mod statistics_supply;
+mod statistics_targets;
 mod support;
 mod webhooks;

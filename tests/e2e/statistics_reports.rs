@@ -146,7 +146,7 @@ async fn the_city_report_is_for_authorities_and_follows_the_district_filter() {
     )
     .await;
     let keys: Vec<&str> = report["sections"].as_array().unwrap().iter().map(|s| s["key"].as_str().unwrap()).collect();
-    assert_eq!(keys, ["postings", "projects", "outcomes", "league"]);
+    assert_eq!(keys, ["postings", "projects", "outcomes", "league", "targets"]);
     let apprenticeships = row(&report, "postings", PostingKind::Apprenticeship.zh());
     assert_eq!((apprenticeships[2].as_f64(), apprenticeships[3].as_f64()), (Some(1.0), Some(10.0)));
     assert_eq!(row(&report, "outcomes", "安置学生数")[1], 8.0);

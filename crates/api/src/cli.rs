@@ -46,6 +46,30 @@ pub enum Command {
     Eval(crate::eval::EvalCommand),
     /// Place students into places from an instance file, without the database (see docs/allocation.md).
     Allocate(crate::allocate::AllocateArgs),
+    /// Manage the plan targets the statistics dashboard measures against (see docs/statistics.md).
+    #[command(subcommand)]
+    Targets(TargetsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TargetsCommand {
+    /// Replace a city's targets for a plan period with those of a CSV file shaped like
+    /// crates/domain/data/plan_targets_shaoxing_2024.csv. The whole file is checked first; a bad
+    /// file changes nothing and every problem is printed with its row and column.
+    Import {
+        /// The CSV file: id,name_zh,name_en,target,unit[,lead_unit].
+        #[arg(long)]
+        file: PathBuf,
+        /// The city's division code.
+        #[arg(long, default_value = chanjiao_domain::region::SHAOXING)]
+        city: String,
+        /// The plan's first year.
+        #[arg(long)]
+        first_year: i32,
+        /// The plan's last year.
+        #[arg(long)]
+        last_year: i32,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -128,6 +152,15 @@ pub async fn run() -> anyhow::Result<()> {
             let db = db::connect(&config).await.context("connecting to the database")?;
             db::migrate(&db).await.context("migrating")?;
             crate::eval::run(&db, command).await
+        }
+        Command::Targets(TargetsCommand::Import { file, city, first_year, last_year }) => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            let db = db::connect(&config).await.context("connecting to the database")?;
+            db::migrate(&db).await.context("migrating")?;
+            let count =
+                crate::services::statistics::targets::plan::import(&db, &city, first_year, last_year, &text).await?;
+            println!("imported {count} targets for {city}, {first_year}–{last_year}");
+            Ok(())
         }
         Command::User(UserCommand::Add { email, password, org, role }) => {
             let db = db::connect(&config).await.context("connecting to the database")?;

@@ -87,6 +87,9 @@ fn format_zh(what: &str) -> &str {
         what if crate::alerts::address::Refusal::zh_of(what).is_some() => {
             crate::alerts::address::Refusal::zh_of(what).unwrap_or(what)
         }
+        what if crate::statistics::targets::format_zh(what).is_some() => {
+            crate::statistics::targets::format_zh(what).unwrap_or(what)
+        }
         "platform administrators belong to no organization" => "平台管理员不隶属于任何机构",
         "a catalogue program code like 460103 or 520101K" => "专业目录代码，如 460103 或 520101K",
         "an occupation code like 6-18-01-01" => "职业代码，如 6-18-01-01",

@@ -2,7 +2,8 @@
 //! industry clusters and 15 schools of every level across the city's six districts and counties
 //! (from [`catalog`]), an intermediary and the city authority, one account per role (all with the
 //! password [`DEMO_PASSWORD`]), and several hundred postings of every kind with a few years of
-//! history ([`seed_postings`]).
+//! history ([`seed_postings`]), and designations and school reports for the targets dashboard
+//! ([`seed_targets`]).
 //!
 //! Seeding is idempotent: an organization is matched by name, an account by e-mail, and postings
 //! are added only while the demo organizations have none, so starting the demo twice changes
@@ -19,6 +20,7 @@ mod compose_enterprise;
 mod compose_school;
 pub mod seed_postings;
 pub mod seed_slots;
+pub mod seed_targets;
 mod texts;
 mod texts_emerging;
 mod texts_enterprise;
@@ -78,6 +80,7 @@ pub async fn seed_all(db: &DatabaseConnection, today: NaiveDate) -> Result<(Vec<
     let txn = db.begin().await?;
     let added = seed_postings::seed(&txn, &org_ids, today).await?;
     seed_slots::seed(&txn, &org_ids, today).await?;
+    seed_targets::seed(&txn, &org_ids, today).await?;
     txn.commit().await?;
     Ok((accounts, added))
 }

@@ -20,7 +20,7 @@ pub use programs::{Program, ProgramClass, ProgramCode, program_classes, programs
 /// Splits one line of the embedded CSV files into fields. The files are plain RFC 4180: a field is
 /// quoted only when it contains a comma, and a quote inside a quoted field is doubled. No field of
 /// the embedded files spans lines, so a line is a record.
-fn csv_fields(line: &str) -> Vec<String> {
+pub(crate) fn csv_fields(line: &str) -> Vec<String> {
     let mut fields = Vec::new();
     let mut field = String::new();
     let mut quoted = false;

@@ -12,6 +12,8 @@
 //!   programs to expand and at risk of phase-out (及时淘汰落后专业), with reasons;
 //! - [`indicators`]: response rate, time to match, placements, retention, assessment scores,
 //!   teachers' practice hours, gap and fill rate, target progress, and the league-table ranking;
+//! - [`targets`]: the plan's targets as data (embedded Shaoxing 2020–2024 or an imported file),
+//!   designation types, school yearly reports, and the progress rules per kind of target;
 //! - [`effectiveness`]: outcome totals over projects, the spread of an indicator over a kind of
 //!   organization (what others may see), and 专业对口 of placements.
 //!
@@ -19,11 +21,13 @@
 //! "today" is an argument. docs/statistics.md explains the methods and every formula.
 
 pub mod backtest;
+pub mod designation;
 pub mod effectiveness;
 pub mod forecast;
 pub mod indicators;
 pub mod outlook;
 pub mod series;
+pub mod targets;
 pub mod warning;
 
 #[cfg(test)]
@@ -38,4 +42,8 @@ pub use indicators::{
 };
 pub use outlook::{Outlook, OutlookError, Recommendation, Subject, at_risk_of_phase_out, programs_to_expand};
 pub use series::{Series, SeriesError};
+pub use targets::{
+    DesignationType, PlanPeriod, SchoolYearReport, Target, TargetKind, TargetUnit, dual_qualified_ratio,
+    practice_years_per_teacher,
+};
 pub use warning::{Assessment, Balance, Indicator, Scored, Signal, Status, Thresholds, classify};

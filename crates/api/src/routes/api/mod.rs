@@ -14,6 +14,7 @@ mod reports;
 mod search;
 pub(crate) mod sheets;
 mod statistics;
+mod targets;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -69,6 +70,10 @@ pub fn routes() -> Router<AppState> {
         .route("/statistics/outlook", get(statistics::outlook))
         .route("/statistics/supply-demand", get(statistics::supply_demand))
         .route("/statistics/supply-demand/postings", get(statistics::supply_demand_postings))
+        .route("/statistics/targets", get(targets::progress))
+        .route("/statistics/designations", get(targets::list_designations).post(targets::create_designation))
+        .route("/statistics/designations/{id}/revoke", post(targets::revoke_designation))
+        .route("/statistics/school-reports", get(targets::list_school_reports).post(targets::submit_school_report))
         .route("/statistics/league", get(indicators::league))
         .route("/statistics/league/mine", get(indicators::mine))
         .route("/statistics/reports/school/{org_id}", get(reports::school))

@@ -15,6 +15,7 @@ mod search;
 mod sheets;
 mod statistics;
 mod statistics_supply;
+mod targets;
 mod workspace;
 
 use axum::Router;
@@ -77,6 +78,10 @@ pub fn routes() -> Router<AppState> {
         .route("/slots/{id}/delete", post(booking::delete_slot))
         .route("/bookings", get(booking::mine))
         .route("/bookings/{id}/cancel", post(booking::cancel))
+        .route("/statistics", get(targets::dashboard))
+        .route("/statistics/designations", get(targets::designations_index).post(targets::designations_create))
+        .route("/statistics/designations/{id}/revoke", post(targets::designations_revoke))
+        .route("/statistics/school-report", get(targets::report_index).post(targets::report_submit))
         .route("/statistics/outlook", get(statistics::outlook))
         .route("/statistics/supply-demand", get(statistics_supply::supply_demand))
         .route("/statistics/supply-demand/postings", get(statistics_supply::postings))

@@ -13,3 +13,4 @@ pub mod outlook;
 pub mod reports;
 pub mod supply_demand;
 pub mod supply_demand_postings;
+pub mod targets;

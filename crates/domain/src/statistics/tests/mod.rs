@@ -7,4 +7,5 @@ mod forecast;
 mod indicators;
 mod outlook;
 mod properties;
+mod targets;
 mod warning;

@@ -48,6 +48,7 @@ pub async fn report(
         projects_section(db, filter).await?,
         outcomes_section(db, filter).await?,
         league_section(db, filter).await?,
+        crate::services::statistics::targets::section::section(db, filter, today).await?,
     ];
     Ok(Report {
         title_zh: format!("绍兴市产教融合统计报告（{district}，{period}）"),
