@@ -26,6 +26,7 @@ mod m20261129_000042_create_round_access_log;
 mod m20261129_000050_create_plan_targets;
 mod m20261129_000051_create_designations;
 mod m20261129_000052_create_school_reports;
+mod m20261129_000060_create_posting_facts;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000050_create_plan_targets::Migration),
             Box::new(m20261129_000051_create_designations::Migration),
             Box::new(m20261129_000052_create_school_reports::Migration),
+            Box::new(m20261129_000060_create_posting_facts::Migration),
         ]
     }
 }

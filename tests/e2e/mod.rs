@@ -26,6 +26,7 @@ mod sheets;
 mod statistics;
 mod statistics_indicators;
 mod statistics_reports;
+mod statistics_supply;
 mod statistics_targets;
 mod support;
 mod webhooks;

@@ -90,6 +90,8 @@ pub fn routes() -> Router<AppState> {
         .route("/rounds/{id}/sheets/preferences", get(rounds::preferences_sheet).post(rounds::import_preferences))
         .route("/rounds/{id}/sheets/results", get(rounds::results_sheet))
         .route("/statistics/outlook", get(statistics::outlook))
+        .route("/statistics/supply-demand", get(statistics::supply_demand))
+        .route("/statistics/supply-demand/postings", get(statistics::supply_demand_postings))
         .route("/statistics/targets", get(targets::progress))
         .route("/statistics/designations", get(targets::list_designations).post(targets::create_designation))
         .route("/statistics/designations/{id}/revoke", post(targets::revoke_designation))

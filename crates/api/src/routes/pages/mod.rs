@@ -16,6 +16,7 @@ mod rounds;
 mod search;
 mod sheets;
 mod statistics;
+mod statistics_supply;
 mod targets;
 mod workspace;
 
@@ -96,6 +97,8 @@ pub fn routes() -> Router<AppState> {
             get(round_ranking::ranking_page).post(round_ranking::save_ranking),
         )
         .route("/statistics/outlook", get(statistics::outlook))
+        .route("/statistics/supply-demand", get(statistics_supply::supply_demand))
+        .route("/statistics/supply-demand/postings", get(statistics_supply::postings))
         .route("/statistics/league", get(indicators::league))
         .route("/statistics/league/mine", get(indicators::mine))
         .route("/statistics/reports", get(reports::index))

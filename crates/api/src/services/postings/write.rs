@@ -14,6 +14,7 @@ use crate::auth::CurrentUser;
 use crate::entities::{posting_codes, posting_outbox, postings};
 use crate::error::ApiError;
 use crate::services::audit;
+use crate::services::statistics::facts;
 
 /// What creating a posting needs besides its fields.
 pub struct Create {
@@ -119,6 +120,8 @@ pub async fn insert_many(
     for chunk in codes.chunks(1000) {
         posting_codes::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
     }
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    facts::refresh(txn, &ids).await?;
     for chunk in outbox.chunks(1000) {
         posting_outbox::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
     }
@@ -174,6 +177,7 @@ pub async fn insert_historical(
     if !codes.is_empty() {
         posting_codes::Entity::insert_many(codes).exec(txn).await?;
     }
+    facts::refresh(txn, &[row.id]).await?;
     outbox_row(row.id).insert(txn).await?;
     let mut changes = details;
     changes["status"] = Value::String(status.as_str().to_owned());
@@ -257,6 +261,7 @@ pub async fn update(db: &DatabaseConnection, user: &CurrentUser, id: i64, patch:
     active.updated_at = Set(Utc::now());
     let row = active.update(&txn).await?;
     write_codes(&txn, id, &posting).await?;
+    facts::refresh(&txn, &[id]).await?;
     enqueue(&txn, id).await?;
     audit::record(&txn, Some(user), "posting", id, "update", changes).await?;
     txn.commit().await?;
@@ -295,6 +300,8 @@ async fn set_status(txn: &impl ConnectionTrait, id: i64, status: PostingStatus) 
         active.published_at = Set(Some(now));
     }
     let row = active.update(txn).await?;
+    // Publishing a draft makes it count in the statistics.
+    facts::refresh(txn, &[id]).await?;
     enqueue(txn, id).await?;
     Ok(row)
 }
@@ -346,6 +353,7 @@ pub(crate) async fn record_placements(
     active.update(txn).await?;
     let mut changes = serde_json::json!({ "placed": placed });
     if fills {
+        facts::refresh(txn, &[id]).await?;
         changes["status"] = serde_json::json!([status.as_str(), PostingStatus::Filled.as_str()]);
         enqueue(txn, id).await?;
     }

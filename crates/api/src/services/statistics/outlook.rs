@@ -1,34 +1,33 @@
-//! The outlook per program class: yearly demand (headcount asked for by enterprises' jobs,
-//! apprenticeships and order classes naming a program of the class) against supply (graduates
-//! offered by schools' program offers of the class), forecast three years ahead with a back-test,
-//! classified shortage / balanced / oversupply, with the programs to expand and at risk.
+//! The outlook per program class and per industry cluster: yearly demand (headcount asked for by
+//! enterprises' jobs, apprenticeships and order classes) against supply (graduates offered by
+//! schools' program offers), forecast three years ahead with a back-test, classified shortage /
+//! balanced / oversupply, with the classes (and clusters) to expand and at risk.
 //!
-//! A posting counts in the year it was created, whatever its status now (a filled or expired need
-//! was still demand that year); drafts never count. Only complete years are used: the current
-//! year would look like a collapse. Aggregation reads the postings of the counted kinds once; the
-//! 1M-posting dashboard of issue 7 will move it into SQL.
+//! Which postings count and in which year is [`super::facts`]'s rule: a posting counts in the year
+//! it was created, whatever its status now (a filled or expired need was still demand that year);
+//! drafts never count. Only complete years are used: the current year would look like a collapse.
+//! The yearly totals are grouped in SQL ([`super::cells`]); only the few totals per class and year
+//! reach Rust.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-use chanjiao_domain::ProgramCode;
-use chanjiao_domain::posting::{PostingKind, PostingStatus};
 use chanjiao_domain::statistics::{
     BackTest, Forecast, Outlook, Recommendation, Series, Status, Subject, Thresholds, Trend, at_risk_of_phase_out,
     programs_to_expand,
 };
 use chrono::{Datelike, NaiveDate};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::ConnectionTrait;
 use serde::Serialize;
 
-use crate::entities::{posting_codes, postings};
+use super::cells::{Cell, Grouping, Scope, cells};
+use super::filter::Filter;
+use super::supply_demand::{class_name, cluster_name};
 use crate::error::ApiError;
 
 /// Years forecast ahead.
 const HORIZON: u32 = 3;
 
-const DEMAND: [PostingKind; 3] = [PostingKind::Job, PostingKind::Apprenticeship, PostingKind::OrderClass];
-
-/// One program class's history, forecast and classification.
+/// One program class's (or cluster's) history, forecast and classification.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClassOutlook {
     pub code: String,
@@ -49,84 +48,65 @@ pub struct OutlookReport {
     pub classes: Vec<ClassOutlook>,
     pub expand: Vec<Recommendation>,
     pub at_risk: Vec<Recommendation>,
+    /// The same per industry cluster of the plan.
+    pub clusters: Vec<ClassOutlook>,
+    pub clusters_expand: Vec<Recommendation>,
+    pub clusters_at_risk: Vec<Recommendation>,
 }
 
-/// A class's name and its `(year, people)` rows of demand and supply, in no order.
-struct ClassTotals {
-    name: String,
-    demand: Vec<(i32, f64)>,
-    supply: Vec<(i32, f64)>,
-}
-
-/// The outlook of every program class with any recorded demand or supply, as of `today`.
+/// The outlook of the whole city over every complete year, as of `today`.
 pub async fn report(db: &impl ConnectionTrait, today: NaiveDate) -> Result<OutlookReport, ApiError> {
-    let last_year = today.year() - 1;
-    let kinds: Vec<&str> = DEMAND.iter().chain([PostingKind::ProgramOffering].iter()).map(|k| k.as_str()).collect();
-    let rows: Vec<(i64, String, Option<i64>, chrono::DateTime<chrono::Utc>)> = postings::Entity::find()
-        .select_only()
-        .columns([
-            postings::Column::Id,
-            postings::Column::Kind,
-            postings::Column::Quantity,
-            postings::Column::CreatedAt,
-        ])
-        .filter(postings::Column::Kind.is_in(kinds))
-        .filter(postings::Column::Status.ne(PostingStatus::Draft.as_str()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let codes: Vec<(i64, String)> = posting_codes::Entity::find()
-        .select_only()
-        .columns([posting_codes::Column::PostingId, posting_codes::Column::Code])
-        .filter(posting_codes::Column::CodeType.eq("program"))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut classes_of: HashMap<i64, Vec<(String, String)>> = HashMap::new();
-    for (posting, code) in codes {
-        if let Ok(code) = ProgramCode::parse(&code) {
-            let program = code.program();
-            classes_of.entry(posting).or_default().push((program.class_code.clone(), program.class_name.clone()));
-        }
-    }
-    let mut totals: BTreeMap<String, ClassTotals> = BTreeMap::new();
-    let mut first_year = last_year;
-    for (id, kind, quantity, created_at) in rows {
-        let year = created_at.year();
-        let (Some(classes), Some(quantity)) = (classes_of.get(&id), quantity) else { continue };
-        if year > last_year {
-            continue;
-        }
-        first_year = first_year.min(year);
-        let is_supply = kind == PostingKind::ProgramOffering.as_str();
-        let mut seen: Vec<&str> = Vec::new();
-        for (code, name) in classes {
-            // A posting naming two programs of one class counts once for it.
-            if seen.contains(&code.as_str()) {
-                continue;
-            }
-            seen.push(code);
-            let entry = totals.entry(code.clone()).or_insert_with(|| ClassTotals {
-                name: name.clone(),
-                demand: Vec::new(),
-                supply: Vec::new(),
-            });
-            let side = if is_supply { &mut entry.supply } else { &mut entry.demand };
-            side.push((year, quantity as f64));
-        }
+    report_for(db, &Filter::default(), today).await
+}
+
+/// The outlook of the filter's district (or the city), with history up to the filter's year (or
+/// the last complete year), as of `today`.
+pub async fn report_for(
+    db: &impl ConnectionTrait,
+    filter: &Filter,
+    today: NaiveDate,
+) -> Result<OutlookReport, ApiError> {
+    let last_year = filter.year.map_or(today.year() - 1, |year| year.min(today.year() - 1));
+    let scope = Scope { district: filter.region_prefix().map(str::to_owned), year: None, up_to_year: Some(last_year) };
+    let (class_cells, cluster_cells) =
+        tokio::try_join!(cells(db, Grouping::Class, &scope), cells(db, Grouping::Cluster, &scope))?;
+    let first_year = class_cells.iter().chain(&cluster_cells).map(|c| c.year).min().unwrap_or(last_year);
+    let (classes, expand, at_risk) = outlooks(&class_cells, first_year, last_year, class_name)?;
+    let (clusters, clusters_expand, clusters_at_risk) = outlooks(&cluster_cells, first_year, last_year, cluster_name)?;
+    Ok(OutlookReport { first_year, last_year, classes, expand, at_risk, clusters, clusters_expand, clusters_at_risk })
+}
+
+type Outlooks = (Vec<ClassOutlook>, Vec<Recommendation>, Vec<Recommendation>);
+
+/// A code's `(year, people)` points of demand and of supply.
+type YearPoints = (Vec<(i32, f64)>, Vec<(i32, f64)>);
+
+/// Each code's outlook from its yearly cells, with the codes to expand and at risk.
+fn outlooks(
+    cells: &[Cell],
+    first_year: i32,
+    last_year: i32,
+    name_of: fn(&str) -> String,
+) -> Result<Outlooks, ApiError> {
+    let mut per_code: BTreeMap<&str, YearPoints> = BTreeMap::new();
+    for cell in cells {
+        let (demand, supply) = per_code.entry(cell.code.as_str()).or_default();
+        demand.push((cell.year, cell.demand as f64));
+        supply.push((cell.year, cell.supply as f64));
     }
     let thresholds = Thresholds::DEFAULT;
     let mut subjects = Vec::new();
-    let mut classes = Vec::new();
-    for (code, ClassTotals { name, demand, supply }) in totals {
+    let mut outlooks = Vec::new();
+    for (code, (demand, supply)) in per_code {
+        let name = name_of(code);
         let series = |points: Vec<(i32, f64)>| {
             Series::from_year_totals(first_year, last_year, points)
-                .map_err(|e| ApiError::Internal(format!("outlook series of class {code}: {e}")))
+                .map_err(|e| ApiError::Internal(format!("outlook series of {code}: {e}")))
         };
         let (demand, supply) = (series(demand)?, series(supply)?);
         let backtest = BackTest::run(&demand, Trend::DEFAULT);
         let outlook = Outlook::new(demand, supply, Trend::DEFAULT, HORIZON)
-            .map_err(|e| ApiError::Internal(format!("outlook of class {code}: {e}")))?;
+            .map_err(|e| ApiError::Internal(format!("outlook of {code}: {e}")))?;
         let assessment = outlook.assess(&thresholds);
         let history = outlook
             .demand()
@@ -134,8 +114,8 @@ pub async fn report(db: &impl ConnectionTrait, today: NaiveDate) -> Result<Outlo
             .zip(outlook.supply().points())
             .map(|((year, demand), (_, supply))| (year, demand, supply))
             .collect();
-        classes.push(ClassOutlook {
-            code: code.clone(),
+        outlooks.push(ClassOutlook {
+            code: code.to_owned(),
             name: name.clone(),
             history,
             demand_forecast: outlook.demand_forecast().to_vec(),
@@ -144,13 +124,7 @@ pub async fn report(db: &impl ConnectionTrait, today: NaiveDate) -> Result<Outlo
             status_label: assessment.status.zh(),
             demand_backtest: backtest,
         });
-        subjects.push(Subject { code, name, outlook });
+        subjects.push(Subject { code: code.to_owned(), name, outlook });
     }
-    Ok(OutlookReport {
-        first_year,
-        last_year,
-        expand: programs_to_expand(&subjects, &thresholds),
-        at_risk: at_risk_of_phase_out(&subjects, &thresholds),
-        classes,
-    })
+    Ok((outlooks, programs_to_expand(&subjects, &thresholds), at_risk_of_phase_out(&subjects, &thresholds)))
 }
