@@ -55,7 +55,22 @@ pub(crate) fn start_chromedriver() -> Option<Chromedriver> {
 }
 
 pub(crate) async fn open_browser(driver: &Chromedriver) -> Client {
+    connect(driver, None).await
+}
+
+/// A browser whose downloads land in `dir` without asking, for tests that download a file.
+pub(crate) async fn open_browser_downloading_to(driver: &Chromedriver, dir: &std::path::Path) -> Client {
+    connect(driver, Some(dir)).await
+}
+
+async fn connect(driver: &Chromedriver, downloads: Option<&std::path::Path>) -> Client {
     let profile = tempfile::tempdir().unwrap().keep();
+    // A Chinese browser, as most of the platform's users have, on a 375 px phone screen.
+    let mut prefs = json!({"intl.accept_languages": "zh-CN,zh"});
+    if let Some(dir) = downloads {
+        prefs["download.default_directory"] = json!(dir.display().to_string());
+        prefs["download.prompt_for_download"] = json!(false);
+    }
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
@@ -67,8 +82,7 @@ pub(crate) async fn open_browser(driver: &Chromedriver) -> Client {
                 "--no-first-run", "--disable-quic", "--window-size=375,812", "--lang=zh-CN",
                 format!("--user-data-dir={}", profile.display()),
             ],
-            // A Chinese browser, as most of the platform's users have, on a 375 px phone screen.
-            "prefs": {"intl.accept_languages": "zh-CN,zh"},
+            "prefs": prefs,
             "mobileEmulation": {"deviceMetrics": {"width": 375, "height": 812, "pixelRatio": 2.0, "touch": true}}
         }),
     );

@@ -24,6 +24,7 @@ mod rounds_pages;
 mod search;
 mod sheets;
 mod statistics;
+mod statistics_browser;
 mod statistics_indicators;
 mod statistics_reports;
 mod statistics_supply;

@@ -146,7 +146,11 @@ async fn the_city_report_is_for_authorities_and_follows_the_district_filter() {
     )
     .await;
     let keys: Vec<&str> = report["sections"].as_array().unwrap().iter().map(|s| s["key"].as_str().unwrap()).collect();
-    assert_eq!(keys, ["postings", "projects", "outcomes", "league", "targets"]);
+    assert_eq!(keys, ["postings", "projects", "outcomes", "league", "targets", "supply_demand"]);
+    // Supply and demand: the apprenticeship's 10 against the program's 40 graduates, 8 placed.
+    let total = row(&report, "supply_demand", "合计");
+    assert_eq!((total[1].as_f64(), total[2].as_f64(), total[3].as_f64()), (Some(10.0), Some(40.0), Some(8.0)));
+    assert_eq!(total[4].as_f64(), Some(-30.0), "gap = demand − supply");
     let apprenticeships = row(&report, "postings", PostingKind::Apprenticeship.zh());
     assert_eq!((apprenticeships[2].as_f64(), apprenticeships[3].as_f64()), (Some(1.0), Some(10.0)));
     assert_eq!(row(&report, "outcomes", "安置学生数")[1], 8.0);
@@ -172,6 +176,12 @@ async fn the_city_report_is_for_authorities_and_follows_the_district_filter() {
         "the offer is in 越城区"
     );
     assert_eq!(row(&keqiao, "outcomes", "安置学生数")[1], 8.0);
+    let keqiao_total = row(&keqiao, "supply_demand", "合计");
+    assert_eq!(
+        (keqiao_total[1].as_f64(), keqiao_total[2].as_f64()),
+        (Some(10.0), Some(0.0)),
+        "the program is in 越城区"
+    );
 
     let (browser, _) = signed_in(&app, "city@demo.local").await;
     let page = page_text(&browser, &app, &format!("/statistics/reports/city?district=330603&year={year}")).await;

@@ -13,4 +13,5 @@ pub mod outlook;
 pub mod reports;
 pub mod supply_demand;
 pub mod supply_demand_postings;
+pub mod supply_demand_section;
 pub mod targets;

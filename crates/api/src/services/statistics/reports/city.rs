@@ -49,6 +49,7 @@ pub async fn report(
         outcomes_section(db, filter).await?,
         league_section(db, filter).await?,
         crate::services::statistics::targets::section::section(db, filter, today).await?,
+        crate::services::statistics::supply_demand_section::section(db, filter).await?,
     ];
     Ok(Report {
         title_zh: format!("绍兴市产教融合统计报告（{district}，{period}）"),
