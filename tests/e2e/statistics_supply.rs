@@ -238,6 +238,12 @@ async fn the_drill_down_lists_exactly_the_postings_behind_a_number() {
     let page = page_text(&browser, &app, &format!("/statistics/supply-demand/postings{query}")).await;
     assert!(page.contains("电商订单班") && page.contains("绍兴精工数控机床有限公司"));
 
+    // Placements drill down too: the apprenticeship, with the 8 people the project placed on it.
+    let placed = drill(&f.city, "?dimension=class&key=4601&measure=placements").await;
+    assert_eq!(ids(&placed), [f.machining_demand[0]], "the apprenticeship only, not the job");
+    assert_eq!((placed["total_postings"].clone(), placed["total_quantity"].clone()), (json!(1), json!(8)));
+    assert_eq!(placed["items"][0]["quantity"], 8, "each posting with the people placed on it");
+
     // Filters narrow the list; a year with nothing lists nothing.
     let filtered = drill(&f.city, &format!("?dimension=class&key=4601&measure=demand&year={}", f.last_year)).await;
     assert_eq!(filtered["total_postings"], 0);

@@ -38,14 +38,15 @@ pub struct DrillQuery {
     pub page: Option<String>,
 }
 
-/// Which number: a line of one of the tables, and its demand or its supply.
+/// Which number: a line of one of the tables, and its demand, its supply or its placements.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Target {
     /// `class`, `cluster`, `district` or `year`.
     pub dimension: &'static str,
     pub key: String,
     pub name: String,
-    /// `demand` or `supply`.
+    /// `demand`, `supply` or `placements` (the demand postings that completed projects placed
+    /// people on, each with the people placed).
     pub measure: &'static str,
 }
 
@@ -67,7 +68,8 @@ impl Drill {
             match blank(&query.measure).as_deref() {
                 Some("demand") => Ok("demand"),
                 Some("supply") => Ok("supply"),
-                Some(_) => Err(Invalid::NotAllowed("demand or supply")),
+                Some("placements") => Ok("placements"),
+                Some(_) => Err(Invalid::NotAllowed("demand, supply or placements")),
                 None => Err(Invalid::Required),
             },
         );
@@ -205,17 +207,33 @@ struct Totals {
     visible_quantity: i64,
 }
 
+/// What a row adds to the number: the posting's headcount, or the people placed on it.
+fn quantity(drill: &Drill) -> &'static str {
+    if drill.target.measure == "placements" { "pl.placed" } else { "f.quantity" }
+}
+
 /// Appends the FROM and WHERE of the fact rows behind the target (with the postings and their
-/// owners' names when listing).
+/// owners' names when listing). Placements are the demand rows joined to what completed projects
+/// placed on each posting, counted as the supply-and-demand tables count them (`cells`).
 fn push_from(sql: &mut Sql, drill: &Drill, listing: bool) {
     let Target { dimension, key, measure, .. } = &drill.target;
     let grouping = if *dimension == "year" { "district" } else { dimension };
     sql.push(" FROM posting_facts f");
+    if *measure == "placements" {
+        sql.push(
+            " JOIN (SELECT u.posting_id AS posting_id, CAST(SUM(u.placed) AS BIGINT) AS placed FROM \
+             (SELECT proposer_posting_id AS posting_id, placed FROM projects \
+               WHERE status = 'completed' AND placed IS NOT NULL \
+             UNION ALL SELECT recipient_posting_id AS posting_id, placed FROM projects \
+               WHERE status = 'completed' AND placed IS NOT NULL) u \
+             GROUP BY u.posting_id) pl ON pl.posting_id = f.posting_id",
+        );
+    }
     if listing {
         sql.push(" JOIN postings p ON p.id = f.posting_id JOIN organizations o ON o.id = f.organization_id");
     }
     sql.push(" WHERE f.dimension = ").bind(grouping);
-    sql.push(" AND f.measure = ").bind(*measure);
+    sql.push(" AND f.measure = ").bind(if *measure == "placements" { "demand" } else { *measure });
     if *dimension == "year" {
         // A year key was parsed as a year.
         sql.push(" AND f.created_year = ").bind(key.parse::<i32>().unwrap_or_default());
@@ -244,12 +262,15 @@ fn push_visible(sql: &mut Sql, user: &CurrentUser) {
 /// Every posting behind the number, and those `user` may see, in one pass over the fact rows.
 async fn totals(db: &impl ConnectionTrait, drill: &Drill, user: &CurrentUser) -> Result<Totals, ApiError> {
     let mut sql = Sql::new(db.get_database_backend());
-    sql.push("SELECT CAST(COUNT(*) AS BIGINT) AS postings, CAST(COALESCE(SUM(f.quantity), 0) AS BIGINT) AS quantity, ");
+    let quantity = quantity(drill);
+    sql.push(&format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS postings, CAST(COALESCE(SUM({quantity}), 0) AS BIGINT) AS quantity, "
+    ));
     sql.push("CAST(COALESCE(SUM(CASE WHEN ");
     push_visible(&mut sql, user);
     sql.push(" THEN 1 ELSE 0 END), 0) AS BIGINT) AS visible_postings, CAST(COALESCE(SUM(CASE WHEN ");
     push_visible(&mut sql, user);
-    sql.push(" THEN f.quantity ELSE 0 END), 0) AS BIGINT) AS visible_quantity");
+    sql.push(&format!(" THEN {quantity} ELSE 0 END), 0) AS BIGINT) AS visible_quantity"));
     push_from(&mut sql, drill, false);
     Totals::find_by_statement(sql.statement())
         .one(db)
@@ -261,11 +282,12 @@ async fn totals(db: &impl ConnectionTrait, drill: &Drill, user: &CurrentUser) ->
 pub async fn postings(db: &impl ConnectionTrait, user: &CurrentUser, drill: &Drill) -> Result<Postings, ApiError> {
     let totals = totals(db, drill, user).await?;
     let mut sql = Sql::new(db.get_database_backend());
-    sql.push(
+    sql.push(&format!(
         "SELECT p.id AS id, p.title AS title, p.organization_id AS organization_id, o.name AS organization_name, \
-         p.kind AS kind, p.status AS status, p.region_code AS region_code, f.quantity AS quantity, \
+         p.kind AS kind, p.status AS status, p.region_code AS region_code, {} AS quantity, \
          f.created_year AS year",
-    );
+        quantity(drill)
+    ));
     push_from(&mut sql, drill, true);
     sql.push(" AND ");
     push_visible(&mut sql, user);
