@@ -63,6 +63,21 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Organization, Api
     organizations::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound)?.try_into()
 }
 
+/// The names of the organizations with these ids (an id that names nobody is simply absent),
+/// for lists that show whose a row is.
+pub async fn names(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, String>, ApiError> {
+    Ok(organizations::Entity::find()
+        .filter(organizations::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect())
+}
+
 pub async fn members(db: &impl ConnectionTrait, organization_id: i64) -> Result<Vec<Member>, ApiError> {
     let rows = users::Entity::find()
         .filter(users::Column::OrganizationId.eq(organization_id))

@@ -26,7 +26,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 
 use crate::clock;
-use crate::entities::{organizations, postings, slot_bookings, training_slots};
+use crate::entities::{postings, slot_bookings, training_slots};
 use crate::error::ApiError;
 
 pub use bookings::{book, cancel, mine};
@@ -100,16 +100,6 @@ async fn slot_row(db: &impl ConnectionTrait, id: i64) -> Result<training_slots::
     training_slots::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound)
 }
 
-async fn org_names(db: &impl ConnectionTrait, ids: Vec<i64>) -> Result<HashMap<i64, String>, ApiError> {
-    Ok(organizations::Entity::find()
-        .filter(organizations::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect())
-}
-
 /// Booking rows with their slots, bases and bookers, in the order given.
 async fn describe(db: &impl ConnectionTrait, rows: Vec<slot_bookings::Model>) -> Result<Vec<Booking>, ApiError> {
     let slot_ids: Vec<i64> = rows.iter().map(|r| r.slot_id).collect();
@@ -128,7 +118,7 @@ async fn describe(db: &impl ConnectionTrait, rows: Vec<slot_bookings::Model>) ->
         .into_iter()
         .map(|p| (p.id, p.title))
         .collect();
-    let names = org_names(db, rows.iter().map(|r| r.organization_id).collect()).await?;
+    let names = crate::services::organizations::names(db, rows.iter().map(|r| r.organization_id)).await?;
     rows.into_iter()
         .map(|row| {
             let slot = slots.get(&row.slot_id).ok_or(ApiError::Internal(format!("booking {} has no slot", row.id)))?;

@@ -11,11 +11,11 @@ use std::collections::HashMap;
 
 use chanjiao_domain::posting::{NewPosting, PostingInput, PostingStatus, Side};
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ConnectionTrait, EntityTrait};
 use serde::Serialize;
 
 use crate::auth::CurrentUser;
-use crate::entities::{organizations, postings};
+use crate::entities::postings;
 use crate::error::ApiError;
 
 pub use list::{ListQuery, Page as ListPage, list, list_all};
@@ -79,13 +79,7 @@ pub(crate) fn from_row(row: postings::Model, organization_name: String) -> Resul
 /// Rows with their organizations' names, in the order given.
 pub async fn with_org_names(db: &impl ConnectionTrait, rows: Vec<postings::Model>) -> Result<Vec<Posting>, ApiError> {
     let ids: Vec<i64> = rows.iter().map(|r| r.organization_id).collect();
-    let names: HashMap<i64, String> = organizations::Entity::find()
-        .filter(organizations::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
+    let names: HashMap<i64, String> = crate::services::organizations::names(db, ids).await?;
     rows.into_iter()
         .map(|row| {
             let name = names.get(&row.organization_id).cloned().unwrap_or_default();

@@ -220,13 +220,8 @@ pub(crate) async fn places_of(db: &impl ConnectionTrait, round_id: i64) -> Resul
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
-    let names: HashMap<i64, String> = organizations::Entity::find()
-        .filter(organizations::Column::Id.is_in(rows.iter().map(|r| r.organization_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
+    let names: HashMap<i64, String> =
+        crate::services::organizations::names(db, rows.iter().map(|r| r.organization_id)).await?;
     let counts = super::students::applicant_counts(db, round_id).await?;
     Ok(rows
         .into_iter()

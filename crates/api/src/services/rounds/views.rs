@@ -6,14 +6,13 @@ use std::collections::HashMap;
 
 use chanjiao_domain::rounds::Phase;
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::manage::places_of;
 use super::students::school_of;
 use super::{Access, Part, load, log_access, phase_of};
 use crate::auth::CurrentUser;
-use crate::entities::organizations;
 use crate::entities::rounds::{access_log, places, results, students};
 use crate::error::ApiError;
 
@@ -76,16 +75,6 @@ fn not_yet(phase: Phase) -> ApiError {
         en: format!("the round is {phase}: results are not published yet"),
         zh: format!("轮次当前处于「{}」阶段，结果尚未发布", phase.zh()),
     }
-}
-
-async fn org_names(db: &impl ConnectionTrait, ids: Vec<i64>) -> Result<HashMap<i64, String>, ApiError> {
-    Ok(organizations::Entity::find()
-        .filter(organizations::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect())
 }
 
 /// Results: a school's own students once published; every student for the organizer once run.
@@ -167,7 +156,7 @@ pub async fn intake(db: &DatabaseConnection, user: &CurrentUser, round_id: i64) 
         .into_iter()
         .map(|s| (s.id, s))
         .collect();
-    let schools = org_names(db, student_rows.values().map(|s| s.school_id).collect()).await?;
+    let schools = crate::services::organizations::names(db, student_rows.values().map(|s| s.school_id)).await?;
     let titles: HashMap<i64, String> = places_of(db, round_id).await?.into_iter().map(|p| (p.id, p.title)).collect();
     log_access(db, user, round_id, Access::Intake, placed.len()).await?;
     Ok(own
@@ -219,7 +208,7 @@ pub async fn access_log(
         .order_by_desc(access_log::Column::Id)
         .all(db)
         .await?;
-    let names = org_names(db, rows.iter().filter_map(|r| r.organization_id).collect()).await?;
+    let names = crate::services::organizations::names(db, rows.iter().filter_map(|r| r.organization_id)).await?;
     Ok(rows
         .into_iter()
         .map(|r| AccessEntry {

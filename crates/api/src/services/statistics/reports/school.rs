@@ -95,13 +95,7 @@ pub async fn report(
             .collect()
     };
     let partner_ids: Vec<i64> = completed.iter().map(|p| partner(p)).collect();
-    let names: HashMap<i64, String> = organizations::Entity::find()
-        .filter(organizations::Column::Id.is_in(partner_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
+    let names: HashMap<i64, String> = crate::services::organizations::names(db, partner_ids).await?;
 
     let empty = PostingCodes::default();
     let mut placements = Vec::new();
