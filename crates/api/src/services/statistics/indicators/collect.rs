@@ -1,7 +1,8 @@
 //! Reads the brokering record of a set of organizations and fills each one's effectiveness
 //! indicators with the domain's formulas. Every query is bounded by the filter's year in SQL
 //! (and selects only the columns it needs); organizations are matched in memory through a map,
-//! so no query carries a list of thousands of ids.
+//! so no query carries a list of every organization's id. Published postings are counted in SQL,
+//! not read: only matched postings are read, by id in chunks.
 //!
 //! Who an intermediary's figures belong to: the proposals it made or answered for a client
 //! (`proposals.on_behalf_of`, `proposal_events.on_behalf_of`), the postings its members published
@@ -53,6 +54,9 @@ pub struct OrgRef {
 #[derive(Default)]
 struct Tally {
     rounds: Vec<Round>,
+    /// Postings published in the period (counted in SQL).
+    published: u32,
+    /// The matched ones among them, with when they were published and first matched.
     timings: Vec<MatchTiming>,
     outcomes: Vec<ProjectOutcome>,
     scores: Vec<f64>,
@@ -76,7 +80,9 @@ pub async fn figures(
         .map(|org| {
             let tally = tallies.remove(&org.id).unwrap_or_default();
             let responses = ResponseStats::of(&tally.rounds);
-            let matching = TimeToMatch::of(&tally.timings);
+            let mut matching = TimeToMatch::of(&tally.timings);
+            // `timings` holds the matched postings only; the others were counted, not read.
+            matching.unmatched = tally.published.saturating_sub(matching.matched);
             let outcomes = OutcomeTotals::of(&tally.outcomes);
             let indicators = OrgIndicators {
                 response_rate: responses.rate,
@@ -90,7 +96,7 @@ pub async fn figures(
                 // Schools' full-time teacher numbers are not recorded yet; see docs/statistics.md.
                 practice_hours_per_teacher: None,
             };
-            let active = !tally.rounds.is_empty() || !tally.timings.is_empty() || !tally.outcomes.is_empty();
+            let active = !tally.rounds.is_empty() || tally.published > 0 || !tally.outcomes.is_empty();
             Figures {
                 organization: OrgRef {
                     id: org.id,
@@ -189,33 +195,77 @@ async fn response_rounds(
 /// A posting's id, owner, author and publication time.
 type PublishedPosting = (i64, i64, Option<i64>, Option<DateTime<Utc>>);
 
+/// How many ids one `IN (…)` list carries: SQLite allows 32,766 bound values per statement.
+const IN_CHUNK: usize = 5_000;
+
 /// Postings published in the year and when each was first matched (its first accepted
 /// proposal, on either side), for their organization and for an intermediary whose member
 /// published them for a client.
+///
+/// The published postings are counted in SQL (`GROUP BY` owner, and author for intermediaries'
+/// members); only the matched ones are read, since the median is over them alone. Reading every
+/// published posting into memory took seconds at a million postings.
 async fn match_timings(
     db: &impl ConnectionTrait,
     wanted: &HashSet<i64>,
     window: Option<(DateTime<Utc>, DateTime<Utc>)>,
     tallies: &mut HashMap<i64, Tally>,
 ) -> Result<(), ApiError> {
-    let mut select = postings::Entity::find().filter(postings::Column::PublishedAt.is_not_null());
-    if let Some((start, end)) = window {
-        select = select.filter(postings::Column::PublishedAt.gte(start)).filter(postings::Column::PublishedAt.lt(end));
-    }
-    let published: Vec<PublishedPosting> = select
+    let published = || {
+        let select = postings::Entity::find().filter(postings::Column::PublishedAt.is_not_null());
+        match window {
+            Some((start, end)) => {
+                select.filter(postings::Column::PublishedAt.gte(start)).filter(postings::Column::PublishedAt.lt(end))
+            }
+            None => select,
+        }
+    };
+    let per_owner: Vec<(i64, i64)> = published()
         .select_only()
-        .columns([
-            postings::Column::Id,
-            postings::Column::OrganizationId,
-            postings::Column::CreatedBy,
-            postings::Column::PublishedAt,
-        ])
+        .column(postings::Column::OrganizationId)
+        .column_as(postings::Column::Id.count(), "published")
+        .group_by(postings::Column::OrganizationId)
         .into_tuple()
         .all(db)
         .await?;
-    if published.is_empty() {
-        return Ok(());
+    for (owner, count) in per_owner {
+        if wanted.contains(&owner) {
+            tallies.entry(owner).or_default().published += u32::try_from(count).unwrap_or(u32::MAX);
+        }
     }
+    // Members of the intermediaries among the organizations, for postings made for clients.
+    let members: HashMap<i64, i64> = users::Entity::find()
+        .select_only()
+        .columns([users::Column::Id, users::Column::OrganizationId])
+        .filter(users::Column::OrganizationId.is_not_null())
+        .into_tuple::<(i64, Option<i64>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(user, org)| Some((user, org?)))
+        .filter(|(_, org)| wanted.contains(org))
+        .collect();
+    let member_ids: Vec<i64> = members.keys().copied().collect();
+    for chunk in member_ids.chunks(IN_CHUNK) {
+        let per_author: Vec<(Option<i64>, i64, i64)> = published()
+            .select_only()
+            .columns([postings::Column::CreatedBy, postings::Column::OrganizationId])
+            .column_as(postings::Column::Id.count(), "published")
+            .filter(postings::Column::CreatedBy.is_in(chunk.iter().copied()))
+            .group_by(postings::Column::CreatedBy)
+            .group_by(postings::Column::OrganizationId)
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (author, owner, count) in per_author {
+            if let Some(&poster) = author.and_then(|u| members.get(&u))
+                && poster != owner
+            {
+                tallies.entry(poster).or_default().published += u32::try_from(count).unwrap_or(u32::MAX);
+            }
+        }
+    }
+
     let accepted: Vec<(i64, i64, i64)> = proposals::Entity::find()
         .select_only()
         .columns([proposals::Column::Id, proposals::Column::ProposerPostingId, proposals::Column::RecipientPostingId])
@@ -239,28 +289,31 @@ async fn match_timings(
             first.entry(posting).and_modify(|t| *t = (*t).min(at)).or_insert(at);
         }
     }
-    // Members of the intermediaries among the organizations, for postings made for clients.
-    let members: HashMap<i64, i64> = users::Entity::find()
-        .select_only()
-        .columns([users::Column::Id, users::Column::OrganizationId])
-        .filter(users::Column::OrganizationId.is_not_null())
-        .into_tuple::<(i64, Option<i64>)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|(user, org)| Some((user, org?)))
-        .filter(|(_, org)| wanted.contains(org))
-        .collect();
-    for (id, owner, created_by, published_at) in published {
-        let Some(published_at) = published_at else { continue };
-        let timing = MatchTiming { published_at, first_accepted_at: first.get(&id).copied() };
-        if wanted.contains(&owner) {
-            tallies.entry(owner).or_default().timings.push(timing);
-        }
-        if let Some(&poster) = created_by.and_then(|u| members.get(&u))
-            && poster != owner
-        {
-            tallies.entry(poster).or_default().timings.push(timing);
+    let matched_ids: Vec<i64> = first.keys().copied().collect();
+    for chunk in matched_ids.chunks(IN_CHUNK) {
+        let matched: Vec<PublishedPosting> = published()
+            .select_only()
+            .columns([
+                postings::Column::Id,
+                postings::Column::OrganizationId,
+                postings::Column::CreatedBy,
+                postings::Column::PublishedAt,
+            ])
+            .filter(postings::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (id, owner, created_by, published_at) in matched {
+            let (Some(published_at), Some(&accepted_at)) = (published_at, first.get(&id)) else { continue };
+            let timing = MatchTiming { published_at, first_accepted_at: Some(accepted_at) };
+            if wanted.contains(&owner) {
+                tallies.entry(owner).or_default().timings.push(timing);
+            }
+            if let Some(&poster) = created_by.and_then(|u| members.get(&u))
+                && poster != owner
+            {
+                tallies.entry(poster).or_default().timings.push(timing);
+            }
         }
     }
     Ok(())
