@@ -15,11 +15,12 @@
 //! unless `--keep`.
 //!
 //! Measured, `--runs` times each (minimum and median): each grouping query on its own, the whole
-//! supply-and-demand summary for the city, for one district and for one year, the outlook, and
-//! the first page of a drill-down. Peers, in the same process: the outlook aggregated the old way
+//! supply-and-demand summary for the city, for one district and for one year, the outlook, the
+//! first page of a drill-down, the league tables (enterprises and schools, all years) and the whole
+//! city report. Peers, in the same process: the outlook aggregated the old way
 //! (read the counted postings and their program codes, total them in Rust), checked to give the
 //! same totals; and the class totals grouped in SQL straight from postings joined to their codes,
-//! without the fact rows.
+//! without the fact rows; and the league's old first step, reading every published posting.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -28,6 +29,8 @@ use chanjiao_api::auth::CurrentUser;
 use chanjiao_api::services::statistics::cells::{Grouping, Scope, cells};
 use chanjiao_api::services::statistics::filter::{Filter, FilterQuery};
 use chanjiao_api::services::statistics::supply_demand_postings::{Drill, DrillQuery};
+use chanjiao_api::services::statistics::indicators::{self, LeagueQuery, LeagueRequest};
+use chanjiao_api::services::statistics::reports::city;
 use chanjiao_api::services::statistics::{facts, outlook, supply_demand, supply_demand_postings};
 use chanjiao_domain::Role;
 use chrono::{Datelike, NaiveDate};
@@ -228,6 +231,26 @@ async fn outlook_in_rust(
 }
 
 /// Class totals grouped in SQL straight from postings joined to their codes (no fact rows).
+/// What the league did before counting in SQL: every published posting's id, owner, author and
+/// publication time, read into memory.
+async fn published_read_into_rust(db: &DatabaseConnection) -> Result<usize, BoxError> {
+    #[derive(FromQueryResult)]
+    #[allow(dead_code)]
+    struct Published {
+        id: i64,
+        organization_id: i64,
+        created_by: Option<i64>,
+        published_at: Option<chrono::DateTime<chrono::Utc>>,
+    }
+    let rows = Published::find_by_statement(Statement::from_string(
+        db.get_database_backend(),
+        "SELECT id, organization_id, created_by, published_at FROM postings WHERE published_at IS NOT NULL",
+    ))
+    .all(db)
+    .await?;
+    Ok(rows.len())
+}
+
 async fn classes_by_join(db: &DatabaseConnection) -> Result<usize, BoxError> {
     let sql = "SELECT k.code, CAST(extract(year FROM p.created_at AT TIME ZONE 'UTC') AS INTEGER) AS year, \
          SUM(CASE WHEN p.kind = 'program_offering' THEN 0 ELSE p.quantity END) AS demand, \
@@ -347,8 +370,34 @@ async fn main() -> Result<(), BoxError> {
         })
         .await?,
     );
+    let mut league_median = Duration::ZERO;
+    for kind in ["enterprise", "school"] {
+        let request = LeagueRequest::parse(&LeagueQuery { kind: Some(kind.into()), ..LeagueQuery::default() }, today)?;
+        let times = time(runs, || {
+            let (db, request, user) = (db.clone(), request.clone(), admin_user.clone());
+            async move { Ok::<_, BoxError>(indicators::league(&db, &user, request).await?.rows.len()) }
+        })
+        .await?;
+        league_median = league_median.max(times.1);
+        report(&format!("league table: {kind}s, all years"), times);
+    }
+    report(
+        "city report (every section), whole city",
+        time(runs, || {
+            let (db, user) = (db.clone(), admin_user.clone());
+            async move { Ok::<_, BoxError>(city::report(&db, &user, &Filter::default(), today).await?.sections.len()) }
+        })
+        .await?,
+    );
 
     println!("\npeers");
+    let read_all = time(runs.min(3), || {
+        let db = db.clone();
+        async move { published_read_into_rust(&db).await }
+    })
+    .await?;
+    report("league's old first step: read every published posting", read_all);
+    println!("{:<52} {:.1}× the slower league's median", "", read_all.1.as_secs_f64() / league_median.as_secs_f64());
     let last_year = today.year() - 1;
     let old = time(runs.min(3), || {
         let db = db.clone();
