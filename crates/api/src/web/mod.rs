@@ -114,6 +114,14 @@ pub fn url_encode(raw: &str) -> String {
 
 /// Only same-site paths are followed after login, so the `next` parameter cannot send a user
 /// to another site.
+/// A form whose only field is where to go afterwards (a button that acts, then returns to
+/// the page it was pressed on); pass `next` through [`safe_next`].
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct NextForm {
+    pub next: Option<String>,
+}
+
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_owned(),

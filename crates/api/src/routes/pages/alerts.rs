@@ -8,7 +8,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chanjiao_domain::alerts::Topic;
 use minijinja::context;
 use minijinja::value::Serde;
-use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::PageForm;
@@ -18,7 +17,7 @@ use crate::services::alerts::inbox;
 use crate::services::alerts::subscriptions::{self, NewSubscription, Subscription};
 use crate::services::alerts::webhooks;
 use crate::startup::AppState;
-use crate::web::{Lang, Page, safe_next};
+use crate::web::{Lang, NextForm, Page, safe_next};
 
 /// The search parameters a "save this search" form carries, in the order of a query string.
 const SEARCH_FIELDS: [&str; 8] = ["q", "kind", "side", "region", "cluster", "level", "program_class", "organization"];
@@ -30,12 +29,6 @@ pub async fn inbox(State(state): State<AppState>, page: Page, PageUser(user): Pa
         }
         Err(e) => page.error(&state, e).into_response(),
     }
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct NextForm {
-    next: Option<String>,
 }
 
 /// Marks a notice read, then goes where the form says (the notice's link) or back to the inbox.

@@ -20,7 +20,7 @@ use crate::error::ApiError;
 use crate::services::booking::{self, Booking, Slot};
 use crate::services::postings::{self, Posting};
 use crate::startup::AppState;
-use crate::web::{Lang, Page, safe_next};
+use crate::web::{Lang, NextForm, Page, safe_next};
 
 fn weekday(at: &DateTime<FixedOffset>, lang: Lang) -> &'static str {
     const ZH: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
@@ -292,12 +292,6 @@ pub async fn set_capacity(
 fn back_to_calendar(slot: &Slot) -> Response {
     let month = slot.starts_at.format("%Y-%m");
     Redirect::to(&format!("/postings/{}/calendar?month={month}", slot.posting_id)).into_response()
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct NextForm {
-    next: Option<String>,
 }
 
 /// `POST /slots/{id}/delete`, from the calendar.
