@@ -61,7 +61,7 @@ pub fn open_index(config: &Config) -> Result<chanjiao_search::SearchIndex, Start
 }
 
 /// Largest request body accepted anywhere (spreadsheet uploads are the biggest).
-const MAX_BODY_BYTES: usize = 20 * 1024 * 1024;
+pub const MAX_BODY_BYTES: usize = 20 * 1024 * 1024;
 
 impl Application {
     /// Connects, migrates and binds. Binding port 0 picks a free port; see [`Application::port`].

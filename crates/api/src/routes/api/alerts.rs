@@ -3,12 +3,13 @@
 //! delivery log `GET /subscriptions/{id}/deliveries`.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::ApiJson;
+use super::extract::{Path, Query};
 use crate::auth::ApiUser;
 use crate::error::ApiError;
 use crate::services::alerts::inbox::{self, Inbox};

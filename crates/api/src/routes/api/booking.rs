@@ -2,13 +2,14 @@
 //! cancelling, and the caller's bookings.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chanjiao_domain::booking::{BookingInput, SlotInput};
 use chanjiao_domain::posting::NumberInput;
 use serde::Deserialize;
 
 use super::ApiJson;
+use super::extract::Path;
 use crate::auth::ApiUser;
 use crate::clock;
 use crate::error::ApiError;

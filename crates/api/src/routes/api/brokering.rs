@@ -2,12 +2,13 @@
 //! assessments. Thin: extract, call the service, render JSON.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chanjiao_domain::brokering::AssessmentInput;
 use serde::Deserialize;
 
 use super::ApiJson;
+use super::extract::{Path, Query};
 use crate::auth::ApiUser;
 use crate::clock;
 use crate::error::ApiError;

@@ -3,8 +3,9 @@
 //! aggregates of its kind) — see `services::statistics::indicators`.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 
+use super::extract::Query;
 use crate::auth::ApiUser;
 use crate::clock;
 use crate::error::ApiError;

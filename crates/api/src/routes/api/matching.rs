@@ -2,12 +2,13 @@
 //! then `Accept-Language` (both languages are in every criterion anyway).
 
 use axum::Json;
-use axum::extract::{Path, Query, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::ApiJson;
+use super::extract::{Path, Query};
 use crate::auth::ApiUser;
 use crate::error::ApiError;
 use crate::services::matching::free::{self, FreeMatches, MatchRequest};

@@ -4,6 +4,7 @@ mod alerts;
 pub(crate) mod auth;
 mod booking;
 mod brokering;
+mod extract;
 mod indicators;
 mod matching;
 mod openapi;
@@ -19,10 +20,7 @@ mod targets;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request};
 use axum::routing::{get, post};
-use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 use crate::startup::AppState;
@@ -116,19 +114,5 @@ pub fn routes() -> Router<AppState> {
         .fallback(|| async { ApiError::NotFound })
 }
 
-/// A JSON body whose rejections are problem documents like every other API error.
-pub struct ApiJson<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
-    type Rejection = ApiError;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(request, state).await {
-            Ok(axum::Json(value)) => Ok(ApiJson(value)),
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::UnsupportedMediaType),
-            Err(rejection) => Err(ApiError::BadRequest(rejection.body_text())),
-        }
-    }
-}
-
 pub(crate) use auth::session_cookie;
+pub use extract::ApiJson;

@@ -1,13 +1,14 @@
 //! Registering organizations, their profiles and members, and verification by platform admins.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chanjiao_domain::Verification;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::ApiJson;
+use super::extract::{Path, Query};
 use crate::auth::ApiUser;
 use crate::error::ApiError;
 use crate::services::accounts::{self, NewUser, Registration};

@@ -1,13 +1,14 @@
 //! Postings over the API: create, read, edit, list, lifecycle actions and the audit trail.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chanjiao_domain::posting::{Action, PostingInput};
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::ApiJson;
+use super::extract::{Path, Query};
 use crate::auth::ApiUser;
 use crate::clock;
 use crate::error::ApiError;

@@ -2,12 +2,12 @@
 //! code, name or pinyin initials. Public: it is national and provincial open data.
 
 use axum::Json;
-use axum::extract::Query;
 use chanjiao_domain::reference::{self, search_occupations, search_programs};
 use chanjiao_domain::{SchoolLevel, region};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::extract::Query;
 use crate::error::ApiError;
 
 #[derive(Debug, Default, Deserialize)]

@@ -2,8 +2,9 @@
 //! decides who may see them).
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 
+use super::extract::{Path, Query};
 use crate::auth::ApiUser;
 use crate::clock;
 use crate::error::ApiError;

@@ -3,13 +3,14 @@
 //! the access log. Permissions and phases are checked by `services::rounds`.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chanjiao_domain::rounds::Step;
 use chrono::Utc;
 use serde_json::Value;
 
 use super::ApiJson;
+use super::extract::Path;
 use crate::auth::ApiUser;
 use crate::error::ApiError;
 use crate::services::rounds::manage::{AdvanceInput, Place, PlaceInput, RoundDetail, RoundInput};

@@ -1,10 +1,11 @@
 //! `GET /search` and `GET /suggest`.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::extract::Query;
 use crate::auth::ApiUser;
 use crate::error::ApiError;
 use crate::services::search::{self, SearchPage, SearchQuery};

@@ -2,12 +2,13 @@
 //! follow an import's progress.
 
 use axum::Json;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chanjiao_domain::posting::Side;
 use serde::Deserialize;
 
+use super::extract::{Path, Query};
 use crate::auth::ApiUser;
 use crate::clock;
 use crate::error::ApiError;

@@ -2,8 +2,9 @@
 //! supply-and-demand number as the caller may see them.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 
+use super::extract::Query;
 use crate::auth::ApiUser;
 use crate::clock;
 use crate::error::ApiError;

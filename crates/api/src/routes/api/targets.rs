@@ -3,12 +3,13 @@
 //! (recorded and revoked by overseers) and schools' yearly reports.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chanjiao_domain::statistics::designation::DesignationInput;
 use chanjiao_domain::statistics::targets::SchoolReportInput;
 
 use super::ApiJson;
+use super::extract::{Path, Query};
 use crate::auth::ApiUser;
 use crate::clock;
 use crate::error::ApiError;
