@@ -83,8 +83,9 @@ fn documented_routes(doc: &Value) -> BTreeSet<Route> {
     routes
 }
 
-/// Every operation has a unique operationId, at least one response, and a path parameter for
-/// each `{name}` in its path.
+/// Every operation has a unique operationId, at least one response, a path parameter for each
+/// `{name}` in its path, and the error statuses every operation of its shape can answer (see
+/// [`statuses_required`]).
 fn check_operations(doc: &Value) {
     let mut ids = HashSet::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
@@ -97,19 +98,67 @@ fn check_operations(doc: &Value) {
             let responses = operation["responses"].as_object();
             assert!(responses.is_some_and(|r| !r.is_empty()), "{method} {path} has no responses");
             let mut path_params = HashSet::new();
+            let mut places = HashSet::new();
             for list in [declared_for_path, operation.get("parameters")].into_iter().flatten() {
                 for parameter in list.as_array().expect("parameters are a list") {
                     let parameter = resolve(doc, parameter);
-                    if parameter["in"] == "path" {
+                    let place = parameter["in"].as_str().unwrap_or("");
+                    if place == "path" {
                         path_params.insert(parameter["name"].as_str().unwrap_or("").to_owned());
                     }
+                    let on_behalf =
+                        parameter["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case("x-on-behalf-of"));
+                    places.insert(if on_behalf { "on-behalf-of" } else { place });
                 }
+            }
+            let shape = Shape {
+                parameters: places.contains("path") || places.contains("query"),
+                on_behalf: places.contains("on-behalf-of"),
+                body: operation.get("requestBody").is_some(),
+                secured: operation
+                    .get("security")
+                    .unwrap_or(&doc["security"])
+                    .as_array()
+                    .is_some_and(|s| !s.is_empty()),
+            };
+            let documented = operation["responses"].as_object().unwrap();
+            for status in statuses_required(&shape) {
+                assert!(documented.contains_key(status), "{method} {path} does not document its possible {status}");
             }
             for name in path.split('/').filter_map(|s| s.strip_prefix('{')?.strip_suffix('}')) {
                 assert!(path_params.contains(name), "{method} {path} does not describe its path parameter {name}");
             }
         }
     }
+}
+
+/// What about an operation decides which errors it can answer regardless of its handler.
+struct Shape {
+    parameters: bool,
+    on_behalf: bool,
+    body: bool,
+    secured: bool,
+}
+
+/// The statuses the server's shared machinery gives any operation of this shape: a path or
+/// query parameter that does not parse is a 422 naming it (`routes/api/extract.rs`); a body
+/// that is not JSON a 400, one of another content type a 415, one of the wrong shape a 422;
+/// `X-On-Behalf-Of` that is not an id a 400, without a grant a 403; no session a 401.
+fn statuses_required(shape: &Shape) -> Vec<&'static str> {
+    let mut statuses = Vec::new();
+    if shape.parameters || shape.body {
+        statuses.push("422");
+    }
+    if shape.body {
+        statuses.extend(["400", "415"]);
+    }
+    if shape.on_behalf {
+        statuses.extend(["400", "403"]);
+    }
+    if shape.secured {
+        statuses.push("401");
+    }
+    statuses
 }
 
 fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {

@@ -6,7 +6,9 @@ use axum::http::{HeaderMap, header};
 
 use crate::auth::cookies;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Deserializes from `zh` or `en`, for API query strings that name it explicitly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Lang {
     Zh,
     En,

@@ -21,8 +21,8 @@ use crate::web::Lang;
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct InboxQuery {
-    unread: Option<String>,
-    lang: Option<String>,
+    unread: Option<bool>,
+    lang: Option<Lang>,
 }
 
 pub async fn inbox(
@@ -31,8 +31,8 @@ pub async fn inbox(
     Query(query): Query<InboxQuery>,
     headers: HeaderMap,
 ) -> Result<Json<Inbox>, ApiError> {
-    let unread_only = matches!(query.unread.as_deref(), Some("true" | "1"));
-    let lang = Lang::from_headers(&headers, query.lang.as_deref().map(|l| format!("lang={l}")).as_deref());
+    let unread_only = query.unread.unwrap_or(false);
+    let lang = query.lang.unwrap_or_else(|| Lang::from_headers(&headers, None));
     Ok(Json(inbox::list(&state.db, &user, unread_only, lang.code()).await?))
 }
 

@@ -93,10 +93,33 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// A `multipart/form-data` body (spreadsheet uploads); another content type is a 415, a
+/// malformed form a 400.
+pub struct ApiMultipart(pub axum::extract::Multipart);
+
+impl<S: Send + Sync> FromRequest<S> for ApiMultipart {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if essence(request.headers()).as_deref() != Some("multipart/form-data") {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        axum::extract::Multipart::from_request(request, state)
+            .await
+            .map(ApiMultipart)
+            .map_err(|rejection| ApiError::BadRequest(rejection.body_text()))
+    }
+}
+
+/// The content type without its parameters, lowercased.
+fn essence(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    Some(value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
+}
+
 /// `application/json` or any `+json` type, with or without parameters.
 fn is_json(headers: &HeaderMap) -> bool {
-    let Some(value) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else { return false };
-    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let Some(essence) = essence(headers) else { return false };
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
@@ -166,6 +189,9 @@ mod tests {
             assert_eq!(error.status_code(), 400, "{text}");
         }
         let error = body::<Login>("text/plain", r#"{"email":"a"}"#).await.err().expect("refused");
+        assert_eq!(error.status_code(), 415);
+        let request = Request::builder().header("content-type", "application/json").body("{}".into()).unwrap();
+        let error = ApiMultipart::from_request(request, &()).await.err().expect("not multipart");
         assert_eq!(error.status_code(), 415);
         assert!(body::<Login>("application/merge-patch+json; charset=utf-8", r#"{"email":"a"}"#).await.is_ok());
     }

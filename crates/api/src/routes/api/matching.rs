@@ -2,7 +2,7 @@
 //! then `Accept-Language` (both languages are in every criterion anyway).
 
 use axum::Json;
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -20,6 +20,14 @@ use crate::web::Lang;
 #[serde(default)]
 pub struct MatchesQuery {
     limit: Option<String>,
+    lang: Option<Lang>,
+}
+
+/// `?lang=` on `POST /match`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LangQuery {
+    lang: Option<Lang>,
 }
 
 fn limit(raw: Option<&str>) -> Result<usize, ApiError> {
@@ -36,10 +44,9 @@ pub async fn posting_matches(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Query(query): Query<MatchesQuery>,
-    RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    let lang = Lang::from_headers(&headers, raw.as_deref());
+    let lang = query.lang.unwrap_or_else(|| Lang::from_headers(&headers, None));
     let matches = postings::for_posting(&state, &user, id, limit(query.limit.as_deref())?, lang.code()).await?;
     Ok(Json(json!({ "matches": matches })))
 }
@@ -47,10 +54,10 @@ pub async fn posting_matches(
 pub async fn match_text(
     State(state): State<AppState>,
     ApiUser(_): ApiUser,
-    RawQuery(raw): RawQuery,
+    Query(query): Query<LangQuery>,
     headers: HeaderMap,
     ApiJson(request): ApiJson<MatchRequest>,
 ) -> Result<Json<FreeMatches>, ApiError> {
-    let lang = Lang::from_headers(&headers, raw.as_deref());
+    let lang = query.lang.unwrap_or_else(|| Lang::from_headers(&headers, None));
     Ok(Json(free::match_text(&state, &request, lang.code()).await?))
 }

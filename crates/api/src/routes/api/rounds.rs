@@ -233,7 +233,7 @@ pub async fn import_preferences(
     State(state): Db,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
-    multipart: axum::extract::Multipart,
+    super::extract::ApiMultipart(multipart): super::extract::ApiMultipart,
 ) -> Result<(StatusCode, Json<Vec<Student>>), ApiError> {
     let upload = crate::routes::uploads::read_upload(multipart).await?;
     let rows = tokio::task::spawn_blocking(move || crate::sheets::rounds::read_preferences(&upload.bytes))

@@ -2,13 +2,13 @@
 //! follow an import's progress.
 
 use axum::Json;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chanjiao_domain::posting::Side;
 use serde::Deserialize;
 
-use super::extract::{Path, Query};
+use super::extract::{ApiMultipart, Path, Query};
 use crate::auth::ApiUser;
 use crate::clock;
 use crate::error::ApiError;
@@ -21,7 +21,7 @@ use crate::startup::AppState;
 pub async fn import(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    multipart: Multipart,
+    ApiMultipart(multipart): ApiMultipart,
 ) -> Result<(StatusCode, Json<Imported>), ApiError> {
     let upload = read_upload(multipart).await?;
     let imported = imports::import(&state.db, &user, upload, &state.imports, clock::today()).await?;
