@@ -2,6 +2,7 @@ mod accounts;
 mod alerts;
 mod alerts_browser;
 mod allocate;
+mod api_input;
 mod booking;
 mod booking_pages;
 mod brokering;

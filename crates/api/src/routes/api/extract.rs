@@ -7,7 +7,7 @@
 
 use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{FromRequest, FromRequestParts, Request, path::ErrorKind};
+use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Request, path::ErrorKind};
 use axum::http::{HeaderMap, StatusCode, header, request::Parts};
 use chanjiao_domain::{Invalid, Invalids};
 use serde::de::DeserializeOwned;
@@ -43,17 +43,26 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(value)) => Ok(Path(value)),
             Err(PathRejection::FailedToDeserializePathParams(error)) => {
+                // A tuple or a single value carries no key; the route's own pattern names it.
+                let names = parts.extensions.get::<MatchedPath>().map(|m| path_names(m.as_str())).unwrap_or_default();
                 let key = match error.kind() {
                     ErrorKind::ParseErrorAtKey { key, .. } | ErrorKind::DeserializeError { key, .. } => {
-                        Some(key.as_str())
+                        Some(key.clone())
                     }
+                    ErrorKind::ParseErrorAtIndex { index, .. } => names.get(*index).cloned(),
+                    _ if names.len() == 1 => names.first().cloned(),
                     _ => None,
                 };
-                Err(unparsable(key, "path"))
+                Err(unparsable(key.as_deref(), "path"))
             }
             Err(other) => Err(ApiError::Internal(other.body_text())),
         }
     }
+}
+
+/// The `{name}`s of a route pattern, in order.
+fn path_names(pattern: &str) -> Vec<String> {
+    pattern.split('/').filter_map(|s| s.strip_prefix('{')?.strip_suffix('}')).map(str::to_owned).collect()
 }
 
 /// A JSON body deserialized into `T`.
