@@ -9,6 +9,7 @@ mod brokering_pages;
 mod browser;
 mod browser_brokering;
 mod cli;
+mod delegation_ends;
 mod demo;
 mod hostile_inputs;
 mod matching;

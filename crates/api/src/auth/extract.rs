@@ -54,6 +54,12 @@ impl CurrentUser {
         self.is_platform_admin() || self.organization_id() == Some(organization_id)
     }
 
+    /// Members' e-mail addresses are for the organization's own members and platform
+    /// administrators; an intermediary acting for the organization does not see them.
+    pub fn may_see_member_emails(&self, organization_id: i64) -> bool {
+        self.may_read_private(organization_id) && self.intermediary.is_none()
+    }
+
     /// Only an organization's own administrators change it.
     pub fn may_administer(&self, organization_id: i64) -> bool {
         self.role == Role::OrgAdmin && self.organization_id() == Some(organization_id)
