@@ -1,3 +1,4 @@
+mod account_hygiene;
 mod accounts;
 mod alerts;
 mod alerts_browser;

@@ -60,6 +60,8 @@ pub struct Member {
     pub email: Option<String>,
     pub role: Role,
     pub created_at: DateTime<Utc>,
+    /// When a platform administrator disabled the member, if one did.
+    pub disabled_at: Option<DateTime<Utc>>,
 }
 
 pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Organization, ApiError> {
@@ -97,7 +99,7 @@ pub async fn members(
         .map(|u| {
             let role = u.role.parse().map_err(|_| corrupt("role", &u.role))?;
             let email = emails.then_some(u.email);
-            Ok(Member { id: u.id, email, role, created_at: u.created_at })
+            Ok(Member { id: u.id, email, role, created_at: u.created_at, disabled_at: u.disabled_at })
         })
         .collect()
 }
