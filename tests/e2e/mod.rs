@@ -1,3 +1,4 @@
+mod account_hygiene;
 mod accounts;
 mod alerts;
 mod alerts_browser;
@@ -10,7 +11,9 @@ mod brokering_pages;
 mod browser;
 mod browser_brokering;
 mod cli;
+mod delegation_ends;
 mod demo;
+mod hostile_inputs;
 mod matching;
 mod nodes;
 mod openapi;

@@ -1,5 +1,6 @@
 //! "Today" as the platform's users mean it: the calendar date in China (UTC+8), where postings'
-//! end dates are set. Services take the date as an argument so tests can choose it.
+//! end dates are set. Services take the date as an argument so tests can choose it. Its
+//! arithmetic is checked: no time, however extreme, makes it panic.
 
 use chrono::{FixedOffset, NaiveDate, Utc};
 
@@ -18,9 +19,11 @@ pub fn now_local() -> chrono::NaiveDateTime {
     Utc::now().with_timezone(&china()).naive_local()
 }
 
-/// A wall-clock time in China as an instant, for storage.
+/// A wall-clock time in China as an instant, for storage. Inputs are parsed within the
+/// platform's window of dates ([`chanjiao_domain::bounds`]); should anything reach here from
+/// the very start of the calendar, it saturates rather than overflowing.
 pub fn from_local(local: chrono::NaiveDateTime) -> chrono::DateTime<Utc> {
-    (local - chrono::Duration::hours(8)).and_utc()
+    chanjiao_domain::bounds::china_to_utc(local).unwrap_or(chrono::NaiveDateTime::MIN).and_utc()
 }
 
 /// A stored instant as China's wall-clock time.

@@ -101,7 +101,8 @@ impl Application {
     /// Serves until `shutdown` completes, then finishes in-flight requests.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let sweep_every = Duration::from_secs(self.state.config.expiry_sweep_secs.max(1));
-        let sweeper = tokio::spawn(expiry_sweeps(self.state.db.clone(), sweep_every));
+        let login_window = self.state.config.login_window_minutes;
+        let sweeper = tokio::spawn(expiry_sweeps(self.state.db.clone(), sweep_every, login_window));
         let proposal_sweeper = tokio::spawn(crate::services::brokering::sweeps(self.state.db.clone(), sweep_every));
         let retention = self.state.config.rounds_retention_days;
         let round_sweeper =
@@ -141,8 +142,9 @@ fn spawn_alerts(state: &AppState) -> [tokio::task::JoinHandle<()>; 2] {
 }
 
 /// Expires postings whose end date has passed, now and then every `every`. Listings already
-/// hide them in between; the sweep makes the status (and the audit log) say so.
-async fn expiry_sweeps(db: DatabaseConnection, every: Duration) {
+/// hide them in between; the sweep makes the status (and the audit log) say so. It also prunes
+/// expired sessions and login failures older than the lock-out window.
+async fn expiry_sweeps(db: DatabaseConnection, every: Duration, login_window_minutes: i64) {
     let mut ticks = tokio::time::interval(every);
     loop {
         ticks.tick().await;
@@ -150,6 +152,14 @@ async fn expiry_sweeps(db: DatabaseConnection, every: Duration) {
             Ok(0) => {}
             Ok(count) => tracing::info!(count, "expired postings past their end date"),
             Err(error) => tracing::warn!(%error, "expiry sweep failed"),
+        }
+        let now = chrono::Utc::now();
+        match crate::services::account_security::prune(&db, now, login_window_minutes).await {
+            Ok((0, 0)) => {}
+            Ok((sessions, failures)) => {
+                tracing::info!(sessions, failures, "pruned expired sessions and old login failures")
+            }
+            Err(error) => tracing::warn!(%error, "session sweep failed"),
         }
     }
 }

@@ -9,6 +9,9 @@
 //! reports and explanations ([`allocation`]), and city statistics ([`statistics`]: forecasts of
 //! demand and supply with back-tests, shortage/oversupply early warning, effectiveness indicators).
 //!
+//! [`bounds`] holds the one window of dates (2000–2100) and the number bounds every input is
+//! checked against, so no user-controlled value reaches an overflow.
+//!
 //! It must not know about HTTP, SQL, the search index or the clock of any particular process:
 //! no IO, no sea-orm, no axum, no tantivy. Functions that need "now" take it as an argument.
 
@@ -16,6 +19,7 @@ pub mod account;
 pub mod alerts;
 pub mod allocation;
 pub mod booking;
+pub mod bounds;
 pub mod brokering;
 pub mod error;
 pub mod matching;

@@ -1,5 +1,6 @@
 //! Extractors that resolve the signed-in user, so that a handler's signature states what it
-//! needs: [`ApiUser`] (API, 401 without a session), [`PageUser`] (pages, redirect to the login
+//! needs: [`ApiUser`] (API, 401 without a session), [`ApiAdmin`] (platform administrators on
+//! the API), [`PageUser`] (pages, redirect to the login
 //! page), [`PageAdmin`] (platform administrators only), [`MaybeUser`] (anyone).
 
 use axum::extract::FromRequestParts;
@@ -52,6 +53,12 @@ impl CurrentUser {
     /// Members of the organization, and platform administrators, may see its private data.
     pub fn may_read_private(&self, organization_id: i64) -> bool {
         self.is_platform_admin() || self.organization_id() == Some(organization_id)
+    }
+
+    /// Members' e-mail addresses are for the organization's own members and platform
+    /// administrators; an intermediary acting for the organization does not see them.
+    pub fn may_see_member_emails(&self, organization_id: i64) -> bool {
+        self.may_read_private(organization_id) && self.intermediary.is_none()
     }
 
     /// Only an organization's own administrators change it.
@@ -107,6 +114,18 @@ impl FromRequestParts<AppState> for ApiUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let safe = matches!(parts.method, Method::GET | Method::HEAD);
         resolve(parts, state, safe).await?.map(ApiUser).ok_or(ApiError::Unauthenticated)
+    }
+}
+
+/// A signed-in platform administrator on the API; other callers get 403 (401 without a session).
+pub struct ApiAdmin(pub CurrentUser);
+
+impl FromRequestParts<AppState> for ApiAdmin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let ApiUser(user) = ApiUser::from_request_parts(parts, state).await?;
+        if user.is_platform_admin() { Ok(ApiAdmin(user)) } else { Err(ApiError::Forbidden) }
     }
 }
 

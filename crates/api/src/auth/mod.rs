@@ -11,4 +11,4 @@ pub mod extract;
 pub mod password;
 pub mod token;
 
-pub use extract::{ApiUser, CurrentUser, MaybeUser, PageAdmin, PageUser};
+pub use extract::{ApiAdmin, ApiUser, CurrentUser, MaybeUser, PageAdmin, PageUser};

@@ -184,7 +184,12 @@ pub async fn login(db: &DatabaseConnection, config: &Config, attempt: LoginAttem
         tracing::warn!(ip = %attempt.ip, "login refused after repeated failures");
         return Err(ApiError::TooManyAttempts { retry_after_secs: (config.login_window_minutes * 60) as u64 });
     }
-    let user = users::Entity::find().filter(users::Column::Email.eq(email.as_str())).one(db).await?;
+    // A disabled user is treated as unknown: the same answer, the same time.
+    let user = users::Entity::find()
+        .filter(users::Column::Email.eq(email.as_str()))
+        .filter(users::Column::DisabledAt.is_null())
+        .one(db)
+        .await?;
     let ok = password::verify(attempt.password, user.as_ref().map(|u| u.password_hash.clone())).await?;
     let Some(user) = user.filter(|_| ok) else {
         login_failures::ActiveModel {
@@ -220,7 +225,8 @@ pub async fn session_user(db: &impl ConnectionTrait, token: &str) -> Result<Opti
         .one(db)
         .await?;
     let Some(session) = session else { return Ok(None) };
-    let Some(user) = users::Entity::find_by_id(session.user_id).one(db).await? else { return Ok(None) };
+    let user = users::Entity::find_by_id(session.user_id).one(db).await?;
+    let Some(user) = user.filter(|u| u.disabled_at.is_none()) else { return Ok(None) };
     let organization = match user.organization_id {
         Some(id) => Some(orgs::get(db, id).await?),
         None => None,

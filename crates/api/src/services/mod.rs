@@ -2,6 +2,7 @@
 //! transaction where it writes more than one row) and returns domain-shaped results. Route
 //! modules call these and only render.
 
+pub mod account_security;
 pub mod accounts;
 pub mod alerts;
 pub mod audit;

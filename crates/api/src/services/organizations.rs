@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
+use crate::auth::CurrentUser;
 use crate::entities::{organizations, users};
 use crate::error::ApiError;
 
@@ -50,13 +51,17 @@ impl TryFrom<organizations::Model> for Organization {
     }
 }
 
-/// A member as their organization's administrators see them.
+/// A member as their organization sees them. An intermediary acting for the organization sees
+/// the list without e-mail addresses: a grant to act is not a licence to contact its people.
 #[derive(Debug, Clone, Serialize)]
 pub struct Member {
     pub id: i64,
-    pub email: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     pub role: Role,
     pub created_at: DateTime<Utc>,
+    /// When a platform administrator disabled the member, if one did.
+    pub disabled_at: Option<DateTime<Utc>>,
 }
 
 pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Organization, ApiError> {
@@ -78,7 +83,13 @@ pub async fn names(
         .collect())
 }
 
-pub async fn members(db: &impl ConnectionTrait, organization_id: i64) -> Result<Vec<Member>, ApiError> {
+/// The organization's members as `viewer` may see them (see [`CurrentUser::may_see_member_emails`]).
+pub async fn members(
+    db: &impl ConnectionTrait,
+    viewer: &CurrentUser,
+    organization_id: i64,
+) -> Result<Vec<Member>, ApiError> {
+    let emails = viewer.may_see_member_emails(organization_id);
     let rows = users::Entity::find()
         .filter(users::Column::OrganizationId.eq(organization_id))
         .order_by_asc(users::Column::Id)
@@ -87,7 +98,8 @@ pub async fn members(db: &impl ConnectionTrait, organization_id: i64) -> Result<
     rows.into_iter()
         .map(|u| {
             let role = u.role.parse().map_err(|_| corrupt("role", &u.role))?;
-            Ok(Member { id: u.id, email: u.email, role, created_at: u.created_at })
+            let email = emails.then_some(u.email);
+            Ok(Member { id: u.id, email, role, created_at: u.created_at, disabled_at: u.disabled_at })
         })
         .collect()
 }

@@ -124,9 +124,41 @@ pub struct NextForm {
 
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_owned(),
+        Some(path) if is_own_path(path) => path.to_owned(),
         _ => "/org".to_owned(),
     }
+}
+
+/// The longest `next` followed; anything longer is not a link of this site.
+const MAX_NEXT: usize = 2048;
+
+/// Whether `path` can only lead to a page of this site, however a browser or a proxy in
+/// between reads it: one leading slash and then neither a slash nor a backslash (`//evil`,
+/// `/\evil` are other hosts to browsers), no backslash, `@`, whitespace or control character
+/// anywhere (browsers drop tabs and newlines, turning `/\t/evil` into `//evil`), and none of
+/// those percent-encoded either, nor an encoded `%` (a proxy that decodes once would produce
+/// them). A scheme (`https:`, `javascript:`) cannot come first, since the path starts with `/`.
+fn is_own_path(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    if path.len() > MAX_NEXT || bytes.first() != Some(&b'/') || matches!(bytes.get(1), Some(b'/' | b'\\')) {
+        return false;
+    }
+    let dangerous = |b: u8| b < 0x21 || b == 0x7f || matches!(b, b'/' | b'\\' | b'@' | b'%');
+    if path.chars().any(|c| c.is_control() || c.is_whitespace() || matches!(c, '\\' | '@')) {
+        return false;
+    }
+    let mut rest = bytes;
+    while let Some(at) = rest.iter().position(|&b| b == b'%') {
+        let decoded = rest
+            .get(at + 1..at + 3)
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match decoded {
+            Some(b) if !dangerous(b) => rest = &rest[at + 3..],
+            _ => return false,
+        }
+    }
+    true
 }
 
 #[cfg(test)]
@@ -151,9 +183,47 @@ mod tests {
 
     #[test]
     fn next_must_stay_on_this_site() {
-        assert_eq!(safe_next(Some("/org")), "/org");
-        assert_eq!(safe_next(Some("//evil.example")), "/org");
-        assert_eq!(safe_next(Some("https://evil.example")), "/org");
+        let followed =
+            ["/org", "/postings/12", "/search?q=%E6%95%B0%E6%8E%A7&kind=job", "/rounds/3?tab=results#places", "/a:b"];
+        for path in followed {
+            assert_eq!(safe_next(Some(path)), path, "{path:?} is a page of this site");
+        }
+        let refused = [
+            "https://evil.example",
+            "http:/evil.example",
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            "//evil.example",
+            "///evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/x\\..\\..\\evil",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/\u{0}/evil",
+            "/ /evil.example",
+            "/\u{3000}/evil.example",
+            "/%2F%2Fevil.example",
+            "/%2f%2fevil.example",
+            "/%5Cevil.example",
+            "/%5cevil.example",
+            "/%252F%252Fevil.example",
+            "/%09/evil.example",
+            "/%0A",
+            "/%40evil.example",
+            "/%zz",
+            "/%",
+            "/@evil.example",
+            "/org@evil.example",
+            "evil.example",
+            "",
+            " /org",
+        ];
+        for path in refused {
+            assert_eq!(safe_next(Some(path)), "/org", "{path:?} must not be followed");
+        }
+        assert_eq!(safe_next(Some(&format!("/{}", "a".repeat(MAX_NEXT)))), "/org", "too long");
         assert_eq!(safe_next(None), "/org");
     }
 }

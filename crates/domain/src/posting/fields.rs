@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Invalid, Invalids};
@@ -219,26 +219,10 @@ impl Serialize for Yuan {
     }
 }
 
-/// The years a posting's dates may fall in; anything else is a typo (2205, 0025).
-pub const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+/// The years a posting's dates may fall in: the platform's one window ([`crate::bounds::YEARS`]).
+pub const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = crate::bounds::YEARS;
 
-/// Parses a calendar date: `2025-09-01`, also `2025/9/1` or `2025.09.01` as spreadsheets write
-/// them, and with a time of day after it, which is ignored.
-pub fn parse_date(raw: &str) -> Result<NaiveDate, Invalid> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Err(Invalid::Required);
-    }
-    let day = raw.split([' ', 'T']).next().unwrap_or(raw).replace(['/', '.'], "-");
-    let date = NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| Invalid::Format("a date like 2025-09-01"))?;
-    if !PLAUSIBLE_YEARS.contains(&date.year()) {
-        return Err(Invalid::OutOfRange {
-            min: (*PLAUSIBLE_YEARS.start()).into(),
-            max: (*PLAUSIBLE_YEARS.end()).into(),
-        });
-    }
-    Ok(date)
-}
+pub use crate::bounds::parse_date;
 
 /// When a posting applies: from its start date to its end date, both included, either open.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]

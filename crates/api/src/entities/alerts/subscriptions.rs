@@ -18,6 +18,12 @@ pub struct Model {
     pub webhook_secret: Option<String>,
     pub created_by: Option<i64>,
     pub created_at: DateTimeUtc,
+    /// The intermediary whose member set the subscription up acting for the organization, if
+    /// one did: revoking that grant disables it.
+    pub created_by_intermediary_id: Option<i64>,
+    /// When it was switched off (its grant was revoked); a disabled subscription produces no
+    /// notices and no webhook deliveries.
+    pub disabled_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

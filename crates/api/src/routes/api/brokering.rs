@@ -109,7 +109,7 @@ pub async fn revoke(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
-) -> Result<Json<Delegation>, ApiError> {
+) -> Result<Json<delegations::Revocation>, ApiError> {
     Ok(Json(delegations::revoke(&state.db, &user, id).await?))
 }
 

@@ -1,5 +1,6 @@
 //! The JSON API, version 1. Errors are `application/problem+json` (see [`crate::error`]).
 
+mod account;
 mod alerts;
 pub(crate) mod auth;
 mod booking;
@@ -30,7 +31,12 @@ pub fn routes() -> Router<AppState> {
         .route("/openapi.json", get(openapi::document))
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
+        .route("/auth/logout-everywhere", post(account::logout_everywhere))
         .route("/me", get(auth::me))
+        .route("/me/password", post(account::change_password))
+        .route("/users", get(account::users))
+        .route("/users/{id}/disable", post(account::disable))
+        .route("/users/{id}/enable", post(account::enable))
         .route("/organizations", post(organizations::register).get(organizations::list))
         .route("/organizations/{id}", get(organizations::show).patch(organizations::update))
         .route("/organizations/{id}/members", get(organizations::members).post(organizations::add_member))

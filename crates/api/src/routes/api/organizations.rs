@@ -76,7 +76,7 @@ pub async fn members(
     if !user.may_read_private(id) {
         return Err(ApiError::Forbidden);
     }
-    Ok(Json(orgs::members(&state.db, id).await?))
+    Ok(Json(orgs::members(&state.db, &user, id).await?))
 }
 
 pub async fn add_member(

@@ -15,12 +15,18 @@ use crate::error::ApiError;
 pub struct Search {
     q: String,
     level: Option<String>,
-    limit: Option<usize>,
+    limit: Option<String>,
     parent: Option<String>,
 }
 
-fn limit(search: &Search) -> usize {
-    search.limit.unwrap_or(20).clamp(1, 100)
+/// Items a picker asks for: 20 unless it says, never more than 100.
+fn limit(search: &Search) -> Result<usize, ApiError> {
+    match search.limit.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+        None => Ok(20),
+        Some(raw) => chanjiao_domain::bounds::parse_count(raw, 1, 100)
+            .map(|n| n as usize)
+            .map_err(|e| ApiError::invalid("limit", e)),
+    }
 }
 
 pub async fn programs(Query(search): Query<Search>) -> Result<Json<Value>, ApiError> {
@@ -28,7 +34,7 @@ pub async fn programs(Query(search): Query<Search>) -> Result<Json<Value>, ApiEr
         Some(raw) => Some(raw.parse::<SchoolLevel>().map_err(|e| ApiError::invalid("level", e))?),
         None => None,
     };
-    let items: Vec<Value> = search_programs(&search.q, level, limit(&search))
+    let items: Vec<Value> = search_programs(&search.q, level, limit(&search)?)
         .into_iter()
         .map(|p| {
             json!({"code": p.code.as_str(), "name": p.name, "level": p.level, "class_code": p.class_code,
@@ -38,12 +44,12 @@ pub async fn programs(Query(search): Query<Search>) -> Result<Json<Value>, ApiEr
     Ok(Json(json!({ "items": items })))
 }
 
-pub async fn occupations(Query(search): Query<Search>) -> Json<Value> {
-    let items: Vec<Value> = search_occupations(&search.q, limit(&search))
+pub async fn occupations(Query(search): Query<Search>) -> Result<Json<Value>, ApiError> {
+    let items: Vec<Value> = search_occupations(&search.q, limit(&search)?)
         .into_iter()
         .map(|o| json!({"code": o.code.as_str(), "name": o.name, "level": o.level, "aliases": o.aliases}))
         .collect();
-    Json(json!({ "items": items }))
+    Ok(Json(json!({ "items": items })))
 }
 
 pub async fn clusters() -> Json<Value> {

@@ -1,7 +1,9 @@
 //! Server-rendered pages: Chinese first, English on request, usable on a 375 px phone.
 
 mod account;
+mod account_settings;
 mod admin;
+mod admin_users;
 mod alerts;
 mod booking;
 mod brokering;
@@ -37,6 +39,9 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(home::index))
         .route("/login", get(account::login_form).post(account::login))
         .route("/logout", post(account::logout))
+        .route("/account", get(account_settings::show))
+        .route("/account/password", post(account_settings::change_password))
+        .route("/account/logout-everywhere", post(account_settings::logout_everywhere))
         .route("/register", get(account::register_form).post(account::register))
         .route("/org", get(org::show).post(org::update))
         .route("/org/members", post(org::add_member))
@@ -108,6 +113,9 @@ pub fn routes() -> Router<AppState> {
         .route("/open-data", get(statistics::open_data))
         .route("/admin/verifications", get(admin::queue))
         .route("/admin/verifications/{id}", post(admin::decide))
+        .route("/admin/users", get(admin_users::index))
+        .route("/admin/users/{id}/disable", post(admin_users::disable))
+        .route("/admin/users/{id}/enable", post(admin_users::enable))
 }
 
 /// A url-encoded form body whose rejections render as an error page.

@@ -29,7 +29,7 @@ async fn org_page(
             is_admin => false, field_errors => Vec::<()>::new(), error_title => Option::<String>::None },
         );
     };
-    let members = match orgs::members(&state.db, org.id).await {
+    let members = match orgs::members(&state.db, user, org.id).await {
         Ok(members) => members,
         Err(e) => return page.error(state, e).into_response(),
     };

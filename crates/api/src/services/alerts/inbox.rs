@@ -50,6 +50,7 @@ pub async fn notify(db: &impl ConnectionTrait, notice: Notice) -> Result<(), Api
     let hooks = subscriptions::Entity::find()
         .filter(subscriptions::Column::OrganizationId.eq(notice.organization_id))
         .filter(subscriptions::Column::WebhookUrl.is_not_null())
+        .filter(subscriptions::Column::DisabledAt.is_null())
         .all(db)
         .await?;
     let body = json!({

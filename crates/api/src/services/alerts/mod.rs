@@ -8,9 +8,12 @@
 //!   posting" subscriptions and topic webhooks; each may carry a webhook URL and its secret.
 //! - [`processor`]: the background task that tails the posting outbox behind the search
 //!   indexer and turns newly published postings into notices.
+//! - [`delegated`]: what an intermediary set up while acting for a client, switched off when
+//!   the client revokes the grant.
 //! - [`webhooks`]: the persistent delivery outbox, its worker, signatures, and the address
 //!   guard that keeps webhooks off internal networks.
 
+pub mod delegated;
 pub mod inbox;
 pub mod processor;
 pub mod subscriptions;

@@ -12,7 +12,8 @@
 //! before the commit leaves the cursor where it was, and the round is done again. `alert_hits`
 //! remembers which publication of which posting a subscription has already reported, so edits
 //! of a published posting do not notify again, and republishing (resume, reopen) does.
-//! An organization is never told about its own postings.
+//! An organization is never told about its own postings, and disabled subscriptions (their
+//! delegation was revoked) are not evaluated.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -95,6 +96,7 @@ pub async fn process(
             subscriptions::Column::Kind
                 .is_in([SubscriptionKind::SavedSearch.as_str(), SubscriptionKind::NewMatch.as_str()]),
         )
+        .filter(subscriptions::Column::DisabledAt.is_null())
         .one(db)
         .await?
         .is_some();
@@ -169,7 +171,11 @@ async fn subscriptions_of(
     db: &DatabaseConnection,
     kind: SubscriptionKind,
 ) -> Result<Vec<subscriptions::Model>, ApiError> {
-    Ok(subscriptions::Entity::find().filter(subscriptions::Column::Kind.eq(kind.as_str())).all(db).await?)
+    Ok(subscriptions::Entity::find()
+        .filter(subscriptions::Column::Kind.eq(kind.as_str()))
+        .filter(subscriptions::Column::DisabledAt.is_null())
+        .all(db)
+        .await?)
 }
 
 /// Notices for saved searches that list one of the fresh postings: to the owner and to every

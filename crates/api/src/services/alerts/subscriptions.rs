@@ -69,6 +69,9 @@ pub struct Subscription {
     pub webhook_url: Option<String>,
     pub shared_with: Vec<SharedWith>,
     pub created_at: DateTime<Utc>,
+    /// When it was switched off because the delegation of the intermediary that set it up was
+    /// revoked; a disabled subscription sends nothing.
+    pub disabled_at: Option<DateTime<Utc>>,
     /// Only in the answer to the creation: the secret webhook deliveries are signed with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_secret: Option<String>,
@@ -155,6 +158,8 @@ pub async fn create(
         kind: Set(kind.as_str().to_owned()),
         created_by: Set(Some(user.id)),
         created_at: Set(Utc::now()),
+        // Set up by an intermediary acting for the organization: revoking its grant disables it.
+        created_by_intermediary_id: Set(user.intermediary.as_ref().map(|i| i.id)),
         ..Default::default()
     };
     let mut shares = Vec::new();
@@ -228,6 +233,13 @@ pub async fn create(
         return Err(errors.into());
     }
     let txn = db.begin().await?;
+    // Acting for a client: the grant must still stand as this commits (a revocation that
+    // committed first disabled everything it allowed, and would miss this subscription).
+    if let Some(intermediary) = &user.intermediary
+        && !delegations::is_active(&txn, org.id, intermediary.id).await?
+    {
+        return Err(ApiError::Forbidden);
+    }
     let saved = row.insert(&txn).await?;
     if !shares.is_empty() {
         let rows = shares
@@ -360,6 +372,7 @@ async fn views(
                 webhook_url: row.webhook_url,
                 shared_with,
                 created_at: row.created_at,
+                disabled_at: row.disabled_at,
                 webhook_secret: None,
             })
         })

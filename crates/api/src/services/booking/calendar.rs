@@ -1,6 +1,5 @@
 //! The month calendar of a base, for its owners: every slot of the month with its bookings.
 
-use chanjiao_domain::Invalid;
 use chrono::{Datelike, Months, NaiveDate};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
@@ -24,17 +23,12 @@ pub struct Calendar {
     pub slots: Vec<Slot>,
 }
 
-/// Parses `2026-12` (or a full date, whose month is taken); the current month when absent.
+/// Parses `2026-12` (or a full date, whose month is taken) within the platform's window of
+/// dates; the current month when absent.
 fn parse_month(raw: Option<&str>, today: NaiveDate) -> Result<NaiveDate, ApiError> {
-    let first = |d: NaiveDate| d.with_day(1).unwrap_or(d);
     match raw.map(str::trim).filter(|r| !r.is_empty()) {
-        None => Ok(first(today)),
-        Some(raw) => {
-            let full = if raw.len() == 7 { format!("{raw}-01") } else { raw.to_owned() };
-            NaiveDate::parse_from_str(&full, "%Y-%m-%d")
-                .map(first)
-                .map_err(|_| ApiError::invalid("month", Invalid::Format("a month like 2026-12")))
-        }
+        None => Ok(today.with_day(1).unwrap_or(today)),
+        Some(raw) => chanjiao_domain::bounds::parse_month(raw).map_err(|e| ApiError::invalid("month", e)),
     }
 }
 

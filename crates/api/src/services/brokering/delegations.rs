@@ -6,16 +6,26 @@
 //! keeps the intermediary beside it, so every service works unchanged and the audit log records
 //! the intermediary as actor on the client's behalf. The grant is checked on every request, so a
 //! revocation takes effect at once.
+//!
+//! One active grant per (client, intermediary) pair: the database's partial unique index
+//! decides between concurrent grants, and the loser gets the same 409 as a repeated grant.
+//! Revoking ends what the grant allowed, in the same transaction: the subscriptions the
+//! intermediary set up for the client are disabled (see [`crate::services::alerts::delegated`]).
 
 use chanjiao_domain::{Invalid, OrgKind, Role, Verification};
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, SqlErr, TransactionTrait,
+};
 use serde::Serialize;
 use serde_json::json;
 
 use crate::auth::CurrentUser;
 use crate::entities::delegations;
 use crate::error::ApiError;
+use crate::services::alerts::delegated::{self, Ended};
 use crate::services::{audit, organizations};
 
 /// A grant, as both sides see it.
@@ -76,7 +86,7 @@ pub async fn grant(
         return Err(ApiError::invalid("intermediary_id", Invalid::NotAllowed("not a verified intermediary")));
     }
     if active(db, organization_id, intermediary_id).await?.is_some() {
-        return Err(ApiError::Conflict { field: "intermediary_id", invalid: Invalid::NotAllowed("already delegated") });
+        return Err(already_delegated());
     }
     let row = delegations::ActiveModel {
         organization_id: Set(organization_id),
@@ -86,27 +96,77 @@ pub async fn grant(
         ..Default::default()
     }
     .insert(db)
-    .await?;
+    .await
+    .map_err(conflict_or_database)?;
     audit::record(db, Some(user), "delegation", row.id, "grant", json!({ "intermediary_id": intermediary_id })).await?;
     view(db, row).await
 }
 
-/// The organization's administrator revokes a grant; acting for it stops at once.
-pub async fn revoke(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> Result<Delegation, ApiError> {
+fn already_delegated() -> ApiError {
+    ApiError::Conflict { field: "intermediary_id", invalid: Invalid::NotAllowed("already delegated") }
+}
+
+/// The unique index on active grants refused a concurrent duplicate: the same 409 as a
+/// repeated grant.
+fn conflict_or_database(err: DbErr) -> ApiError {
+    match err.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => already_delegated(),
+        _ => ApiError::Database(err),
+    }
+}
+
+fn already_revoked() -> ApiError {
+    ApiError::Conflict { field: "id", invalid: Invalid::NotAllowed("already revoked") }
+}
+
+/// A revoked grant and what its revocation switched off.
+#[derive(Debug, Clone, Serialize)]
+pub struct Revocation {
+    #[serde(flatten)]
+    pub delegation: Delegation,
+    #[serde(flatten)]
+    pub ended: Ended,
+}
+
+/// The organization's administrator revokes a grant; acting for it stops at once, and what the
+/// intermediary set up for the organization is disabled in the same transaction.
+pub async fn revoke(db: &DatabaseConnection, user: &CurrentUser, id: i64) -> Result<Revocation, ApiError> {
     let row = delegations::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound)?;
     if user.intermediary.is_some() || !user.may_administer(row.organization_id) {
         return Err(if user.may_read_private(row.organization_id) { ApiError::Forbidden } else { ApiError::NotFound });
     }
     if row.revoked_at.is_some() {
-        return Err(ApiError::Conflict { field: "id", invalid: Invalid::NotAllowed("already revoked") });
+        return Err(already_revoked());
     }
-    let mut active: delegations::ActiveModel = row.into();
-    active.revoked_by = Set(Some(user.id));
-    active.revoked_at = Set(Some(Utc::now()));
-    let row = active.update(db).await?;
-    audit::record(db, Some(user), "delegation", row.id, "revoke", json!({ "intermediary_id": row.intermediary_id }))
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    // Compare-and-set, the transaction's first write: of two concurrent revocations one wins.
+    let revoked = delegations::Entity::update_many()
+        .col_expr(delegations::Column::RevokedBy, Expr::value(user.id))
+        .col_expr(delegations::Column::RevokedAt, Expr::value(now))
+        .filter(delegations::Column::Id.eq(id))
+        .filter(delegations::Column::RevokedAt.is_null())
+        .exec(&txn)
         .await?;
-    view(db, row).await
+    if revoked.rows_affected != 1 {
+        txn.rollback().await?;
+        return Err(already_revoked());
+    }
+    let ended = delegated::disable_for_grant(&txn, row.organization_id, row.intermediary_id, now).await?;
+    let disabled: Vec<i64> = ended.disabled_subscriptions.iter().map(|s| s.id).collect();
+    let changes = json!({ "intermediary_id": row.intermediary_id, "disabled_subscriptions": disabled,
+                          "cancelled_deliveries": ended.cancelled_deliveries,
+                          "unshared_subscriptions": ended.unshared_subscriptions });
+    audit::record(&txn, Some(user), "delegation", id, "revoke", changes).await?;
+    let row = delegations::Entity::find_by_id(id).one(&txn).await?.ok_or(ApiError::NotFound)?;
+    txn.commit().await?;
+    Ok(Revocation { delegation: view(db, row).await?, ended })
+}
+
+/// Whether `intermediary_id` holds an active grant from `client_id`; on `txn`, so a write that
+/// depends on the grant sees a revocation that committed before it.
+pub async fn is_active(txn: &impl ConnectionTrait, client_id: i64, intermediary_id: i64) -> Result<bool, ApiError> {
+    Ok(active(txn, client_id, intermediary_id).await?.is_some())
 }
 
 /// Grants an organization gave (for its members) or an intermediary holds (for its members),

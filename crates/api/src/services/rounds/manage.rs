@@ -74,19 +74,9 @@ pub struct RoundDetail {
 pub const PLACE_KINDS: [PostingKind; 3] =
     [PostingKind::Apprenticeship, PostingKind::OrderClass, PostingKind::TrainingBaseHosted];
 
-/// A wall-clock time in China from a form or the API.
+/// A wall-clock time in China from a form or the API, within the platform's window of dates.
 pub fn parse_local_time(raw: &str) -> Result<NaiveDateTime, Invalid> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Err(Invalid::Required);
-    }
-    if let Ok(at) = DateTime::parse_from_rfc3339(raw) {
-        return Ok(at.with_timezone(&clock::china()).naive_local());
-    }
-    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
-        .iter()
-        .find_map(|format| NaiveDateTime::parse_from_str(raw, format).ok())
-        .ok_or(Invalid::Format("a time like 2026-12-20T17:00"))
+    chanjiao_domain::bounds::parse_local_datetime(raw)
 }
 
 fn future_time(field: &str, raw: Option<&str>, now: DateTime<Utc>, errors: &mut Invalids) -> Option<DateTime<Utc>> {
@@ -333,6 +323,14 @@ pub async fn advance(
 ) -> Result<Round, ApiError> {
     let (row, part) = load(db, user, round_id).await?;
     organizer_row(part)?;
+    // Bad input is refused as such before the round's phase is judged.
+    let response_deadline = match input.response_deadline.as_deref().filter(|d| !d.trim().is_empty()) {
+        Some(raw) if step == Step::Publish => {
+            let mut errors = Invalids::default();
+            Some(future_time("response_deadline", Some(raw), now, &mut errors).ok_or(ApiError::Validation(errors))?)
+        }
+        _ => None,
+    };
     let phase = check(&row, step, now)?;
     let mut active = row.clone().into_active_model();
     match step {
@@ -348,13 +346,7 @@ pub async fn advance(
             }
         }
         Step::Publish => {
-            let deadline = match input.response_deadline.as_deref().filter(|d| !d.trim().is_empty()) {
-                None => now + Duration::days(7),
-                Some(raw) => {
-                    let mut errors = Invalids::default();
-                    future_time("response_deadline", Some(raw), now, &mut errors).ok_or(ApiError::Validation(errors))?
-                }
-            };
+            let deadline = response_deadline.unwrap_or(now + Duration::days(7));
             active.response_deadline = Set(Some(deadline));
             active.published_at = Set(Some(now));
         }

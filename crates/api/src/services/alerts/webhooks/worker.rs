@@ -188,6 +188,9 @@ async fn send(db: &DatabaseConnection, config: &AlertsConfig, delivery: &deliver
         Ok(None) => return Outcome::Refused("the subscription was deleted".into()),
         Err(error) => return Outcome::Unreachable(format!("database: {error}")),
     };
+    if subscription.disabled_at.is_some() {
+        return Outcome::Refused(super::super::delegated::GRANT_REVOKED.into());
+    }
     let (Some(url), Some(secret)) = (subscription.webhook_url, subscription.webhook_secret) else {
         return Outcome::Refused("the subscription has no webhook".into());
     };
