@@ -29,7 +29,8 @@ fn pending_and_rejected_organizations_hold_no_power_and_are_told_why() {
     for caller in every_caller() {
         let Some(standing) = caller.organization.filter(|_| caller.role != Role::PlatformAdmin) else { continue };
         for &power in Power::ALL {
-            let verified = Caller { organization: Some(Standing { verification: Verification::Verified, ..standing }), ..caller };
+            let verified =
+                Caller { organization: Some(Standing { verification: Verification::Verified, ..standing }), ..caller };
             let answer = decide(&caller, power);
             match standing.verification {
                 Verification::Verified => {}

@@ -108,6 +108,8 @@ pub fn routes() -> Router<AppState> {
         .route("/open-data", get(statistics::open_data))
         .route("/admin/verifications", get(admin::queue))
         .route("/admin/verifications/{id}", post(admin::decide))
+        .route("/admin/organizations", post(admin::create_organization))
+        .route("/admin/organizations/new", get(admin::new_organization))
 }
 
 /// A url-encoded form body whose rejections render as an error page.

@@ -7,6 +7,7 @@
 //! the intermediary as actor on the client's behalf. The grant is checked on every request, so a
 //! revocation takes effect at once.
 
+use chanjiao_domain::access::Power;
 use chanjiao_domain::{Invalid, OrgKind, Role, Verification};
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -65,14 +66,12 @@ pub async fn grant(
     user: &CurrentUser,
     intermediary_id: i64,
 ) -> Result<Delegation, ApiError> {
+    user.require(Power::GrantDelegations)?;
     let organization_id = user.organization_id().ok_or(ApiError::Forbidden)?;
-    if user.intermediary.is_some() || !user.may_administer(organization_id) {
-        return Err(ApiError::Forbidden);
-    }
     let intermediary = organizations::get(db, intermediary_id)
         .await
         .map_err(|_| ApiError::invalid("intermediary_id", Invalid::NotAllowed("no such organization")))?;
-    if intermediary.kind != OrgKind::Intermediary || intermediary.verification != Verification::Verified {
+    if !intermediary.holds(Power::BrokerForClients) {
         return Err(ApiError::invalid("intermediary_id", Invalid::NotAllowed("not a verified intermediary")));
     }
     if active(db, organization_id, intermediary_id).await?.is_some() {
@@ -153,6 +152,9 @@ pub async fn act_for(db: &impl ConnectionTrait, user: CurrentUser, client_id: i6
     if user.intermediary.is_some() || home.kind != OrgKind::Intermediary {
         return Err(ApiError::Forbidden);
     }
+    // A grant lends the client's powers only while the intermediary itself is in good standing:
+    // rejecting an intermediary ends its acting for every client at once.
+    home.require(Power::BrokerForClients)?;
     if active(db, client_id, home.id).await?.is_none() {
         return Err(ApiError::Forbidden);
     }
