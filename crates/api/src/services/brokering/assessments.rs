@@ -118,6 +118,8 @@ pub async fn submit(
     if user.organization_id() != Some(row.assessor_org_id) || user.intermediary.is_some() {
         return Err(ApiError::NotFound);
     }
+    // An assessor whose organization lost its standing since the appointment may not score.
+    user.require(Power::AssessProjects)?;
     if row.submitted_at.is_some() {
         return Err(ApiError::Conflict { field: "id", invalid: Invalid::NotAllowed("already submitted") });
     }
