@@ -40,3 +40,49 @@ fn migrate_and_user_add_work_on_a_fresh_data_dir() {
     let stderr = String::from_utf8_lossy(&bad.stderr);
     assert!(stderr.contains("email") && stderr.contains("password"), "{stderr}");
 }
+
+#[test]
+fn org_add_creates_a_verified_authority_and_refuses_bad_input_by_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "org",
+        "add",
+        "--kind",
+        "authority",
+        "--name",
+        "绍兴市教育局",
+        "--region",
+        "330600",
+        "--admin-email",
+        "edu@sx.gov.cn",
+        "--admin-password",
+        "a-long-password",
+    ];
+    let added = chanjiao(dir.path(), &args);
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    let stdout = String::from_utf8_lossy(&added.stdout);
+    assert!(stdout.contains("authority, verified") && stdout.contains("绍兴市教育局"), "{stdout}");
+
+    let bad = chanjiao(
+        dir.path(),
+        &[
+            "org",
+            "add",
+            "--kind",
+            "ministry",
+            "--name",
+            "x",
+            "--region",
+            "110101",
+            "--admin-email",
+            "nope",
+            "--admin-password",
+            "short",
+        ],
+    );
+    assert!(!bad.status.success());
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    for field in ["kind", "name", "region", "admin_email", "admin_password"] {
+        assert!(stderr.contains(field), "{field}: {stderr}");
+    }
+}

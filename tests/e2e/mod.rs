@@ -1,3 +1,4 @@
+mod access;
 mod account_hygiene;
 mod accounts;
 mod alerts;

@@ -208,7 +208,9 @@ async fn an_org_admin_adds_members_who_may_read_but_not_administer() {
         .unwrap();
     assert_eq!(by_admin.status(), StatusCode::OK);
     let org_json: Value = by_admin.json().await.unwrap();
-    assert_eq!(org_json["region_name"], "绍兴市越城区");
+    // A verified organization's new region waits for a platform administrator's approval.
+    assert_eq!(org_json["requested_change"]["region_name"], "绍兴市越城区");
+    assert_eq!(org_json["region_name"], "绍兴市柯桥区");
     let bad = app
         .api
         .patch(app.url(&format!("/api/v1/organizations/{org}")))

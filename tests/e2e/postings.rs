@@ -136,8 +136,9 @@ async fn an_unverified_organization_may_draft_but_not_publish() {
     let token = app.login("new@co.cn", "a-long-password").await;
     let draft = create(&app, &token, job("数控车工")).await;
     let publish = act(&app, &token, draft["id"].as_i64().unwrap(), "publish").await;
-    assert_eq!(publish.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(problem_fields(publish).await, ["status"]);
+    assert_eq!(publish.status(), StatusCode::FORBIDDEN);
+    let problem: Value = publish.json().await.unwrap();
+    assert!(problem["detail"].as_str().unwrap().contains("not verified yet"), "{problem}");
 }
 
 #[tokio::test]

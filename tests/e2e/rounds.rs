@@ -235,10 +235,17 @@ async fn ties_are_broken_by_the_recorded_seed() {
     assert!(distinct.len() > 1, "different seeds give different winners: {winners:?}");
 }
 
+/// Another school, registered and verified (a pending one holds no part in rounds at all).
 async fn register_school(app: &TestApp) -> String {
     let body = json!({"kind": "school", "name": "绍兴第二职业技术学校", "region": "330602", "level": "zhongzhi",
         "admin_email": "admin@school-b.cn", "admin_password": "a-long-password"});
-    assert_eq!(app.post_json("/api/v1/organizations", &body, None).await.status(), StatusCode::CREATED);
+    let created = app.post_json("/api/v1/organizations", &body, None).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let id = created.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let admin = app.demo_login("admin@demo.local").await;
+    let decision = json!({"decision": "verified"});
+    let verified = app.post_json(&format!("/api/v1/organizations/{id}/verification"), &decision, Some(&admin)).await;
+    assert_eq!(verified.status(), StatusCode::OK);
     app.login("admin@school-b.cn", "a-long-password").await
 }
 

@@ -35,6 +35,9 @@ pub enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage organizations (authorities are created only here or by an administrator's page).
+    #[command(subcommand)]
+    Org(OrgCommand),
     /// Rebuild this node's search index from the database (stop the server on this data dir
     /// first; it holds the index's write lock).
     Reindex,
@@ -111,6 +114,33 @@ pub enum UserCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Create an organization of any kind, verified at once, with its first administrator. This
+    /// is how authorities come to exist: registration refuses them.
+    Add {
+        /// enterprise, school, intermediary or authority.
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        name: String,
+        /// The division code, e.g. 330600.
+        #[arg(long)]
+        region: String,
+        /// Enterprises only: the unified social credit code.
+        #[arg(long)]
+        credit_code: Option<String>,
+        /// Schools only: zhongzhi, gaozhi_zhuanke, gaozhi_benke or putong_benke.
+        #[arg(long)]
+        level: Option<String>,
+        #[arg(long)]
+        admin_email: String,
+        /// The administrator's initial password (or set CHANJIAO_NEW_USER_PASSWORD).
+        #[arg(long, env = "CHANJIAO_NEW_USER_PASSWORD", hide_env_values = true)]
+        admin_password: String,
+    },
+}
+
 pub async fn run() -> anyhow::Result<()> {
     crate::tls::install_crypto_provider();
     let cli = Cli::parse();
@@ -160,6 +190,14 @@ pub async fn run() -> anyhow::Result<()> {
             let count =
                 crate::services::statistics::targets::plan::import(&db, &city, first_year, last_year, &text).await?;
             println!("imported {count} targets for {city}, {first_year}–{last_year}");
+            Ok(())
+        }
+        Command::Org(OrgCommand::Add { kind, name, region, credit_code, level, admin_email, admin_password }) => {
+            let db = db::connect(&config).await.context("connecting to the database")?;
+            db::migrate(&db).await.context("migrating")?;
+            let form = accounts::Registration { kind, name, region, credit_code, level, admin_email, admin_password };
+            let org = accounts::create_verified(&db, form).await.map_err(|e| anyhow::anyhow!(describe(&e)))?;
+            println!("organization {} added ({}, verified): {}", org.id, org.kind, org.name);
             Ok(())
         }
         Command::User(UserCommand::Add { email, password, org, role }) => {

@@ -23,6 +23,9 @@ pub enum ApiError {
     TooManyAttempts { retry_after_secs: u64 },
     #[error("not allowed")]
     Forbidden,
+    /// The access policy refuses a power ([`chanjiao_domain::access`]): 403 with the reason.
+    #[error("not allowed to {}: {refusal}", power.en())]
+    NotPermitted { power: chanjiao_domain::access::Power, refusal: chanjiao_domain::access::Refusal },
     #[error("not found")]
     NotFound,
     #[error("conflict on {field}")]
@@ -57,7 +60,7 @@ impl ApiError {
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthenticated | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
             ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Forbidden | ApiError::Csrf => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::NotPermitted { .. } | ApiError::Csrf => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Transition(chanjiao_domain::posting::TransitionError::NotPermitted { .. }) => {
                 StatusCode::FORBIDDEN
@@ -148,7 +151,7 @@ impl ApiError {
             ApiError::TooManyAttempts { .. } => {
                 ("失败次数过多，请稍后再试", "Too many failed attempts; try again later")
             }
-            ApiError::Forbidden => ("无权进行此操作", "You are not allowed to do this"),
+            ApiError::Forbidden | ApiError::NotPermitted { .. } => ("无权进行此操作", "You are not allowed to do this"),
             ApiError::NotFound => ("页面或资源不存在", "Not found"),
             ApiError::Conflict { .. } => ("与已有记录冲突", "This conflicts with an existing record"),
             ApiError::Transition(_) | ApiError::Refused { .. } => {
@@ -172,6 +175,20 @@ impl ApiError {
             ApiError::Sheet(error) if self.status_code().is_client_error() => Some(error.zh()),
             ApiError::PayloadTooLarge { max_mib } => Some(format!("文件不能超过 {max_mib} MB")),
             ApiError::Booking(refusal) => Some(refusal.zh()),
+            ApiError::NotPermitted { power, refusal } => Some(format!("{}：不能{}", refusal.zh(), power.zh())),
+            _ => None,
+        }
+    }
+
+    /// A longer explanation in English, where the title alone does not say what to do.
+    pub fn detail_en(&self) -> Option<String> {
+        match self {
+            ApiError::BadRequest(message) => Some(message.clone()),
+            ApiError::Sheet(error) if self.status_code().is_client_error() => Some(error.to_string()),
+            ApiError::PayloadTooLarge { .. } => Some(self.to_string()),
+            ApiError::Validation(errors) => Some(errors.to_string()),
+            ApiError::Booking(refusal) => Some(refusal.to_string()),
+            ApiError::NotPermitted { power, refusal } => Some(format!("{refusal}: you may not {}", power.en())),
             _ => None,
         }
     }
@@ -221,14 +238,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.log();
         let status = self.status_code();
-        let detail = match &self {
-            ApiError::BadRequest(message) => Some(message.clone()),
-            ApiError::Sheet(error) if status.is_client_error() => Some(error.to_string()),
-            ApiError::PayloadTooLarge { .. } => Some(self.to_string()),
-            ApiError::Validation(errors) => Some(errors.to_string()),
-            ApiError::Booking(refusal) => Some(refusal.to_string()),
-            _ => None,
-        };
+        let detail = self.detail_en();
         let problem = Problem {
             kind: "about:blank",
             title: self.title(false),

@@ -2,8 +2,8 @@
 //!
 //! Everything here is parsed once at the edge and valid from then on: a [`CreditCode`] always
 //! carries a correct check character, a [`RegionCode`] is always a known division of Zhejiang.
-//! This crate owns validation, organization and account rules, the embedded national and local
-//! reference data ([`reference`]), posting kinds, fields and lifecycles ([`posting`]), matching
+//! This crate owns the access policy ([`access`]: who may do what), validation, organization and
+//! account rules, the embedded national and local reference data ([`reference`]), posting kinds, fields and lifecycles ([`posting`]), matching
 //! scores and explanations ([`matching`]), brokering rules ([`brokering`]: proposals, projects,
 //! assessments), training-base slots and bookings ([`booking`]), the allocation mechanisms that place students into contested places, with their
 //! reports and explanations ([`allocation`]), and city statistics ([`statistics`]: forecasts of
@@ -15,6 +15,7 @@
 //! It must not know about HTTP, SQL, the search index or the clock of any particular process:
 //! no IO, no sea-orm, no axum, no tantivy. Functions that need "now" take it as an argument.
 
+pub mod access;
 pub mod account;
 pub mod alerts;
 pub mod allocation;

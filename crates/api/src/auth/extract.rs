@@ -8,6 +8,7 @@ use axum::http::request::Parts;
 use axum::http::{Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chanjiao_domain::Role;
+use chanjiao_domain::access::{self, Caller, Power, Standing};
 use serde::Serialize;
 
 use crate::auth::cookies;
@@ -65,6 +66,31 @@ impl CurrentUser {
     pub fn may_administer(&self, organization_id: i64) -> bool {
         self.role == Role::OrgAdmin && self.organization_id() == Some(organization_id)
     }
+
+    /// The user as the access policy sees them.
+    pub fn caller(&self) -> Caller {
+        Caller {
+            role: self.role,
+            organization: self.organization.as_ref().map(|o| Standing { kind: o.kind, verification: o.verification }),
+            acting_for_client: self.intermediary.is_some(),
+        }
+    }
+
+    /// Whether the policy grants `power`, for pages that offer or hide what it allows.
+    pub fn may(&self, power: Power) -> bool {
+        access::decide(&self.caller(), power).is_ok()
+    }
+
+    /// The refusal of `power`, for the places that first try another way in (a school's own
+    /// league row before the city's): a 403 that says why.
+    pub fn refused(&self, power: Power) -> ApiError {
+        self.require(power).err().unwrap_or(ApiError::Forbidden)
+    }
+
+    /// The one enforcement point of the access policy: a 403 that says why, or nothing.
+    pub fn require(&self, power: Power) -> Result<(), ApiError> {
+        access::decide(&self.caller(), power).map_err(|refusal| ApiError::NotPermitted { power, refusal })
+    }
 }
 
 fn bearer(parts: &Parts) -> Option<&str> {
@@ -95,7 +121,7 @@ async fn resolve(parts: &Parts, state: &AppState, allow_cookie: bool) -> Result<
     if allow_cookie && let Some(client) = cookies::get(&parts.headers, cookies::ACTING).and_then(|v| v.parse().ok()) {
         return match delegations::act_for(&state.db, user.clone(), client).await {
             Ok(acting) => Ok(Some(acting)),
-            Err(ApiError::Forbidden | ApiError::NotFound) => Ok(Some(user)),
+            Err(ApiError::Forbidden | ApiError::NotPermitted { .. } | ApiError::NotFound) => Ok(Some(user)),
             Err(other) => Err(other),
         };
     }
@@ -182,11 +208,12 @@ impl FromRequestParts<AppState> for PageAdmin {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let PageUser(user) = PageUser::from_request_parts(parts, state).await?;
-        if user.is_platform_admin() {
-            Ok(PageAdmin(user))
-        } else {
-            let lang = Lang::from_headers(&parts.headers, parts.uri.query());
-            Err(PageRejection::Error(HtmlError::new(state, lang, ApiError::Forbidden)))
+        match user.require(Power::AdministerPlatform) {
+            Ok(()) => Ok(PageAdmin(user)),
+            Err(error) => {
+                let lang = Lang::from_headers(&parts.headers, parts.uri.query());
+                Err(PageRejection::Error(HtmlError::new(state, lang, error)))
+            }
         }
     }
 }

@@ -13,6 +13,11 @@ pub struct Model {
     pub verification: String,
     pub created_at: DateTimeUtc,
     pub verified_at: Option<DateTimeUtc>,
+    /// A new name a verified organization asked for, shown nowhere as its name until a
+    /// platform administrator approves it (migration m20261207_000100).
+    pub requested_name: Option<String>,
+    /// A new region asked for, likewise.
+    pub requested_region_code: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

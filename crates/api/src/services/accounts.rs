@@ -2,7 +2,7 @@
 //! in with brute-force protection, resolving sessions and signing out.
 
 use chanjiao_domain::organization::OrganizationInput;
-use chanjiao_domain::{Email, Invalids, NewOrganization, Password, Role, Verification};
+use chanjiao_domain::{Email, Invalids, NewOrganization, OrgKind, Password, Role, Verification};
 use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
@@ -41,8 +41,27 @@ fn field_of_unique(message: &str) -> Option<&'static str> {
     }
 }
 
+/// Who creates an organization, which decides the kinds allowed and the standing it starts with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// Anyone, through the register page or the API: any kind but authority, pending review.
+    SelfService,
+    /// A platform administrator (CLI, admin page or API), who vouches for it: any kind, verified.
+    PlatformAdmin,
+}
+
 /// Registers an organization, pending verification, with its first administrator.
 pub async fn register(db: &DatabaseConnection, form: Registration) -> Result<Organization, ApiError> {
+    create(db, form, Origin::SelfService).await
+}
+
+/// A platform administrator creates an organization of any kind (authorities only this way),
+/// verified from the start, with its first administrator.
+pub async fn create_verified(db: &DatabaseConnection, form: Registration) -> Result<Organization, ApiError> {
+    create(db, form, Origin::PlatformAdmin).await
+}
+
+async fn create(db: &DatabaseConnection, form: Registration, origin: Origin) -> Result<Organization, ApiError> {
     let parsed_org = NewOrganization::parse(&OrganizationInput {
         kind: &form.kind,
         name: &form.name,
@@ -54,11 +73,20 @@ pub async fn register(db: &DatabaseConnection, form: Registration) -> Result<Org
         Ok(_) => Invalids::default(),
         Err(errors) => errors.clone(),
     };
+    // Authorities oversee the whole city; they are created by a platform administrator (the
+    // `org add` command or /admin/organizations), never by self-registration.
+    if origin == Origin::SelfService && form.kind.parse::<OrgKind>() == Ok(OrgKind::Authority) {
+        errors
+            .push("kind", chanjiao_domain::Invalid::NotAllowed("authorities are created by a platform administrator"));
+    }
     let email = errors.take("admin_email", Email::parse(&form.admin_email));
     let admin_password = errors.take("admin_password", Password::parse(&form.admin_password));
     let (Ok(new_org), Some(email), Some(admin_password)) = (parsed_org, email, admin_password) else {
         return Err(errors.into());
     };
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
     // Report known duplicates before the expensive hash; the unique indexes still decide races.
     if let Some(code) = new_org.identity.credit_code() {
         let taken =
@@ -72,7 +100,11 @@ pub async fn register(db: &DatabaseConnection, form: Registration) -> Result<Org
     }
     let hash = password::hash(admin_password.expose()).await?;
     let txn = db.begin().await?;
-    let org = insert_organization(&txn, &new_org, Verification::Pending).await?;
+    let standing = match origin {
+        Origin::SelfService => Verification::Pending,
+        Origin::PlatformAdmin => Verification::Verified,
+    };
+    let org = insert_organization(&txn, &new_org, standing).await?;
     insert_user(&txn, Some(org.id), &email, hash, Role::OrgAdmin).await?;
     txn.commit().await?;
     Ok(org)

@@ -1,6 +1,12 @@
 //! Organizations: reading profiles and members, the verification queue, and edits by the
 //! organization's own administrators.
+//!
+//! A verified organization's name and region are part of what an administrator verified: a
+//! change to either is held as a request, and the organization keeps its approved identity (and
+//! its powers) until an administrator approves the change in the same queue as registrations.
+//! Nobody can trade on a verified standing under another name.
 
+use chanjiao_domain::access::{self, Caller, Power, Standing};
 use chanjiao_domain::{Invalids, OrgKind, OrgName, RegionCode, Role, SchoolLevel, Verification};
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -22,6 +28,38 @@ pub struct Organization {
     pub level: Option<SchoolLevel>,
     pub verification: Verification,
     pub created_at: DateTime<Utc>,
+    /// A change of name or region awaiting an administrator's approval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requested_change: Option<RequestedChange>,
+}
+
+/// What a verified organization asked to change; each field only if it differs.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestedChange {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region_name: Option<String>,
+}
+
+impl Organization {
+    /// What the access policy grants an organization of this kind and standing, for checks on
+    /// an organization other than the caller's (an assessor to appoint, an intermediary to
+    /// delegate to, the intermediary behind a delegate).
+    pub fn require(&self, power: Power) -> Result<(), ApiError> {
+        let caller = Caller {
+            role: Role::OrgAdmin,
+            organization: Some(Standing { kind: self.kind, verification: self.verification }),
+            acting_for_client: false,
+        };
+        access::decide(&caller, power).map_err(|refusal| ApiError::NotPermitted { power, refusal })
+    }
+
+    pub fn holds(&self, power: Power) -> bool {
+        self.require(power).is_ok()
+    }
 }
 
 fn corrupt(what: &str, value: &str) -> ApiError {
@@ -37,6 +75,15 @@ impl TryFrom<organizations::Model> for Organization {
             Some(raw) => Some(raw.parse().map_err(|_| corrupt("school level", raw))?),
             None => None,
         };
+        let requested_region = match row.requested_region_code.as_deref() {
+            Some(code) => Some(RegionCode::parse(code).map_err(|_| corrupt("requested region", code))?),
+            None => None,
+        };
+        let requested_change = (row.requested_name.is_some() || requested_region.is_some()).then(|| RequestedChange {
+            name: row.requested_name.clone(),
+            region_name: requested_region.as_ref().map(RegionCode::full_name),
+            region: requested_region.as_ref().map(|r| r.as_str().to_owned()),
+        });
         Ok(Organization {
             id: row.id,
             kind: row.kind.parse().map_err(|_| corrupt("kind", &row.kind))?,
@@ -47,6 +94,7 @@ impl TryFrom<organizations::Model> for Organization {
             level,
             verification: row.verification.parse().map_err(|_| corrupt("verification", &row.verification))?,
             created_at: row.created_at,
+            requested_change,
         })
     }
 }
@@ -66,6 +114,24 @@ pub struct Member {
 
 pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Organization, ApiError> {
     organizations::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound)?.try_into()
+}
+
+/// An organization as `user` may see it: one awaiting review (or rejected) exists only for its
+/// own members and platform administrators; for everyone else it is absent (404).
+pub async fn visible(
+    db: &impl ConnectionTrait,
+    user: &crate::auth::CurrentUser,
+    id: i64,
+) -> Result<Organization, ApiError> {
+    let org = get(db, id).await?;
+    if org.verification == Verification::Verified
+        || user.may_read_private(id)
+        || user.home_organization().is_some_and(|h| h.id == id)
+    {
+        Ok(org)
+    } else {
+        Err(ApiError::NotFound)
+    }
 }
 
 /// The names of the organizations with these ids (an id that names nobody is simply absent),
@@ -115,15 +181,48 @@ pub async fn with_verification(db: &impl ConnectionTrait, state: Verification) -
     rows.into_iter().map(Organization::try_from).collect()
 }
 
-/// A platform administrator's decision on a registration.
+/// Verified organizations that asked to change their name or region, oldest first.
+pub async fn with_requested_changes(db: &impl ConnectionTrait) -> Result<Vec<Organization>, ApiError> {
+    let rows = organizations::Entity::find()
+        .filter(organizations::Column::Verification.eq(Verification::Verified.as_str()))
+        .filter(
+            sea_orm::Condition::any()
+                .add(organizations::Column::RequestedName.is_not_null())
+                .add(organizations::Column::RequestedRegionCode.is_not_null()),
+        )
+        .order_by_asc(organizations::Column::Id)
+        .all(db)
+        .await?;
+    rows.into_iter().map(Organization::try_from).collect()
+}
+
+/// A platform administrator's decision. On a registration (or a rejected organization) it sets
+/// the verification; on a verified organization with a requested change it decides the change:
+/// `verified` applies it, `rejected` discards it and the organization stays as approved.
 pub async fn decide(db: &impl ConnectionTrait, id: i64, decision: Verification) -> Result<Organization, ApiError> {
     if decision == Verification::Pending {
         return Err(ApiError::invalid("decision", chanjiao_domain::Invalid::Format("one of verified, rejected")));
     }
     let row = organizations::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound)?;
+    let deciding_a_change = row.verification == Verification::Verified.as_str()
+        && (row.requested_name.is_some() || row.requested_region_code.is_some());
+    let (requested_name, requested_region) = (row.requested_name.clone(), row.requested_region_code.clone());
     let mut active: organizations::ActiveModel = row.into();
-    active.verification = Set(decision.as_str().to_owned());
-    active.verified_at = Set((decision == Verification::Verified).then(Utc::now));
+    if deciding_a_change {
+        if decision == Verification::Verified {
+            if let Some(name) = requested_name {
+                active.name = Set(name);
+            }
+            if let Some(region) = requested_region {
+                active.region_code = Set(region);
+            }
+        }
+    } else {
+        active.verification = Set(decision.as_str().to_owned());
+        active.verified_at = Set((decision == Verification::Verified).then(Utc::now));
+    }
+    active.requested_name = Set(None);
+    active.requested_region_code = Set(None);
     active.update(db).await?.try_into()
 }
 
@@ -149,12 +248,29 @@ pub async fn update_profile(
     if name.is_none() && region.is_none() {
         return row.try_into();
     }
+    let verified = row.verification == Verification::Verified.as_str();
+    // A value equal to the approved one withdraws that part of a request.
+    let requested = |new: Option<String>, approved: &str, earlier: Option<String>| match new {
+        Some(new) if new == approved => None,
+        Some(new) => Some(new),
+        None => earlier,
+    };
+    let requested_name = requested(name.as_ref().map(|n| n.as_str().to_owned()), &row.name, row.requested_name.clone());
+    let requested_region =
+        requested(region.as_ref().map(|r| r.as_str().to_owned()), &row.region_code, row.requested_region_code.clone());
     let mut active: organizations::ActiveModel = row.into();
-    if let Some(name) = name {
-        active.name = Set(name.as_str().to_owned());
-    }
-    if let Some(region) = region {
-        active.region_code = Set(region.as_str().to_owned());
+    if verified {
+        // Held for review: the approved identity stays until an administrator approves this.
+        active.requested_name = Set(requested_name);
+        active.requested_region_code = Set(requested_region);
+    } else {
+        // Not verified yet: the review still to come sees the new values.
+        if let Some(name) = name {
+            active.name = Set(name.as_str().to_owned());
+        }
+        if let Some(region) = region {
+            active.region_code = Set(region.as_str().to_owned());
+        }
     }
     active.update(db).await?.try_into()
 }

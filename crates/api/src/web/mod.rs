@@ -80,6 +80,7 @@ impl HtmlError {
         let ctx = context! {
             status => status.as_u16(),
             title => error.title(lang == Lang::Zh),
+            detail => if lang == Lang::Zh { error.detail_zh() } else { error.detail_en() },
             field_errors => Serde(error.field_errors()),
             user => Value::UNDEFINED,
             csrf => "",

@@ -41,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/organizations/{id}", get(organizations::show).patch(organizations::update))
         .route("/organizations/{id}/members", get(organizations::members).post(organizations::add_member))
         .route("/organizations/{id}/verification", post(organizations::verify))
+        .route("/admin/organizations", post(organizations::create_verified))
         .route("/postings", post(postings::create).get(postings::list))
         .route(
             "/postings/import",

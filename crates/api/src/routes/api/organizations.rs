@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chanjiao_domain::Verification;
+use chanjiao_domain::access::Power;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -15,7 +16,19 @@ use crate::services::accounts::{self, NewUser, Registration};
 use crate::services::organizations::{self as orgs, Member, Organization, ProfileChanges};
 use crate::startup::AppState;
 
-/// Anyone may register; the organization waits for verification.
+/// A platform administrator creates an organization of any kind, verified at once: the only way
+/// to an authority over the API.
+pub async fn create_verified(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiJson(form): ApiJson<Registration>,
+) -> Result<(StatusCode, Json<Organization>), ApiError> {
+    user.require(Power::AdministerPlatform)?;
+    let org = accounts::create_verified(&state.db, form).await?;
+    Ok((StatusCode::CREATED, Json(org)))
+}
+
+/// Anyone may register (any kind but authority); the organization waits for verification.
 pub async fn register(
     State(state): State<AppState>,
     ApiJson(form): ApiJson<Registration>,
@@ -35,9 +48,7 @@ pub async fn list(
     ApiUser(user): ApiUser,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    if !user.is_platform_admin() {
-        return Err(ApiError::Forbidden);
-    }
+    user.require(Power::AdministerPlatform)?;
     let wanted = match query.verification.as_deref() {
         None => Verification::Pending,
         Some(raw) => raw.parse().map_err(|e| ApiError::invalid("verification", e))?,
@@ -48,10 +59,10 @@ pub async fn list(
 
 pub async fn show(
     State(state): State<AppState>,
-    ApiUser(_): ApiUser,
+    ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Organization>, ApiError> {
-    Ok(Json(orgs::get(&state.db, id).await?))
+    Ok(Json(orgs::visible(&state.db, &user, id).await?))
 }
 
 pub async fn update(
@@ -72,7 +83,7 @@ pub async fn members(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<Member>>, ApiError> {
-    orgs::get(&state.db, id).await?;
+    orgs::visible(&state.db, &user, id).await?;
     if !user.may_read_private(id) {
         return Err(ApiError::Forbidden);
     }
@@ -105,9 +116,7 @@ pub async fn verify(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<Decision>,
 ) -> Result<Json<Organization>, ApiError> {
-    if !user.is_platform_admin() {
-        return Err(ApiError::Forbidden);
-    }
+    user.require(Power::AdministerPlatform)?;
     let decision = body.decision.parse().map_err(|e| ApiError::invalid("decision", e))?;
     Ok(Json(orgs::decide(&state.db, id, decision).await?))
 }

@@ -81,14 +81,27 @@ pub async fn logout(State(state): State<AppState>, PageUser(user): PageUser) -> 
     ([(SET_COOKIE, clear)], Redirect::to("/")).into_response()
 }
 
-fn register_page(
+/// Who fills in the organization form: anyone registering (no authorities: those are created by
+/// a platform administrator) or a platform administrator creating a verified organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum OrgFormFor {
+    Registration,
+    PlatformAdmin,
+}
+
+pub(super) fn register_page(
     state: &AppState,
     page: &Page,
     status: StatusCode,
     form: &Registration,
     error: Option<ApiError>,
+    made_by: OrgFormFor,
 ) -> Response {
-    let kinds: Vec<_> = OrgKind::ALL.iter().map(|k| context! { id => k.as_str(), zh => k.zh() }).collect();
+    let kinds: Vec<_> = OrgKind::ALL
+        .iter()
+        .filter(|k| made_by == OrgFormFor::PlatformAdmin || **k != OrgKind::Authority)
+        .map(|k| context! { id => k.as_str(), zh => k.zh() })
+        .collect();
     let levels: Vec<_> =
         SchoolLevel::ALL.iter().map(|l| context! { id => l.as_str(), zh => l.zh(), en => l.en() }).collect();
     let regions: Vec<_> = region::children(region::SHAOXING)
@@ -97,7 +110,7 @@ fn register_page(
         .collect();
     let field_errors = error.as_ref().map(ApiError::field_errors).unwrap_or_default();
     page.render_with_status(state, status, "register.html", context! {
-        kinds, levels, regions,
+        kinds, levels, regions, by_admin => made_by == OrgFormFor::PlatformAdmin,
         form => context! {
             kind => form.kind.clone(), name => form.name.clone(), region => form.region.clone(),
             credit_code => form.credit_code.clone().unwrap_or_default(), level => form.level.clone().unwrap_or_default(),
@@ -110,14 +123,14 @@ fn register_page(
 
 pub async fn register_form(State(state): State<AppState>, page: Page) -> Response {
     let form = Registration { kind: "enterprise".into(), region: "330602".into(), ..Default::default() };
-    register_page(&state, &page, StatusCode::OK, &form, None)
+    register_page(&state, &page, StatusCode::OK, &form, None, OrgFormFor::Registration)
 }
 
 pub async fn register(State(state): State<AppState>, page: Page, PageForm(form): PageForm<Registration>) -> Response {
     match accounts::register(&state.db, form.clone()).await {
         Ok(_) => Redirect::to("/login?registered=1").into_response(),
         Err(error @ (ApiError::Validation(_) | ApiError::Conflict { .. })) => {
-            register_page(&state, &page, error.status_code(), &form, Some(error))
+            register_page(&state, &page, error.status_code(), &form, Some(error), OrgFormFor::Registration)
         }
         Err(other) => page.error(&state, other).into_response(),
     }

@@ -214,7 +214,7 @@ async fn project_page(
         Err(error) => return page.error(state, error).into_response(),
     };
     let assessments = assessments::of_project(&state.db, id).await.unwrap_or_default();
-    let assessors = if crate::services::brokering::views::oversees(user) {
+    let assessors = if user.may(chanjiao_domain::access::Power::AppointAssessors) {
         assessments::candidates(&state.db).await.unwrap_or_default()
     } else {
         Vec::new()

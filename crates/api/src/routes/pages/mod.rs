@@ -116,6 +116,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users", get(admin_users::index))
         .route("/admin/users/{id}/disable", post(admin_users::disable))
         .route("/admin/users/{id}/enable", post(admin_users::enable))
+        .route("/admin/organizations", post(admin::create_organization))
+        .route("/admin/organizations/new", get(admin::new_organization))
 }
 
 /// A url-encoded form body whose rejections render as an error page.

@@ -41,9 +41,7 @@ async fn list_page(
         Ok(rounds) => rounds,
         Err(e) => return page.error(state, e).into_response(),
     };
-    let organizer = user.organization.as_ref().is_some_and(|o| {
-        matches!(o.kind, chanjiao_domain::OrgKind::Authority | chanjiao_domain::OrgKind::Intermediary)
-    });
+    let organizer = user.may(chanjiao_domain::access::Power::OrganizeRounds);
     let rows: Vec<Value> = rounds
         .iter()
         .map(|r| {

@@ -17,12 +17,12 @@ use super::PageForm;
 use crate::auth::{CurrentUser, PageUser};
 use crate::clock;
 use crate::error::ApiError;
-use crate::services::brokering::views::oversees;
 use crate::services::statistics::filter::{Filter, FilterQuery, nav_context};
 use crate::services::statistics::targets::designations::{self, RevokeInput};
 use crate::services::statistics::targets::{self, TargetLine, school_reports};
 use crate::startup::AppState;
 use crate::web::{Lang, Page};
+use chanjiao_domain::access::Power;
 
 /// A value as the dashboard prints it: counts whole, ratios in per cent, practice in years.
 fn shown(kind: TargetKind, value: Option<f64>, lang: Lang) -> String {
@@ -98,7 +98,7 @@ pub async fn dashboard(
         })
         .collect();
     let (filter_shown, district_list) = nav_context(&filter);
-    let may_record = oversees(&user);
+    let may_record = user.may(Power::RecordDesignations);
     let is_school = user.organization.as_ref().is_some_and(|o| o.kind == chanjiao_domain::OrgKind::School);
     page.render(
         &state,
@@ -127,7 +127,7 @@ async fn designations_page(
         Ok(list) => list,
         Err(error) => return page.error(state, error).into_response(),
     };
-    let designees = if oversees(user) {
+    let designees = if user.may(Power::RecordDesignations) {
         match designations::designees(&state.db).await {
             Ok(designees) => designees,
             Err(error) => return page.error(state, error).into_response(),
@@ -141,7 +141,7 @@ async fn designations_page(
         "statistics_designations.html",
         context! {
             filter => Serde(filter_shown), districts => Serde(district_list), designations => Serde(list),
-            types => Serde(designations::types()), oversees => oversees(user), form => Serde(form.map(|f| json!(f))),
+            types => Serde(designations::types()), oversees => user.may(Power::RecordDesignations), form => Serde(form.map(|f| json!(f))),
             designees => Serde(designees),
             current_year => chrono::Datelike::year(&clock::today()),
         },
@@ -251,9 +251,8 @@ async fn report_page(
         "statistics_school_report.html",
         context! {
             filter => Serde(filter_shown), districts => Serde(district_list), reports => Serde(reports),
-            form => Serde(form.map(|f| json!(f))), oversees => oversees(user),
-            may_report => user.organization.as_ref().is_some_and(|o| o.kind == chanjiao_domain::OrgKind::School)
-                && user.intermediary.is_none() && user.role == chanjiao_domain::Role::OrgAdmin,
+            form => Serde(form.map(|f| json!(f))), oversees => user.may(Power::OverseeCity),
+            may_report => user.may(Power::SubmitSchoolReports),
             current_year => chrono::Datelike::year(&clock::today()),
         },
         error,

@@ -1,9 +1,8 @@
 //! Bookings: a school or an enterprise books places in a slot of another organization's base,
 //! lists its bookings, and cancels them; the base's owners may cancel them too.
 
+use chanjiao_domain::access::Power;
 use chanjiao_domain::booking::{BookingInput, BookingStatus, NewBooking, Refusal, rules};
-use chanjiao_domain::posting::Side;
-use chanjiao_domain::{Invalid, Verification};
 use chrono::{NaiveDateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -21,12 +20,8 @@ use crate::services::{audit, postings};
 /// The organization a booking is made for: a verified school or enterprise. Intermediaries and
 /// authorities book nothing of their own (as they post nothing of their own).
 fn booker(user: &CurrentUser) -> Result<i64, ApiError> {
-    let org = user.organization.as_ref().ok_or(ApiError::Forbidden)?;
-    Side::of(org.kind).ok_or(ApiError::Forbidden)?;
-    if org.verification != Verification::Verified {
-        return Err(ApiError::invalid("organization", Invalid::NotAllowed("the organization is not verified yet")));
-    }
-    Ok(org.id)
+    user.require(Power::BookTrainingBases)?;
+    user.organization_id().ok_or(ApiError::Forbidden)
 }
 
 /// Books `input.headcount` places in a slot. Input problems (422) come before state (409): a

@@ -3,6 +3,7 @@
 //! and scores them on the published criteria. Submitted scores are each organization's track
 //! record in matching.
 
+use chanjiao_domain::access::Power;
 use std::collections::HashMap;
 
 use chanjiao_domain::brokering::{AssessmentInput, ProjectStatus, Scores};
@@ -12,7 +13,6 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::views;
 use crate::auth::CurrentUser;
 use crate::entities::{assessments, projects};
 use crate::error::ApiError;
@@ -63,9 +63,7 @@ pub async fn appoint(
     project_id: i64,
     request: Appointment,
 ) -> Result<Assessment, ApiError> {
-    if !views::oversees(user) {
-        return Err(ApiError::Forbidden);
-    }
+    user.require(Power::AppointAssessors)?;
     let project = projects::Entity::find_by_id(project_id).one(db).await?.ok_or(ApiError::NotFound)?;
     if project.status != ProjectStatus::Completed.as_str() {
         return Err(ApiError::invalid("project_id", Invalid::NotAllowed("a project that is not completed")));
@@ -73,9 +71,7 @@ pub async fn appoint(
     let assessor = organizations::get(db, request.assessor_org_id)
         .await
         .map_err(|_| ApiError::invalid("assessor_org_id", Invalid::NotAllowed("no such organization")))?;
-    if !matches!(assessor.kind, OrgKind::Intermediary | OrgKind::Authority)
-        || assessor.verification != Verification::Verified
-    {
+    if !assessor.holds(Power::AssessProjects) {
         return Err(ApiError::invalid(
             "assessor_org_id",
             Invalid::NotAllowed("not a verified intermediary or authority"),
@@ -122,6 +118,8 @@ pub async fn submit(
     if user.organization_id() != Some(row.assessor_org_id) || user.intermediary.is_some() {
         return Err(ApiError::NotFound);
     }
+    // An assessor whose organization lost its standing since the appointment may not score.
+    user.require(Power::AssessProjects)?;
     if row.submitted_at.is_some() {
         return Err(ApiError::Conflict { field: "id", invalid: Invalid::NotAllowed("already submitted") });
     }
@@ -143,7 +141,7 @@ pub async fn submit(
 /// Appointments of `user`'s organization (assessors), or all (those who oversee), newest first.
 pub async fn list(db: &impl ConnectionTrait, user: &CurrentUser) -> Result<Vec<Assessment>, ApiError> {
     let mut select = assessments::Entity::find().order_by_desc(assessments::Column::Id);
-    if !views::oversees(user) {
+    if !user.may(Power::OverseeCity) {
         let org = user.organization_id().ok_or(ApiError::Forbidden)?;
         select = select.filter(assessments::Column::AssessorOrgId.eq(org));
     }

@@ -12,6 +12,7 @@
 //! Revoking ends what the grant allowed, in the same transaction: the subscriptions the
 //! intermediary set up for the client are disabled (see [`crate::services::alerts::delegated`]).
 
+use chanjiao_domain::access::Power;
 use chanjiao_domain::{Invalid, OrgKind, Role, Verification};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -75,14 +76,12 @@ pub async fn grant(
     user: &CurrentUser,
     intermediary_id: i64,
 ) -> Result<Delegation, ApiError> {
+    user.require(Power::GrantDelegations)?;
     let organization_id = user.organization_id().ok_or(ApiError::Forbidden)?;
-    if user.intermediary.is_some() || !user.may_administer(organization_id) {
-        return Err(ApiError::Forbidden);
-    }
     let intermediary = organizations::get(db, intermediary_id)
         .await
         .map_err(|_| ApiError::invalid("intermediary_id", Invalid::NotAllowed("no such organization")))?;
-    if intermediary.kind != OrgKind::Intermediary || intermediary.verification != Verification::Verified {
+    if !intermediary.holds(Power::BrokerForClients) {
         return Err(ApiError::invalid("intermediary_id", Invalid::NotAllowed("not a verified intermediary")));
     }
     if active(db, organization_id, intermediary_id).await?.is_some() {
@@ -213,6 +212,9 @@ pub async fn act_for(db: &impl ConnectionTrait, user: CurrentUser, client_id: i6
     if user.intermediary.is_some() || home.kind != OrgKind::Intermediary {
         return Err(ApiError::Forbidden);
     }
+    // A grant lends the client's powers only while the intermediary itself is in good standing:
+    // rejecting an intermediary ends its acting for every client at once.
+    home.require(Power::BrokerForClients)?;
     if active(db, client_id, home.id).await?.is_none() {
         return Err(ApiError::Forbidden);
     }

@@ -3,6 +3,7 @@
 //! completion and editable after (retention is known only months later). Completing a project
 //! counts the people placed against both postings' quantities.
 
+use chanjiao_domain::access::Power;
 use chanjiao_domain::brokering::{Outcomes, OutcomesInput, ProjectAction, ProjectStatus, ProjectType};
 use chanjiao_domain::posting::PostingKind;
 use chanjiao_domain::{Invalid, Invalids};
@@ -111,7 +112,7 @@ pub async fn list(
         let status: ProjectStatus = status.parse().map_err(|e| ApiError::Validation(Invalids::single("status", e)))?;
         select = select.filter(projects::Column::Status.eq(status.as_str()));
     }
-    if !views::oversees(user) {
+    if !user.may(Power::OverseeCity) {
         let org = user.organization_id().ok_or(ApiError::Forbidden)?;
         let mut orgs = vec![org];
         if let Some(home) = user.home_organization().filter(|h| h.id != org || user.intermediary.is_none()) {

@@ -5,13 +5,14 @@
 //! the rules were checked against, so two answers racing cannot both win), an event row, the
 //! audit log, and on acceptance the project.
 
+use chanjiao_domain::Invalid;
+use chanjiao_domain::access::Power;
 use chanjiao_domain::brokering::proposal::decline_note;
 use chanjiao_domain::brokering::{
     DeclineReason, EventKind, ProposalAction, ProposalError, ProposalSide, ProposalState, ProposalStatus, Terms,
     TermsInput,
 };
 use chanjiao_domain::posting::{PostingStatus, compatible};
-use chanjiao_domain::{Invalid, Verification};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -120,10 +121,8 @@ pub async fn create(
     now: DateTime<Utc>,
     today: NaiveDate,
 ) -> Result<ProposalView, ApiError> {
+    user.require(Power::Propose)?;
     let org = user.organization.as_ref().ok_or(ApiError::Forbidden)?;
-    if org.verification != Verification::Verified {
-        return Err(ApiError::invalid("status", Invalid::NotAllowed("the organization is not verified yet")));
-    }
     let from = postings::get(db, user, request.from_posting_id).await.map_err(|e| match e {
         ApiError::NotFound => ApiError::invalid("from_posting_id", Invalid::NotAllowed("no such posting")),
         other => other,
@@ -365,7 +364,7 @@ pub async fn list(
             status.parse().map_err(|e| ApiError::Validation(chanjiao_domain::Invalids::single("status", e)))?;
         select = select.filter(proposals::Column::Status.eq(status.as_str()));
     }
-    match (user.organization_id(), views::oversees(user), query.mailbox) {
+    match (user.organization_id(), user.may(Power::OverseeCity), query.mailbox) {
         // The city's authorities and administrators see every proposal unless they ask for
         // their own mailbox.
         (_, true, Mailbox::All) | (None, true, _) => {}

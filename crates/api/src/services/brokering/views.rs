@@ -1,10 +1,11 @@
 //! What proposals and projects look like to the API and pages: the rows with the names of the
 //! organizations and postings behind them, labels in both languages, and what the viewer may
-//! do next. Also who oversees everything (authorities and platform administrators).
+//! do next, and who may see something between organizations.
 
 use std::collections::{HashMap, HashSet};
 
 use chanjiao_domain::OrgKind;
+use chanjiao_domain::access::Power;
 use chanjiao_domain::brokering::{DeclineReason, ProjectStatus, ProjectType, ProposalSide, ProposalStatus};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -14,16 +15,10 @@ use crate::auth::CurrentUser;
 use crate::entities::{delegations, organizations, postings, projects, proposal_events, proposals};
 use crate::error::ApiError;
 
-/// City authorities and platform administrators see every proposal and project.
-pub fn oversees(user: &CurrentUser) -> bool {
-    user.is_platform_admin()
-        || (user.intermediary.is_none() && user.organization.as_ref().is_some_and(|o| o.kind == OrgKind::Authority))
-}
-
 /// Whether `user` may see something between organizations `parties`: a party itself, an
 /// intermediary holding an active grant from a party, or someone who oversees everything.
 pub async fn may_see(db: &impl ConnectionTrait, user: &CurrentUser, parties: &[i64]) -> Result<bool, ApiError> {
-    if oversees(user) || user.organization_id().is_some_and(|org| parties.contains(&org)) {
+    if user.may(Power::OverseeCity) || user.organization_id().is_some_and(|org| parties.contains(&org)) {
         return Ok(true);
     }
     match user.home_organization() {

@@ -1,9 +1,10 @@
 //! The intermediary's workspace: a pipeline board of its clients' postings, proposals and
 //! projects by stage, and case notes per client.
 
+use chanjiao_domain::access::Power;
 use std::collections::BTreeMap;
 
-use chanjiao_domain::{Invalid, OrgKind};
+use chanjiao_domain::Invalid;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -37,10 +38,9 @@ pub struct Pipeline {
 }
 
 fn intermediary(user: &CurrentUser) -> Result<i64, ApiError> {
-    match user.home_organization() {
-        Some(org) if org.kind == OrgKind::Intermediary => Ok(org.id),
-        _ => Err(ApiError::Forbidden),
-    }
+    let home = user.home_organization().ok_or(ApiError::Forbidden)?;
+    home.require(Power::BrokerForClients)?;
+    Ok(home.id)
 }
 
 pub async fn pipeline(db: &DatabaseConnection, user: &CurrentUser) -> Result<Pipeline, ApiError> {

@@ -105,8 +105,8 @@ fn parse(query: &ListQuery) -> Result<Filters, Invalids> {
     })
 }
 
-/// Postings `user` may list, a page at a time. Drafts are listed only within the user's own
-/// organization; published postings whose end date has passed are left out even before the sweep
+/// Postings `user` may list, a page at a time. Postings in any status but published are listed
+/// only within the user's own organization; published postings whose end date has passed are left out even before the sweep
 /// expires them.
 pub async fn list(
     db: &impl ConnectionTrait,
@@ -156,7 +156,8 @@ pub async fn list_all(
 /// The SQL condition of the filters, with what `user` may see.
 fn condition(filters: &Filters, user: &CurrentUser, today: NaiveDate) -> Result<Condition, ApiError> {
     let mut condition = Condition::all().add(postings::Column::Status.eq(filters.status.as_str()));
-    if filters.status == PostingStatus::Draft && !user.is_platform_admin() {
+    // Only published postings are public; in any other status a listing shows the caller's own.
+    if filters.status != PostingStatus::Published && !user.is_platform_admin() {
         let own = user.organization_id().ok_or(ApiError::Forbidden)?;
         condition = condition.add(postings::Column::OrganizationId.eq(own));
     }

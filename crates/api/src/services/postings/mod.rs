@@ -40,9 +40,11 @@ pub struct Posting {
 }
 
 impl Posting {
-    /// Owners see everything of theirs; others never see drafts.
+    /// Owners (and their delegates) and platform administrators see everything of theirs; others
+    /// see only published postings. A draft, paused, closed, filled or expired posting of another
+    /// organization does not exist for them: the statistics count it, nothing shows it.
     pub fn visible_to(&self, user: &CurrentUser) -> bool {
-        self.status != PostingStatus::Draft || self.owned_by(user) || user.is_platform_admin()
+        self.status == PostingStatus::Published || self.owned_by(user) || user.is_platform_admin()
     }
 
     /// Members of the owning organization change it.
@@ -88,7 +90,8 @@ pub async fn with_org_names(db: &impl ConnectionTrait, rows: Vec<postings::Model
         .collect()
 }
 
-/// A posting by id, as `user` may see it: drafts of other organizations do not exist for them.
+/// A posting by id, as `user` may see it: other organizations' unpublished postings do not exist
+/// for them.
 pub async fn get(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> Result<Posting, ApiError> {
     let row = postings::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound)?;
     let posting = with_org_names(db, vec![row]).await?.pop().ok_or(ApiError::NotFound)?;

@@ -1,7 +1,8 @@
 //! Creating, editing and moving postings through their lifecycle, and the expiry sweep.
 
+use chanjiao_domain::access::Power;
 use chanjiao_domain::posting::{Action, Actor, Context, NewPosting, PostingInput, PostingStatus, Side};
-use chanjiao_domain::{Invalid, Invalids, Verification};
+use chanjiao_domain::{Invalid, Invalids};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -31,10 +32,7 @@ fn side_of(user: &CurrentUser) -> Result<Side, ApiError> {
 }
 
 fn require_verified(user: &CurrentUser) -> Result<(), ApiError> {
-    match &user.organization {
-        Some(org) if org.verification == Verification::Verified => Ok(()),
-        _ => Err(ApiError::invalid("status", Invalid::NotAllowed("the organization is not verified yet"))),
-    }
+    user.require(Power::PublishPostings)
 }
 
 fn details_of(posting: &NewPosting) -> Result<Value, ApiError> {

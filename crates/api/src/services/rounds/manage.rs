@@ -2,12 +2,13 @@
 //! adding places from published enterprise postings, moving it through its phases, and opening
 //! a follow-up round for what is left.
 
+use chanjiao_domain::access::Power;
 use std::collections::HashMap;
 
 use chanjiao_domain::allocation::Mechanism;
 use chanjiao_domain::posting::{PostingKind, PostingStatus, Side};
 use chanjiao_domain::rounds::{Phase, Response, Step};
-use chanjiao_domain::{Invalid, Invalids, OrgKind};
+use chanjiao_domain::{Invalid, Invalids};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
@@ -93,10 +94,10 @@ fn future_time(field: &str, raw: Option<&str>, now: DateTime<Utc>, errors: &mut 
     }
 }
 
-/// Only authorities and intermediaries organize rounds.
+/// Only verified authorities and intermediaries organize rounds.
 fn organizer(user: &CurrentUser) -> Result<i64, ApiError> {
-    let org = user.organization.as_ref().ok_or(ApiError::Forbidden)?;
-    if matches!(org.kind, OrgKind::Authority | OrgKind::Intermediary) { Ok(org.id) } else { Err(ApiError::Forbidden) }
+    user.require(Power::OrganizeRounds)?;
+    user.organization_id().ok_or(ApiError::Forbidden)
 }
 
 /// Opens a round as a draft, with a seed drawn now and recorded.

@@ -25,6 +25,7 @@ pub mod students;
 pub mod views;
 
 use chanjiao_domain::OrgKind;
+use chanjiao_domain::access::Power;
 use chanjiao_domain::allocation::Mechanism;
 use chanjiao_domain::rounds::{Phase, PhaseRefusal, Step};
 use chrono::{DateTime, FixedOffset, Utc};
@@ -101,8 +102,8 @@ pub(crate) fn view(row: &round::Model, organizer_name: String) -> Result<Round, 
 pub fn part_of(user: &CurrentUser, row: &round::Model) -> Part {
     match &user.organization {
         _ if user.is_platform_admin() => Part::Organizer,
-        Some(org) if org.id == row.organizer_org_id => Part::Organizer,
-        Some(org) if org.kind == OrgKind::School => Part::School,
+        Some(org) if org.id == row.organizer_org_id && user.may(Power::OrganizeRounds) => Part::Organizer,
+        Some(org) if org.kind == OrgKind::School && user.may(Power::EnterStudents) => Part::School,
         Some(org) if org.kind == OrgKind::Enterprise => Part::Enterprise,
         _ => Part::Observer,
     }

@@ -2,10 +2,11 @@
 //! entering their ranked preferences, and recording their acceptance or decline of a result.
 //! A school acts only on its own students; the organizer may read every student (logged).
 
+use chanjiao_domain::access::Power;
 use std::collections::HashMap;
 
 use chanjiao_domain::rounds::{MAX_PREFERENCES, Response, Step, StudentInput};
-use chanjiao_domain::{Invalid, Invalids, OrgKind};
+use chanjiao_domain::{Invalid, Invalids};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
@@ -55,12 +56,10 @@ pub struct Student {
     pub preferences: Vec<i64>,
 }
 
-/// The school the caller acts for, which must be a school.
+/// The school the caller acts for, which must be a verified school.
 pub(crate) fn school_of(user: &CurrentUser) -> Result<i64, ApiError> {
-    match &user.organization {
-        Some(org) if org.kind == OrgKind::School => Ok(org.id),
-        _ => Err(ApiError::Forbidden),
-    }
+    user.require(Power::EnterStudents)?;
+    user.organization_id().ok_or(ApiError::Forbidden)
 }
 
 /// How many students listed each place of a round.

@@ -6,6 +6,7 @@
 //! (closed, filled, expired or paused postings of other organizations), never their titles or
 //! owners.
 
+use chanjiao_domain::access::Power;
 use chanjiao_domain::posting::{PostingKind, PostingStatus};
 use chanjiao_domain::reference::ClusterId;
 use chanjiao_domain::{Invalid, Invalids};
@@ -19,7 +20,6 @@ use super::filter::{FIRST_YEAR, Filter, FilterQuery, districts};
 use super::supply_demand::{class_name, cluster_name};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
-use crate::services::brokering::views::oversees;
 
 /// Postings per page.
 pub const PAGE_SIZE: u64 = 20;
@@ -248,7 +248,7 @@ fn push_from(sql: &mut Sql, drill: &Drill, listing: bool) {
 /// The condition that keeps what `user` may see in detail: everything for those who oversee,
 /// else published postings and their own organization's.
 fn push_visible(sql: &mut Sql, user: &CurrentUser) {
-    if oversees(user) {
+    if user.may(Power::OverseeCity) {
         sql.push("1 = 1");
         return;
     }

@@ -9,6 +9,7 @@
 
 mod collect;
 
+use chanjiao_domain::access::Power;
 use chanjiao_domain::statistics::{LeagueIndicator, Spread, rank_by};
 use chanjiao_domain::{Invalid, Invalids, OrgKind, Verification};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -22,7 +23,6 @@ use super::filter::{Filter, FilterQuery};
 use crate::auth::CurrentUser;
 use crate::entities::organizations;
 use crate::error::ApiError;
-use crate::services::brokering::views::oversees;
 use crate::services::organizations::Organization;
 
 /// The fewest organizations with a value for which others may see an indicator's quartiles.
@@ -145,10 +145,10 @@ fn ranked_organization(user: &CurrentUser) -> Option<&Organization> {
 /// The league as `user` may see it. Organizations other than authorities always get their
 /// own kind, whatever `kind` asks for.
 pub async fn league(db: &impl ConnectionTrait, user: &CurrentUser, request: LeagueRequest) -> Result<League, ApiError> {
-    if oversees(user) {
+    if user.may(Power::OverseeCity) {
         return build(db, request, Scope::Full, None).await;
     }
-    let own = ranked_organization(user).ok_or(ApiError::Forbidden)?;
+    let own = ranked_organization(user).ok_or_else(|| user.refused(Power::OverseeCity))?;
     let request = LeagueRequest { kind: own.kind, ..request };
     build(db, request, Scope::Own, Some(own.id)).await
 }

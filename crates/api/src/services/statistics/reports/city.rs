@@ -10,6 +10,7 @@
 //! the plan targets (`services::statistics::targets::progress`) or supply and demand
 //! (`services::statistics::supply_demand::summary`): turn their rows into `Cell`s and push.
 
+use chanjiao_domain::access::Power;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chanjiao_domain::brokering::{ProjectStatus, ProjectType};
@@ -24,7 +25,6 @@ use super::{Cell, Column, Report, Section, district_name};
 use crate::auth::CurrentUser;
 use crate::entities::{organizations, postings, projects};
 use crate::error::ApiError;
-use crate::services::brokering::views::oversees;
 use crate::services::statistics::filter::Filter;
 use crate::services::statistics::indicators::{LeagueRequest, RANKED, outcome_of, ranked, year_window};
 
@@ -38,9 +38,7 @@ pub async fn report(
     filter: &Filter,
     today: NaiveDate,
 ) -> Result<Report, ApiError> {
-    if !oversees(user) {
-        return Err(ApiError::Forbidden);
-    }
+    user.require(Power::OverseeCity)?;
     let district = district_name(filter);
     let period = filter.year.map_or_else(|| "历年".to_owned(), |y| format!("{y}年"));
     let sections = vec![

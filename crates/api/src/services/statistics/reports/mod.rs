@@ -149,7 +149,7 @@ pub async fn offer(
         name: o.name,
         region_name: o.region_name,
     };
-    if crate::services::brokering::views::oversees(user) {
+    if user.may(chanjiao_domain::access::Power::OverseeCity) {
         let schools = super::indicators::organizations_in(db, OrgKind::School, filter).await?;
         return Ok(Offer { city: true, schools: schools.into_iter().map(link).collect() });
     }

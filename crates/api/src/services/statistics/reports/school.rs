@@ -8,6 +8,7 @@
 //! year they were agreed. 对口 compares the codes of the enterprise posting a placement filled with
 //! the school posting's programs (`effectiveness::relevant`).
 
+use chanjiao_domain::access::Power;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chanjiao_domain::brokering::{ProjectStatus, ProjectType};
@@ -22,7 +23,6 @@ use super::{Cell, Column, Report, Section};
 use crate::auth::CurrentUser;
 use crate::entities::{organizations, posting_codes, postings, program_occupations, projects};
 use crate::error::ApiError;
-use crate::services::brokering::views::oversees;
 use crate::services::statistics::filter::Filter;
 use crate::services::statistics::indicators::{outcome_of, year_window};
 
@@ -35,7 +35,7 @@ pub async fn report(
     filter: &Filter,
     today: NaiveDate,
 ) -> Result<Report, ApiError> {
-    if !(oversees(user) || user.organization_id() == Some(org_id)) {
+    if !(user.may(Power::OverseeCity) || user.organization_id() == Some(org_id)) {
         return Err(ApiError::NotFound);
     }
     let school = organizations::Entity::find_by_id(org_id).one(db).await?.ok_or(ApiError::NotFound)?;

@@ -8,10 +8,11 @@
 //! appears next to figures on a statistics page, and that rule is simpler to keep without
 //! exceptions.)
 
+use chanjiao_domain::access::Power;
 use chanjiao_domain::region::RegionCode;
 use chanjiao_domain::statistics::designation::{DesignationInput, Designee, NewDesignation, district_of};
 use chanjiao_domain::statistics::targets::DesignationType;
-use chanjiao_domain::{Invalid, text};
+use chanjiao_domain::{Invalid, Verification, text};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
@@ -24,7 +25,6 @@ use crate::auth::CurrentUser;
 use crate::entities::{designations, organizations};
 use crate::error::ApiError;
 use crate::services::audit;
-use crate::services::brokering::views::oversees;
 use crate::services::statistics::filter::Filter;
 
 /// The city whose counties are the districts of designations.
@@ -88,7 +88,7 @@ pub async fn list(
 ) -> Result<Vec<DesignationView>, ApiError> {
     let mut select =
         designations::Entity::find().order_by_desc(designations::Column::Year).order_by_desc(designations::Column::Id);
-    if !oversees(user) {
+    if !user.may(Power::OverseeCity) {
         let Some(org) = user.organization_id() else { return Ok(Vec::new()) };
         select = select.filter(designations::Column::OrganizationId.eq(org));
     }
@@ -109,16 +109,19 @@ pub async fn create(
     input: &DesignationInput,
     today: NaiveDate,
 ) -> Result<DesignationView, ApiError> {
-    if !oversees(user) {
-        return Err(ApiError::Forbidden);
-    }
+    user.require(Power::RecordDesignations)?;
     let parsed = NewDesignation::parse(input, CITY, today.year())?;
     let (organization_id, name, district) = match &parsed.designee {
         Designee::Named(name) => (None, name.clone(), parsed.district.clone()),
         Designee::Organization(id) => {
-            let org = organizations::Entity::find_by_id(*id).one(db).await?.ok_or_else(|| {
-                ApiError::invalid("organization_id", Invalid::NotAllowed("an organization on the platform"))
-            })?;
+            // Organizations awaiting review are not on the platform for anyone but themselves.
+            let org = organizations::Entity::find_by_id(*id)
+                .filter(organizations::Column::Verification.eq(Verification::Verified.as_str()))
+                .one(db)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::invalid("organization_id", Invalid::NotAllowed("an organization on the platform"))
+                })?;
             let district = parsed.district.clone().or_else(|| district_of(&org.region_code, CITY));
             (Some(org.id), org.name, district)
         }
@@ -165,9 +168,7 @@ pub async fn revoke(
     id: i64,
     input: &RevokeInput,
 ) -> Result<DesignationView, ApiError> {
-    if !oversees(user) {
-        return Err(ApiError::Forbidden);
-    }
+    user.require(Power::RecordDesignations)?;
     let reason = text::clean(&input.reason, 2, 500, true).map_err(|e| ApiError::invalid("reason", e))?;
     let txn = db.begin().await?;
     let row = designations::Entity::find_by_id(id).one(&txn).await?.ok_or(ApiError::NotFound)?;
@@ -189,10 +190,12 @@ pub async fn revoke(
     view(row)
 }
 
-/// The enterprises and schools on the platform, by name, for the designation form's picker.
+/// The verified enterprises and schools on the platform, by name, for the designation form's
+/// picker (organizations awaiting review are listed to nobody but themselves).
 pub async fn designees(db: &DatabaseConnection) -> Result<Vec<serde_json::Value>, ApiError> {
     let rows = organizations::Entity::find()
         .filter(organizations::Column::Kind.is_in(["enterprise", "school"]))
+        .filter(organizations::Column::Verification.eq(Verification::Verified.as_str()))
         .order_by_asc(organizations::Column::Name)
         .all(db)
         .await?;

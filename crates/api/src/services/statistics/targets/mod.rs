@@ -17,6 +17,7 @@ pub mod plan;
 pub mod school_reports;
 pub mod section;
 
+use chanjiao_domain::access::Power;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chanjiao_domain::region::RegionCode;
@@ -34,7 +35,6 @@ use self::designations::CITY;
 use crate::auth::CurrentUser;
 use crate::entities::{designations as designation_rows, organizations, school_reports as report_rows};
 use crate::error::ApiError;
-use crate::services::brokering::views::oversees;
 use crate::services::statistics::filter::{Filter, districts};
 
 /// One target's progress, for the city or the filtered district.
@@ -116,7 +116,7 @@ impl TargetsReport {
     /// What `user` may see: overseers everything; a school its own row of the schools behind;
     /// everyone else the aggregates only.
     pub fn for_viewer(mut self, user: &CurrentUser) -> TargetsReport {
-        if !oversees(user) {
+        if !user.may(Power::OverseeCity) {
             let own = user.organization_id();
             self.schools_behind.retain(|s| Some(s.organization_id) == own);
         }

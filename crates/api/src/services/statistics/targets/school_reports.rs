@@ -4,7 +4,7 @@
 //! school's reports; a school sees its own; nobody else sees any.
 
 use chanjiao_domain::OrgKind;
-use chanjiao_domain::Role;
+use chanjiao_domain::access::Power;
 use chanjiao_domain::region::RegionCode;
 use chanjiao_domain::statistics::designation::district_of;
 use chanjiao_domain::statistics::targets::{SchoolReportInput, SchoolYearReport, dual_qualified_ratio};
@@ -21,7 +21,6 @@ use crate::auth::CurrentUser;
 use crate::entities::{organizations, school_reports};
 use crate::error::ApiError;
 use crate::services::audit;
-use crate::services::brokering::views::oversees;
 
 /// One school's report for one year.
 #[derive(Debug, Clone, Serialize)]
@@ -67,11 +66,11 @@ fn view(row: &school_reports::Model, school: Option<&organizations::Model>) -> S
     }
 }
 
-/// The school `user` reports for, if they may: an administrator of a school, acting for it
-/// themselves (not an intermediary acting for a client).
-fn reporting_school(user: &CurrentUser) -> Option<i64> {
-    let org = user.organization.as_ref()?;
-    (org.kind == OrgKind::School && user.intermediary.is_none() && user.role == Role::OrgAdmin).then_some(org.id)
+/// The school `user` reports for, if the policy lets them: an administrator of a verified
+/// school, acting for it themselves (not an intermediary acting for a client).
+fn reporting_school(user: &CurrentUser) -> Result<i64, ApiError> {
+    user.require(Power::SubmitSchoolReports)?;
+    user.organization_id().ok_or(ApiError::Forbidden)
 }
 
 /// Reports `user` may see, newest year first: all for overseers, a school's own for its users.
@@ -79,12 +78,12 @@ pub async fn list(db: &DatabaseConnection, user: &CurrentUser) -> Result<Vec<Sch
     let mut select = school_reports::Entity::find()
         .order_by_desc(school_reports::Column::Year)
         .order_by_asc(school_reports::Column::OrganizationId);
-    if !oversees(user) {
+    if !user.may(Power::OverseeCity) {
         match user.organization.as_ref() {
             Some(org) if org.kind == OrgKind::School && user.intermediary.is_none() => {
                 select = select.filter(school_reports::Column::OrganizationId.eq(org.id));
             }
-            _ => return Err(ApiError::Forbidden),
+            _ => return Err(user.refused(Power::OverseeCity)),
         }
     }
     let rows = select.all(db).await?;
@@ -100,7 +99,7 @@ pub async fn submit(
     input: &SchoolReportInput,
     today: NaiveDate,
 ) -> Result<SchoolReportView, ApiError> {
-    let school = reporting_school(user).ok_or(ApiError::Forbidden)?;
+    let school = reporting_school(user)?;
     let report = SchoolYearReport::parse(input, today.year())?;
     let as_json = |r: &SchoolYearReport| {
         json!({"full_time_teachers": r.full_time_teachers, "dual_qualified_teachers": r.dual_qualified_teachers,
