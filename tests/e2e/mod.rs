@@ -1,7 +1,10 @@
 mod accounts;
+mod actors;
 mod alerts;
 mod alerts_browser;
 mod allocate;
+mod authz_fixtures;
+mod authz_matrix;
 mod booking;
 mod booking_pages;
 mod brokering;
