@@ -25,9 +25,9 @@
 //!   bases, but has no organization to act as.
 //!
 //! Cells marked `GATE` differ on main until the verification gate (issue 14, item 1) lands;
-//! cells marked `POLICY` differ on main because main refuses them with 422 naming a field where
-//! the policy answers 403 or 404 (or, for one, allows nothing where the policy allows). The
-//! failure lists every mismatching cell at once.
+//! cells marked `POLICY` differ on main because main answers 422 naming a field where the policy
+//! answers 403 or 404 (and, for the delegate's case note, 201). The failure lists every
+//! mismatching cell at once.
 
 use std::collections::BTreeSet;
 
