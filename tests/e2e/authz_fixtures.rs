@@ -86,9 +86,13 @@ pub async fn prepare(app: &TestApp, cast: &Cast, row: &Row, actor: Actor) -> Cel
             Witness::Nothing,
         ),
         ("POST", "/auth/logout") => {
-            // Each caller ends a session of its own, so the cast's sessions live on.
+            // Each caller ends a session of its own, so the cast's sessions live on. A refused
+            // logout leaves the session working.
             let caller = caller.fresh_session(app).await;
-            let witness = Witness::Nothing;
+            let witness = match caller.token {
+                Some(_) => read("/me", &Caller { on_behalf_of: None, ..caller.clone() }),
+                None => Witness::Nothing,
+            };
             Cell { caller, path: api("/auth/logout"), body: Body::None, witness }
         }
         ("POST", "/organizations") => {
