@@ -1,10 +1,13 @@
 mod access;
 mod account_hygiene;
 mod accounts;
+mod actors;
 mod alerts;
 mod alerts_browser;
 mod allocate;
 mod api_input;
+mod authz_fixtures;
+mod authz_matrix;
 mod booking;
 mod booking_pages;
 mod brokering;

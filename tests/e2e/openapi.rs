@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::support::spawn_app;
 
-const ROUTES_SOURCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/crates/api/src/routes/api/mod.rs");
+pub const ROUTES_SOURCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/crates/api/src/routes/api/mod.rs");
 
 /// The HTTP methods an OpenAPI path item may hold, which are also axum's method routers.
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -198,7 +198,7 @@ fn check_refs(doc: &Value, value: &Value, at: &str) {
 /// Handlers may be wrapped (`post(x).layer(..)`), calls may span lines, and comments are ignored.
 /// Anything whose methods cannot be told from the text (`any`, `on`, nested routers) fails loudly,
 /// so that this test is taught about it rather than silently missing routes.
-fn registered_routes(source: &str) -> BTreeSet<Route> {
+pub fn registered_routes(source: &str) -> BTreeSet<Route> {
     let code = without_comments(source);
     let start = code.find("fn routes()").expect("the source defines `fn routes()`");
     let open = start + code[start..].find('{').expect("the body of `fn routes()`") + 1;
