@@ -312,8 +312,41 @@ pub async fn prepare(app: &TestApp, cast: &Cast, row: &Row, actor: Actor) -> Cel
             let path = api(format!("/subscriptions/{subscription}"));
             Cell { caller, path, body: Body::None, witness: count("subscriptions") }
         }
+        ("POST", "/admin/organizations") => {
+            let n = serial();
+            let body = json!({"kind": "authority", "name": format!("矩阵主管部门{n}"), "region": "330602",
+                "admin_email": format!("matrix-authority-{n}@example.org"), "admin_password": DEMO_PASSWORD});
+            cell("/admin/organizations".into(), body, count("organizations"))
+        }
+        ("POST", "/users/{id}/disable") | ("POST", "/users/{id}/enable") => {
+            let user = member(app, &owner).await;
+            if row.path.ends_with("enable") {
+                cast.admin.post(app, &api(format!("/users/{user}/disable")), json!({})).await;
+            }
+            let witness = read("/users", &cast.admin);
+            Cell { caller, path: api(row.path.replace("{id}", &user.to_string())), body: Body::None, witness }
+        }
+        // These end the caller's other sessions, so each cell signs in afresh, and the rows come
+        // last in the table: the cast's own sessions are not needed after them.
+        ("POST", "/me/password") => {
+            let caller = caller.fresh_session(app).await;
+            let body = json!({"current_password": DEMO_PASSWORD, "new_password": DEMO_PASSWORD});
+            Cell { caller, path: api("/me/password"), body: Body::Json(body), witness: Witness::Nothing }
+        }
+        ("POST", "/auth/logout-everywhere") => {
+            let caller = caller.fresh_session(app).await;
+            Cell { caller, path: api("/auth/logout-everywhere"), body: Body::None, witness: count("sessions") }
+        }
         (method, path) => panic!("no fixture for {method} {path}: add one to tests/e2e/authz_fixtures.rs"),
     }
+}
+
+/// A new member of the owner's organization, by user id.
+async fn member(app: &TestApp, owner: &Caller) -> i64 {
+    let org = owner.org_id.expect("an organization");
+    let body =
+        json!({"email": format!("matrix-user-{}@example.org", serial()), "password": DEMO_PASSWORD, "role": "member"});
+    id(&owner.post(app, &api(format!("/organizations/{org}/members")), body).await)
 }
 
 fn job(publish: bool) -> Value {

@@ -24,9 +24,9 @@
 //! - the platform administrator verifies organizations and administers rounds and training
 //!   bases, but has no organization to act as.
 //!
-//! Cells marked `GATE` differ on main until the verification gate (issue 14, item 1) lands;
-//! cells marked `POLICY` differ on main because main answers 422 naming a field where the policy
-//! answers 403 or 404 (and, for the delegate's case note, 201). The failure lists every
+//! Where a caller names something that is not theirs in the body (a posting to propose from, a
+//! student of another school), the answer is a 422 naming that field, as for any bad input;
+//! where the resource in the path is not visible to the caller, a 404. The failure lists every
 //! mismatching cell at once.
 
 use std::collections::BTreeSet;
@@ -69,33 +69,33 @@ pub const MATRIX: &[Row] = &[
     row("POST",   "/organizations/{id}/verification",                   Ent,  [401, 403, 403, 403, 403, 403, 403, 403, 200]),
     // Postings. GATE: pending and rejected publishing get 422 (status) on main.
     row("POST",   "/postings",                                          Ent,  [401, 403, 403, 201, 201, 403, 201, 403, 403]),
-    // A one-row file that publishes. GATE: pending and rejected get 422 on main.
-    row("POST",   "/postings/import",                                   Ent,  [401, 403, 403, 201, 201, 403, 201, 403, 403]),
+    // A one-row file that publishes: pending and rejected organizations may import drafts, so a
+    // row asking to be published is a row problem (422 naming its row and column), not a 403.
+    row("POST",   "/postings/import",                                   Ent,  [401, 422, 422, 201, 201, 403, 201, 403, 403]),
     // On the owner's draft: invisible to other organizations.
     row("PATCH",  "/postings/{id}",                                     Ent,  [401, 404, 404, 404, 200, 403, 200, 404, 403]),
     row("POST",   "/match",                                             Ent,  [401, 200, 200, 200, 200, 403, 200, 200, 200]),
     // `pause` on the owner's published posting.
     row("POST",   "/postings/{id}/{action}",                            Ent,  [401, 403, 403, 403, 200, 403, 200, 403, 403]),
-    // Brokering. GATE: pending and rejected get 422 (status) on main. POLICY: other and
-    // authority get 422 (from_posting_id) on main.
-    row("POST",   "/proposals",                                         Ent,  [401, 403, 403, 403, 201, 403, 201, 403, 403]),
-    // The owner declines a school's proposal. GATE: pending and rejected get 404 on main.
-    row("POST",   "/proposals/{id}/answer",                             Ent,  [401, 403, 403, 404, 200, 403, 200, 403, 403]),
-    // The owner starts an agreed project. GATE: pending and rejected get 404 on main.
-    row("PATCH",  "/projects/{id}",                                     Ent,  [401, 403, 403, 404, 200, 403, 200, 403, 403]),
+    // Brokering. Proposing from another organization's posting names the field
+    // (from_posting_id, 422); an authority has no power to propose (403).
+    row("POST",   "/proposals",                                         Ent,  [401, 403, 403, 422, 201, 403, 201, 403, 403]),
+    // The owner declines a school's proposal; parties alone see it (404 for everyone else).
+    row("POST",   "/proposals/{id}/answer",                             Ent,  [401, 404, 404, 404, 200, 403, 200, 403, 403]),
+    // The owner starts an agreed project.
+    row("PATCH",  "/projects/{id}",                                     Ent,  [401, 404, 404, 404, 200, 403, 200, 403, 403]),
     // GATE: pending and rejected authorities get 201 on main.
     row("POST",   "/projects/{id}/assessments",                         Auth, [401, 403, 403, 201, 403, 403, 201, 201, 201]),
-    // The demo intermediary is the appointed assessor. GATE: pending and rejected get 404 on main.
-    row("POST",   "/assessments/{id}",                                  Int,  [401, 403, 403, 404, 404, 403, 200, 404, 404]),
+    // The demo intermediary is the appointed assessor; nobody else sees the assessment.
+    row("POST",   "/assessments/{id}",                                  Int,  [401, 404, 404, 404, 404, 403, 200, 404, 404]),
     // Each caller grants the demo intermediary. GATE: pending and rejected get 201 on main.
     row("POST",   "/delegations",                                       Ent,  [401, 403, 403, 201, 403, 403, 201, 201, 403]),
-    // GATE: pending and rejected get 404 on main.
-    row("POST",   "/delegations/{id}/revoke",                           Ent,  [401, 403, 403, 404, 403, 403, 200, 404, 403]),
-    // A note on a client of the demo intermediary's only (the delegate's intermediary has other
-    // clients). GATE: pending and rejected get 422 (client_org_id) on main. POLICY: other and
-    // delegate get 422 (client_org_id) on main: a delegate's note is checked against, and would
-    // be filed in, its own intermediary's workspace rather than the client's.
-    row("POST",   "/workspace/notes",                                   Int,  [401, 403, 403, 403, 201, 403, 201, 403, 403]),
+    // Another organization's grant does not exist for the caller.
+    row("POST",   "/delegations/{id}/revoke",                           Ent,  [401, 404, 404, 404, 403, 403, 200, 404, 403]),
+    // A note on a client of the demo intermediary's only. Case notes are an intermediary's own
+    // workspace: another intermediary's member acting for it (the delegate) is checked against
+    // its own clients, so both it and another organization get 422 naming client_org_id.
+    row("POST",   "/workspace/notes",                                   Int,  [401, 403, 403, 422, 422, 403, 201, 403, 403]),
     // Training-base booking: the owner's published base (administrators see its bookings but
     // change nothing).
     row("POST",   "/postings/{id}/slots",                               Ent,  [401, 403, 403, 403, 201, 403, 201, 403, 403]),
@@ -104,26 +104,26 @@ pub const MATRIX: &[Row] = &[
     // A school books a slot of the demo enterprise's base. GATE: pending and rejected get 422
     // (organization) on main.
     row("POST",   "/slots/{id}/bookings",                               Sch,  [401, 403, 403, 201, 201, 403, 201, 403, 403]),
-    // The owner's booking; the administrator may cancel any. GATE: pending and rejected get 404
-    // on main.
-    row("POST",   "/bookings/{id}/cancel",                              Sch,  [401, 403, 403, 404, 200, 403, 200, 404, 200]),
-    // Allocation rounds, organized by the city. GATE: pending and rejected get 201 on main.
-    row("POST",   "/rounds",                                            Auth, [401, 403, 403, 201, 201, 403, 201, 201, 403]),
-    // On a draft round: invisible to others. GATE: pending and rejected get 404 on main.
-    row("POST",   "/rounds/{id}/places",                                Auth, [401, 403, 403, 404, 201, 403, 201, 201, 201]),
-    row("POST",   "/rounds/{id}/open",                                  Auth, [401, 403, 403, 404, 200, 403, 200, 200, 200]),
+    // The owner's booking; the administrator may cancel any; nobody else sees it.
+    row("POST",   "/bookings/{id}/cancel",                              Sch,  [401, 404, 404, 404, 200, 403, 200, 404, 200]),
+    // Allocation rounds, organized by the city. Organizing is an authority's power, never
+    // exercised on a client's behalf (the delegate gets 403).
+    row("POST",   "/rounds",                                            Auth, [401, 403, 403, 201, 403, 403, 201, 201, 403]),
+    // On a draft round: invisible to everyone but its organizer and administrators.
+    row("POST",   "/rounds/{id}/places",                                Auth, [401, 404, 404, 404, 404, 403, 201, 201, 201]),
+    row("POST",   "/rounds/{id}/open",                                  Auth, [401, 404, 404, 404, 404, 403, 200, 200, 200]),
     // On a collecting, run or published round, which everyone signed in sees.
-    row("POST",   "/rounds/{id}/run",                                   Auth, [401, 403, 403, 403, 200, 403, 200, 200, 200]),
-    row("POST",   "/rounds/{id}/publish",                               Auth, [401, 403, 403, 403, 200, 403, 200, 200, 200]),
-    row("POST",   "/rounds/{id}/close",                                 Auth, [401, 403, 403, 403, 200, 403, 200, 200, 200]),
-    row("POST",   "/rounds/{id}/follow-up",                             Auth, [401, 403, 403, 403, 201, 403, 201, 201, 201]),
+    row("POST",   "/rounds/{id}/run",                                   Auth, [401, 403, 403, 403, 403, 403, 200, 200, 200]),
+    row("POST",   "/rounds/{id}/publish",                               Auth, [401, 403, 403, 403, 403, 403, 200, 200, 200]),
+    row("POST",   "/rounds/{id}/close",                                 Auth, [401, 403, 403, 403, 403, 403, 200, 200, 200]),
+    row("POST",   "/rounds/{id}/follow-up",                             Auth, [401, 403, 403, 403, 403, 403, 201, 201, 201]),
     // Schools enter students. GATE: pending and rejected schools get 201 on main.
     row("POST",   "/rounds/{id}/students",                              Sch,  [401, 403, 403, 201, 201, 403, 201, 403, 403]),
-    // On the owner's student. GATE: pending and rejected get 422 (student_id) on main. POLICY:
-    // another school gets 422 (student_id) on main.
-    row("DELETE", "/rounds/{id}/students/{student}",                    Sch,  [401, 403, 403, 404, 204, 403, 204, 403, 403]),
-    row("PUT",    "/rounds/{id}/students/{student}/preferences",        Sch,  [401, 403, 403, 404, 200, 403, 200, 403, 403]),
-    row("POST",   "/rounds/{id}/students/{student}/response",           Sch,  [401, 403, 403, 404, 200, 403, 200, 403, 403]),
+    // On the owner's student: another school names a student that is not its own (422 on
+    // student_id).
+    row("DELETE", "/rounds/{id}/students/{student}",                    Sch,  [401, 403, 403, 422, 204, 403, 204, 403, 403]),
+    row("PUT",    "/rounds/{id}/students/{student}/preferences",        Sch,  [401, 403, 403, 422, 200, 403, 200, 403, 403]),
+    row("POST",   "/rounds/{id}/students/{student}/response",           Sch,  [401, 403, 403, 422, 200, 403, 200, 403, 403]),
     // The owner's place in a collecting round.
     row("PUT",    "/rounds/{id}/places/{place}/ranking",                Ent,  [401, 403, 403, 403, 200, 403, 200, 403, 403]),
     // GATE: pending and rejected schools get 201 on main.
@@ -138,6 +138,13 @@ pub const MATRIX: &[Row] = &[
     row("POST",   "/inbox/{id}/read",                                   Ent,  [401, 404, 404, 404, 200, 403, 200, 404, 404]),
     row("POST",   "/subscriptions",                                     Ent,  [401, 201, 201, 201, 201, 403, 201, 201, 403]),
     row("DELETE", "/subscriptions/{id}",                                Ent,  [401, 404, 404, 404, 204, 403, 204, 404, 404]),
+    // Platform administration: creating authorities and disabling users.
+    row("POST",   "/admin/organizations",                               Ent,  [401, 403, 403, 403, 403, 403, 403, 403, 201]),
+    row("POST",   "/users/{id}/disable",                                Ent,  [401, 403, 403, 403, 403, 403, 403, 403, 200]),
+    row("POST",   "/users/{id}/enable",                                 Ent,  [401, 403, 403, 403, 403, 403, 403, 403, 200]),
+    // The caller's own account; these end the caller's other sessions, so they come last.
+    row("POST",   "/me/password",                                       Ent,  [401, 204, 204, 204, 204, 403, 204, 204, 204]),
+    row("POST",   "/auth/logout-everywhere",                            Ent,  [401, 204, 204, 204, 204, 403, 204, 204, 204]),
 ];
 
 const MUTATING: [&str; 4] = ["POST", "PUT", "PATCH", "DELETE"];
