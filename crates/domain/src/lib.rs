@@ -7,7 +7,8 @@
 //! scores and explanations ([`matching`]), brokering rules ([`brokering`]: proposals, projects,
 //! assessments), training-base slots and bookings ([`booking`]), the allocation mechanisms that place students into contested places, with their
 //! reports and explanations ([`allocation`]), and city statistics ([`statistics`]: forecasts of
-//! demand and supply with back-tests, shortage/oversupply early warning, effectiveness indicators).
+//! demand and supply with back-tests, shortage/oversupply early warning, effectiveness indicators), and the
+//! login throttle's growing waits ([`throttle`]).
 //!
 //! It must not know about HTTP, SQL, the search index or the clock of any particular process:
 //! no IO, no sea-orm, no axum, no tantivy. Functions that need "now" take it as an argument.
@@ -26,6 +27,7 @@ pub mod region;
 pub mod rounds;
 pub mod statistics;
 pub mod text;
+pub mod throttle;
 
 pub use account::{Email, Password, Role};
 pub use error::{FieldError, Invalid, Invalids};
