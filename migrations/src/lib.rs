@@ -27,6 +27,7 @@ mod m20261129_000050_create_plan_targets;
 mod m20261129_000051_create_designations;
 mod m20261129_000052_create_school_reports;
 mod m20261129_000060_create_posting_facts;
+mod m20261207_000120_create_login_throttles;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000051_create_designations::Migration),
             Box::new(m20261129_000052_create_school_reports::Migration),
             Box::new(m20261129_000060_create_posting_facts::Migration),
+            Box::new(m20261207_000120_create_login_throttles::Migration),
         ]
     }
 }
