@@ -38,28 +38,34 @@ pub fn shared_reference() -> std::path::PathBuf {
 }
 
 pub async fn spawn_app() -> TestApp {
-    spawn(false).await
+    spawn(false, |_| {}).await
+}
+
+/// The app with some settings changed from the defaults first (limits, proxies, HTTPS).
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+    spawn(false, configure).await
 }
 
 /// The app with the national reference data imported before it starts, so its catalogue model
 /// (built at start) has the crosswalk, the profiles and the occupation definitions.
 pub async fn spawn_app_with_reference() -> TestApp {
-    spawn(true).await
+    spawn(true, |_| {}).await
 }
 
-async fn spawn(with_reference: bool) -> TestApp {
+async fn spawn(with_reference: bool, configure: impl FnOnce(&mut Config)) -> TestApp {
     chanjiao_api::tls::install_crypto_provider();
     // Logs only when asked for (RUST_LOG=info cargo test …), to keep test output readable.
     if std::env::var_os("RUST_LOG").is_some() {
         chanjiao_api::telemetry::init(false);
     }
     let dir = tempfile::tempdir().expect("temp dir");
-    let config = Config {
+    let mut config = Config {
         bind: "127.0.0.1:0".parse().unwrap(),
         data_dir: dir.path().to_path_buf(),
         database_url: fresh_database_url().await,
         ..Config::default()
     };
+    configure(&mut config);
     let app = Application::build(config).await.expect("application starts");
     let addr = app.local_addr().expect("bound");
     let db = app.state().db.clone();
