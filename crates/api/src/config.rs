@@ -213,8 +213,8 @@ impl Config {
             rate_limit_login_per_minute => login_per_minute
         );
         if let Some(proxies) = f.trusted_proxies {
-            abuse.trusted_proxies =
-                TrustedProxies::parse(proxies.iter().map(String::as_str)).map_err(|e| format!("trusted_proxies: {e}"))?;
+            abuse.trusted_proxies = TrustedProxies::parse(proxies.iter().map(String::as_str))
+                .map_err(|e| format!("trusted_proxies: {e}"))?;
         }
         Ok(())
     }
@@ -380,7 +380,8 @@ mod tests {
         assert!(config.abuse.trusted_proxies.contains("10.2.3.4".parse().unwrap()));
         assert_eq!(config.abuse.rates.search_per_minute, 7);
         assert_eq!(config.abuse.password_hash_queue, 3);
-        let env = env_of(&[("CHANJIAO_TRUSTED_PROXIES", "127.0.0.1, ::1"), ("CHANJIAO_RATE_LIMIT_LOGIN_PER_MINUTE", "0")]);
+        let env =
+            env_of(&[("CHANJIAO_TRUSTED_PROXIES", "127.0.0.1, ::1"), ("CHANJIAO_RATE_LIMIT_LOGIN_PER_MINUTE", "0")]);
         let config = Config::load(Some(&file), env).unwrap();
         assert!(config.abuse.trusted_proxies.contains("::1".parse().unwrap()));
         assert!(!config.abuse.trusted_proxies.contains("10.2.3.4".parse().unwrap()));

@@ -77,7 +77,8 @@ impl Application {
         let index = Arc::new(open_index(&config)?);
         let listener =
             TcpListener::bind(config.bind).await.map_err(|source| StartupError::Bind { addr: config.bind, source })?;
-        let hasher = auth::password::Hasher::new(config.abuse.password_hash_concurrency, config.abuse.password_hash_queue);
+        let hasher =
+            auth::password::Hasher::new(config.abuse.password_hash_concurrency, config.abuse.password_hash_queue);
         let limits = Arc::new(crate::abuse::RateLimits::new(&config.abuse.rates));
         Ok(Application {
             listener,
@@ -234,7 +235,10 @@ pub fn router(state: AppState) -> Router {
     // Only when cookies are marked Secure, i.e. the site is served over HTTPS: on plain HTTP
     // the header would be ignored at best, and would lock a development host out at worst.
     let router = if hsts {
-        router.layer(SetResponseHeaderLayer::overriding(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS)))
+        router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        ))
     } else {
         router
     };

@@ -129,7 +129,7 @@ mod tests {
             failures in any::<u32>(), since in any::<i64>(),
         ) {
             if let Verdict::Wait { secs } = STRICT.check(Some((failures, since))) {
-                prop_assert!(secs >= 1 && secs <= STRICT.max_delay_secs);
+                prop_assert!((1..=STRICT.max_delay_secs).contains(&secs));
             }
         }
     }

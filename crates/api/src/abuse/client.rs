@@ -51,7 +51,10 @@ impl TrustedProxies {
 /// One entry of `X-Forwarded-For`: an address, possibly with a port (`1.2.3.4:5678`, `[::1]:80`).
 fn forwarded_entry(entry: &str) -> Option<IpAddr> {
     let entry = entry.trim();
-    IpAddr::from_str(entry).ok().or_else(|| SocketAddr::from_str(entry).ok().map(|s| s.ip())).map(|ip| ip.to_canonical())
+    IpAddr::from_str(entry)
+        .ok()
+        .or_else(|| SocketAddr::from_str(entry).ok().map(|s| s.ip()))
+        .map(|ip| ip.to_canonical())
 }
 
 /// The client's address: the peer unless the peer is a trusted proxy; then, walking

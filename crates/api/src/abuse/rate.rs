@@ -13,9 +13,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::Request;
+use axum::handler::Handler;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::handler::Handler;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
@@ -42,7 +42,8 @@ pub enum Group {
 }
 
 impl Group {
-    pub const ALL: [Group; 6] = [Group::Search, Group::Match, Group::Export, Group::Import, Group::Register, Group::Login];
+    pub const ALL: [Group; 6] =
+        [Group::Search, Group::Match, Group::Export, Group::Import, Group::Register, Group::Login];
 
     fn index(self) -> usize {
         self as usize

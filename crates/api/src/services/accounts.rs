@@ -17,8 +17,8 @@ use crate::auth::{CurrentUser, token};
 use crate::config::Config;
 use crate::entities::{login_failures, organizations, sessions, users};
 use crate::error::ApiError;
-use crate::services::{conflict_or, login_throttle};
 use crate::services::organizations::{self as orgs, Organization};
+use crate::services::{conflict_or, login_throttle};
 
 /// A registration as submitted by the form or the API. Every field defaults to empty so that a
 /// missing field is reported like an empty one: "required", by name.
