@@ -28,6 +28,7 @@ mod m20261129_000051_create_designations;
 mod m20261129_000052_create_school_reports;
 mod m20261129_000060_create_posting_facts;
 mod m20261207_000100_add_requested_identity_to_organizations;
+mod m20261207_000120_create_login_throttles;
 mod m20261207_000130_guard_delegations;
 mod m20261207_000131_add_users_disabled_at;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000052_create_school_reports::Migration),
             Box::new(m20261129_000060_create_posting_facts::Migration),
             Box::new(m20261207_000100_add_requested_identity_to_organizations::Migration),
+            Box::new(m20261207_000120_create_login_throttles::Migration),
             Box::new(m20261207_000130_guard_delegations::Migration),
             Box::new(m20261207_000131_add_users_disabled_at::Migration),
         ]

@@ -11,7 +11,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 use serde_json::{Value, json};
 
 use super::booking::scalar;
-use super::support::{DEMO_PASSWORD, TestApp, problem_fields, signed_in, spawn_app, spawn_app_configured};
+use super::support::{DEMO_PASSWORD, TestApp, problem_fields, signed_in, spawn_app, spawn_app_with};
 
 async fn me(app: &TestApp, token: &str) -> StatusCode {
     app.get_json("/api/v1/me", Some(token)).await.status()
@@ -140,7 +140,7 @@ async fn the_admin_page_disables_and_re_enables_a_user() {
 
 #[tokio::test]
 async fn the_sweep_prunes_expired_sessions_and_login_failures_older_than_the_window() {
-    let app = spawn_app_configured(|config| config.expiry_sweep_secs = 1).await;
+    let app = spawn_app_with(|config| config.expiry_sweep_secs = 1).await;
     let live = app.demo_login("school@demo.local").await;
     let user = scalar(&app, "SELECT id FROM users WHERE email = 'school@demo.local'").await;
     let now = Utc::now();

@@ -13,7 +13,7 @@ use sea_orm::TransactionTrait;
 use serde_json::{Value, json};
 
 use super::booking::scalar;
-use super::support::{TestApp, problem_fields, signed_in, spawn_app, spawn_app_configured};
+use super::support::{TestApp, problem_fields, signed_in, spawn_app, spawn_app_with};
 
 /// A webhook receiver on 127.0.0.1 that fails the first request, answers 200 to the others, and
 /// remembers every body.
@@ -84,7 +84,7 @@ async fn as_delegate(app: &TestApp, d: &Delegated, path: &str, body: Value) -> r
 #[tokio::test]
 async fn revoking_a_grant_disables_what_the_delegate_set_up_for_the_client_and_says_so() {
     let (port, seen) = receiver().await;
-    let app = spawn_app_configured(|config| {
+    let app = spawn_app_with(|config| {
         config.alerts.webhook_allowed_hosts = vec!["127.0.0.1".into()];
         config.alerts.alerts_poll_ms = 50;
         // A failed attempt waits long, so a queued delivery stays queued while the test looks.

@@ -134,6 +134,7 @@ async fn token_of_org(app: &TestApp, organization_id: i64) -> String {
     let email = format!("admin{organization_id}@school.test");
     chanjiao_api::services::accounts::add_user(
         &app.db,
+        &chanjiao_api::auth::password::Hasher::new(1, 0),
         Some(org.id),
         chanjiao_api::services::accounts::NewUser {
             email: email.clone(),

@@ -1,3 +1,4 @@
+mod abuse;
 mod access;
 mod account_hygiene;
 mod accounts;

@@ -41,9 +41,9 @@ pub async fn spawn_app() -> TestApp {
     spawn(false, |_| {}).await
 }
 
-/// The app with settings of the test's own (short sweeps, allowed webhook hosts …).
-pub async fn spawn_app_configured(adjust: impl FnOnce(&mut Config)) -> TestApp {
-    spawn(false, adjust).await
+/// The app with some settings changed from the defaults first (limits, proxies, HTTPS).
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+    spawn(false, configure).await
 }
 
 /// The app with the national reference data imported before it starts, so its catalogue model
@@ -52,7 +52,7 @@ pub async fn spawn_app_with_reference() -> TestApp {
     spawn(true, |_| {}).await
 }
 
-async fn spawn(with_reference: bool, adjust: impl FnOnce(&mut Config)) -> TestApp {
+async fn spawn(with_reference: bool, configure: impl FnOnce(&mut Config)) -> TestApp {
     chanjiao_api::tls::install_crypto_provider();
     // Logs only when asked for (RUST_LOG=info cargo test …), to keep test output readable.
     if std::env::var_os("RUST_LOG").is_some() {
@@ -65,7 +65,7 @@ async fn spawn(with_reference: bool, adjust: impl FnOnce(&mut Config)) -> TestAp
         database_url: fresh_database_url().await,
         ..Config::default()
     };
-    adjust(&mut config);
+    configure(&mut config);
     let app = Application::build(config).await.expect("application starts");
     let addr = app.local_addr().expect("bound");
     let db = app.state().db.clone();

@@ -203,7 +203,8 @@ pub async fn run() -> anyhow::Result<()> {
         Command::User(UserCommand::Add { email, password, org, role }) => {
             let db = db::connect(&config).await.context("connecting to the database")?;
             db::migrate(&db).await.context("migrating")?;
-            let id = accounts::add_user(&db, org, NewUser { email, password, role })
+            let hasher = crate::auth::password::Hasher::new(1, 0);
+            let id = accounts::add_user(&db, &hasher, org, NewUser { email, password, role })
                 .await
                 .map_err(|e| anyhow::anyhow!(describe(&e)))?;
             println!("user {id} added");

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::abuse::{AbuseConfig, TrustedProxies};
+
 /// Everything a server process needs to know before it starts.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -31,6 +33,9 @@ pub struct Config {
     /// Days after a round is closed before its personal data (students, preferences, rankings,
     /// results) is deleted; the aggregate report stays (see `docs/allocation.md`).
     pub rounds_retention_days: i64,
+    /// Trusted proxies, the looser login throttles, bounded hashing and per-client rate limits
+    /// (see `docs/security/abuse.md`). Flat in the file and the environment.
+    pub abuse: AbuseConfig,
 }
 
 /// How alerts are found and webhooks delivered. Flattened into the file and the environment
@@ -84,6 +89,7 @@ impl Default for Config {
             expiry_sweep_secs: 600,
             alerts: AlertsConfig::default(),
             rounds_retention_days: 365,
+            abuse: AbuseConfig::default(),
         }
     }
 }
@@ -110,6 +116,18 @@ struct FileConfig {
     webhook_lease_secs: Option<u64>,
     alerts_poll_ms: Option<u64>,
     rounds_retention_days: Option<i64>,
+    trusted_proxies: Option<Vec<String>>,
+    login_account_max_failures: Option<u32>,
+    login_client_max_failures: Option<u32>,
+    login_max_delay_secs: Option<u64>,
+    password_hash_concurrency: Option<usize>,
+    password_hash_queue: Option<usize>,
+    rate_limit_search_per_minute: Option<u32>,
+    rate_limit_match_per_minute: Option<u32>,
+    rate_limit_export_per_minute: Option<u32>,
+    rate_limit_import_per_minute: Option<u32>,
+    rate_limit_register_per_minute: Option<u32>,
+    rate_limit_login_per_minute: Option<u32>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -133,13 +151,13 @@ impl Config {
                 std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.into(), source })?;
             let parsed: FileConfig =
                 toml::from_str(&text).map_err(|e| ConfigError::Parse { path: path.into(), message: e.to_string() })?;
-            config.apply_file(parsed);
+            config.apply_file(parsed).map_err(|message| ConfigError::Parse { path: path.into(), message })?;
         }
         config.apply_env(env)?;
         Ok(config)
     }
 
-    fn apply_file(&mut self, f: FileConfig) {
+    fn apply_file(&mut self, f: FileConfig) -> Result<(), String> {
         macro_rules! take {
             ($($field:ident),*) => { $( if let Some(v) = f.$field { self.$field = v; } )* };
         }
@@ -171,6 +189,34 @@ impl Config {
             webhook_lease_secs,
             alerts_poll_ms
         );
+        let abuse = &mut self.abuse;
+        macro_rules! take_abuse {
+            ($($field:ident),*) => { $( if let Some(v) = f.$field { abuse.$field = v; } )* };
+        }
+        take_abuse!(
+            login_account_max_failures,
+            login_client_max_failures,
+            login_max_delay_secs,
+            password_hash_concurrency,
+            password_hash_queue
+        );
+        let rates = &mut abuse.rates;
+        macro_rules! take_rates {
+            ($($key:ident => $field:ident),*) => { $( if let Some(v) = f.$key { rates.$field = v; } )* };
+        }
+        take_rates!(
+            rate_limit_search_per_minute => search_per_minute,
+            rate_limit_match_per_minute => match_per_minute,
+            rate_limit_export_per_minute => export_per_minute,
+            rate_limit_import_per_minute => import_per_minute,
+            rate_limit_register_per_minute => register_per_minute,
+            rate_limit_login_per_minute => login_per_minute
+        );
+        if let Some(proxies) = f.trusted_proxies {
+            abuse.trusted_proxies = TrustedProxies::parse(proxies.iter().map(String::as_str))
+                .map_err(|e| format!("trusted_proxies: {e}"))?;
+        }
+        Ok(())
     }
 
     fn apply_env(&mut self, env: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
@@ -211,6 +257,38 @@ impl Config {
             webhook_lease_secs => "CHANJIAO_WEBHOOK_LEASE_SECS",
             alerts_poll_ms => "CHANJIAO_ALERTS_POLL_MS"
         );
+        let abuse = &mut self.abuse;
+        macro_rules! env_abuse {
+            ($($field:ident => $name:literal),*) => {
+                $( if let Some(v) = env($name) { abuse.$field = parse($name, v)?; } )*
+            };
+        }
+        env_abuse!(
+            login_account_max_failures => "CHANJIAO_LOGIN_ACCOUNT_MAX_FAILURES",
+            login_client_max_failures => "CHANJIAO_LOGIN_CLIENT_MAX_FAILURES",
+            login_max_delay_secs => "CHANJIAO_LOGIN_MAX_DELAY_SECS",
+            password_hash_concurrency => "CHANJIAO_PASSWORD_HASH_CONCURRENCY",
+            password_hash_queue => "CHANJIAO_PASSWORD_HASH_QUEUE"
+        );
+        let rates = &mut abuse.rates;
+        macro_rules! env_rates {
+            ($($field:ident => $name:literal),*) => {
+                $( if let Some(v) = env($name) { rates.$field = parse($name, v)?; } )*
+            };
+        }
+        env_rates!(
+            search_per_minute => "CHANJIAO_RATE_LIMIT_SEARCH_PER_MINUTE",
+            match_per_minute => "CHANJIAO_RATE_LIMIT_MATCH_PER_MINUTE",
+            export_per_minute => "CHANJIAO_RATE_LIMIT_EXPORT_PER_MINUTE",
+            import_per_minute => "CHANJIAO_RATE_LIMIT_IMPORT_PER_MINUTE",
+            register_per_minute => "CHANJIAO_RATE_LIMIT_REGISTER_PER_MINUTE",
+            login_per_minute => "CHANJIAO_RATE_LIMIT_LOGIN_PER_MINUTE"
+        );
+        if let Some(proxies) = env("CHANJIAO_TRUSTED_PROXIES") {
+            abuse.trusted_proxies = TrustedProxies::parse(proxies.split(','))
+                .map_err(|message| ConfigError::Env { name: "CHANJIAO_TRUSTED_PROXIES".into(), message })?;
+        }
+        let alerts = &mut self.alerts;
         if let Some(hosts) = env("CHANJIAO_WEBHOOK_ALLOWED_HOSTS") {
             alerts.webhook_allowed_hosts =
                 hosts.split(',').map(str::trim).filter(|h| !h.is_empty()).map(str::to_owned).collect();
@@ -291,6 +369,28 @@ mod tests {
         assert_eq!(config.alerts.webhook_allowed_hosts, ["127.0.0.1", "localhost"]);
         assert_eq!(config.alerts.alerts_poll_ms, 50);
         assert_eq!(config.alerts.webhook_retry_base_ms, 30_000);
+    }
+
+    #[test]
+    fn abuse_settings_come_from_the_file_and_the_environment_and_bad_proxies_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("chanjiao.toml");
+        std::fs::write(&file, "trusted_proxies = [\"10.0.0.0/8\"]\nrate_limit_search_per_minute = 7\n").unwrap();
+        let config = Config::load(Some(&file), env_of(&[("CHANJIAO_PASSWORD_HASH_QUEUE", "3")])).unwrap();
+        assert!(config.abuse.trusted_proxies.contains("10.2.3.4".parse().unwrap()));
+        assert_eq!(config.abuse.rates.search_per_minute, 7);
+        assert_eq!(config.abuse.password_hash_queue, 3);
+        let env =
+            env_of(&[("CHANJIAO_TRUSTED_PROXIES", "127.0.0.1, ::1"), ("CHANJIAO_RATE_LIMIT_LOGIN_PER_MINUTE", "0")]);
+        let config = Config::load(Some(&file), env).unwrap();
+        assert!(config.abuse.trusted_proxies.contains("::1".parse().unwrap()));
+        assert!(!config.abuse.trusted_proxies.contains("10.2.3.4".parse().unwrap()));
+        assert_eq!(config.abuse.rates.login_per_minute, 0);
+        let err = Config::load(None, env_of(&[("CHANJIAO_TRUSTED_PROXIES", "proxy.local")])).unwrap_err();
+        assert!(err.to_string().contains("CHANJIAO_TRUSTED_PROXIES"), "{err}");
+        std::fs::write(&file, "trusted_proxies = [\"10.0.0.0/99\"]\n").unwrap();
+        let err = Config::load(Some(&file), env_of(&[])).unwrap_err();
+        assert!(err.to_string().contains("trusted_proxies"), "{err}");
     }
 
     #[test]

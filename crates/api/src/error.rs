@@ -21,6 +21,12 @@ pub enum ApiError {
     BadCredentials,
     #[error("too many failed attempts")]
     TooManyAttempts { retry_after_secs: u64 },
+    /// A per-client rate limit (see [`crate::abuse::rate`]).
+    #[error("too many requests")]
+    RateLimited { retry_after_secs: u64 },
+    /// Too much work of one kind is already waiting (password hashing): come back shortly.
+    #[error("server busy")]
+    Overloaded { retry_after_secs: u64 },
     #[error("not allowed")]
     Forbidden,
     /// The access policy refuses a power ([`chanjiao_domain::access`]): 403 with the reason.
@@ -59,7 +65,8 @@ impl ApiError {
         match self {
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthenticated | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
-            ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooManyAttempts { .. } | ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Overloaded { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Forbidden | ApiError::NotPermitted { .. } | ApiError::Csrf => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Transition(chanjiao_domain::posting::TransitionError::NotPermitted { .. }) => {
@@ -151,6 +158,8 @@ impl ApiError {
             ApiError::TooManyAttempts { .. } => {
                 ("失败次数过多，请稍后再试", "Too many failed attempts; try again later")
             }
+            ApiError::RateLimited { .. } => ("请求过于频繁，请稍后再试", "Too many requests; try again later"),
+            ApiError::Overloaded { .. } => ("服务器繁忙，请稍后再试", "The server is busy; try again shortly"),
             ApiError::Forbidden | ApiError::NotPermitted { .. } => ("无权进行此操作", "You are not allowed to do this"),
             ApiError::NotFound => ("页面或资源不存在", "Not found"),
             ApiError::Conflict { .. } => ("与已有记录冲突", "This conflicts with an existing record"),
@@ -193,9 +202,21 @@ impl ApiError {
         }
     }
 
+    /// Seconds after which a refused request may be tried again (`Retry-After`).
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            ApiError::TooManyAttempts { retry_after_secs }
+            | ApiError::RateLimited { retry_after_secs }
+            | ApiError::Overloaded { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        }
+    }
+
     /// Logs server-side failures once, with their cause; client errors are not worth a warning.
+    /// (A 503 for a full hashing queue is the server protecting itself, not a failure, and
+    /// logging each one would turn a flood into a flood of log lines.)
     pub fn log(&self) {
-        if self.status_code().is_server_error() {
+        if self.status_code().is_server_error() && !matches!(self, ApiError::Overloaded { .. }) {
             tracing::error!(error = %self, "request failed");
         }
     }
@@ -251,7 +272,7 @@ impl IntoResponse for ApiError {
         let mut response = (status, body).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
-        if let ApiError::TooManyAttempts { retry_after_secs } = self {
+        if let Some(retry_after_secs) = self.retry_after_secs() {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
         }
         if status == StatusCode::UNAUTHORIZED {

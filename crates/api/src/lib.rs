@@ -5,6 +5,7 @@
 //! SQL lives in `services` and `entities`, and everything the user sees is rendered from the
 //! templates in `web/`, embedded in the binary.
 
+pub mod abuse;
 pub mod allocate;
 pub mod auth;
 pub mod cli;

@@ -31,6 +31,10 @@ pub struct AppState {
     pub imports: crate::services::imports::ImportProgress,
     pub index: Arc<chanjiao_search::SearchIndex>,
     pub catalogue: crate::services::matching::Catalogue,
+    /// Bounded password hashing, shared by every request that hashes or checks a password.
+    pub hasher: auth::password::Hasher,
+    /// Per-client rate limits of this process.
+    pub limits: Arc<crate::abuse::RateLimits>,
 }
 
 /// A bound, ready-to-run server.
@@ -73,6 +77,9 @@ impl Application {
         let index = Arc::new(open_index(&config)?);
         let listener =
             TcpListener::bind(config.bind).await.map_err(|source| StartupError::Bind { addr: config.bind, source })?;
+        let hasher =
+            auth::password::Hasher::new(config.abuse.password_hash_concurrency, config.abuse.password_hash_queue);
+        let limits = Arc::new(crate::abuse::RateLimits::new(&config.abuse.rates));
         Ok(Application {
             listener,
             state: AppState {
@@ -82,6 +89,8 @@ impl Application {
                 imports: Default::default(),
                 index,
                 catalogue: Default::default(),
+                hasher,
+                limits,
             },
         })
     }
@@ -107,6 +116,7 @@ impl Application {
         let retention = self.state.config.rounds_retention_days;
         let round_sweeper =
             tokio::spawn(crate::services::rounds::retention::sweeps(self.state.db.clone(), sweep_every, retention));
+        let abuse = tokio::spawn(abuse_sweeps(self.state.clone()));
         let indexer = tokio::spawn(crate::indexer::run(self.state.db.clone(), self.state.index.clone()));
         let alerts = spawn_alerts(&self.state);
         // Build the catalogue model now rather than on the first match request.
@@ -124,6 +134,7 @@ impl Application {
         proposal_sweeper.abort();
         round_sweeper.abort();
         indexer.abort();
+        abuse.abort();
         warm_up.abort();
         alerts.into_iter().for_each(|task| task.abort());
         Ok(())
@@ -164,6 +175,22 @@ async fn expiry_sweeps(db: DatabaseConnection, every: Duration, login_window_min
     }
 }
 
+/// Every minute: forget rate-limited clients whose allowance has refilled, and delete login
+/// throttle counters that have been quiet for longer than the login window.
+async fn abuse_sweeps(state: AppState) {
+    let mut ticks = tokio::time::interval(Duration::from_secs(60));
+    let window = chrono::Duration::minutes(state.config.login_window_minutes.max(1));
+    loop {
+        ticks.tick().await;
+        state.limits.forget_idle();
+        match crate::services::login_throttle::prune(&state.db, window, chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(count) => tracing::debug!(count, "pruned quiet login throttle counters"),
+            Err(error) => tracing::warn!(%error, "login throttle sweep failed"),
+        }
+    }
+}
+
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.
 pub async fn shutdown_signal() {
     let ctrl_c = async {
@@ -187,13 +214,17 @@ pub async fn shutdown_signal() {
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
                    object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
+/// Browsers that saw this over HTTPS refuse plain HTTP to the site for a year.
+const HSTS: &str = "max-age=31536000; includeSubDomains";
+
 pub fn router(state: AppState) -> Router {
     let timeout = Duration::from_secs(state.config.request_timeout_secs);
+    let hsts = state.config.cookie_secure;
     let request_id = HeaderName::from_static("x-request-id");
     let security_header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };
-    routes::routes()
+    let router = routes::routes()
         .layer(middleware::from_fn_with_state(state.clone(), auth::csrf::protect))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(security_header(header::CONTENT_SECURITY_POLICY, CSP))
@@ -209,5 +240,17 @@ pub fn router(state: AppState) -> Router {
             tracing::info_span!("request", method = %request.method(), path, request_id = id)
         }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
-        .with_state(state)
+        // Outside the routes' limits, so that every limit sees the client it decided.
+        .layer(middleware::from_fn_with_state(state.clone(), crate::abuse::client::identify));
+    // Only when cookies are marked Secure, i.e. the site is served over HTTPS: on plain HTTP
+    // the header would be ignored at best, and would lock a development host out at worst.
+    let router = if hsts {
+        router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        ))
+    } else {
+        router
+    };
+    router.with_state(state)
 }

@@ -7,7 +7,8 @@
 //! scores and explanations ([`matching`]), brokering rules ([`brokering`]: proposals, projects,
 //! assessments), training-base slots and bookings ([`booking`]), the allocation mechanisms that place students into contested places, with their
 //! reports and explanations ([`allocation`]), and city statistics ([`statistics`]: forecasts of
-//! demand and supply with back-tests, shortage/oversupply early warning, effectiveness indicators).
+//! demand and supply with back-tests, shortage/oversupply early warning, effectiveness indicators), and the
+//! login throttle's growing waits ([`throttle`]).
 //!
 //! [`bounds`] holds the one window of dates (2000–2100) and the number bounds every input is
 //! checked against, so no user-controlled value reaches an overflow.
@@ -31,6 +32,7 @@ pub mod region;
 pub mod rounds;
 pub mod statistics;
 pub mod text;
+pub mod throttle;
 
 pub use account::{Email, Password, Role};
 pub use error::{FieldError, Invalid, Invalids};

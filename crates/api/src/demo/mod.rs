@@ -88,7 +88,7 @@ pub async fn seed_all(db: &DatabaseConnection, today: NaiveDate) -> Result<(Vec<
 async fn seed_organizations(
     db: &DatabaseConnection,
 ) -> Result<(HashMap<usize, (i64, Side)>, Vec<DemoAccount>), ApiError> {
-    let hash = password::hash(DEMO_PASSWORD).await?;
+    let hash = password::hash_offline(DEMO_PASSWORD).await?;
     let txn = db.begin().await?;
     let mut org_ids = HashMap::new();
     let mut made = Vec::new();

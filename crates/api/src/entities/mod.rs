@@ -8,6 +8,7 @@ pub mod case_notes;
 pub mod delegations;
 pub mod designations;
 pub mod login_failures;
+pub mod login_throttles;
 pub mod occupation_details;
 pub mod organizations;
 pub mod plan_targets;

@@ -1,5 +1,6 @@
 //! Accounts: registering an organization with its first administrator, adding users, signing
-//! in with brute-force protection, resolving sessions and signing out.
+//! in through the login throttle, resolving sessions and signing out. Every password hash runs
+//! through the bounded [`Hasher`].
 
 use chanjiao_domain::organization::OrganizationInput;
 use chanjiao_domain::{Email, Invalids, NewOrganization, OrgKind, Password, Role, Verification};
@@ -10,12 +11,14 @@ use sea_orm::{
 };
 use serde::Deserialize;
 
-use crate::auth::{CurrentUser, password, token};
+use crate::abuse::ClientAddr;
+use crate::auth::password::Hasher;
+use crate::auth::{CurrentUser, token};
 use crate::config::Config;
 use crate::entities::{login_failures, organizations, sessions, users};
 use crate::error::ApiError;
-use crate::services::conflict_or;
 use crate::services::organizations::{self as orgs, Organization};
+use crate::services::{conflict_or, login_throttle};
 
 /// A registration as submitted by the form or the API. Every field defaults to empty so that a
 /// missing field is reported like an empty one: "required", by name.
@@ -51,17 +54,26 @@ enum Origin {
 }
 
 /// Registers an organization, pending verification, with its first administrator.
-pub async fn register(db: &DatabaseConnection, form: Registration) -> Result<Organization, ApiError> {
-    create(db, form, Origin::SelfService).await
+pub async fn register(db: &DatabaseConnection, hasher: &Hasher, form: Registration) -> Result<Organization, ApiError> {
+    create(db, hasher, form, Origin::SelfService).await
 }
 
 /// A platform administrator creates an organization of any kind (authorities only this way),
 /// verified from the start, with its first administrator.
-pub async fn create_verified(db: &DatabaseConnection, form: Registration) -> Result<Organization, ApiError> {
-    create(db, form, Origin::PlatformAdmin).await
+pub async fn create_verified(
+    db: &DatabaseConnection,
+    hasher: &Hasher,
+    form: Registration,
+) -> Result<Organization, ApiError> {
+    create(db, hasher, form, Origin::PlatformAdmin).await
 }
 
-async fn create(db: &DatabaseConnection, form: Registration, origin: Origin) -> Result<Organization, ApiError> {
+async fn create(
+    db: &DatabaseConnection,
+    hasher: &Hasher,
+    form: Registration,
+    origin: Origin,
+) -> Result<Organization, ApiError> {
     let parsed_org = NewOrganization::parse(&OrganizationInput {
         kind: &form.kind,
         name: &form.name,
@@ -98,7 +110,7 @@ async fn create(db: &DatabaseConnection, form: Registration, origin: Origin) -> 
     if users::Entity::find().filter(users::Column::Email.eq(email.as_str())).count(db).await? > 0 {
         return Err(already_registered("admin_email"));
     }
-    let hash = password::hash(admin_password.expose()).await?;
+    let hash = hasher.hash(admin_password.expose()).await?;
     let txn = db.begin().await?;
     let standing = match origin {
         Origin::SelfService => Verification::Pending,
@@ -166,7 +178,12 @@ pub struct NewUser {
     pub role: String,
 }
 
-pub async fn add_user(db: &impl ConnectionTrait, organization_id: Option<i64>, form: NewUser) -> Result<i64, ApiError> {
+pub async fn add_user(
+    db: &impl ConnectionTrait,
+    hasher: &Hasher,
+    organization_id: Option<i64>,
+    form: NewUser,
+) -> Result<i64, ApiError> {
     let mut errors = Invalids::default();
     let email = errors.take("email", Email::parse(&form.email));
     let password_ok = errors.take("password", Password::parse(&form.password));
@@ -186,35 +203,33 @@ pub async fn add_user(db: &impl ConnectionTrait, organization_id: Option<i64>, f
     if !errors.is_empty() {
         return Err(errors.into());
     }
-    let hash = password::hash(password_ok.expose()).await?;
+    let hash = hasher.hash(password_ok.expose()).await?;
     Ok(insert_user(db, organization_id, &email, hash, role).await?.id)
 }
 
-/// Where a login attempt comes from, for the per-address limit.
+/// A sign-in attempt and the client it comes from (see [`crate::abuse::ClientAddr`]).
 pub struct LoginAttempt<'a> {
     pub email: &'a str,
     pub password: &'a str,
-    pub ip: String,
+    pub client: ClientAddr,
 }
 
 /// Checks the credentials and opens a session. Returns the session token, shown only once.
-pub async fn login(db: &DatabaseConnection, config: &Config, attempt: LoginAttempt<'_>) -> Result<String, ApiError> {
-    let email = attempt.email.trim().to_lowercase();
-    let now = Utc::now();
-    let window_start = now - Duration::minutes(config.login_window_minutes);
-    let recent = |column: login_failures::Column, value: String| {
-        login_failures::Entity::find()
-            .filter(column.eq(value))
-            .filter(login_failures::Column::AttemptedAt.gt(window_start))
-            .count(db)
-    };
-    let by_email = recent(login_failures::Column::Email, email.clone()).await?;
-    // One address may try several accounts (an office behind NAT), but not endlessly.
-    let by_ip = recent(login_failures::Column::Ip, attempt.ip.clone()).await?;
-    let limit = u64::from(config.login_max_failures);
-    if by_email >= limit || by_ip >= limit * 4 {
-        tracing::warn!(ip = %attempt.ip, "login refused after repeated failures");
-        return Err(ApiError::TooManyAttempts { retry_after_secs: (config.login_window_minutes * 60) as u64 });
+///
+/// The attempt is counted by the login throttle *before* the password is checked (see
+/// [`login_throttle`]), so parallel guesses cannot outrun the count; a success forgives it.
+pub async fn login(
+    db: &DatabaseConnection,
+    hasher: &Hasher,
+    config: &Config,
+    attempt: LoginAttempt<'_>,
+) -> Result<String, ApiError> {
+    let email: String = attempt.email.trim().to_lowercase().chars().take(254).collect();
+    let client = attempt.client.limit_key().to_string();
+    let policy = login_throttle::Policy::from_config(config);
+    if let Err(retry_after_secs) = login_throttle::reserve(db, &policy, &email, &client).await? {
+        tracing::info!(client = %attempt.client, retry_after_secs, "login refused by the throttle");
+        return Err(ApiError::TooManyAttempts { retry_after_secs });
     }
     // A disabled user is treated as unknown: the same answer, the same time.
     let user = users::Entity::find()
@@ -222,11 +237,13 @@ pub async fn login(db: &DatabaseConnection, config: &Config, attempt: LoginAttem
         .filter(users::Column::DisabledAt.is_null())
         .one(db)
         .await?;
-    let ok = password::verify(attempt.password, user.as_ref().map(|u| u.password_hash.clone())).await?;
+    let ok = hasher.verify(attempt.password, user.as_ref().map(|u| u.password_hash.clone())).await?;
+    let now = Utc::now();
     let Some(user) = user.filter(|_| ok) else {
+        // The throttle has counted it already; this row is the record of it.
         login_failures::ActiveModel {
-            email: Set(email.chars().take(254).collect()),
-            ip: Set(attempt.ip.chars().take(64).collect()),
+            email: Set(email),
+            ip: Set(client.chars().take(64).collect()),
             attempted_at: Set(now),
             ..Default::default()
         }
@@ -234,6 +251,7 @@ pub async fn login(db: &DatabaseConnection, config: &Config, attempt: LoginAttem
         .await?;
         return Err(ApiError::BadCredentials);
     };
+    login_throttle::release(db, &email, &client).await?;
     login_failures::Entity::delete_many().filter(login_failures::Column::Email.eq(email.as_str())).exec(db).await?;
     let token = token::generate();
     sessions::ActiveModel {

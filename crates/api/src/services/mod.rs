@@ -9,6 +9,7 @@ pub mod audit;
 pub mod booking;
 pub mod brokering;
 pub mod imports;
+pub mod login_throttle;
 pub mod matching;
 pub mod organizations;
 pub mod postings;

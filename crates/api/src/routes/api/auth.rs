@@ -1,9 +1,7 @@
 //! Signing in and out, and who am I.
 
-use std::net::SocketAddr;
-
 use axum::Json;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Response};
@@ -11,6 +9,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::ApiJson;
+use crate::abuse::ClientAddr;
 use crate::auth::cookies::{self, SameSite};
 use crate::auth::{ApiUser, CurrentUser};
 use crate::error::ApiError;
@@ -24,14 +23,15 @@ pub struct Credentials {
     pub password: String,
 }
 
-/// `200 {"token": …}` with the session cookie; 401 for wrong credentials, 429 when locked.
+/// `200 {"token": …}` with the session cookie; 401 for wrong credentials, 429 with
+/// `Retry-After` while the login throttle makes this account or client wait.
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     ApiJson(body): ApiJson<Credentials>,
 ) -> Result<Response, ApiError> {
-    let attempt = LoginAttempt { email: &body.email, password: &body.password, ip: peer.ip().to_string() };
-    let token = accounts::login(&state.db, &state.config, attempt).await?;
+    let attempt = LoginAttempt { email: &body.email, password: &body.password, client };
+    let token = accounts::login(&state.db, &state.hasher, &state.config, attempt).await?;
     let cookie = session_cookie(&state, &token);
     Ok(([(SET_COOKIE, cookie)], Json(json!({ "token": token }))).into_response())
 }

@@ -23,13 +23,14 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
+use crate::abuse::rate::{Group, limited};
 use crate::error::ApiError;
 use crate::startup::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi::document))
-        .route("/auth/login", post(auth::login))
+        .route("/auth/login", post(limited(Group::Login, auth::login)))
         .route("/auth/logout", post(auth::logout))
         .route("/auth/logout-everywhere", post(account::logout_everywhere))
         .route("/me", get(auth::me))
@@ -37,7 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/users", get(account::users))
         .route("/users/{id}/disable", post(account::disable))
         .route("/users/{id}/enable", post(account::enable))
-        .route("/organizations", post(organizations::register).get(organizations::list))
+        .route("/organizations", post(limited(Group::Register, organizations::register)).get(organizations::list))
         .route("/organizations/{id}", get(organizations::show).patch(organizations::update))
         .route("/organizations/{id}/members", get(organizations::members).post(organizations::add_member))
         .route("/organizations/{id}/verification", post(organizations::verify))
@@ -45,15 +46,16 @@ pub fn routes() -> Router<AppState> {
         .route("/postings", post(postings::create).get(postings::list))
         .route(
             "/postings/import",
-            post(sheets::import).layer(DefaultBodyLimit::max(crate::routes::uploads::MAX_UPLOAD_BYTES)),
+            post(limited(Group::Import, sheets::import))
+                .layer(DefaultBodyLimit::max(crate::routes::uploads::MAX_UPLOAD_BYTES)),
         )
-        .route("/postings/export", get(sheets::export))
+        .route("/postings/export", get(limited(Group::Export, sheets::export)))
         .route("/postings/template", get(sheets::template))
         .route("/imports/{token}", get(sheets::progress))
         .route("/postings/{id}", get(postings::show).patch(postings::update))
         .route("/postings/{id}/audit", get(postings::audit_trail))
-        .route("/postings/{id}/matches", get(matching::posting_matches))
-        .route("/match", post(matching::match_text))
+        .route("/postings/{id}/matches", get(limited(Group::Match, matching::posting_matches)))
+        .route("/match", post(limited(Group::Match, matching::match_text)))
         .route("/postings/{id}/{action}", post(postings::act))
         .route("/proposals", post(brokering::propose).get(brokering::list_proposals))
         .route("/proposals/{id}", get(brokering::show_proposal))
@@ -92,8 +94,12 @@ pub fn routes() -> Router<AppState> {
         .route("/rounds/{id}/intake", get(rounds::intake))
         .route("/rounds/{id}/access-log", get(rounds::access_log))
         .route("/rounds/{id}/sheets/template", get(rounds::template_sheet))
-        .route("/rounds/{id}/sheets/preferences", get(rounds::preferences_sheet).post(rounds::import_preferences))
-        .route("/rounds/{id}/sheets/results", get(rounds::results_sheet))
+        .route(
+            "/rounds/{id}/sheets/preferences",
+            get(limited(Group::Export, rounds::preferences_sheet))
+                .post(limited(Group::Import, rounds::import_preferences)),
+        )
+        .route("/rounds/{id}/sheets/results", get(limited(Group::Export, rounds::results_sheet)))
         .route("/statistics/outlook", get(statistics::outlook))
         .route("/statistics/supply-demand", get(statistics::supply_demand))
         .route("/statistics/supply-demand/postings", get(statistics::supply_demand_postings))
@@ -106,8 +112,8 @@ pub fn routes() -> Router<AppState> {
         .route("/statistics/reports/school/{org_id}", get(reports::school))
         .route("/statistics/reports/city", get(reports::city))
         .route("/open-data", get(statistics::open_data))
-        .route("/search", get(search::search))
-        .route("/suggest", get(search::suggest))
+        .route("/search", get(limited(Group::Search, search::search)))
+        .route("/suggest", get(limited(Group::Search, search::suggest)))
         .route("/inbox", get(alerts::inbox))
         .route("/inbox/read", post(alerts::read_all))
         .route("/inbox/{id}/read", post(alerts::read))

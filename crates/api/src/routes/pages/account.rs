@@ -1,10 +1,8 @@
 //! Sign-in, sign-out and registration pages.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::http::header::SET_COOKIE;
+use axum::http::header::{RETRY_AFTER, SET_COOKIE};
 use axum::response::{IntoResponse, Redirect, Response};
 use chanjiao_domain::{OrgKind, SchoolLevel, region};
 use minijinja::context;
@@ -12,6 +10,7 @@ use minijinja::value::Serde;
 use serde::Deserialize;
 
 use super::PageForm;
+use crate::abuse::ClientAddr;
 use crate::auth::PageUser;
 use crate::auth::cookies::{self, SameSite};
 use crate::error::ApiError;
@@ -50,25 +49,31 @@ pub struct LoginForm {
 
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     page: Page,
     PageForm(form): PageForm<LoginForm>,
 ) -> Response {
     let next = safe_next(form.next.as_deref());
-    let attempt = LoginAttempt { email: &form.email, password: &form.password, ip: peer.ip().to_string() };
-    match accounts::login(&state.db, &state.config, attempt).await {
+    let attempt = LoginAttempt { email: &form.email, password: &form.password, client };
+    match accounts::login(&state.db, &state.hasher, &state.config, attempt).await {
         Ok(token) => ([(SET_COOKIE, session_cookie(&state, &token))], Redirect::to(&next)).into_response(),
-        Err(error @ (ApiError::BadCredentials | ApiError::TooManyAttempts { .. })) => page.render_with_status(
-            &state,
-            error.status_code(),
-            "login.html",
-            context! {
-                next => next,
-                registered => false,
-                email => form.email,
-                error => error.title(page.lang == Lang::Zh),
-            },
-        ),
+        Err(error @ (ApiError::BadCredentials | ApiError::TooManyAttempts { .. } | ApiError::Overloaded { .. })) => {
+            let mut response = page.render_with_status(
+                &state,
+                error.status_code(),
+                "login.html",
+                context! {
+                    next => next,
+                    registered => false,
+                    email => form.email,
+                    error => error.title(page.lang == Lang::Zh),
+                },
+            );
+            if let Some(secs) = error.retry_after_secs() {
+                response.headers_mut().insert(RETRY_AFTER, secs.into());
+            }
+            response
+        }
         Err(other) => page.error(&state, other).into_response(),
     }
 }
@@ -127,7 +132,7 @@ pub async fn register_form(State(state): State<AppState>, page: Page) -> Respons
 }
 
 pub async fn register(State(state): State<AppState>, page: Page, PageForm(form): PageForm<Registration>) -> Response {
-    match accounts::register(&state.db, form.clone()).await {
+    match accounts::register(&state.db, &state.hasher, form.clone()).await {
         Ok(_) => Redirect::to("/login?registered=1").into_response(),
         Err(error @ (ApiError::Validation(_) | ApiError::Conflict { .. })) => {
             register_page(&state, &page, error.status_code(), &form, Some(error), OrgFormFor::Registration)

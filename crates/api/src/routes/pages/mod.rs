@@ -30,6 +30,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use serde::de::DeserializeOwned;
 
+use crate::abuse::rate::{Group, limited};
 use crate::error::ApiError;
 use crate::startup::AppState;
 use crate::web::{HtmlError, Lang, Page};
@@ -37,26 +38,26 @@ use crate::web::{HtmlError, Lang, Page};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home::index))
-        .route("/login", get(account::login_form).post(account::login))
+        .route("/login", get(account::login_form).post(limited(Group::Login, account::login)))
         .route("/logout", post(account::logout))
         .route("/account", get(account_settings::show))
         .route("/account/password", post(account_settings::change_password))
         .route("/account/logout-everywhere", post(account_settings::logout_everywhere))
-        .route("/register", get(account::register_form).post(account::register))
+        .route("/register", get(account::register_form).post(limited(Group::Register, account::register)))
         .route("/org", get(org::show).post(org::update))
         .route("/org/members", post(org::add_member))
-        .route("/search", get(search::page))
+        .route("/search", get(limited(Group::Search, search::page)))
         .route("/postings", get(postings::index))
         .route("/postings/new", get(postings::new).post(postings::create))
         .route(
             "/postings/import",
             get(sheets::form)
-                .post(sheets::upload)
+                .post(limited(Group::Import, sheets::upload))
                 .layer(axum::extract::DefaultBodyLimit::max(crate::routes::uploads::MAX_UPLOAD_BYTES)),
         )
-        .route("/postings/export", get(sheets::export))
+        .route("/postings/export", get(limited(Group::Export, sheets::export)))
         .route("/postings/template", get(sheets::template))
-        .route("/postings/{id}", get(postings::show))
+        .route("/postings/{id}", get(limited(Group::Match, postings::show)))
         .route("/postings/{id}/edit", get(postings::edit).post(postings::update))
         .route("/postings/{id}/act", post(postings::act))
         .route("/inbox", get(alerts::inbox))
@@ -108,7 +109,7 @@ pub fn routes() -> Router<AppState> {
         .route("/statistics/league/mine", get(indicators::mine))
         .route("/statistics/reports", get(reports::index))
         .route("/statistics/reports/city", get(reports::city_page))
-        .route("/statistics/reports/city.xlsx", get(reports::city_workbook))
+        .route("/statistics/reports/city.xlsx", get(limited(Group::Export, reports::city_workbook)))
         .route("/statistics/reports/school/{file}", get(reports::school))
         .route("/open-data", get(statistics::open_data))
         .route("/admin/verifications", get(admin::queue))
