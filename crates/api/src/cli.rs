@@ -196,7 +196,8 @@ pub async fn run() -> anyhow::Result<()> {
             let db = db::connect(&config).await.context("connecting to the database")?;
             db::migrate(&db).await.context("migrating")?;
             let form = accounts::Registration { kind, name, region, credit_code, level, admin_email, admin_password };
-            let org = accounts::create_verified(&db, form).await.map_err(|e| anyhow::anyhow!(describe(&e)))?;
+            let hasher = crate::auth::password::Hasher::new(1, 0);
+            let org = accounts::create_verified(&db, &hasher, form).await.map_err(|e| anyhow::anyhow!(describe(&e)))?;
             println!("organization {} added ({}, verified): {}", org.id, org.kind, org.name);
             Ok(())
         }

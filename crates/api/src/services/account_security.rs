@@ -15,7 +15,8 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::auth::{CurrentUser, password};
+use crate::auth::CurrentUser;
+use crate::auth::password::Hasher;
 use crate::entities::{login_failures, sessions, users};
 use crate::error::ApiError;
 use crate::services::audit;
@@ -35,6 +36,7 @@ pub const WRONG_CURRENT: &str = "the current password";
 /// user except the one making the change.
 pub async fn change_password(
     db: &DatabaseConnection,
+    hasher: &Hasher,
     user: &CurrentUser,
     form: &PasswordChange,
 ) -> Result<(), ApiError> {
@@ -45,10 +47,10 @@ pub async fn change_password(
     let new = errors.take("new_password", Password::parse(&form.new_password));
     let (Some(new), true) = (new, errors.is_empty()) else { return Err(errors.into()) };
     let row = users::Entity::find_by_id(user.id).one(db).await?.ok_or(ApiError::Unauthenticated)?;
-    if !password::verify(&form.current_password, Some(row.password_hash)).await? {
+    if !hasher.verify(&form.current_password, Some(row.password_hash)).await? {
         return Err(ApiError::invalid("current_password", Invalid::NotAllowed(WRONG_CURRENT)));
     }
-    let hash = password::hash(new.expose()).await?;
+    let hash = hasher.hash(new.expose()).await?;
     let txn = db.begin().await?;
     users::Entity::update_many()
         .col_expr(users::Column::PasswordHash, Expr::value(hash))

@@ -21,7 +21,7 @@ pub async fn change_password(
     ApiUser(user): ApiUser,
     ApiJson(form): ApiJson<PasswordChange>,
 ) -> Result<StatusCode, ApiError> {
-    account_security::change_password(&state.db, &user, &form).await?;
+    account_security::change_password(&state.db, &state.hasher, &user, &form).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

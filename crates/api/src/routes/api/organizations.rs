@@ -24,7 +24,7 @@ pub async fn create_verified(
     ApiJson(form): ApiJson<Registration>,
 ) -> Result<(StatusCode, Json<Organization>), ApiError> {
     user.require(Power::AdministerPlatform)?;
-    let org = accounts::create_verified(&state.db, form).await?;
+    let org = accounts::create_verified(&state.db, &state.hasher, form).await?;
     Ok((StatusCode::CREATED, Json(org)))
 }
 
