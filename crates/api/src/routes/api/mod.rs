@@ -44,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/postings/export", get(sheets::export))
         .route("/postings/template", get(sheets::template))
+        .route("/imports", post(sheets::issue))
         .route("/imports/{token}", get(sheets::progress))
         .route("/postings/{id}", get(postings::show).patch(postings::update))
         .route("/postings/{id}/audit", get(postings::audit_trail))
