@@ -203,7 +203,10 @@ pub fn read_text_file(path: &Path, max_bytes: u64, max_rows: usize) -> Result<St
     let file = std::fs::File::open(path).map_err(io)?;
     let declared = file.metadata().map_err(io)?.len();
     if declared > max_bytes {
-        return Err(FileReadError::OverLimit { path: shown, limit: OverLimit::new(Bound::FileBytes, declared, max_bytes) });
+        return Err(FileReadError::OverLimit {
+            path: shown,
+            limit: OverLimit::new(Bound::FileBytes, declared, max_bytes),
+        });
     }
     let mut bytes = Vec::new();
     file.take(max_bytes + 1).read_to_end(&mut bytes).map_err(io)?;

@@ -63,7 +63,9 @@ impl Table {
 
     /// Builds the table from rows in sheet order, numbered from 1. Rejects a file without data
     /// rows and one with more than [`MAX_ROWS`] of them.
-    pub(super) fn from_rows(rows: impl Iterator<Item = Result<(usize, Vec<Cell>), SheetError>>) -> Result<Table, SheetError> {
+    pub(super) fn from_rows(
+        rows: impl Iterator<Item = Result<(usize, Vec<Cell>), SheetError>>,
+    ) -> Result<Table, SheetError> {
         let mut header = None;
         let mut data = Vec::new();
         for row in rows {

@@ -144,12 +144,14 @@ const END_SEARCH: usize = 22 + 0xFFFF;
 /// The zip reader sizes its tables by the entry count the end-of-directory record declares, so
 /// that count is checked before the archive is opened. Workbooks of 16 MiB never need zip64.
 fn check_end_of_directory(bytes: &[u8]) -> Result<(), SheetError> {
-    let tail = &bytes[bytes.len().saturating_sub(END_SEARCH)..];
-    if tail.windows(4).any(|w| w == ZIP64_LOCATOR) {
-        return Err(SheetError::Unreadable("zip64 archives are not read".into()));
-    }
-    for (at, _) in tail.windows(4).enumerate().filter(|(_, w)| *w == END_OF_DIRECTORY) {
-        let field = |offset: usize| tail.get(at + offset..at + offset + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+    let start = bytes.len().saturating_sub(END_SEARCH);
+    for (at, _) in bytes[start..].windows(4).enumerate().filter(|(_, w)| *w == END_OF_DIRECTORY) {
+        let at = start + at;
+        // A zip64 locator sits 20 bytes before the end-of-directory record it extends.
+        if at >= 20 && bytes[at - 20..].starts_with(ZIP64_LOCATOR) {
+            return Err(SheetError::Unreadable("zip64 archives are not read".into()));
+        }
+        let field = |offset: usize| bytes.get(at + offset..at + offset + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
         let entries = field(8).unwrap_or(0).max(field(10).unwrap_or(0));
         if usize::from(entries) > MAX_ZIP_MEMBERS {
             return Err(over(Bound::ZipMembers, entries, MAX_ZIP_MEMBERS));

@@ -63,8 +63,11 @@ pub async fn upload(
             let zh = page.lang == Lang::Zh;
             let detail = if zh { error.detail_zh() } else { Some(error.to_string()) };
             // A file over a bound is one message, not a table of rows.
-            let problems =
-                if matches!(error, ApiError::Sheet(SheetError::TooLarge(_))) { Vec::new() } else { error.field_errors() };
+            let problems = if matches!(error, ApiError::Sheet(SheetError::TooLarge(_))) {
+                Vec::new()
+            } else {
+                error.field_errors()
+            };
             let more = match &error {
                 ApiError::Sheet(SheetError::Rows(report)) => report.more_problems,
                 _ => 0,
