@@ -10,6 +10,7 @@ mod browser;
 mod browser_brokering;
 mod cli;
 mod demo;
+mod hostile_files;
 mod matching;
 mod nodes;
 mod openapi;

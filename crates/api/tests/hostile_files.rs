@@ -132,7 +132,9 @@ fn workbook(dimension: Option<&str>, sheet_data: &str, shared: Option<&str>) -> 
         r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{RELS}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#
     );
     let dimension = dimension.map(|d| format!(r#"<dimension ref="{d}"/>"#)).unwrap_or_default();
-    let sheet = format!(r#"<?xml version="1.0"?><worksheet xmlns="{MAIN}">{dimension}<sheetData>{sheet_data}</sheetData></worksheet>"#);
+    let sheet = format!(
+        r#"<?xml version="1.0"?><worksheet xmlns="{MAIN}">{dimension}<sheetData>{sheet_data}</sheetData></worksheet>"#
+    );
     let mut members: Vec<(&str, &[u8])> = vec![
         ("_rels/.rels", package.as_bytes()),
         ("xl/workbook.xml", book.as_bytes()),
