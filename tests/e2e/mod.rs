@@ -18,6 +18,7 @@ mod browser_brokering;
 mod cli;
 mod delegation_ends;
 mod demo;
+mod hostile_files;
 mod hostile_inputs;
 mod matching;
 mod nodes;

@@ -242,21 +242,3 @@ async fn rows_that_cannot_be_published_are_reported_before_anything_is_written()
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["errors"][0]["code"], "end_date_passed");
 }
-
-#[tokio::test]
-async fn an_import_reports_its_progress_under_the_token_the_client_chose() {
-    let app = spawn_app().await;
-    let token = app.demo_login("enterprise@demo.local").await;
-    let mut csv = String::from(HEADER);
-    for i in 0..300 {
-        csv.push_str(&format!("job,钳工 {i},,,330603,,,3,,,,草稿\n"));
-    }
-    let form = Form::new().text("progress", "tok-123").part("file", Part::bytes(csv.into_bytes()).file_name("x.csv"));
-    let response =
-        app.api.post(app.url("/api/v1/postings/import")).bearer_auth(&token).multipart(form).send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let progress: Value = app.get_json("/api/v1/imports/tok-123", Some(&token)).await.json().await.unwrap();
-    assert_eq!(progress, json!({"phase": "done", "done": 300, "total": 300}));
-    assert_eq!(app.get_json("/api/v1/imports/tok-123", None).await.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(app.get_json("/api/v1/imports/unknown", Some(&token)).await.status(), StatusCode::NOT_FOUND);
-}

@@ -15,8 +15,8 @@
   }
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    var token = Math.random().toString(36).slice(2) + Date.now().toString(36);
-    form.querySelector("input[name=progress]").value = token;
+    // The server issued the token with the page, bound to this user: it cannot be guessed.
+    var token = form.querySelector("input[name=progress]").value;
     var data = new FormData(form);
     var xhr = new XMLHttpRequest();
     var polling = null;
@@ -25,6 +25,7 @@
       if (e.lengthComputable) { show(label.dataset.uploading, e.loaded, e.total); }
     });
     xhr.upload.addEventListener("load", function () {
+      if (!token) { return; }
       polling = setInterval(function () {
         fetch("/api/v1/imports/" + token, { credentials: "same-origin" })
           .then(function (r) { return r.ok ? r.json() : null; })

@@ -184,7 +184,8 @@ pub async fn run() -> anyhow::Result<()> {
             crate::eval::run(&db, command).await
         }
         Command::Targets(TargetsCommand::Import { file, city, first_year, last_year }) => {
-            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            use crate::limits::{MAX_TARGETS_FILE_BYTES, MAX_TARGETS_ROWS, read_text_file};
+            let text = read_text_file(&file, MAX_TARGETS_FILE_BYTES, MAX_TARGETS_ROWS)?;
             let db = db::connect(&config).await.context("connecting to the database")?;
             db::migrate(&db).await.context("migrating")?;
             let count =

@@ -79,6 +79,7 @@ impl ApiError {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE
             }
             ApiError::Sheet(SheetError::Write(_)) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Sheet(SheetError::TooLarge(_)) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Sheet(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -139,6 +140,14 @@ impl ApiError {
                     column: Some(p.column.clone()),
                 })
                 .collect(),
+            ApiError::Sheet(SheetError::TooLarge(limit)) => vec![FieldProblem {
+                field: "file".to_owned(),
+                code: limit.bound.code(),
+                reason: limit.to_string(),
+                reason_zh: limit.zh(),
+                row: None,
+                column: None,
+            }],
             _ => Vec::new(),
         }
     }

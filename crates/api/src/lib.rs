@@ -17,6 +17,7 @@ pub mod entities;
 pub mod error;
 pub mod eval;
 pub mod indexer;
+pub mod limits;
 pub mod routes;
 pub mod services;
 pub mod sheets;

@@ -6,10 +6,9 @@ use axum::http::StatusCode;
 use crate::error::ApiError;
 use crate::services::imports::Upload;
 
-/// The largest spreadsheet accepted: 20,000 rows of CSV fit with room to spare.
-pub const MAX_UPLOAD_BYTES: usize = 16 * 1024 * 1024;
+pub use crate::limits::MAX_UPLOAD_BYTES;
 
-/// The `file` part (and an optional `progress` token) of a multipart body.
+/// The `file` part (and an optional `progress` token the server issued) of a multipart body.
 pub async fn read_upload(mut multipart: Multipart) -> Result<Upload, ApiError> {
     let too_large = |status: StatusCode| {
         if status == StatusCode::PAYLOAD_TOO_LARGE {
@@ -18,7 +17,7 @@ pub async fn read_upload(mut multipart: Multipart) -> Result<Upload, ApiError> {
             ApiError::BadRequest("the multipart body is malformed".into())
         }
     };
-    let mut upload = Upload { file_name: None, content_type: None, bytes: Vec::new(), progress_token: String::new() };
+    let mut upload = Upload { file_name: None, content_type: None, bytes: Vec::new(), progress_token: None };
     let mut has_file = false;
     while let Some(field) = multipart.next_field().await.map_err(|e| too_large(e.status()))? {
         match field.name() {
@@ -29,7 +28,11 @@ pub async fn read_upload(mut multipart: Multipart) -> Result<Upload, ApiError> {
                 has_file = true;
             }
             Some("progress") => {
-                upload.progress_token = field.text().await.map_err(|e| too_large(e.status()))?;
+                let token = field.text().await.map_err(|e| too_large(e.status()))?;
+                if token.len() > 64 {
+                    return Err(ApiError::invalid("progress", chanjiao_domain::Invalid::TooLong { max: 64 }));
+                }
+                upload.progress_token = Some(token).filter(|t| !t.is_empty());
             }
             _ => {}
         }

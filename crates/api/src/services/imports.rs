@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chanjiao_domain::posting::Side;
+use chanjiao_domain::{Invalid, Verification};
 use chrono::NaiveDate;
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use serde::Serialize;
@@ -19,34 +20,81 @@ use crate::sheets::{self, ExportRow, ImportReport, ImportRow, RowProblem, SheetE
 /// Where an import is, for the page's progress bar.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Progress {
-    /// `reading` (checking rows), `saving`, `done` or `failed`.
+    /// `waiting` (issued, no upload yet), `reading` (checking rows), `saving`, `done` or `failed`.
     pub phase: &'static str,
     pub done: usize,
     pub total: usize,
 }
 
-/// Progress of running imports, by a token the client chose. Kept in memory for a few minutes:
-/// it is a convenience for the page that started the import, which talks to this process.
+impl Progress {
+    /// A token issued but not used yet.
+    const WAITING: Progress = Progress { phase: "waiting", done: 0, total: 0 };
+}
+
+/// Progress of running imports, under tokens the server issues: 128 random bits, bound to the
+/// user they were issued to, so that nobody can guess or choose another's token, and a token
+/// polled by anyone else is unknown (404). Kept in memory for a few minutes: a convenience for
+/// the page that started the import, which talks to this process.
 #[derive(Clone, Default)]
 pub struct ImportProgress {
-    inner: Arc<Mutex<HashMap<String, (Progress, Instant)>>>,
+    inner: Arc<Mutex<HashMap<String, Tracked>>>,
+}
+
+struct Tracked {
+    user_id: i64,
+    progress: Option<Progress>,
+    at: Instant,
 }
 
 const KEEP: Duration = Duration::from_secs(600);
+/// Tokens kept per user (the oldest goes first) and in all (issuing refuses beyond), so that a
+/// client asking for tokens in a loop cannot grow the map without bound.
+const PER_USER: usize = 16;
+const IN_ALL: usize = 50_000;
 
 impl ImportProgress {
-    pub fn set(&self, token: &str, progress: Progress) {
-        if token.is_empty() || token.len() > 64 {
-            return;
+    /// A new token for `user_id`, or `None` when the process tracks as many as it will.
+    pub fn issue(&self, user_id: i64) -> Option<String> {
+        use rand::RngCore;
+        let mut bytes = [0u8; 16];
+        rand::rng().fill_bytes(&mut bytes);
+        let token = hex::encode(bytes);
+        let mut map = self.inner.lock().ok()?;
+        map.retain(|_, tracked| tracked.at.elapsed() < KEEP);
+        let mut mine: Vec<(Instant, String)> =
+            map.iter().filter(|(_, t)| t.user_id == user_id).map(|(k, t)| (t.at, k.clone())).collect();
+        if mine.len() >= PER_USER {
+            mine.sort();
+            for (_, old) in &mine[..=mine.len() - PER_USER] {
+                map.remove(old);
+            }
         }
-        if let Ok(mut map) = self.inner.lock() {
-            map.retain(|_, (_, at)| at.elapsed() < KEEP);
-            map.insert(token.to_owned(), (progress, Instant::now()));
+        if map.len() >= IN_ALL {
+            return None;
+        }
+        map.insert(token.clone(), Tracked { user_id, progress: None, at: Instant::now() });
+        Some(token)
+    }
+
+    /// Whether `token` was issued to `user_id` and is still kept.
+    pub fn issued_to(&self, user_id: i64, token: &str) -> bool {
+        self.inner.lock().is_ok_and(|map| map.get(token).is_some_and(|t| t.user_id == user_id))
+    }
+
+    fn set(&self, token: Option<&str>, progress: Progress) {
+        let Some(token) = token else { return };
+        if let Ok(mut map) = self.inner.lock()
+            && let Some(tracked) = map.get_mut(token)
+        {
+            tracked.progress = Some(progress);
+            tracked.at = Instant::now();
         }
     }
 
-    pub fn get(&self, token: &str) -> Option<Progress> {
-        self.inner.lock().ok()?.get(token).map(|(p, _)| *p)
+    /// The progress of `user_id`'s import under `token`; `None` for a token not theirs.
+    pub fn get(&self, user_id: i64, token: &str) -> Option<Progress> {
+        let map = self.inner.lock().ok()?;
+        map.get(token).filter(|t| t.user_id == user_id).map(|t| t.progress.unwrap_or(Progress::WAITING))
     }
 }
 
@@ -61,6 +109,11 @@ fn side_of(user: &CurrentUser) -> Result<Side, ApiError> {
     user.organization.as_ref().and_then(|o| Side::of(o.kind)).ok_or(ApiError::Forbidden)
 }
 
+/// Refuses a caller who may not import postings, before their upload is read.
+pub fn may_import(user: &CurrentUser) -> Result<(), ApiError> {
+    side_of(user).map(|_| ())
+}
+
 /// Checks every row, then stores them all in one transaction, or nothing.
 pub async fn import(
     db: &DatabaseConnection,
@@ -70,23 +123,32 @@ pub async fn import(
     today: NaiveDate,
 ) -> Result<Imported, ApiError> {
     let side = side_of(user)?;
-    let progress_token = upload.progress_token.clone();
-    let token = upload.progress_token.clone();
+    let progress_token = match upload.progress_token.as_deref() {
+        Some(token) if !progress.issued_to(user.id, token) => {
+            return Err(ApiError::invalid("progress", Invalid::NotAllowed("a token from POST /api/v1/imports")));
+        }
+        token => token.map(str::to_owned),
+    };
+    let token = progress_token.clone();
     let reporter = progress.clone();
     let started = Instant::now();
     let rows = tokio::task::spawn_blocking(move || {
         let format = SheetFormat::detect(upload.file_name.as_deref(), upload.content_type.as_deref(), &upload.bytes)?;
-        let mut report = |done: usize, total: usize| reporter.set(&token, Progress { phase: "reading", done, total });
+        let mut report =
+            |done: usize, total: usize| reporter.set(token.as_deref(), Progress { phase: "reading", done, total });
         sheets::import(&upload.bytes, format, side, &mut report)
     })
     .await
     .map_err(|e| ApiError::Internal(format!("import task failed: {e}")))?;
-    let token = progress_token.as_str();
+    let token = progress_token.as_deref();
     let rows = rows.map_err(|e| {
         progress.set(token, Progress { phase: "failed", done: 0, total: 0 });
         ApiError::Sheet(e)
     })?;
-    publishable(user, &rows, today).map_err(ApiError::Sheet)?;
+    publishable(user, &rows, today).map_err(|e| {
+        progress.set(token, Progress { phase: "failed", done: 0, total: 0 });
+        ApiError::Sheet(e)
+    })?;
     let checked = started.elapsed();
     let total = rows.len();
     let published = rows.iter().filter(|r| r.publish).count();
@@ -154,8 +216,8 @@ pub struct Upload {
     pub file_name: Option<String>,
     pub content_type: Option<String>,
     pub bytes: Vec<u8>,
-    /// The client's token for polling progress; may be empty.
-    pub progress_token: String,
+    /// A token the server issued to the caller, to poll the import's progress under.
+    pub progress_token: Option<String>,
 }
 
 /// The most postings one export holds.

@@ -25,6 +25,10 @@ pub const CROSSWALK_FILE: &str = "program_occupation_crosswalk_2023.csv";
 pub enum ImportError {
     #[error("cannot read {path}: {source}")]
     Read { path: PathBuf, source: std::io::Error },
+    /// Over a bound of [`crate::limits`]: a file larger, or with more lines, than reference data
+    /// ever has; refused before it is parsed.
+    #[error(transparent)]
+    TooLarge(#[from] crate::limits::FileReadError),
     #[error("{path}:{line}: {message}")]
     Malformed { path: PathBuf, line: usize, message: String },
     #[error("database: {0}")]
@@ -84,7 +88,11 @@ struct Parsed {
 }
 
 fn read(path: &Path) -> Result<String, ImportError> {
-    std::fs::read_to_string(path).map_err(|source| ImportError::Read { path: path.to_owned(), source })
+    use crate::limits::{FileReadError, MAX_REFERENCE_FILE_BYTES, MAX_REFERENCE_ROWS, read_text_file};
+    read_text_file(path, MAX_REFERENCE_FILE_BYTES, MAX_REFERENCE_ROWS).map_err(|e| match e {
+        FileReadError::Io { source, .. } => ImportError::Read { path: path.to_owned(), source },
+        other => ImportError::TooLarge(other),
+    })
 }
 
 fn malformed(path: &Path, line: usize, message: impl ToString) -> ImportError {

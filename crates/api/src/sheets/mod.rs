@@ -9,7 +9,9 @@
 //! runtime (`spawn_blocking`), since a 10,000-row file takes a moment.
 //!
 //! - `columns`: the column table and header matching;
-//! - `read`: file bytes → a table of cells (format detection, encodings, Excel dates);
+//! - `read`: file bytes → a table of cells (format detection, encodings, CSV);
+//! - `xlsx`: a workbook → a table of cells, within [`crate::limits`] (the archive checked before
+//!   it is opened, the sheet read cell by cell);
 //! - `cells`: one row's cells → a `PostingInput` (labels, codes, dates, lists);
 //! - `validate`: all rows → postings, or a report of every problem;
 //! - `write`: export to `.xlsx` and `.csv`, escaped against formula injection;
@@ -22,6 +24,7 @@ pub mod rounds;
 mod template;
 mod validate;
 mod write;
+mod xlsx;
 
 #[cfg(test)]
 mod tests;
@@ -32,8 +35,8 @@ use serde::Serialize;
 pub use template::template;
 pub use write::export;
 
-/// The most data rows one file may hold.
-pub const MAX_ROWS: usize = 20_000;
+/// The most data rows one file may hold (see [`crate::limits`] for every bound).
+pub use crate::limits::MAX_ROWS;
 
 /// The most problems a report lists; the rest are only counted.
 pub const MAX_PROBLEMS: usize = 500;
@@ -146,6 +149,10 @@ pub enum SheetError {
     DuplicateColumns(Vec<String>),
     #[error("the file has more than {max} data rows")]
     TooManyRows { max: usize },
+    /// The file goes over one of the bounds of [`crate::limits`]: refused before the memory the
+    /// bound guards is taken.
+    #[error("the file is too large: {0}")]
+    TooLarge(crate::limits::OverLimit),
     #[error("{} of {} rows have problems, nothing was imported", .0.rows_with_problems, .0.rows_checked)]
     Rows(ImportReport),
     /// Writing a workbook failed; not expected with valid postings.
@@ -164,6 +171,7 @@ impl SheetError {
             SheetError::UnknownColumns(_) => "unknown_columns",
             SheetError::DuplicateColumns(_) => "duplicate_columns",
             SheetError::TooManyRows { .. } => "too_many_rows",
+            SheetError::TooLarge(limit) => limit.bound.code(),
             SheetError::Rows(_) => "invalid_rows",
             SheetError::Write(_) => "write_failed",
         }
@@ -185,6 +193,7 @@ impl SheetError {
             }
             SheetError::DuplicateColumns(columns) => format!("以下列重复出现：{}", columns.join("、")),
             SheetError::TooManyRows { max } => format!("数据行超过 {max} 行，请拆分为多个文件导入"),
+            SheetError::TooLarge(limit) => format!("文件过大，未导入：{}", limit.zh()),
             SheetError::Rows(report) => format!(
                 "共 {} 行中有 {} 行存在问题，整个文件未导入，请修改后重新上传",
                 report.rows_checked, report.rows_with_problems

@@ -5,12 +5,12 @@
 //! number users see in their spreadsheet.
 
 use std::borrow::Cow;
-use std::io::Cursor;
 
-use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
 
-use super::{MAX_ROWS, SHEET_NAME, SheetError, SheetFormat};
+use super::xlsx::Budget;
+use super::{MAX_ROWS, SheetError, SheetFormat};
+use crate::limits::{Bound, MAX_COLUMNS, MAX_RECORD_BYTES, OverLimit};
 
 /// One cell as read, before it is interpreted for its column.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,7 +35,7 @@ impl Cell {
         }
     }
 
-    fn text(text: &str) -> Cell {
+    pub(super) fn text(text: &str) -> Cell {
         if text.trim().is_empty() { Cell::Empty } else { Cell::Text(text.to_owned()) }
     }
 }
@@ -63,7 +63,9 @@ impl Table {
 
     /// Builds the table from rows in sheet order, numbered from 1. Rejects a file without data
     /// rows and one with more than [`MAX_ROWS`] of them.
-    fn from_rows(rows: impl Iterator<Item = Result<(usize, Vec<Cell>), SheetError>>) -> Result<Table, SheetError> {
+    pub(super) fn from_rows(
+        rows: impl Iterator<Item = Result<(usize, Vec<Cell>), SheetError>>,
+    ) -> Result<Table, SheetError> {
         let mut header = None;
         let mut data = Vec::new();
         for row in rows {
@@ -100,7 +102,7 @@ fn header_text(cell: &Cell) -> String {
 
 pub(super) fn read(bytes: &[u8], format: SheetFormat) -> Result<Table, SheetError> {
     match format {
-        SheetFormat::Xlsx => read_xlsx(bytes),
+        SheetFormat::Xlsx => super::xlsx::read(bytes),
         SheetFormat::Csv => read_csv(bytes),
     }
 }
@@ -188,11 +190,11 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, SheetError> {
 fn read_csv(bytes: &[u8]) -> Result<Table, SheetError> {
     let text = decode(bytes)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter(text))
-        .from_reader(text.as_bytes());
+    let delimiter = delimiter(text);
+    check_records(text.as_bytes(), delimiter)?;
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
+    let mut budget = Budget::default();
     // Excel shows a record per row, however many lines its quoted cells span, and a blank line
     // as an empty row: a record's row is one more than the line breaks before its end, less
     // those inside the cells read so far. (The reader's own record positions skip blank lines.)
@@ -213,9 +215,45 @@ fn read_csv(bytes: &[u8]) -> Result<Table, SheetError> {
         counted_to = content_end;
         breaks_in_cells += record.iter().map(|field| field.matches('\n').count()).sum::<usize>();
         let number = 1 + breaks - breaks_in_cells.min(breaks);
-        Some(Ok((number, record.iter().map(Cell::text).collect())))
+        if record.iter().all(|field| field.trim().is_empty()) {
+            return Some(Ok((number, Vec::new())));
+        }
+        let kept = budget.positions(record.len()).and_then(|()| record.iter().try_for_each(|f| budget.text(f)));
+        Some(kept.map(|()| (number, record.iter().map(Cell::text).collect())))
     });
     Table::from_rows(rows)
+}
+
+/// Checks every record's field count and length with the CSV reader's own parser, before the
+/// reader builds any record: one line of sixteen million commas would otherwise become sixteen
+/// million fields.
+fn check_records(bytes: &[u8], delimiter: u8) -> Result<(), SheetError> {
+    use csv_core::ReadFieldResult;
+    let over = |bound, value: usize, max: usize| SheetError::TooLarge(OverLimit::new(bound, value, max));
+    let mut parser = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+    let mut scratch = [0u8; 4096];
+    let (mut input, mut fields, mut record_bytes) = (bytes, 0usize, 0usize);
+    loop {
+        let (result, read, written) = parser.read_field(input, &mut scratch);
+        input = &input[read..];
+        record_bytes += written;
+        if record_bytes > MAX_RECORD_BYTES {
+            return Err(over(Bound::RecordBytes, record_bytes, MAX_RECORD_BYTES));
+        }
+        match result {
+            ReadFieldResult::InputEmpty | ReadFieldResult::OutputFull => {}
+            ReadFieldResult::Field { record_end } => {
+                fields += 1;
+                if fields > MAX_COLUMNS {
+                    return Err(over(Bound::CellColumn, fields, MAX_COLUMNS));
+                }
+                if record_end {
+                    (fields, record_bytes) = (0, 0);
+                }
+            }
+            ReadFieldResult::End => return Ok(()),
+        }
+    }
 }
 
 /// Comma, unless the first line has tabs (Excel's "Unicode text") or semicolons and no comma.
@@ -229,46 +267,6 @@ fn delimiter(text: &str) -> u8 {
         b';'
     } else {
         b','
-    }
-}
-
-fn read_xlsx(bytes: &[u8]) -> Result<Table, SheetError> {
-    let unreadable = |e: calamine::XlsxError| SheetError::Unreadable(format!("not a valid .xlsx workbook: {e}"));
-    let mut book = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
-    let names = book.sheet_names();
-    let name = names.iter().find(|n| n.trim() == SHEET_NAME).or(names.first()).ok_or(SheetError::Empty)?.clone();
-    let range = book.worksheet_range(&name).map_err(unreadable)?;
-    let first_row = range.start().map_or(0, |(row, _)| row as usize);
-    let first_col = range.start().map_or(0, |(_, col)| col as usize);
-    // Cells left of the used range are empty: pad so that positions are the sheet's columns.
-    let rows = range.rows().enumerate().map(|(index, cells)| {
-        let padded = std::iter::repeat_n(Cell::Empty, first_col).chain(cells.iter().map(cell_of));
-        Ok((first_row + index + 1, padded.collect()))
-    });
-    Table::from_rows(rows)
-}
-
-fn cell_of(data: &Data) -> Cell {
-    match data {
-        Data::Empty => Cell::Empty,
-        Data::String(text) => Cell::text(text),
-        Data::Int(n) => Cell::Int(*n),
-        Data::Float(f) => Cell::Float(*f),
-        Data::Bool(b) => Cell::Bool(*b),
-        Data::DateTime(datetime) if datetime.is_datetime() => {
-            let (year, month, day, ..) = datetime.to_ymd_hms_milli();
-            match NaiveDate::from_ymd_opt(year.into(), month.into(), day.into()) {
-                Some(date) => Cell::Date(date, datetime.as_f64()),
-                None => Cell::Float(datetime.as_f64()),
-            }
-        }
-        Data::DateTime(duration) => Cell::Float(duration.as_f64()),
-        Data::DateTimeIso(text) => {
-            let day = text.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-            day.map_or_else(|| Cell::text(text), |date| Cell::Date(date, f64::NAN))
-        }
-        Data::DurationIso(text) => Cell::text(text),
-        Data::Error(error) => Cell::Error(error.to_string()),
     }
 }
 

@@ -51,6 +51,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/postings/export", get(limited(Group::Export, sheets::export)))
         .route("/postings/template", get(sheets::template))
+        .route("/imports", post(sheets::issue))
         .route("/imports/{token}", get(sheets::progress))
         .route("/postings/{id}", get(postings::show).patch(postings::update))
         .route("/postings/{id}/audit", get(postings::audit_trail))

@@ -228,13 +228,14 @@ pub async fn preferences_sheet(
 }
 
 /// `POST /rounds/{id}/sheets/preferences`: import students and preferences (multipart `file`),
-/// all or nothing.
+/// all or nothing. The caller and the round's phase are checked before the upload is read.
 pub async fn import_preferences(
     State(state): Db,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     super::extract::ApiMultipart(multipart): super::extract::ApiMultipart,
 ) -> Result<(StatusCode, Json<Vec<Student>>), ApiError> {
+    students::may_import(&state.db, &user, id, Utc::now()).await?;
     let upload = crate::routes::uploads::read_upload(multipart).await?;
     let rows = tokio::task::spawn_blocking(move || crate::sheets::rounds::read_preferences(&upload.bytes))
         .await

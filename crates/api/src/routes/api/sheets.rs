@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chanjiao_domain::posting::Side;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::extract::{ApiMultipart, Path, Query};
 use crate::auth::ApiUser;
@@ -23,17 +23,36 @@ pub async fn import(
     ApiUser(user): ApiUser,
     ApiMultipart(multipart): ApiMultipart,
 ) -> Result<(StatusCode, Json<Imported>), ApiError> {
+    imports::may_import(&user)?;
     let upload = read_upload(multipart).await?;
     let imported = imports::import(&state.db, &user, upload, &state.imports, clock::today()).await?;
     Ok((StatusCode::CREATED, Json(imported)))
 }
 
+/// A token issued by the server, to send with an upload as `progress` and poll.
+#[derive(Debug, Serialize)]
+pub struct ProgressToken {
+    token: String,
+}
+
+/// `POST /imports`: a progress token for the caller's next import.
+pub async fn issue(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<(StatusCode, Json<ProgressToken>), ApiError> {
+    imports::may_import(&user)?;
+    // Only when the process already tracks as many tokens as it keeps (see `ImportProgress`).
+    let token = state.imports.issue(user.id).ok_or(ApiError::TooManyAttempts { retry_after_secs: 60 })?;
+    Ok((StatusCode::CREATED, Json(ProgressToken { token })))
+}
+
+/// `GET /imports/{token}`: 404 unless the token was issued to the caller.
 pub async fn progress(
     State(state): State<AppState>,
-    ApiUser(_): ApiUser,
+    ApiUser(user): ApiUser,
     Path(token): Path<String>,
 ) -> Result<Json<Progress>, ApiError> {
-    state.imports.get(&token).map(Json).ok_or(ApiError::NotFound)
+    state.imports.get(user.id, &token).map(Json).ok_or(ApiError::NotFound)
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -21,13 +21,16 @@ use crate::startup::AppState;
 use crate::web::{Lang, Page};
 
 pub async fn form(State(state): State<AppState>, page: Page, PageUser(user): PageUser) -> Response {
-    if user.organization.as_ref().and_then(|o| Side::of(o.kind)).is_none() {
-        return page.error(&state, ApiError::Forbidden).into_response();
+    if let Err(error) = imports::may_import(&user) {
+        return page.error(&state, error).into_response();
     }
     page.render(
         &state,
         "postings_import.html",
-        context! { outcome => (), problems => (), error_title => (), error_detail => () },
+        context! {
+            outcome => (), problems => (), error_title => (), error_detail => (),
+            progress => state.imports.issue(user.id),
+        },
     )
 }
 
@@ -37,10 +40,15 @@ pub async fn upload(
     PageUser(user): PageUser,
     multipart: Multipart,
 ) -> Response {
+    if let Err(error) = imports::may_import(&user) {
+        return page.error(&state, error).into_response();
+    }
     let result = match read_upload(multipart).await {
         Ok(upload) => imports::import(&state.db, &user, upload, &state.imports, clock::today()).await,
         Err(error) => Err(error),
     };
+    // The page shows the form again, ready for the next file.
+    let progress = state.imports.issue(user.id);
     match result {
         Ok(outcome) => page.render_with_status(
             &state,
@@ -48,11 +56,18 @@ pub async fn upload(
             "postings_import.html",
             context! {
                 outcome => Serde(outcome), problems => (), error_title => (), error_detail => (),
+                progress => progress,
             },
         ),
         Err(error @ (ApiError::Sheet(_) | ApiError::Validation(_) | ApiError::PayloadTooLarge { .. })) => {
             let zh = page.lang == Lang::Zh;
             let detail = if zh { error.detail_zh() } else { Some(error.to_string()) };
+            // A file over a bound is one message, not a table of rows.
+            let problems = if matches!(error, ApiError::Sheet(SheetError::TooLarge(_))) {
+                Vec::new()
+            } else {
+                error.field_errors()
+            };
             let more = match &error {
                 ApiError::Sheet(SheetError::Rows(report)) => report.more_problems,
                 _ => 0,
@@ -63,10 +78,11 @@ pub async fn upload(
                 "postings_import.html",
                 context! {
                     outcome => (),
-                    problems => Serde(error.field_errors()),
+                    problems => Serde(problems),
                     more_problems => more,
                     error_title => error.title(zh),
                     error_detail => detail,
+                    progress => progress,
                 },
             )
         }

@@ -372,6 +372,20 @@ pub(crate) async fn describe(db: &impl ConnectionTrait, rows: Vec<students::Mode
         .collect())
 }
 
+/// Refuses an import of students the caller may not make now (not a school, a round it cannot
+/// see, a phase that takes no preferences), so that a refused caller's file is never read.
+pub async fn may_import(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    round_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let (row, _) = load(db, user, round_id).await?;
+    school_of(user)?;
+    check(&row, Step::EnterPreferences, now)?;
+    Ok(())
+}
+
 /// Imports a school's students and preferences from a sheet, all or nothing: every row's
 /// problems are reported (fields `rows[N].…` with the sheet's row number N), and nothing is
 /// stored unless every row is good.
