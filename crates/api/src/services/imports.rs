@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use chanjiao_domain::Invalid;
 use chanjiao_domain::posting::Side;
-use chanjiao_domain::{Invalid, Verification};
 use chrono::NaiveDate;
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use serde::Serialize;

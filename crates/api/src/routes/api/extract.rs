@@ -27,9 +27,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or_default();
         let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
-        serde_path_to_error::deserialize(deserializer)
-            .map(Query)
-            .map_err(|error| unparsable(Some(&error.path().to_string()), "query"))
+        serde_path_to_error::deserialize(deserializer).map(Query).map_err(|error| {
+            let repeated = named_in(&error.inner().to_string(), "duplicate field `");
+            unparsable(repeated.as_deref().or(Some(&error.path().to_string())), "query")
+        })
     }
 }
 
@@ -89,7 +90,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 return ApiError::BadRequest(format!("the body is not valid JSON: {inner}"));
             }
             let path = error.path().to_string();
-            let missing = missing_field(&inner.to_string());
+            let missing = named_in(&inner.to_string(), "missing field `");
             let field = match (path.as_str(), missing) {
                 (".", Some(name)) => name,
                 (path, Some(name)) => format!("{path}.{name}"),
@@ -132,10 +133,10 @@ fn is_json(headers: &HeaderMap) -> bool {
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
-/// The name serde gives in "missing field `name`": a field the target type declares (serde
-/// only reports declared fields as missing), so it is not client text.
-fn missing_field(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("missing field `")?;
+/// The name serde gives in "missing field `name`" or "duplicate field `name`": a field the
+/// target type declares (serde reports only declared fields so), so it is not client text.
+fn named_in(message: &str, prefix: &str) -> Option<String> {
+    let rest = message.strip_prefix(prefix)?;
     Some(rest[..rest.find('`')?].to_owned())
 }
 
@@ -229,5 +230,6 @@ mod tests {
     async fn a_repeated_parameter_is_refused_cleanly() {
         let error = query("/x?limit=1&limit=2").await.err().expect("refused");
         assert_eq!(error.status_code(), 422);
+        assert_eq!(field_of(error), "limit");
     }
 }
