@@ -312,6 +312,7 @@ pub async fn prepare(app: &TestApp, cast: &Cast, row: &Row, actor: Actor) -> Cel
             let path = api(format!("/subscriptions/{subscription}"));
             Cell { caller, path, body: Body::None, witness: count("subscriptions") }
         }
+        ("POST", "/imports") => Cell { caller, path: api("/imports"), body: Body::None, witness: Witness::Nothing },
         ("POST", "/admin/organizations") => {
             let n = serial();
             let body = json!({"kind": "authority", "name": format!("矩阵主管部门{n}"), "region": "330602",

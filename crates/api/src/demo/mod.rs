@@ -38,7 +38,6 @@ use chanjiao_domain::{CreditCode, Email, NewOrganization, OrgName, RegionCode, R
 use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    TransactionTrait,
 };
 
 use crate::auth::password;
@@ -77,7 +76,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<Vec<DemoAccount>, ApiError>
 /// Everything `serve --demo` shows: organizations, accounts and postings.
 pub async fn seed_all(db: &DatabaseConnection, today: NaiveDate) -> Result<(Vec<DemoAccount>, usize), ApiError> {
     let (org_ids, accounts) = seed_organizations(db).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let added = seed_postings::seed(&txn, &org_ids, today).await?;
     seed_slots::seed(&txn, &org_ids, today).await?;
     seed_targets::seed(&txn, &org_ids, today).await?;
@@ -89,7 +88,7 @@ async fn seed_organizations(
     db: &DatabaseConnection,
 ) -> Result<(HashMap<usize, (i64, Side)>, Vec<DemoAccount>), ApiError> {
     let hash = password::hash_offline(DEMO_PASSWORD).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut org_ids = HashMap::new();
     let mut made = Vec::new();
     for (index, demo) in catalog::organizations().iter().enumerate() {

@@ -9,9 +9,7 @@
 use chanjiao_domain::{Invalid, Invalids, Password, Role};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -51,7 +49,7 @@ pub async fn change_password(
         return Err(ApiError::invalid("current_password", Invalid::NotAllowed(WRONG_CURRENT)));
     }
     let hash = hasher.hash(new.expose()).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     users::Entity::update_many()
         .col_expr(users::Column::PasswordHash, Expr::value(hash))
         .filter(users::Column::Id.eq(user.id))
@@ -127,7 +125,7 @@ pub async fn set_disabled(
             zh: "管理员不能停用自己的账号".into(),
         });
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     users::Entity::find_by_id(id).one(&txn).await?.ok_or(ApiError::NotFound)?;
     let at = disabled.then(Utc::now);
     users::Entity::update_many()

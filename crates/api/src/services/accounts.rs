@@ -7,7 +7,7 @@ use chanjiao_domain::{Email, Invalids, NewOrganization, OrgKind, Password, Role,
 use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, TransactionTrait,
+    QueryFilter,
 };
 use serde::Deserialize;
 
@@ -111,7 +111,7 @@ async fn create(
         return Err(already_registered("admin_email"));
     }
     let hash = hasher.hash(admin_password.expose()).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let standing = match origin {
         Origin::SelfService => Verification::Pending,
         Origin::PlatformAdmin => Verification::Verified,

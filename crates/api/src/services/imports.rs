@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use chanjiao_domain::Invalid;
 use chanjiao_domain::posting::Side;
 use chrono::NaiveDate;
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use serde::Serialize;
 
 use crate::auth::CurrentUser;
@@ -153,7 +153,7 @@ pub async fn import(
     let total = rows.len();
     let published = rows.iter().filter(|r| r.publish).count();
     let items: Vec<_> = rows.iter().map(|r| (&r.posting, r.publish)).collect();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut report = |done: usize| progress.set(token, Progress { phase: "saving", done, total });
     write::insert_many(&txn, user, &items, today, &mut report).await?;
     txn.commit().await?;

@@ -15,8 +15,7 @@ use chanjiao_domain::throttle::{Throttle, ThrottleScope, Verdict};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
-    TryInsertResult,
+    ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, TryInsertResult,
 };
 
 use crate::config::Config;
@@ -100,7 +99,7 @@ pub async fn reserve(
         if wait > 0 {
             return Ok(Err(wait));
         }
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let mut won = true;
         for (scope, email, client, row, counted) in plan {
             let failures = i32::try_from(counted.saturating_add(1)).unwrap_or(i32::MAX);

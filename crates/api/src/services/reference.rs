@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use chanjiao_domain::SchoolLevel;
 use chanjiao_domain::reference::{OccupationCode, ProgramCode};
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait};
+use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
 use serde::{Deserialize, Serialize};
 
 use crate::entities::{occupation_details, program_occupations, program_profiles};
@@ -187,7 +187,7 @@ pub async fn import(db: &DatabaseConnection, dir: &Path) -> Result<ImportSummary
     let parsed = tokio::task::spawn_blocking(move || parse_dir(&dir))
         .await
         .map_err(|e| ImportError::Database(sea_orm::DbErr::Custom(format!("import task failed: {e}"))))??;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     program_profiles::Entity::delete_many().exec(&txn).await?;
     occupation_details::Entity::delete_many().exec(&txn).await?;
     program_occupations::Entity::delete_many().exec(&txn).await?;

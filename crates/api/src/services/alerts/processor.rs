@@ -23,10 +23,7 @@ use chanjiao_domain::alerts::SubscriptionKind;
 use chanjiao_domain::posting::PostingStatus;
 use chanjiao_search::SearchIndex;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 
 use super::inbox::{Notice, Topic, notify};
@@ -115,7 +112,7 @@ pub async fn process(
         pending.extend(new_matches(db, index, catalogue, &fresh).await?);
     }
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     // First statement of the transaction, so on SQLite it takes the write lock at once.
     let moved = alert_cursor::Entity::update_many()
         .col_expr(alert_cursor::Column::LastSeq, Expr::value(next))

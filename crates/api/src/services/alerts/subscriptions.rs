@@ -14,7 +14,7 @@ use chanjiao_domain::{Invalid, Invalids};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -232,7 +232,7 @@ pub async fn create(
     if !errors.is_empty() {
         return Err(errors.into());
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     // Acting for a client: the grant must still stand as this commits (a revocation that
     // committed first disabled everything it allowed, and would miss this subscription).
     if let Some(intermediary) = &user.intermediary
@@ -302,7 +302,7 @@ pub async fn get_owned(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -
 
 pub async fn delete(db: &DatabaseConnection, user: &CurrentUser, id: i64) -> Result<(), ApiError> {
     let view = get_owned(db, user, id).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     subscriptions::Entity::delete_by_id(id).exec(&txn).await?;
     let changes = serde_json::json!({"kind": view.kind, "name": view.name});
     crate::services::audit::record(&txn, Some(user), "subscription", id, "delete", changes).await?;

@@ -7,7 +7,6 @@ use chrono::{NaiveDateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 use serde_json::json;
 
@@ -42,7 +41,7 @@ pub async fn book(
         .map_err(ApiError::Booking)?;
 
     let headcount = request.headcount.get() as i32;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     // The claim comes first in the transaction (see the module docs of `booking`): it either
     // takes the places atomically or matches no row.
     let claimed = training_slots::Entity::update_many()
@@ -112,7 +111,7 @@ pub async fn cancel(
         row.status.parse().map_err(|e| ApiError::Internal(format!("stored booking status: {e}")))?;
     rules::may_cancel(status, &state_of(&slot), now).map_err(ApiError::Booking)?;
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     // Flipping the status conditionally first means two cancellations of one booking cannot both
     // release its places.
     let flipped = slot_bookings::Entity::update_many()

@@ -8,7 +8,6 @@ use chrono::{NaiveDateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, SqlErr,
-    TransactionTrait,
 };
 use serde_json::json;
 
@@ -86,7 +85,7 @@ pub async fn publish(
             ..Default::default()
         })
         .collect();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let rows = training_slots::Entity::insert_many(models).exec_with_returning(&txn).await.map_err(clash)?;
     for row in &rows {
         let changes = json!({
@@ -141,7 +140,7 @@ pub async fn set_capacity(
     .map_err(|invalid| Invalids::single("capacity", invalid))?
     .get();
     rules::may_set_capacity(&state_of(&row), capacity).map_err(ApiError::Booking)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     // Conditional, like a booking: a booking that lands between the check above and this update
     // makes it match no row instead of leaving booked > capacity.
     let updated = training_slots::Entity::update_many()
@@ -168,7 +167,7 @@ pub async fn set_capacity(
 pub async fn delete(db: &DatabaseConnection, user: &CurrentUser, slot_id: i64) -> Result<(), ApiError> {
     let row = owned_slot(db, user, slot_id).await?;
     rules::may_delete(&state_of(&row)).map_err(ApiError::Booking)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let deleted = training_slots::Entity::delete_many()
         .filter(training_slots::Column::Id.eq(slot_id))
         .filter(training_slots::Column::Booked.eq(0))

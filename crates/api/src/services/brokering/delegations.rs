@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, SqlErr, TransactionTrait,
+    QueryFilter, QueryOrder, SqlErr,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -138,7 +138,7 @@ pub async fn revoke(db: &DatabaseConnection, user: &CurrentUser, id: i64) -> Res
         return Err(already_revoked());
     }
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     // Compare-and-set, the transaction's first write: of two concurrent revocations one wins.
     let revoked = delegations::Entity::update_many()
         .col_expr(delegations::Column::RevokedBy, Expr::value(user.id))

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -187,7 +187,7 @@ pub async fn update(
     if action == Some(ProjectAction::Complete) && outcomes.placed.is_none() {
         return Err(ApiError::invalid("placed", Invalid::Required));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut update = projects::Entity::update_many()
         .col_expr(projects::Column::Status, Expr::value(next.as_str()))
         .col_expr(projects::Column::UpdatedAt, Expr::value(now));

@@ -17,7 +17,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -146,7 +146,7 @@ pub async fn create(
         }
     }
     let terms = Terms::parse(&request.terms, today)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let pending = proposals::Entity::find()
         .filter(proposals::Column::Status.eq(ProposalStatus::Open.as_str()))
         .filter(
@@ -241,7 +241,7 @@ pub async fn answer(
     };
     let before = state_of(&row)?;
     let after = before.apply(Some(side), &action, now).map_err(refused)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut update = proposals::Entity::update_many()
         .col_expr(proposals::Column::Status, Expr::value(after.status.as_str()))
         .col_expr(proposals::Column::Awaiting, Expr::value(after.awaiting.as_str()))
@@ -309,7 +309,7 @@ pub async fn sweep(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize,
         let before = state_of(&row)?;
         let Some(action) = before.due(now) else { continue };
         let after = before.apply(None, &action, now).map_err(refused)?;
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let result = proposals::Entity::update_many()
             .col_expr(proposals::Column::Status, Expr::value(after.status.as_str()))
             .col_expr(proposals::Column::Reminded, Expr::value(after.reminded))

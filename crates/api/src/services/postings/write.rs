@@ -6,7 +6,6 @@ use chanjiao_domain::{Invalid, Invalids};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    TransactionTrait,
 };
 use serde_json::Value;
 
@@ -46,7 +45,7 @@ pub async fn create(
     today: NaiveDate,
 ) -> Result<Posting, ApiError> {
     let posting = NewPosting::parse_for_side(&request.input, side_of(user)?)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let created = insert(&txn, user, &posting, request.publish, today).await?;
     txn.commit().await?;
     Ok(created)
@@ -246,7 +245,7 @@ pub async fn update(db: &DatabaseConnection, user: &CurrentUser, id: i64, patch:
     if changes.as_object().is_some_and(|c| c.is_empty()) {
         return Ok(current);
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let row = postings::Entity::find_by_id(id).one(&txn).await?.ok_or(ApiError::NotFound)?;
     let mut active: postings::ActiveModel = row.into();
     active.title = Set(posting.title.as_str().to_owned());
@@ -280,7 +279,7 @@ pub async fn transition(
     }
     let context = Context { actor: Actor::User(user.role), today, ends_on: current.posting.window.ends_on() };
     let next = current.status.apply(action, &context).map_err(ApiError::Transition)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let row = set_status(&txn, id, next).await?;
     let changes = serde_json::json!({ "status": [current.status.as_str(), next.as_str()] });
     audit::record(&txn, Some(user), "posting", id, action.as_str(), changes).await?;
@@ -318,7 +317,7 @@ pub async fn expire_due(db: &DatabaseConnection, today: NaiveDate) -> Result<usi
         if !status.is_due_to_expire(row.ends_on, today) {
             continue;
         }
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         set_status(&txn, row.id, PostingStatus::Expired).await?;
         let changes = serde_json::json!({ "status": [status.as_str(), "expired"] });
         audit::record(&txn, None, "posting", row.id, "expire", changes).await?;

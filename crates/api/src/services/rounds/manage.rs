@@ -12,7 +12,7 @@ use chanjiao_domain::{Invalid, Invalids};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, TransactionTrait,
+    QueryFilter, QueryOrder,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -281,7 +281,7 @@ pub async fn add_place(
             invalid: Invalid::NotAllowed("a posting already in this round"),
         });
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let place = places::ActiveModel {
         round_id: Set(round_id),
         posting_id: Set(posting_id),
@@ -355,7 +355,7 @@ pub async fn advance(
         _ => return Err(refused(chanjiao_domain::rounds::PhaseRefusal::WrongPhase { phase, step })),
     }
     active.phase = Set(phase.after(step).as_str().to_owned());
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let updated = active.update(&txn).await?;
     audit::record(&txn, Some(user), "round", round_id, step.as_str(), json!({"phase": updated.phase})).await?;
     txn.commit().await?;
@@ -394,7 +394,7 @@ pub async fn follow_up(
         }
     }
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let created = create_row(&txn, user, parent.organizer_org_id, Some(round_id), input, now).await?;
     for place in &parent_places {
         let seats = place.capacity - held.get(&place.id).copied().unwrap_or(0);

@@ -9,7 +9,7 @@ use chanjiao_domain::{Invalid, Invalids, ProgramCode};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
-    QueryFilter, TransactionTrait,
+    QueryFilter,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -223,7 +223,7 @@ pub async fn set(
         return Err(ApiError::Validation(errors));
     }
     check(&row, Step::Rank, now)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     rankings::Entity::delete_many().filter(rankings::Column::PlaceId.eq(place_id)).exec(&txn).await?;
     for mark in &body.applicants {
         rankings::ActiveModel {

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::json;
 
 use crate::entities::rounds::{preferences, rankings, results, round, students};
@@ -22,7 +22,7 @@ pub async fn sweep(db: &DatabaseConnection, now: DateTime<Utc>, days: i64) -> Re
         .all(db)
         .await?;
     for row in &due {
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         // Explicit rather than relying on cascades, which SQLite applies only with its
         // foreign-key pragma on.
         let ids: Vec<i64> = students::Entity::find()

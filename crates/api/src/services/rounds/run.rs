@@ -11,7 +11,7 @@ use chanjiao_domain::rounds::{Mark, Outcome, Phase, PlaceEntry, RankingRule, Run
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, TransactionTrait,
+    QueryFilter, QueryOrder,
 };
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -133,7 +133,7 @@ pub async fn run(
         .map_err(|e| ApiError::Internal(format!("round {round_id} makes an invalid instance: {e}")))?;
     let report = report_of(db, &row, &outcome).await?;
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let student_ids: Vec<i64> = outcome.results.iter().filter_map(|r| key_id(&r.student)).collect();
     results::Entity::delete_many().filter(results::Column::StudentId.is_in(student_ids)).exec(&txn).await?;
     let rows: Vec<results::ActiveModel> = outcome

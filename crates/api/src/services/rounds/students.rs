@@ -10,7 +10,7 @@ use chanjiao_domain::{Invalid, Invalids};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, TransactionTrait,
+    QueryFilter, QueryOrder,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -132,7 +132,7 @@ pub async fn add(
     let (row, _) = load(db, user, round_id).await?;
     let school_id = school_of(user)?;
     let parsed = prepare(db, &row, school_id, body, "", now).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let student = store(&txn, &row, school_id, parsed, &body.preferences, now).await?;
     audit::record(&txn, Some(user), "round", round_id, "add_student", json!({"student_id": student.id})).await?;
     txn.commit().await?;
@@ -248,7 +248,7 @@ pub async fn set_preferences(
         return Err(ApiError::Validation(errors));
     }
     check(&row, Step::EnterPreferences, now)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     write_preferences(&txn, student_id, &body.places).await?;
     audit::record(&txn, Some(user), "round", round_id, "set_preferences", json!({"student_id": student_id})).await?;
     txn.commit().await?;
@@ -266,7 +266,7 @@ pub async fn remove(
     let (row, _) = load(db, user, round_id).await?;
     let student = own_student(db, user, round_id, student_id).await?;
     check(&row, Step::EnterPreferences, now)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     preferences::Entity::delete_many().filter(preferences::Column::StudentId.eq(student.id)).exec(&txn).await?;
     students::Entity::delete_by_id(student.id).exec(&txn).await?;
     audit::record(&txn, Some(user), "round", round_id, "remove_student", json!({"student_id": student_id})).await?;
@@ -309,7 +309,7 @@ pub async fn respond(
             zh: "该学生在本轮次未被录取".into(),
         });
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut active = student.into_active_model();
     active.response = Set(response.as_str().to_owned());
     active.responded_at = Set(Some(now));
@@ -437,7 +437,7 @@ pub async fn import(
     if !errors.0.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut stored = Vec::new();
     for (parsed, preferences) in prepared {
         stored.push(store(&txn, &row, school_id, parsed, &preferences, now).await?);

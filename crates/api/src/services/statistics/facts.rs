@@ -15,7 +15,7 @@
 //! [`Sql`] numbers placeholders as the backend wants them.
 
 use chanjiao_domain::posting::PostingKind;
-use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait, Value};
+use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
 
 use crate::error::ApiError;
 
@@ -144,7 +144,7 @@ pub(crate) async fn refresh(txn: &impl ConnectionTrait, ids: &[i64]) -> Result<(
 
 /// Recomputes every fact row from the postings, in one transaction.
 pub async fn rebuild(db: &sea_orm::DatabaseConnection) -> Result<(), ApiError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let backend = txn.get_database_backend();
     txn.execute_raw(Statement::from_string(backend, "DELETE FROM posting_facts")).await?;
     txn.execute_raw(insert_facts(backend, None).statement()).await?;

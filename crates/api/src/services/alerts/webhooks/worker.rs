@@ -16,7 +16,7 @@ use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    QueryOrder, QuerySelect,
 };
 use tokio::task::JoinSet;
 
@@ -104,7 +104,7 @@ async fn claim(
 ) -> Result<Option<i64>, ApiError> {
     let now = Utc::now();
     let exhausted = delivery.attempts >= i32::try_from(config.webhook_max_attempts).unwrap_or(i32::MAX);
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut update = deliveries::Entity::update_many()
         .filter(deliveries::Column::Id.eq(delivery.id))
         .filter(deliveries::Column::State.eq(DeliveryState::Pending.as_str()))
@@ -245,7 +245,7 @@ async fn record(
         Duration::from_millis(config.webhook_retry_max_ms),
     );
     tracing::info!(delivery = delivery.id, attempt = attempts, state = state.as_str(), status, "webhook attempt");
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     webhook_attempts::Entity::update_many()
         .col_expr(webhook_attempts::Column::FinishedAt, Expr::value(now))
         .col_expr(webhook_attempts::Column::ResponseStatus, Expr::value(status))

@@ -16,7 +16,6 @@ use chanjiao_domain::{Invalid, Verification, text};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -128,7 +127,7 @@ pub async fn create(
     };
     let district = district.ok_or_else(|| ApiError::invalid("district", Invalid::Required))?;
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let row = designations::ActiveModel {
         designation_type: Set(parsed.designation_type.as_str().to_owned()),
         organization_id: Set(organization_id),
@@ -170,7 +169,7 @@ pub async fn revoke(
 ) -> Result<DesignationView, ApiError> {
     user.require(Power::RecordDesignations)?;
     let reason = text::clean(&input.reason, 2, 500, true).map_err(|e| ApiError::invalid("reason", e))?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let row = designations::Entity::find_by_id(id).one(&txn).await?.ok_or(ApiError::NotFound)?;
     if row.revoked_at.is_some() {
         return Err(ApiError::Refused {

@@ -10,7 +10,6 @@ use chanjiao_domain::statistics::targets::{
 use chrono::Utc;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 use serde::Serialize;
 
@@ -93,7 +92,7 @@ pub async fn import(
     let period = PlanPeriod::parse(first_year, last_year).map_err(|_| ImportError::Period(first_year, last_year))?;
     let targets = parse_targets_csv(text).map_err(ImportError::Cells)?;
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     plan_targets::Entity::delete_many()
         .filter(plan_targets::Column::CityCode.eq(code.as_str()))
         .filter(plan_targets::Column::FirstYear.eq(period.first_year))

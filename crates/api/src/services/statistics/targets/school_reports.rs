@@ -11,7 +11,6 @@ use chanjiao_domain::statistics::targets::{SchoolReportInput, SchoolYearReport, 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -106,7 +105,7 @@ pub async fn submit(
             "practice_days": r.practice_days})
     };
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let existing = school_reports::Entity::find()
         .filter(school_reports::Column::OrganizationId.eq(school))
         .filter(school_reports::Column::Year.eq(report.year))
