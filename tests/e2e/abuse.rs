@@ -227,6 +227,14 @@ async fn every_expensive_endpoint_is_rate_limited_per_client() {
         let second = send(method, path, from).await.unwrap();
         assert_eq!(second.status(), StatusCode::TOO_MANY_REQUESTS, "{method} {path}");
         assert!(second.headers().get("retry-after").is_some(), "{method} {path}");
+        // The API answers a problem document; a page, a page in the visitor's language.
+        let content_type = second.headers()["content-type"].to_str().unwrap().to_owned();
+        if path.starts_with("/api/") {
+            assert_eq!(content_type, "application/problem+json", "{method} {path}");
+        } else {
+            assert!(content_type.starts_with("text/html"), "{method} {path}: {content_type}");
+            assert!(second.text().await.unwrap().contains("请求过于频繁"), "{method} {path}");
+        }
     }
     // The login page, with its form token (without one, the forgery check refuses first).
     let browser = app.browser();
@@ -237,6 +245,7 @@ async fn every_expensive_endpoint_is_rate_limited_per_client() {
     let refused = page_login().await.unwrap();
     assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS, "POST /login");
     assert!(refused.headers().get("retry-after").is_some());
+    assert!(refused.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
     // Searches and suggestions share one allowance; listing postings is not limited.
     assert_eq!(send("GET", "/api/v1/search?q=数控", "198.51.100.18").await.unwrap().status(), 429);
     for _ in 0..5 {

@@ -124,6 +124,8 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
     let client = client_address(peer, request.headers(), &state.config.abuse.trusted_proxies);
     request.extensions_mut().insert(ClientAddr(client));
     request.extensions_mut().insert(Arc::clone(&state.limits));
+    // A page refused by a rate limit is answered as a page (see `rate::limited`).
+    request.extensions_mut().insert(Arc::clone(&state.web));
     next.run(request).await
 }
 

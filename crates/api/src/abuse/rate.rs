@@ -12,8 +12,9 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::Request;
+use axum::extract::{OriginalUri, Request};
 use axum::handler::Handler;
+use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
@@ -23,6 +24,7 @@ use super::RateSettings;
 use super::client::ClientAddr;
 use crate::error::ApiError;
 use crate::startup::AppState;
+use crate::web::{HtmlError, Lang, Web};
 
 /// A group of endpoints sharing one limit per client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -123,9 +125,27 @@ async fn enforce(group: Group, request: Request, next: Next) -> Response {
         && let Err(retry_after_secs) = limits.check(group, caller_of(&request))
     {
         tracing::info!(?group, caller = ?caller_of(&request), "rate limit reached");
-        return ApiError::RateLimited { retry_after_secs: retry_after_secs.max(1) }.into_response();
+        return refusal(&request, retry_after_secs.max(1));
     }
     next.run(request).await
+}
+
+/// A 429 with `Retry-After`: a problem document on the API, an error page in the visitor's
+/// language elsewhere (a person on a phone should not be shown JSON).
+fn refusal(request: &Request, retry_after_secs: u64) -> Response {
+    let error = ApiError::RateLimited { retry_after_secs };
+    let web = request.extensions().get::<Arc<Web>>();
+    // Inside the nested API router the path has lost its `/api/v1`; the original keeps it.
+    let original = request.extensions().get::<OriginalUri>().map(|o| &o.0).unwrap_or(request.uri());
+    match web {
+        Some(web) if !original.path().starts_with("/api/") => {
+            let lang = Lang::from_headers(request.headers(), request.uri().query());
+            let mut page = HtmlError::render(web, lang, error).into_response();
+            page.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            page
+        }
+        _ => error.into_response(),
+    }
 }
 
 /// `handler` with the limit of `group` in front of it: `get(limited(Group::Search, search))`.

@@ -75,6 +75,11 @@ pub struct HtmlError {
 
 impl HtmlError {
     pub fn new(state: &AppState, lang: Lang, error: ApiError) -> Self {
+        HtmlError::render(&state.web, lang, error)
+    }
+
+    /// The page for `error`, from the templates alone (middleware that has no [`AppState`]).
+    pub fn render(web: &Web, lang: Lang, error: ApiError) -> Self {
         error.log();
         let status = error.status_code();
         let ctx = context! {
@@ -86,7 +91,7 @@ impl HtmlError {
             csrf => "",
             path => "/",
         };
-        let body = state.web.render("error.html", lang, ctx).unwrap_or_else(|e| {
+        let body = web.render("error.html", lang, ctx).unwrap_or_else(|e| {
             tracing::error!(error = %e, "error page failed to render");
             format!("<!doctype html><title>{}</title><h1>{}</h1>", status.as_u16(), status.as_u16())
         });
