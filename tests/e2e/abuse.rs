@@ -203,11 +203,11 @@ async fn every_expensive_endpoint_is_rate_limited_per_client() {
         behind_a_local_proxy(config);
         let rates = &mut config.abuse.rates;
         (rates.search_per_minute, rates.match_per_minute, rates.export_per_minute) = (1, 1, 1);
-        (rates.import_per_minute, rates.login_per_minute) = (1, 1);
+        (rates.import_per_minute, rates.login_per_minute, rates.statistics_per_minute) = (1, 1, 1);
     })
     .await;
     let token = app.demo_login("school@demo.local").await;
-    let cases: [(&str, &str, &str); 8] = [
+    let cases: [(&str, &str, &str); 10] = [
         ("GET", "/api/v1/search?q=数控", "198.51.100.10"),
         ("GET", "/api/v1/suggest?q=数控", "198.51.100.18"),
         ("POST", "/api/v1/match", "198.51.100.11"),
@@ -216,6 +216,9 @@ async fn every_expensive_endpoint_is_rate_limited_per_client() {
         ("POST", "/api/v1/postings/import", "198.51.100.14"),
         ("POST", "/api/v1/auth/login", "198.51.100.15"),
         ("GET", "/search?q=数控", "198.51.100.16"),
+        // The aggregations anonymous visitors reach: the open data, over the API and as a page.
+        ("GET", "/api/v1/open-data", "198.51.100.19"),
+        ("GET", "/open-data", "198.51.100.20"),
     ];
     let send = |method: &str, path: &str, from: &str| {
         let request = if method == "GET" { app.api.get(app.url(path)) } else { app.api.post(app.url(path)) };

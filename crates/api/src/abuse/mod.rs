@@ -39,6 +39,7 @@ pub struct RateSettings {
     pub import_per_minute: u32,
     pub register_per_minute: u32,
     pub login_per_minute: u32,
+    pub statistics_per_minute: u32,
 }
 
 impl Default for RateSettings {
@@ -50,6 +51,7 @@ impl Default for RateSettings {
             import_per_minute: 20,
             register_per_minute: 10,
             login_per_minute: 60,
+            statistics_per_minute: 300,
         }
     }
 }
@@ -63,6 +65,7 @@ impl RateSettings {
             Group::Import => self.import_per_minute,
             Group::Register => self.register_per_minute,
             Group::Login => self.login_per_minute,
+            Group::Statistics => self.statistics_per_minute,
         }
     }
 }

@@ -41,11 +41,14 @@ pub enum Group {
     Register,
     /// Sign-in (beside the login throttle, which counts failures per account).
     Login,
+    /// Aggregations over every posting: the open data, the dashboard and its reports, which
+    /// anonymous visitors reach too.
+    Statistics,
 }
 
 impl Group {
-    pub const ALL: [Group; 6] =
-        [Group::Search, Group::Match, Group::Export, Group::Import, Group::Register, Group::Login];
+    pub const ALL: [Group; 7] =
+        [Group::Search, Group::Match, Group::Export, Group::Import, Group::Register, Group::Login, Group::Statistics];
 
     fn index(self) -> usize {
         self as usize
