@@ -25,6 +25,7 @@ pub mod startup;
 pub mod telemetry;
 pub mod tls;
 pub mod web;
+pub mod workers;
 
 pub use config::Config;
 pub use error::ApiError;

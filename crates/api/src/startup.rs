@@ -109,85 +109,13 @@ impl Application {
 
     /// Serves until `shutdown` completes, then finishes in-flight requests.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        let sweep_every = Duration::from_secs(self.state.config.expiry_sweep_secs.max(1));
-        let login_window = self.state.config.login_window_minutes;
-        let sweeper = tokio::spawn(expiry_sweeps(self.state.db.clone(), sweep_every, login_window));
-        let proposal_sweeper = tokio::spawn(crate::services::brokering::sweeps(self.state.db.clone(), sweep_every));
-        let retention = self.state.config.rounds_retention_days;
-        let round_sweeper =
-            tokio::spawn(crate::services::rounds::retention::sweeps(self.state.db.clone(), sweep_every, retention));
-        let abuse = tokio::spawn(abuse_sweeps(self.state.clone()));
-        let indexer = tokio::spawn(crate::indexer::run(self.state.db.clone(), self.state.index.clone()));
-        let alerts = spawn_alerts(&self.state);
-        // Build the catalogue model now rather than on the first match request.
-        let (catalogue, db) = (self.state.catalogue.clone(), self.state.db.clone());
-        let warm_up = tokio::spawn(async move {
-            if let Err(error) = catalogue.get(&db).await {
-                tracing::warn!(%error, "catalogue model not built; matching will retry");
-            }
-        });
+        let workers = crate::workers::spawn(&self.state);
         let app = router(self.state);
-        axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        let served = axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
-            .await?;
-        sweeper.abort();
-        proposal_sweeper.abort();
-        round_sweeper.abort();
-        indexer.abort();
-        abuse.abort();
-        warm_up.abort();
-        alerts.into_iter().for_each(|task| task.abort());
-        Ok(())
-    }
-}
-
-/// The alert processor (new postings → notices) and the webhook delivery worker.
-fn spawn_alerts(state: &AppState) -> [tokio::task::JoinHandle<()>; 2] {
-    use crate::services::alerts::{processor, webhooks::worker};
-    let settings = Arc::new(state.config.alerts.clone());
-    let poll = Duration::from_millis(settings.alerts_poll_ms.max(10));
-    [
-        tokio::spawn(processor::run(state.db.clone(), state.index.clone(), state.catalogue.clone(), poll)),
-        tokio::spawn(worker::run(state.db.clone(), settings)),
-    ]
-}
-
-/// Expires postings whose end date has passed, now and then every `every`. Listings already
-/// hide them in between; the sweep makes the status (and the audit log) say so. It also prunes
-/// expired sessions and login failures older than the lock-out window.
-async fn expiry_sweeps(db: DatabaseConnection, every: Duration, login_window_minutes: i64) {
-    let mut ticks = tokio::time::interval(every);
-    loop {
-        ticks.tick().await;
-        match crate::services::postings::expire_due(&db, crate::clock::today()).await {
-            Ok(0) => {}
-            Ok(count) => tracing::info!(count, "expired postings past their end date"),
-            Err(error) => tracing::warn!(%error, "expiry sweep failed"),
-        }
-        let now = chrono::Utc::now();
-        match crate::services::account_security::prune(&db, now, login_window_minutes).await {
-            Ok((0, 0)) => {}
-            Ok((sessions, failures)) => {
-                tracing::info!(sessions, failures, "pruned expired sessions and old login failures")
-            }
-            Err(error) => tracing::warn!(%error, "session sweep failed"),
-        }
-    }
-}
-
-/// Every minute: forget rate-limited clients whose allowance has refilled, and delete login
-/// throttle counters that have been quiet for longer than the login window.
-async fn abuse_sweeps(state: AppState) {
-    let mut ticks = tokio::time::interval(Duration::from_secs(60));
-    let window = chrono::Duration::minutes(state.config.login_window_minutes.max(1));
-    loop {
-        ticks.tick().await;
-        state.limits.forget_idle();
-        match crate::services::login_throttle::prune(&state.db, window, chrono::Utc::now()).await {
-            Ok(0) => {}
-            Ok(count) => tracing::debug!(count, "pruned quiet login throttle counters"),
-            Err(error) => tracing::warn!(%error, "login throttle sweep failed"),
-        }
+            .await;
+        workers.stop();
+        served
     }
 }
 

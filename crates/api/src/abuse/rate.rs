@@ -10,7 +10,6 @@
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::extract::{OriginalUri, Request};
 use axum::handler::Handler;
@@ -104,15 +103,6 @@ impl RateLimits {
 
     fn tracked(&self) -> usize {
         self.limiters.iter().flatten().map(|l| l.len()).sum()
-    }
-}
-
-/// Runs [`RateLimits::forget_idle`] every `every`.
-pub async fn sweeps(limits: Arc<RateLimits>, every: Duration) {
-    let mut ticks = tokio::time::interval(every);
-    loop {
-        ticks.tick().await;
-        limits.forget_idle();
     }
 }
 
