@@ -58,3 +58,35 @@ async fn an_upload_that_is_not_multipart_is_a_415_problem() {
     assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(response.headers()["content-type"], "application/problem+json");
 }
+
+#[tokio::test]
+async fn an_administrator_route_with_a_bad_id_names_it_too() {
+    let app = spawn_app().await;
+    let token = app.demo_login("admin@demo.local").await;
+    let response = app.post_json("/api/v1/users/abc/disable", &json!({}), Some(&token)).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem_fields(response).await, vec!["id".to_owned()]);
+}
+
+/// The API's route modules take `Path` and `Query` from `routes/api/extract.rs`, never from axum,
+/// whose rejections are plain text: a module added later cannot slip back.
+#[test]
+fn api_route_modules_use_the_extractors_that_name_the_parameter() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/crates/api/src/routes/api");
+    let mut offenders = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("the API's route modules") {
+        let path = entry.expect("a directory entry").path();
+        if path.file_name().is_some_and(|name| name == "extract.rs") {
+            continue;
+        }
+        let source = std::fs::read_to_string(&path).expect("a route module");
+        let axum_extractors = source
+            .lines()
+            .filter(|line| line.trim_start().starts_with("use axum::extract::"))
+            .any(|line| line.contains("Path") || line.contains("Query") || line.contains("Multipart"));
+        if axum_extractors || source.contains("axum::extract::Path<") || source.contains("axum::extract::Query<") {
+            offenders.push(path.display().to_string());
+        }
+    }
+    assert!(offenders.is_empty(), "use super::extract::{{Path, Query, ApiMultipart}} in {offenders:?}");
+}

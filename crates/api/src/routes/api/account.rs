@@ -2,13 +2,14 @@
 //! platform administrators, the users of the platform, disabled and re-enabled.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::ApiJson;
+use super::extract::Path;
 use crate::auth::cookies::{self, SameSite};
 use crate::auth::{ApiAdmin, ApiUser};
 use crate::error::ApiError;
