@@ -159,6 +159,9 @@ async fn a_registration_through_the_form_reaches_the_admin_queue_and_is_approved
         .unwrap();
     let queue = admin.get(app.url("/admin/verifications")).send().await.unwrap().text().await.unwrap();
     assert!(queue.contains("诸暨技工学校") && queue.contains("绍兴市诸暨市"));
+    // The decision form carries the page's own form token and both buttons.
+    assert!(queue.contains(&format!("name=\"_csrf\" value=\"{csrf}\"")), "{queue}");
+    assert!(queue.contains("value=\"verified\"") && queue.contains("value=\"rejected\""));
     let start = queue.find("/admin/verifications/").unwrap() + "/admin/verifications/".len();
     let id: String = queue[start..].chars().take_while(char::is_ascii_digit).collect();
     let decided = admin
