@@ -394,3 +394,26 @@ async fn pending_and_rejected_organizations_are_shown_only_to_themselves_and_adm
     let picker = browser.get(app.url("/statistics/designations")).send().await.unwrap().text().await.unwrap();
     assert!(!picker.contains("绍兴新设职业学校"), "not in the designation picker");
 }
+
+#[tokio::test]
+async fn a_credit_code_or_kind_in_a_profile_change_is_refused_by_name_and_nothing_changes() {
+    let app = spawn_app().await;
+    let token = app.demo_login("enterprise@demo.local").await;
+    let org = app.my_org_id(&token).await;
+    let before = app.get_json(&format!("/api/v1/organizations/{org}"), Some(&token)).await.text().await.unwrap();
+    let changes = json!({"name": "冒名顶替的新名称", "credit_code": "91330602MA2BK1N7X0", "kind": "authority"});
+    let response = app
+        .api
+        .patch(app.url(&format!("/api/v1/organizations/{org}")))
+        .bearer_auth(&token)
+        .json(&changes)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let mut fields = problem_fields(response).await;
+    fields.sort();
+    assert_eq!(fields, vec!["credit_code".to_owned(), "kind".to_owned()]);
+    let after = app.get_json(&format!("/api/v1/organizations/{org}"), Some(&token)).await.text().await.unwrap();
+    assert_eq!(before, after, "nothing changed, the name included");
+}

@@ -83,6 +83,8 @@ fn format_zh(what: &str) -> &str {
         "only enterprises have a credit code" => "只有企业填写统一社会信用代码",
         "only schools have a level" => "只有学校填写办学层次",
         "already registered" => "已被注册",
+        "a value of the type the API documents" => "符合接口文档所述类型的值",
+        "fixed at registration" => "注册时确定，不能修改",
         "authorities are created by a platform administrator" => "主管部门由平台管理员创建，不能自行注册",
         "only clients that have delegated to your organization" => "只能共享给已委托本机构的客户",
         what if crate::alerts::address::Refusal::zh_of(what).is_some() => {

@@ -7,7 +7,7 @@
 //! Nobody can trade on a verified standing under another name.
 
 use chanjiao_domain::access::{self, Caller, Power, Standing};
-use chanjiao_domain::{Invalids, OrgKind, OrgName, RegionCode, Role, SchoolLevel, Verification};
+use chanjiao_domain::{Invalid, Invalids, OrgKind, OrgName, RegionCode, Role, SchoolLevel, Verification};
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
@@ -201,7 +201,7 @@ pub async fn with_requested_changes(db: &impl ConnectionTrait) -> Result<Vec<Org
 /// `verified` applies it, `rejected` discards it and the organization stays as approved.
 pub async fn decide(db: &impl ConnectionTrait, id: i64, decision: Verification) -> Result<Organization, ApiError> {
     if decision == Verification::Pending {
-        return Err(ApiError::invalid("decision", chanjiao_domain::Invalid::Format("one of verified, rejected")));
+        return Err(ApiError::invalid("decision", Invalid::Format("one of verified, rejected")));
     }
     let row = organizations::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound)?;
     let deciding_a_change = row.verification == Verification::Verified.as_str()
@@ -226,12 +226,21 @@ pub async fn decide(db: &impl ConnectionTrait, id: i64, decision: Verification) 
     active.update(db).await?.try_into()
 }
 
-/// Changes to an organization's profile, each optional.
+/// Changes to an organization's profile, each optional. The credit code and the kind are read
+/// only to be refused by name: they are fixed at registration, and a change that was silently
+/// ignored would look like one that was made.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct ProfileChanges {
     pub name: Option<String>,
     pub region: Option<String>,
+    #[serde(default)]
+    pub credit_code: Option<serde_json::Value>,
+    #[serde(default)]
+    pub kind: Option<serde_json::Value>,
 }
+
+/// Why a credit code or kind in a profile change is refused.
+pub const FIXED_AT_REGISTRATION: &str = "fixed at registration";
 
 pub async fn update_profile(
     db: &impl ConnectionTrait,
@@ -239,6 +248,12 @@ pub async fn update_profile(
     changes: ProfileChanges,
 ) -> Result<Organization, ApiError> {
     let mut errors = Invalids::default();
+    if changes.credit_code.is_some() {
+        errors.push("credit_code", Invalid::NotAllowed(FIXED_AT_REGISTRATION));
+    }
+    if changes.kind.is_some() {
+        errors.push("kind", Invalid::NotAllowed(FIXED_AT_REGISTRATION));
+    }
     let name = changes.name.as_deref().map(OrgName::parse).and_then(|r| errors.take("name", r));
     let region = changes.region.as_deref().map(RegionCode::parse).and_then(|r| errors.take("region", r));
     if !errors.is_empty() {

@@ -90,7 +90,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 return ApiError::BadRequest(format!("the body is not valid JSON: {inner}"));
             }
             let path = error.path().to_string();
-            let missing = named_in(&inner.to_string(), "missing field `");
+            let message = inner.to_string();
+            let missing = named_in(&message, "missing field `");
             let field = match (path.as_str(), missing) {
                 (".", Some(name)) => name,
                 (path, Some(name)) => format!("{path}.{name}"),
