@@ -64,6 +64,15 @@ impl OrgKind {
             OrgKind::Authority => "主管部门",
         }
     }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            OrgKind::Enterprise => "Enterprise",
+            OrgKind::School => "School",
+            OrgKind::Intermediary => "Intermediary",
+            OrgKind::Authority => "Authority",
+        }
+    }
 }
 
 string_enum!(

@@ -3,7 +3,9 @@
 
 mod assets;
 mod lang;
+mod localized;
 mod page;
+mod page_error;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -19,7 +21,9 @@ use crate::startup::AppState;
 
 pub use assets::static_asset;
 pub use lang::Lang;
+pub use localized::{Coded, Labelled, Localized, options};
 pub use page::Page;
+pub use page_error::{PageError, on_form, render_page_errors};
 
 #[derive(RustEmbed)]
 #[folder = "../../web/templates"]

@@ -84,6 +84,16 @@ impl QuantityMeaning {
             QuantityMeaning::Projects => "项目数",
         }
     }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            QuantityMeaning::Headcount => "Headcount",
+            QuantityMeaning::Seats => "Seats",
+            QuantityMeaning::Capacity => "Capacity",
+            QuantityMeaning::Graduates => "Graduates",
+            QuantityMeaning::Projects => "Projects",
+        }
+    }
 }
 
 string_enum!(

@@ -183,4 +183,16 @@ impl Action {
             Action::Reopen => "重新开启",
         }
     }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            Action::Publish => "Publish",
+            Action::Pause => "Pause",
+            Action::Resume => "Resume",
+            Action::Close => "Close",
+            Action::MarkFilled => "Mark as filled",
+            Action::Expire => "Expire",
+            Action::Reopen => "Reopen",
+        }
+    }
 }

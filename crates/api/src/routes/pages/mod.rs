@@ -7,6 +7,7 @@ mod admin_users;
 mod alerts;
 mod booking;
 mod brokering;
+mod extract;
 mod home;
 mod indicators;
 mod org;
@@ -24,18 +25,19 @@ mod workspace;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{FromRequest, Request};
 use axum::http::{Response, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use serde::de::DeserializeOwned;
 
 use crate::abuse::rate::{Group, limited};
 use crate::error::ApiError;
 use crate::startup::AppState;
-use crate::web::{HtmlError, Lang, Page};
+use crate::web::{Lang, Page};
 
-pub fn routes() -> Router<AppState> {
+pub use extract::{PageForm, PagePath, PageQuery};
+
+/// Every page; a handler's [`crate::web::PageError`] is rendered as the error page on the way out.
+pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(home::index))
         .route("/login", get(account::login_form).post(limited(Group::Login, account::login)))
@@ -119,21 +121,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users/{id}/enable", post(admin_users::enable))
         .route("/admin/organizations", post(admin::create_organization))
         .route("/admin/organizations/new", get(admin::new_organization))
-}
-
-/// A url-encoded form body whose rejections render as an error page.
-pub struct PageForm<T>(pub T);
-
-impl<T: DeserializeOwned> FromRequest<AppState> for PageForm<T> {
-    type Rejection = HtmlError;
-
-    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let lang = Lang::from_headers(request.headers(), request.uri().query());
-        axum::Form::<T>::from_request(request, state)
-            .await
-            .map(|axum::Form(value)| PageForm(value))
-            .map_err(|rejection| HtmlError::new(state, lang, ApiError::BadRequest(rejection.body_text())))
-    }
+        .layer(axum::middleware::from_fn_with_state(state, crate::web::render_page_errors))
 }
 
 /// Unknown paths: a friendly page for people, a problem document for API clients.
