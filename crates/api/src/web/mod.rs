@@ -2,6 +2,7 @@
 //! build time, and the helpers that render pages and HTML error pages.
 
 mod assets;
+pub mod charts;
 mod lang;
 mod localized;
 mod page;
@@ -107,6 +108,12 @@ impl IntoResponse for HtmlError {
     fn into_response(self) -> Response {
         (self.status, Html(self.body)).into_response()
     }
+}
+
+/// Escapes text for HTML and SVG, in element content and in quoted attribute values (the
+/// charts build their markup by hand; templates escape by themselves).
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Percent-encodes a string for use in a query parameter.
