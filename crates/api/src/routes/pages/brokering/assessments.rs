@@ -21,7 +21,7 @@ async fn assessments_page(
     error: Option<ApiError>,
 ) -> Result<Response, PageError> {
     let list = assessments::list(&state.db, user).await?;
-    let ctx = context! { assessments => Serde(list), criteria => Serde(options(&Criterion::ALL, page.lang)) };
+    let ctx = context! { assessments => Serde(list), criteria => Serde(options(Criterion::ALL, page.lang)) };
     Ok(page.render_form(state, "brokering/assessments.html", ctx, error))
 }
 

@@ -117,7 +117,7 @@ async fn proposal_page(
     error: Option<ApiError>,
 ) -> Result<Response, PageError> {
     let view = proposals::get(&state.db, user, id).await?;
-    let ctx = context! { p => Serde(view), reasons => Serde(options(&DeclineReason::ALL, page.lang)) };
+    let ctx = context! { p => Serde(view), reasons => Serde(options(DeclineReason::ALL, page.lang)) };
     Ok(page.render_form(state, "brokering/proposal_show.html", ctx, error))
 }
 

@@ -33,7 +33,7 @@ async fn designations_page(
     let oversees = user.may(Power::RecordDesignations);
     let designees = if oversees { designations::designees(&state.db).await? } else { Vec::new() };
     let ctx = context! {
-        designations => Serde(list), types => Serde(options(&DesignationType::ALL, page.lang)), oversees,
+        designations => Serde(list), types => Serde(options(DesignationType::ALL, page.lang)), oversees,
         form => Serde(form), designees => Serde(designees),
         current_year => chrono::Datelike::year(&clock::today()),
         ..stats_nav(filter)

@@ -84,7 +84,7 @@ fn target_name(line: &TargetLine, lang: Lang) -> &str {
 }
 
 /// The name of `kind` among the report's targets, in `lang`.
-fn name_of<'a>(report: &'a TargetsReport, kind: TargetKind, lang: Lang) -> &'a str {
+fn name_of(report: &TargetsReport, kind: TargetKind, lang: Lang) -> &str {
     report.targets.iter().find(|t| t.id == kind).map(|t| target_name(t, lang)).unwrap_or_default()
 }
 
