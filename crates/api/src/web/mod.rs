@@ -194,6 +194,12 @@ mod tests {
     }
 
     #[test]
+    fn html_escaping_covers_text_and_quoted_attributes() {
+        assert_eq!(escape_html(r#"<a href="x">R&D</a>"#), "&lt;a href=&quot;x&quot;&gt;R&amp;D&lt;/a&gt;");
+        assert_eq!(escape_html("数控 & 机电"), "数控 &amp; 机电");
+    }
+
+    #[test]
     fn templates_compile() {
         Web::load().unwrap();
     }
