@@ -21,6 +21,8 @@ mod corpus;
 mod peers;
 #[path = "search/queries.rs"]
 mod queries;
+#[path = "search/runner.rs"]
+mod runner;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -248,10 +250,10 @@ where
     F: Fn(BenchQuery) -> Fut + Clone + Send + 'static,
     Fut: std::future::Future<Output = Result<Found, BoxError>> + Send + 'static,
 {
-    let (_, _, found) = peers::run(mix, 1, search.clone()).await?;
+    let (_, _, found) = runner::run(mix, 1, search.clone()).await?;
     let queries = schedule(mix, n);
-    let (latencies, wall_1, _) = peers::run(&queries, 1, search.clone()).await?;
-    let (latencies_2, wall_2, _) = peers::run(&queries, 2, search).await?;
+    let (latencies, wall_1, _) = runner::run(&queries, 1, search.clone()).await?;
+    let (latencies_2, wall_2, _) = runner::run(&queries, 2, search).await?;
     Ok(Measured {
         engine: engine.to_owned(),
         load,

@@ -22,6 +22,7 @@ pub mod seed_postings;
 pub mod seed_slots;
 pub mod seed_targets;
 pub mod texts;
+mod texts_dyeing;
 mod texts_emerging;
 pub mod texts_enterprise;
 mod texts_materials;
