@@ -2,6 +2,7 @@
 //! build time, and the helpers that render pages and HTML error pages.
 
 mod assets;
+pub mod download;
 mod lang;
 mod localized;
 mod page;

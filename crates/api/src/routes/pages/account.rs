@@ -1,6 +1,6 @@
 //! Sign-in, sign-out and registration pages.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::{RETRY_AFTER, SET_COOKIE};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -9,7 +9,7 @@ use minijinja::context;
 use minijinja::value::Serde;
 use serde::Deserialize;
 
-use super::PageForm;
+use super::{PageForm, PageQuery};
 use crate::abuse::ClientAddr;
 use crate::auth::PageUser;
 use crate::auth::cookies::{self, SameSite};
@@ -17,7 +17,7 @@ use crate::error::ApiError;
 use crate::routes::api::session_cookie;
 use crate::services::accounts::{self, LoginAttempt, Registration};
 use crate::startup::AppState;
-use crate::web::{Lang, Page, safe_next};
+use crate::web::{Lang, Page, PageError, on_form, options, safe_next};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -26,7 +26,11 @@ pub struct LoginQuery {
     registered: Option<String>,
 }
 
-pub async fn login_form(State(state): State<AppState>, page: Page, Query(query): Query<LoginQuery>) -> Response {
+pub async fn login_form(
+    State(state): State<AppState>,
+    page: Page,
+    PageQuery(query): PageQuery<LoginQuery>,
+) -> Response {
     page.render(
         &state,
         "login.html",
@@ -52,11 +56,12 @@ pub async fn login(
     client: ClientAddr,
     page: Page,
     PageForm(form): PageForm<LoginForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let next = safe_next(form.next.as_deref());
     let attempt = LoginAttempt { email: &form.email, password: &form.password, client };
     match accounts::login(&state.db, &state.hasher, &state.config, attempt).await {
-        Ok(token) => ([(SET_COOKIE, session_cookie(&state, &token))], Redirect::to(&next)).into_response(),
+        Ok(token) => Ok(([(SET_COOKIE, session_cookie(&state, &token))], Redirect::to(&next)).into_response()),
+        // Refused credentials have no field of their own: the form says so above the fields.
         Err(error @ (ApiError::BadCredentials | ApiError::TooManyAttempts { .. } | ApiError::Overloaded { .. })) => {
             let mut response = page.render_with_status(
                 &state,
@@ -72,9 +77,9 @@ pub async fn login(
             if let Some(secs) = error.retry_after_secs() {
                 response.headers_mut().insert(RETRY_AFTER, secs.into());
             }
-            response
+            Ok(response)
         }
-        Err(other) => page.error(&state, other).into_response(),
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -102,20 +107,18 @@ pub(super) fn register_page(
     error: Option<ApiError>,
     made_by: OrgFormFor,
 ) -> Response {
-    let kinds: Vec<_> = OrgKind::ALL
-        .iter()
-        .filter(|k| made_by == OrgFormFor::PlatformAdmin || **k != OrgKind::Authority)
-        .map(|k| context! { id => k.as_str(), zh => k.zh() })
+    let kinds: Vec<_> = options(OrgKind::ALL, page.lang)
+        .into_iter()
+        .filter(|k| made_by == OrgFormFor::PlatformAdmin || k.value != OrgKind::Authority.as_str())
         .collect();
-    let levels: Vec<_> =
-        SchoolLevel::ALL.iter().map(|l| context! { id => l.as_str(), zh => l.zh(), en => l.en() }).collect();
+    let levels = options(SchoolLevel::ALL, page.lang);
     let regions: Vec<_> = region::children(region::SHAOXING)
         .into_iter()
         .map(|r| context! { code => r.code.clone(), name => r.name.clone() })
         .collect();
     let field_errors = error.as_ref().map(ApiError::field_errors).unwrap_or_default();
     page.render_with_status(state, status, "register.html", context! {
-        kinds, levels, regions, by_admin => made_by == OrgFormFor::PlatformAdmin,
+        kinds => Serde(kinds), levels => Serde(levels), regions, by_admin => made_by == OrgFormFor::PlatformAdmin,
         form => context! {
             kind => form.kind.clone(), name => form.name.clone(), region => form.region.clone(),
             credit_code => form.credit_code.clone().unwrap_or_default(), level => form.level.clone().unwrap_or_default(),
@@ -131,12 +134,16 @@ pub async fn register_form(State(state): State<AppState>, page: Page) -> Respons
     register_page(&state, &page, StatusCode::OK, &form, None, OrgFormFor::Registration)
 }
 
-pub async fn register(State(state): State<AppState>, page: Page, PageForm(form): PageForm<Registration>) -> Response {
+pub async fn register(
+    State(state): State<AppState>,
+    page: Page,
+    PageForm(form): PageForm<Registration>,
+) -> Result<Response, PageError> {
     match accounts::register(&state.db, &state.hasher, form.clone()).await {
-        Ok(_) => Redirect::to("/login?registered=1").into_response(),
-        Err(error @ (ApiError::Validation(_) | ApiError::Conflict { .. })) => {
-            register_page(&state, &page, error.status_code(), &form, Some(error), OrgFormFor::Registration)
+        Ok(_) => Ok(Redirect::to("/login?registered=1").into_response()),
+        Err(error) => {
+            let error = on_form(error)?;
+            Ok(register_page(&state, &page, error.status_code(), &form, Some(error), OrgFormFor::Registration))
         }
-        Err(other) => page.error(&state, other).into_response(),
     }
 }

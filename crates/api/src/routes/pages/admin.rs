@@ -1,34 +1,28 @@
 //! The platform administrators' pages: the verification queue (registrations and changes of
 //! name or region awaiting approval) and creating organizations, authorities included.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chanjiao_domain::Verification;
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::Deserialize;
 
-use super::PageForm;
 use super::account::{OrgFormFor, register_page};
+use super::{PageForm, PagePath};
 use crate::auth::PageAdmin;
 use crate::error::ApiError;
 use crate::services::accounts::{self, Registration};
 use crate::services::organizations as orgs;
 use crate::startup::AppState;
-use crate::web::Page;
-use axum::http::StatusCode;
+use crate::web::{Page, PageError, on_form};
 
-pub async fn queue(State(state): State<AppState>, page: Page, PageAdmin(_): PageAdmin) -> Response {
-    let pending = orgs::with_verification(&state.db, Verification::Pending).await;
-    let changes = orgs::with_requested_changes(&state.db).await;
-    match (pending, changes) {
-        (Ok(pending), Ok(changes)) => page.render(
-            &state,
-            "admin_verifications.html",
-            context! { pending => Serde(pending), changes => Serde(changes) },
-        ),
-        (Err(e), _) | (_, Err(e)) => page.error(&state, e).into_response(),
-    }
+pub async fn queue(State(state): State<AppState>, page: Page, PageAdmin(_): PageAdmin) -> Result<Response, PageError> {
+    let pending = orgs::with_verification(&state.db, Verification::Pending).await?;
+    let changes = orgs::with_requested_changes(&state.db).await?;
+    let ctx = context! { pending => Serde(pending), changes => Serde(changes) };
+    Ok(page.render(&state, "admin_verifications.html", ctx))
 }
 
 /// The form for a new organization, verified at once; the only way to an authority.
@@ -42,13 +36,13 @@ pub async fn create_organization(
     page: Page,
     PageAdmin(_): PageAdmin,
     PageForm(form): PageForm<Registration>,
-) -> Response {
+) -> Result<Response, PageError> {
     match accounts::create_verified(&state.db, &state.hasher, form.clone()).await {
-        Ok(_) => Redirect::to("/admin/verifications").into_response(),
-        Err(error @ (ApiError::Validation(_) | ApiError::Conflict { .. })) => {
-            register_page(&state, &page, error.status_code(), &form, Some(error), OrgFormFor::PlatformAdmin)
+        Ok(_) => Ok(Redirect::to("/admin/verifications").into_response()),
+        Err(error) => {
+            let error = on_form(error)?;
+            Ok(register_page(&state, &page, error.status_code(), &form, Some(error), OrgFormFor::PlatformAdmin))
         }
-        Err(other) => page.error(&state, other).into_response(),
     }
 }
 
@@ -60,17 +54,11 @@ pub struct DecisionForm {
 
 pub async fn decide(
     State(state): State<AppState>,
-    page: Page,
     PageAdmin(_): PageAdmin,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     PageForm(form): PageForm<DecisionForm>,
-) -> Response {
-    let decision = match form.decision.parse::<Verification>() {
-        Ok(decision) => decision,
-        Err(e) => return page.error(&state, ApiError::invalid("decision", e)).into_response(),
-    };
-    match orgs::decide(&state.db, id, decision).await {
-        Ok(_) => Redirect::to("/admin/verifications").into_response(),
-        Err(e) => page.error(&state, e).into_response(),
-    }
+) -> Result<Response, PageError> {
+    let decision = form.decision.parse::<Verification>().map_err(|e| ApiError::invalid("decision", e))?;
+    orgs::decide(&state.db, id, decision).await?;
+    Ok(Redirect::to("/admin/verifications").into_response())
 }

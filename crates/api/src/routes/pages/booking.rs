@@ -2,56 +2,132 @@
 //! for owners, the form to add slots), the owner's month calendar, and "my bookings". Plain
 //! forms that work without JavaScript; errors re-render the form with each field's problem.
 
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use chanjiao_domain::booking::{BookingInput, Period, SlotInput};
+use chanjiao_domain::booking::{BookingInput, BookingStatus, Period, SlotInput};
 use chanjiao_domain::posting::{NumberInput, PostingStatus, Side};
-use chrono::{DateTime, Datelike, FixedOffset};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime};
 use minijinja::context;
 use minijinja::value::Serde;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
-use super::PageForm;
+use super::{PageForm, PagePath, PageQuery};
 use crate::auth::{CurrentUser, PageUser};
 use crate::clock;
 use crate::error::ApiError;
 use crate::services::booking::{self, Booking, Slot};
 use crate::services::postings::{self, Posting};
 use crate::startup::AppState;
-use crate::web::{Lang, NextForm, Page, safe_next};
+use crate::web::{Labelled, Lang, Localized, NextForm, Page, PageError, on_form, options, safe_next};
 
-fn weekday(at: &DateTime<FixedOffset>, lang: Lang) -> &'static str {
-    const ZH: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
-    const EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    let day = at.weekday().num_days_from_monday() as usize;
-    if lang == Lang::Zh { ZH[day] } else { EN[day] }
-}
+/// The day of the week of a slot, as a calendar abbreviates it.
+struct Weekday(chrono::Weekday);
 
-/// A slot with its date and times written out for a page.
-fn slot_view(slot: &Slot, lang: Lang) -> Value {
-    let mut value = serde_json::to_value(slot).unwrap_or(Value::Null);
-    value["date"] = json!(slot.starts_at.format("%Y-%m-%d").to_string());
-    value["weekday"] = json!(weekday(&slot.starts_at, lang));
-    value["times"] = json!(format!("{}–{}", slot.starts_at.format("%H:%M"), slot.ends_at.format("%H:%M")));
-    if let Some(bookings) = &slot.bookings {
-        value["bookings"] = bookings.iter().map(|b| booking_view(b, lang)).collect();
+impl Localized for Weekday {
+    fn zh(&self) -> &'static str {
+        ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][self.0.num_days_from_monday() as usize]
     }
-    value
+
+    fn en(&self) -> &'static str {
+        ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][self.0.num_days_from_monday() as usize]
+    }
 }
 
-fn booking_view(booking: &Booking, lang: Lang) -> Value {
-    let mut value = serde_json::to_value(booking).unwrap_or(Value::Null);
-    value["date"] = json!(booking.starts_at.format("%Y-%m-%d").to_string());
-    value["weekday"] = json!(weekday(&booking.starts_at, lang));
-    value["times"] = json!(format!("{}–{}", booking.starts_at.format("%H:%M"), booking.ends_at.format("%H:%M")));
-    value["status_label"] = json!(lang.pick(booking.status.zh(), booking.status.en()));
-    value
+/// When something happens, written out for a page: the date, its weekday and the times.
+#[derive(Serialize)]
+struct When {
+    date: String,
+    weekday: &'static str,
+    times: String,
 }
 
-fn periods(lang: Lang) -> Value {
-    Period::ALL.iter().map(|p| json!({"value": p.as_str(), "label": lang.pick(p.zh(), p.en())})).collect()
+impl When {
+    fn new(starts_at: &DateTime<FixedOffset>, ends_at: &DateTime<FixedOffset>, lang: Lang) -> Self {
+        When {
+            date: starts_at.format("%Y-%m-%d").to_string(),
+            weekday: Weekday(starts_at.weekday()).label(lang),
+            times: format!("{}–{}", starts_at.format("%H:%M"), ends_at.format("%H:%M")),
+        }
+    }
+}
+
+/// A slot with its date and times written out, and (for the base's owners) its bookings.
+#[derive(Serialize)]
+struct SlotView {
+    id: i64,
+    posting_id: i64,
+    starts_at: DateTime<FixedOffset>,
+    ends_at: DateTime<FixedOffset>,
+    capacity: u32,
+    booked: u32,
+    remaining: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bookings: Option<Vec<BookingView>>,
+    #[serde(flatten)]
+    when: When,
+}
+
+impl SlotView {
+    fn new(slot: &Slot, lang: Lang) -> Self {
+        SlotView {
+            id: slot.id,
+            posting_id: slot.posting_id,
+            starts_at: slot.starts_at,
+            ends_at: slot.ends_at,
+            capacity: slot.capacity,
+            booked: slot.booked,
+            remaining: slot.remaining,
+            bookings: slot.bookings.as_ref().map(|all| all.iter().map(|b| BookingView::new(b, lang)).collect()),
+            when: When::new(&slot.starts_at, &slot.ends_at, lang),
+        }
+    }
+
+    fn all(slots: &[Slot], lang: Lang) -> Vec<Self> {
+        slots.iter().map(|s| SlotView::new(s, lang)).collect()
+    }
+}
+
+/// A booking with its date, times and status written out.
+#[derive(Serialize)]
+struct BookingView {
+    #[serde(flatten)]
+    booking: Booking,
+    #[serde(flatten)]
+    when: When,
+    status_label: &'static str,
+    /// Whether "my bookings" offers to cancel it (confirmed and still to come).
+    cancellable: bool,
+}
+
+impl BookingView {
+    fn new(booking: &Booking, lang: Lang) -> Self {
+        BookingView {
+            booking: booking.clone(),
+            when: When::new(&booking.starts_at, &booking.ends_at, lang),
+            status_label: booking.status.label(lang),
+            cancellable: false,
+        }
+    }
+
+    fn cancellable_at(mut self, now: NaiveDateTime) -> Self {
+        self.cancellable =
+            self.booking.starts_at.naive_local() > now && self.booking.status == BookingStatus::Confirmed;
+        self
+    }
+}
+
+/// The slots panel of a training base's page.
+#[derive(Serialize)]
+pub(super) struct Panel {
+    /// The slots could not be loaded: the panel is a notice and nothing else.
+    failed: bool,
+    owner: bool,
+    open: bool,
+    can_book: bool,
+    slots: Vec<SlotView>,
+    bookable: bool,
+    periods: Vec<Labelled>,
+    today: String,
 }
 
 /// Whether the user's organization could book a base of someone else's.
@@ -62,31 +138,34 @@ fn may_book_at_all(user: &CurrentUser, posting: &Posting) -> bool {
 
 /// The slots panel of a training base's page; `None` for postings of other kinds. A failure to
 /// load the slots leaves the rest of the page standing, with a notice instead of the panel.
-pub async fn panel(state: &AppState, user: &CurrentUser, posting: &Posting, lang: Lang) -> Option<Value> {
+pub async fn panel(state: &AppState, user: &CurrentUser, posting: &Posting, lang: Lang) -> Option<Panel> {
     if !chanjiao_domain::booking::takes_bookings(posting.posting.kind) {
         return None;
     }
-    let slots = match booking::list(&state.db, user, posting.id, clock::now_local()).await {
-        Ok(slots) => slots,
+    let mut panel = Panel {
+        failed: false,
+        owner: posting.owned_by(user),
+        open: posting.status == PostingStatus::Published,
+        can_book: may_book_at_all(user, posting),
+        slots: Vec::new(),
+        bookable: false,
+        periods: options(Period::ALL, lang),
+        today: clock::today().to_string(),
+    };
+    match booking::list(&state.db, user, posting.id, clock::now_local()).await {
+        Ok(slots) => {
+            panel.bookable = slots.iter().any(|s| s.remaining > 0);
+            panel.slots = SlotView::all(&slots, lang);
+        }
         Err(error) => {
             error.log();
-            return Some(json!({"failed": true}));
+            panel.failed = true;
         }
-    };
-    let views: Vec<Value> = slots.iter().map(|s| slot_view(s, lang)).collect();
-    Some(json!({
-        "failed": false,
-        "owner": posting.owned_by(user),
-        "open": posting.status == PostingStatus::Published,
-        "can_book": may_book_at_all(user, posting),
-        "slots": views,
-        "bookable": slots.iter().any(|s| s.remaining > 0),
-        "periods": periods(lang),
-        "today": clock::today().to_string(),
-    }))
+    }
+    Some(panel)
 }
 
-#[derive(Debug, Default, Deserialize, serde::Serialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct SlotForm {
     date: String,
@@ -114,42 +193,34 @@ impl SlotForm {
     }
 }
 
-/// `POST /postings/{id}/slots`: publishes slots, then shows them in the calendar.
+/// `POST /postings/{id}/slots`: publishes slots, then shows them in the calendar. A refused
+/// form comes back on a page of its own, with the base it was for.
 pub async fn publish(
     State(state): State<AppState>,
     page: Page,
     PageUser(user): PageUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     PageForm(form): PageForm<SlotForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     match booking::publish(&state.db, &user, id, &form.input(), clock::now_local()).await {
         Ok(slots) => {
             let month = slots.first().map(|s| s.starts_at.format("%Y-%m").to_string()).unwrap_or_default();
-            Redirect::to(&format!("/postings/{id}/calendar?month={month}")).into_response()
+            Ok(Redirect::to(&format!("/postings/{id}/calendar?month={month}")).into_response())
         }
-        Err(error @ (ApiError::Validation(_) | ApiError::Conflict { .. } | ApiError::Booking(_))) => {
-            let posting = match postings::get(&state.db, &user, id).await {
-                Ok(posting) => posting,
-                Err(e) => return page.error(&state, e).into_response(),
+        Err(error) => {
+            let error = on_form(error)?;
+            let posting = postings::get(&state.db, &user, id).await?;
+            let ctx = context! {
+                posting => Serde(&posting),
+                form => Serde(&form),
+                periods => Serde(options(Period::ALL, page.lang)),
             };
-            page.render_with_status(
-                &state,
-                error.status_code(),
-                "slot_form.html",
-                context! {
-                    posting => Serde(&posting),
-                    form => Serde(&form),
-                    periods => Serde(periods(page.lang)),
-                    field_errors => Serde(error.field_errors()),
-                    error_title => error.title(page.lang == Lang::Zh),
-                },
-            )
+            Ok(page.render_form(&state, "slot_form.html", ctx, Some(error)))
         }
-        Err(error) => page.error(&state, error).into_response(),
     }
 }
 
-#[derive(Debug, Default, Deserialize, serde::Serialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct BookForm {
     slot: String,
@@ -166,30 +237,16 @@ async fn book_form(
     id: i64,
     form: &BookForm,
     error: Option<ApiError>,
-) -> Response {
-    let posting = match postings::get(&state.db, user, id).await {
-        Ok(posting) => posting,
-        Err(e) => return page.error(state, e).into_response(),
+) -> Result<Response, PageError> {
+    let posting = postings::get(&state.db, user, id).await?;
+    let slots = booking::list(&state.db, user, id, clock::now_local()).await?;
+    let ctx = context! {
+        posting => Serde(&posting),
+        bookable => slots.iter().any(|s| s.remaining > 0),
+        slots => Serde(SlotView::all(&slots, page.lang)),
+        form => Serde(form),
     };
-    let slots = match booking::list(&state.db, user, id, clock::now_local()).await {
-        Ok(slots) => slots,
-        Err(e) => return page.error(state, e).into_response(),
-    };
-    let views: Vec<Value> = slots.iter().map(|s| slot_view(s, page.lang)).collect();
-    let status = error.as_ref().map(ApiError::status_code).unwrap_or(StatusCode::OK);
-    page.render_with_status(
-        state,
-        status,
-        "booking_form.html",
-        context! {
-            posting => Serde(&posting),
-            bookable => slots.iter().any(|s| s.remaining > 0),
-            slots => Serde(views),
-            form => Serde(form),
-            field_errors => Serde(error.as_ref().map(ApiError::field_errors).unwrap_or_default()),
-            error_title => error.map(|e| e.title(page.lang == Lang::Zh)),
-        },
-    )
+    Ok(page.render_form(state, "booking_form.html", ctx, error))
 }
 
 /// `GET /postings/{id}/book?slot=…`.
@@ -197,9 +254,9 @@ pub async fn book_page(
     State(state): State<AppState>,
     page: Page,
     PageUser(user): PageUser,
-    Path(id): Path<i64>,
-    Query(form): Query<BookForm>,
-) -> Response {
+    PagePath(id): PagePath<i64>,
+    PageQuery(form): PageQuery<BookForm>,
+) -> Result<Response, PageError> {
     book_form(&state, &page, &user, id, &form, None).await
 }
 
@@ -208,9 +265,9 @@ pub async fn book(
     State(state): State<AppState>,
     page: Page,
     PageUser(user): PageUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     PageForm(form): PageForm<BookForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let Ok(slot_id) = form.slot.trim().parse::<i64>() else {
         let error = ApiError::invalid("slot", chanjiao_domain::Invalid::Required);
         return book_form(&state, &page, &user, id, &form, Some(error)).await;
@@ -221,11 +278,11 @@ pub async fn book(
         contact: form.contact.clone(),
     };
     match booking::book(&state.db, &user, slot_id, &input, clock::now_local()).await {
-        Ok(made) => Redirect::to(&format!("/bookings?booked={}", made.id)).into_response(),
-        Err(error @ (ApiError::Validation(_) | ApiError::Booking(_))) => {
+        Ok(made) => Ok(Redirect::to(&format!("/bookings?booked={}", made.id)).into_response()),
+        Err(error) => {
+            let error = on_form(error)?;
             book_form(&state, &page, &user, id, &form, Some(error)).await
         }
-        Err(error) => page.error(&state, error).into_response(),
     }
 }
 
@@ -235,38 +292,36 @@ pub struct MonthQuery {
     month: Option<String>,
 }
 
+/// A month's name as a calendar heads it: 2026年12月, December 2026.
+fn month_label(month: chrono::NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => month.format("%Y年%-m月").to_string(),
+        Lang::En => month.format("%B %Y").to_string(),
+    }
+}
+
 /// `GET /postings/{id}/calendar?month=2026-12`: the owner's month of slots and bookings.
 pub async fn calendar(
     State(state): State<AppState>,
     page: Page,
     PageUser(user): PageUser,
-    Path(id): Path<i64>,
-    Query(query): Query<MonthQuery>,
-) -> Response {
-    match booking::month(&state.db, &user, id, query.month.as_deref(), clock::today()).await {
-        Ok(calendar) => {
-            let slots: Vec<Value> = calendar.slots.iter().map(|s| slot_view(s, page.lang)).collect();
-            let month_label = if page.lang == Lang::Zh {
-                calendar.month.format("%Y年%-m月").to_string()
-            } else {
-                calendar.month.format("%B %Y").to_string()
-            };
-            page.render(
-                &state,
-                "booking_calendar.html",
-                context! {
-                    posting => Serde(&calendar.posting),
-                    month_label,
-                    previous => calendar.previous.format("%Y-%m").to_string(),
-                    next => calendar.next.format("%Y-%m").to_string(),
-                    slots => Serde(slots),
-                    periods => Serde(periods(page.lang)),
-                    open => !calendar.posting.status.is_terminal(),
-                },
-            )
-        }
-        Err(error) => page.error(&state, error).into_response(),
-    }
+    PagePath(id): PagePath<i64>,
+    PageQuery(query): PageQuery<MonthQuery>,
+) -> Result<Response, PageError> {
+    let calendar = booking::month(&state.db, &user, id, query.month.as_deref(), clock::today()).await?;
+    Ok(page.render(
+        &state,
+        "booking_calendar.html",
+        context! {
+            posting => Serde(&calendar.posting),
+            month_label => month_label(calendar.month, page.lang),
+            previous => calendar.previous.format("%Y-%m").to_string(),
+            next => calendar.next.format("%Y-%m").to_string(),
+            slots => Serde(SlotView::all(&calendar.slots, page.lang)),
+            periods => Serde(options(Period::ALL, page.lang)),
+            open => !calendar.posting.status.is_terminal(),
+        },
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -278,34 +333,24 @@ pub struct CapacityForm {
 /// `POST /slots/{id}/capacity`, from the calendar.
 pub async fn set_capacity(
     State(state): State<AppState>,
-    page: Page,
     PageUser(user): PageUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     PageForm(form): PageForm<CapacityForm>,
-) -> Response {
-    match booking::set_capacity(&state.db, &user, id, number(&form.capacity).as_ref()).await {
-        Ok(slot) => back_to_calendar(&slot),
-        Err(error) => page.error(&state, error).into_response(),
-    }
-}
-
-fn back_to_calendar(slot: &Slot) -> Response {
+) -> Result<Response, PageError> {
+    let slot = booking::set_capacity(&state.db, &user, id, number(&form.capacity).as_ref()).await?;
     let month = slot.starts_at.format("%Y-%m");
-    Redirect::to(&format!("/postings/{}/calendar?month={month}", slot.posting_id)).into_response()
+    Ok(Redirect::to(&format!("/postings/{}/calendar?month={month}", slot.posting_id)).into_response())
 }
 
 /// `POST /slots/{id}/delete`, from the calendar.
 pub async fn delete_slot(
     State(state): State<AppState>,
-    page: Page,
     PageUser(user): PageUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     PageForm(form): PageForm<NextForm>,
-) -> Response {
-    match booking::delete(&state.db, &user, id).await {
-        Ok(()) => Redirect::to(&safe_next(form.next.as_deref())).into_response(),
-        Err(error) => page.error(&state, error).into_response(),
-    }
+) -> Result<Response, PageError> {
+    booking::delete(&state.db, &user, id).await?;
+    Ok(Redirect::to(&safe_next(form.next.as_deref())).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -319,40 +364,22 @@ pub async fn mine(
     State(state): State<AppState>,
     page: Page,
     PageUser(user): PageUser,
-    Query(query): Query<BookedQuery>,
-) -> Response {
-    match booking::mine(&state.db, &user).await {
-        Ok(bookings) => {
-            let now = clock::now_local();
-            let items: Vec<Value> = bookings
-                .iter()
-                .map(|b| {
-                    let mut view = booking_view(b, page.lang);
-                    let upcoming = b.starts_at.naive_local() > now;
-                    view["cancellable"] =
-                        json!(upcoming && b.status == chanjiao_domain::booking::BookingStatus::Confirmed);
-                    view
-                })
-                .collect();
-            page.render(&state, "bookings_mine.html", context! { items => Serde(items), booked => query.booked })
-        }
-        Err(error) => page.error(&state, error).into_response(),
-    }
+    PageQuery(query): PageQuery<BookedQuery>,
+) -> Result<Response, PageError> {
+    let bookings = booking::mine(&state.db, &user).await?;
+    let now = clock::now_local();
+    let items: Vec<BookingView> = bookings.iter().map(|b| BookingView::new(b, page.lang).cancellable_at(now)).collect();
+    Ok(page.render(&state, "bookings_mine.html", context! { items => Serde(items), booked => query.booked }))
 }
 
 /// `POST /bookings/{id}/cancel`, from "my bookings" or the owner's calendar.
 pub async fn cancel(
     State(state): State<AppState>,
-    page: Page,
     PageUser(user): PageUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     PageForm(form): PageForm<NextForm>,
-) -> Response {
-    match booking::cancel(&state.db, &user, id, clock::now_local()).await {
-        Ok(_) => {
-            let next = form.next.as_deref().map(|n| safe_next(Some(n))).unwrap_or_else(|| "/bookings".to_owned());
-            Redirect::to(&next).into_response()
-        }
-        Err(error) => page.error(&state, error).into_response(),
-    }
+) -> Result<Response, PageError> {
+    booking::cancel(&state.db, &user, id, clock::now_local()).await?;
+    let next = form.next.as_deref().map(|n| safe_next(Some(n))).unwrap_or_else(|| "/bookings".to_owned());
+    Ok(Redirect::to(&next).into_response())
 }

@@ -1,7 +1,6 @@
 //! "My organization": the profile, its members, and what its administrators may change.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use minijinja::value::Serde;
@@ -12,44 +11,36 @@ use crate::error::ApiError;
 use crate::services::accounts::{self, NewUser};
 use crate::services::organizations::{self as orgs, ProfileChanges};
 use crate::startup::AppState;
-use crate::web::{Lang, Page};
+use crate::web::{Page, PageError, on_form};
 
+/// The organization's page, with a refused profile or member form's problems if there was one.
 async fn org_page(
     state: &AppState,
     page: &Page,
     user: &CurrentUser,
-    status: StatusCode,
     error: Option<ApiError>,
-) -> Response {
+) -> Result<Response, PageError> {
     let Some(org) = user.organization.clone() else {
-        return page.render(
-            state,
-            "org.html",
-            context! { org => Option::<()>::None, members => Vec::<()>::new(),
-            is_admin => false, field_errors => Vec::<()>::new(), error_title => Option::<String>::None },
-        );
+        let ctx = context! { org => Option::<()>::None, members => Vec::<()>::new(), is_admin => false };
+        return Ok(page.render_form(state, "org.html", ctx, None));
     };
-    let members = match orgs::members(&state.db, user, org.id).await {
-        Ok(members) => members,
-        Err(e) => return page.error(state, e).into_response(),
-    };
-    let field_errors = error.as_ref().map(ApiError::field_errors).unwrap_or_default();
+    let members = orgs::members(&state.db, user, org.id).await?;
     let responsiveness = super::workspace::responsiveness(state, org.id).await;
-    page.render_with_status(
-        state,
-        status,
-        "org.html",
-        context! {
-            is_admin => user.may_administer(org.id),
-            responsiveness => Serde(responsiveness),
-            org => Serde(org), members => Serde(members), field_errors => Serde(field_errors),
-            error_title => error.map(|e| e.title(page.lang == Lang::Zh)),
-        },
-    )
+    let ctx = context! {
+        is_admin => user.may_administer(org.id),
+        responsiveness => Serde(responsiveness),
+        org => Serde(org), members => Serde(members),
+    };
+    Ok(page.render_form(state, "org.html", ctx, error))
 }
 
-pub async fn show(State(state): State<AppState>, page: Page, PageUser(user): PageUser) -> Response {
-    org_page(&state, &page, &user, StatusCode::OK, None).await
+/// The organization the user administers; others may not change it.
+fn administered(user: &CurrentUser) -> Result<i64, ApiError> {
+    user.organization_id().filter(|id| user.may_administer(*id)).ok_or(ApiError::Forbidden)
+}
+
+pub async fn show(State(state): State<AppState>, page: Page, PageUser(user): PageUser) -> Result<Response, PageError> {
+    org_page(&state, &page, &user, None).await
 }
 
 pub async fn update(
@@ -57,17 +48,11 @@ pub async fn update(
     page: Page,
     PageUser(user): PageUser,
     PageForm(changes): PageForm<ProfileChanges>,
-) -> Response {
-    let Some(org_id) = user.organization_id().filter(|id| user.may_administer(*id)) else {
-        return page.error(&state, ApiError::Forbidden).into_response();
-    };
+) -> Result<Response, PageError> {
+    let org_id = administered(&user)?;
     match orgs::update_profile(&state.db, org_id, changes).await {
-        Ok(_) => Redirect::to("/org").into_response(),
-        Err(e @ ApiError::Validation(_)) => {
-            let status = e.status_code();
-            org_page(&state, &page, &user, status, Some(e)).await
-        }
-        Err(e) => page.error(&state, e).into_response(),
+        Ok(_) => Ok(Redirect::to("/org").into_response()),
+        Err(error) => org_page(&state, &page, &user, Some(on_form(error)?)).await,
     }
 }
 
@@ -76,16 +61,10 @@ pub async fn add_member(
     page: Page,
     PageUser(user): PageUser,
     PageForm(form): PageForm<NewUser>,
-) -> Response {
-    let Some(org_id) = user.organization_id().filter(|id| user.may_administer(*id)) else {
-        return page.error(&state, ApiError::Forbidden).into_response();
-    };
+) -> Result<Response, PageError> {
+    let org_id = administered(&user)?;
     match accounts::add_user(&state.db, &state.hasher, Some(org_id), form).await {
-        Ok(_) => Redirect::to("/org").into_response(),
-        Err(e @ (ApiError::Validation(_) | ApiError::Conflict { .. })) => {
-            let status = e.status_code();
-            org_page(&state, &page, &user, status, Some(e)).await
-        }
-        Err(e) => page.error(&state, e).into_response(),
+        Ok(_) => Ok(Redirect::to("/org").into_response()),
+        Err(error) => org_page(&state, &page, &user, Some(on_form(error)?)).await,
     }
 }

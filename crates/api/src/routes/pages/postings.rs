@@ -1,60 +1,109 @@
 //! Posting pages: browse with filters, view, create (choose a kind, then its form), edit, and
 //! move through the lifecycle.
 
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use chanjiao_domain::posting::{Action, Actor, Context, PostingInput, PostingKind, PostingStatus, Side};
+use chanjiao_domain::posting::{Action, Actor, Context, KindSpec, PostingInput, PostingKind, PostingStatus, Side};
 use chanjiao_domain::reference::clusters;
 use chanjiao_domain::region;
 use minijinja::context;
 use minijinja::value::Serde;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
-use super::PageForm;
 use super::posting_form::{fields, input_from_pairs};
+use super::{PageForm, PagePath, PageQuery};
 use crate::auth::{CurrentUser, PageUser};
 use crate::clock;
 use crate::error::ApiError;
 use crate::services::audit;
 use crate::services::postings::{self, Create, ListQuery, Posting};
 use crate::startup::AppState;
-use crate::web::{Lang, Page};
+use crate::web::{Coded, Labelled, Lang, Localized, Page, PageError, on_form, options};
 
-/// A posting with everything a page shows, names resolved and labels in the page's language.
-fn view(posting: &Posting, lang: Lang) -> Value {
-    let p = &posting.posting;
-    let spec = p.kind.spec();
-    let mut value = serde_json::to_value(posting).unwrap_or(Value::Null);
-    value["kind_label"] = json!(lang.pick(p.kind.zh(), p.kind.en()));
-    value["status_label"] = json!(lang.pick(posting.status.zh(), posting.status.en()));
-    value["quantity_label"] = json!(lang.pick(spec.quantity_zh, spec.quantity_en));
-    value["amount_label"] = json!(spec.amount.map(|a| lang.pick(a.zh(), a.en())));
-    value["amount_text"] = json!(p.amount.map(|a| a.to_string()));
-    value["level_label"] = json!(p.education_level.map(|l| lang.pick(l.zh(), l.en())));
-    value["programs"] = p.program_codes.iter().map(|c| json!({"code": c.as_str(), "name": c.name()})).collect();
-    value["occupations"] = p.occupation_codes.iter().map(|c| json!({"code": c.as_str(), "name": c.name()})).collect();
-    value["clusters"] =
-        p.industry_clusters.iter().map(|c| json!(lang.pick(&c.cluster().name_zh, &c.cluster().name_en))).collect();
-    value
+/// A catalogue entry (program or occupation) by code and name.
+#[derive(Serialize)]
+struct Named<'a> {
+    code: &'a str,
+    name: &'static str,
+}
+
+/// What a kind calls its quantity (招聘人数, 培训名额 …).
+struct QuantityName(&'static KindSpec);
+
+impl Localized for QuantityName {
+    fn zh(&self) -> &'static str {
+        self.0.quantity_zh
+    }
+
+    fn en(&self) -> &'static str {
+        self.0.quantity_en
+    }
+}
+
+/// A posting with everything a page shows, names resolved and labels in the page's language;
+/// the posting's own fields as the API names them.
+#[derive(Serialize)]
+pub(super) struct PostingView<'a> {
+    #[serde(flatten)]
+    posting: &'a Posting,
+    kind_label: &'static str,
+    status_label: &'static str,
+    quantity_label: &'static str,
+    amount_label: Option<&'static str>,
+    amount_text: Option<String>,
+    level_label: Option<&'static str>,
+    programs: Vec<Named<'a>>,
+    occupations: Vec<Named<'a>>,
+    clusters: Vec<&'static str>,
+}
+
+impl<'a> PostingView<'a> {
+    pub(super) fn new(posting: &'a Posting, lang: Lang) -> Self {
+        let p = &posting.posting;
+        let spec = p.kind.spec();
+        PostingView {
+            posting,
+            kind_label: p.kind.label(lang),
+            status_label: posting.status.label(lang),
+            quantity_label: QuantityName(spec).label(lang),
+            amount_label: spec.amount.map(|a| a.label(lang)),
+            amount_text: p.amount.map(|a| a.to_string()),
+            level_label: p.education_level.map(|l| l.label(lang)),
+            programs: p.program_codes.iter().map(|c| Named { code: c.as_str(), name: c.name() }).collect(),
+            occupations: p.occupation_codes.iter().map(|c| Named { code: c.as_str(), name: c.name() }).collect(),
+            clusters: p.industry_clusters.iter().map(|c| c.label(lang)).collect(),
+        }
+    }
+}
+
+/// A county as a choice of the filter bar.
+#[derive(Serialize)]
+struct RegionOption {
+    value: String,
+    label: String,
 }
 
 /// The choices of the filter bar.
-fn filter_options(lang: Lang) -> Value {
-    let kinds: Vec<Value> = PostingKind::ALL
-        .iter()
-        .map(|k| json!({"value": k.as_str(), "label": lang.pick(k.zh(), k.en()), "side": k.side()}))
-        .collect();
-    let counties: Vec<Value> =
-        region::children(region::SHAOXING).into_iter().map(|r| json!({"value": r.code, "label": r.name})).collect();
-    let cluster_options: Vec<Value> = clusters()
-        .iter()
-        .map(|c| json!({"value": c.id.as_str(), "label": lang.pick(&c.name_zh, &c.name_en)}))
-        .collect();
-    let statuses: Vec<Value> =
-        PostingStatus::ALL.iter().map(|s| json!({"value": s.as_str(), "label": lang.pick(s.zh(), s.en())})).collect();
-    json!({"kinds": kinds, "regions": counties, "clusters": cluster_options, "statuses": statuses})
+#[derive(Serialize)]
+struct FilterOptions {
+    kinds: Vec<Labelled>,
+    regions: Vec<RegionOption>,
+    clusters: Vec<Labelled>,
+    statuses: Vec<Labelled>,
+}
+
+impl FilterOptions {
+    fn new(lang: Lang) -> Self {
+        FilterOptions {
+            kinds: options(PostingKind::ALL, lang),
+            regions: region::children(region::SHAOXING)
+                .into_iter()
+                .map(|r| RegionOption { value: r.code.clone(), label: r.name.clone() })
+                .collect(),
+            clusters: clusters().iter().map(|c| c.id.labelled(lang)).collect(),
+            statuses: options(PostingStatus::ALL, lang),
+        }
+    }
 }
 
 /// The current query string without the cursor, for pagination and export links.
@@ -80,51 +129,41 @@ pub async fn index(
     State(state): State<AppState>,
     page: Page,
     PageUser(user): PageUser,
-    Query(query): Query<ListQuery>,
-) -> Response {
-    match postings::list(&state.db, &user, &query, clock::today()).await {
-        Ok(result) => {
-            let items: Vec<Value> = result.items.iter().map(|p| view(p, page.lang)).collect();
-            let base_query = query_without_cursor(&query);
-            page.render(
-                &state,
-                "postings_list.html",
-                context! {
-                    items => Serde(items),
-                    total => result.total,
-                    next_cursor => result.next_cursor,
-                    base_query,
-                    filters => Serde(json!({
-                        "kind": query.kind, "side": query.side, "status": query.status,
-                        "region": query.region, "cluster": query.cluster, "organization": query.organization,
-                    })),
-                    options => Serde(filter_options(page.lang)),
-                },
-            )
-        }
-        Err(error) => page.error(&state, error).into_response(),
-    }
+    PageQuery(query): PageQuery<ListQuery>,
+) -> Result<Response, PageError> {
+    let result = postings::list(&state.db, &user, &query, clock::today()).await?;
+    let items: Vec<PostingView> = result.items.iter().map(|p| PostingView::new(p, page.lang)).collect();
+    let base_query = query_without_cursor(&query);
+    Ok(page.render(
+        &state,
+        "postings_list.html",
+        context! {
+            items => Serde(items),
+            total => result.total,
+            next_cursor => result.next_cursor,
+            base_query,
+            filters => Serde(&query),
+            options => Serde(FilterOptions::new(page.lang)),
+        },
+    ))
 }
 
 pub async fn show(
     State(state): State<AppState>,
     page: Page,
     PageUser(user): PageUser,
-    Path(id): Path<i64>,
-) -> Response {
-    let posting = match postings::get(&state.db, &user, id).await {
-        Ok(posting) => posting,
-        Err(e) => return page.error(&state, e).into_response(),
-    };
+    PagePath(id): PagePath<i64>,
+) -> Result<Response, PageError> {
+    let posting = postings::get(&state.db, &user, id).await?;
     let owner = posting.owned_by(&user);
-    let actions: Vec<Value> = if owner {
+    let actions: Vec<Labelled> = if owner {
         let context =
             Context { actor: Actor::User(user.role), today: clock::today(), ends_on: posting.posting.window.ends_on() };
         posting
             .status
             .available_actions(&context)
             .into_iter()
-            .map(|a| json!({"value": a.as_str(), "label": page.lang.pick(a.zh(), action_en(a))}))
+            .map(|a| Labelled::new(a.as_str(), a.label(page.lang)))
             .collect()
     } else {
         Vec::new()
@@ -143,11 +182,11 @@ pub async fn show(
     };
     let responsiveness = super::workspace::responsiveness(&state, posting.organization_id).await;
     let booking = super::booking::panel(&state, &user, &posting, page.lang).await;
-    page.render(
+    Ok(page.render(
         &state,
         "posting_show.html",
         context! {
-            posting => Serde(view(&posting, page.lang)),
+            posting => Serde(PostingView::new(&posting, page.lang)),
             owner,
             actions => Serde(actions),
             trail => Serde(trail),
@@ -157,19 +196,7 @@ pub async fn show(
             responsiveness => Serde(responsiveness.filter(|r| r.counted > 0)),
             booking => Serde(booking),
         },
-    )
-}
-
-fn action_en(action: Action) -> &'static str {
-    match action {
-        Action::Publish => "Publish",
-        Action::Pause => "Pause",
-        Action::Resume => "Resume",
-        Action::Close => "Close",
-        Action::MarkFilled => "Mark filled",
-        Action::Expire => "Expire",
-        Action::Reopen => "Reopen",
-    }
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -182,41 +209,40 @@ fn side_of(user: &CurrentUser) -> Option<Side> {
     user.organization.as_ref().and_then(|o| Side::of(o.kind))
 }
 
+/// A kind to choose on the "new posting" page, with the kinds it is matched with.
+#[derive(Serialize)]
+struct KindChoice {
+    value: &'static str,
+    label: &'static str,
+    counterparts: Vec<&'static str>,
+}
+
+/// The posting form of `kind`, posting to `action`, with a refused submission's problems.
 fn form_page(
     state: &AppState,
     page: &Page,
-    status: StatusCode,
     kind: PostingKind,
     input: &PostingInput,
     action: String,
     error: Option<ApiError>,
 ) -> Response {
-    let field_errors = error.as_ref().map(ApiError::field_errors).unwrap_or_default();
-    page.render_with_status(
-        state,
-        status,
-        "posting_form.html",
-        context! {
-            kind => kind.as_str(),
-            kind_label => page.lang.pick(kind.zh(), kind.en()),
-            fields => Serde(fields(kind, input, page.lang)),
-            editing => action.ends_with("/edit"),
-            action,
-            field_errors => Serde(field_errors),
-            error_title => error.map(|e| e.title(page.lang == Lang::Zh)),
-        },
-    )
+    let ctx = context! {
+        kind => kind.as_str(),
+        kind_label => kind.label(page.lang),
+        fields => Serde(fields(kind, input, page.lang)),
+        editing => action.ends_with("/edit"),
+        action,
+    };
+    page.render_form(state, "posting_form.html", ctx, error)
 }
 
 pub async fn new(
     State(state): State<AppState>,
     page: Page,
     PageUser(user): PageUser,
-    Query(query): Query<NewQuery>,
-) -> Response {
-    let Some(side) = side_of(&user) else {
-        return page.error(&state, ApiError::Forbidden).into_response();
-    };
+    PageQuery(query): PageQuery<NewQuery>,
+) -> Result<Response, PageError> {
+    let side = side_of(&user).ok_or(ApiError::Forbidden)?;
     match query.kind.as_deref().map(str::parse::<PostingKind>) {
         Some(Ok(kind)) if kind.side() == side => {
             let input = PostingInput {
@@ -224,23 +250,18 @@ pub async fn new(
                 region: user.organization.as_ref().map(|o| o.region.clone()).unwrap_or_default(),
                 ..Default::default()
             };
-            form_page(
-                &state,
-                &page,
-                StatusCode::OK,
-                kind,
-                &input,
-                format!("/postings/new?kind={}", kind.as_str()),
-                None,
-            )
+            Ok(form_page(&state, &page, kind, &input, format!("/postings/new?kind={}", kind.as_str()), None))
         }
-        Some(_) => page.error(&state, ApiError::NotFound).into_response(),
+        Some(_) => Err(ApiError::NotFound.into()),
         None => {
-            let kinds: Vec<Value> = PostingKind::of_side(side)
-                .map(|k| json!({"value": k.as_str(), "label": page.lang.pick(k.zh(), k.en()),
-                                "counterparts": k.counterparts().iter().map(|c| page.lang.pick(c.zh(), c.en())).collect::<Vec<_>>()}))
+            let kinds: Vec<KindChoice> = PostingKind::of_side(side)
+                .map(|k| KindChoice {
+                    value: k.as_str(),
+                    label: k.label(page.lang),
+                    counterparts: k.counterparts().iter().map(|c| c.label(page.lang)).collect(),
+                })
                 .collect();
-            page.render(&state, "posting_new.html", context! { kinds => Serde(kinds) })
+            Ok(page.render(&state, "posting_new.html", context! { kinds => Serde(kinds) }))
         }
     }
 }
@@ -249,22 +270,22 @@ pub async fn create(
     State(state): State<AppState>,
     page: Page,
     PageUser(user): PageUser,
-    Query(query): Query<NewQuery>,
+    PageQuery(query): PageQuery<NewQuery>,
     PageForm(pairs): PageForm<Vec<(String, String)>>,
-) -> Response {
+) -> Result<Response, PageError> {
     let Some(Ok(kind)) = query.kind.as_deref().map(str::parse::<PostingKind>) else {
-        return page.error(&state, ApiError::NotFound).into_response();
+        return Err(ApiError::NotFound.into());
     };
     let input = input_from_pairs(kind, &pairs);
     let publish = pairs.iter().any(|(k, v)| k == "intent" && v == "publish");
     let request = Create { input: input.clone(), publish };
     match postings::create(&state.db, &user, request, clock::today()).await {
-        Ok(posting) => Redirect::to(&format!("/postings/{}", posting.id)).into_response(),
-        Err(error @ (ApiError::Validation(_) | ApiError::Transition(_))) => {
+        Ok(posting) => Ok(Redirect::to(&format!("/postings/{}", posting.id)).into_response()),
+        Err(error) => {
+            let error = on_form(error)?;
             let action = format!("/postings/new?kind={}", kind.as_str());
-            form_page(&state, &page, error.status_code(), kind, &input, action, Some(error))
+            Ok(form_page(&state, &page, kind, &input, action, Some(error)))
         }
-        Err(error) => page.error(&state, error).into_response(),
     }
 }
 
@@ -272,37 +293,33 @@ pub async fn edit(
     State(state): State<AppState>,
     page: Page,
     PageUser(user): PageUser,
-    Path(id): Path<i64>,
-) -> Response {
-    match postings::get(&state.db, &user, id).await {
-        Ok(posting) if posting.owned_by(&user) => {
-            let input = posting.posting.to_input();
-            form_page(&state, &page, StatusCode::OK, posting.posting.kind, &input, format!("/postings/{id}/edit"), None)
-        }
-        Ok(_) => page.error(&state, ApiError::Forbidden).into_response(),
-        Err(error) => page.error(&state, error).into_response(),
+    PagePath(id): PagePath<i64>,
+) -> Result<Response, PageError> {
+    let posting = postings::get(&state.db, &user, id).await?;
+    if !posting.owned_by(&user) {
+        return Err(ApiError::Forbidden.into());
     }
+    let input = posting.posting.to_input();
+    Ok(form_page(&state, &page, posting.posting.kind, &input, format!("/postings/{id}/edit"), None))
 }
 
 pub async fn update(
     State(state): State<AppState>,
     page: Page,
     PageUser(user): PageUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     PageForm(pairs): PageForm<Vec<(String, String)>>,
-) -> Response {
-    let kind = match postings::get(&state.db, &user, id).await {
-        Ok(posting) => posting.posting.kind,
-        Err(error) => return page.error(&state, error).into_response(),
-    };
+) -> Result<Response, PageError> {
+    let kind = postings::get(&state.db, &user, id).await?.posting.kind;
     let input = input_from_pairs(kind, &pairs);
-    let patch = serde_json::to_value(&input).unwrap_or(Value::Null);
+    // The service takes the API's merge patch; the form sends every field of the kind.
+    let patch = serde_json::to_value(&input).map_err(|e| ApiError::Internal(format!("posting form: {e}")))?;
     match postings::update(&state.db, &user, id, patch).await {
-        Ok(_) => Redirect::to(&format!("/postings/{id}")).into_response(),
-        Err(error @ ApiError::Validation(_)) => {
-            form_page(&state, &page, error.status_code(), kind, &input, format!("/postings/{id}/edit"), Some(error))
+        Ok(_) => Ok(Redirect::to(&format!("/postings/{id}")).into_response()),
+        Err(error) => {
+            let error = on_form(error)?;
+            Ok(form_page(&state, &page, kind, &input, format!("/postings/{id}/edit"), Some(error)))
         }
-        Err(error) => page.error(&state, error).into_response(),
     }
 }
 
@@ -314,17 +331,15 @@ pub struct ActForm {
 
 pub async fn act(
     State(state): State<AppState>,
-    page: Page,
     PageUser(user): PageUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     PageForm(form): PageForm<ActForm>,
-) -> Response {
+) -> Result<Response, PageError> {
+    // Expiry is the clock's, never a button's.
     let action = match form.action.parse::<Action>() {
-        Ok(Action::Expire) | Err(_) => return page.error(&state, ApiError::NotFound).into_response(),
+        Ok(Action::Expire) | Err(_) => return Err(ApiError::NotFound.into()),
         Ok(action) => action,
     };
-    match postings::transition(&state.db, &user, id, action, clock::today()).await {
-        Ok(_) => Redirect::to(&format!("/postings/{id}")).into_response(),
-        Err(error) => page.error(&state, error).into_response(),
-    }
+    postings::transition(&state.db, &user, id, action, clock::today()).await?;
+    Ok(Redirect::to(&format!("/postings/{id}")).into_response())
 }

@@ -1,16 +1,17 @@
 //! The search page: a box with suggestions, facet filters with counts, highlighted results, and
 //! help when nothing is found (drop a filter, try a suggestion).
 
-use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::extract::State;
+use axum::response::Response;
 use minijinja::context;
 use minijinja::value::Serde;
-use serde_json::{Value, json};
+use serde::Serialize;
 
+use super::PageQuery;
 use crate::auth::PageUser;
-use crate::services::search::{self, SearchQuery};
+use crate::services::search::{self, SearchPage, SearchQuery};
 use crate::startup::AppState;
-use crate::web::{Page, url_encode};
+use crate::web::{Lang, Localized, Page, PageError, url_encode};
 
 /// The filters a facet link toggles, in the order the page shows them.
 const FACETS: [&str; 5] = ["kind", "region", "cluster", "level", "side"];
@@ -42,73 +43,141 @@ fn link(query: &SearchQuery, name: &str, value: Option<&str>) -> String {
     format!("/search?{}", parts.join("&"))
 }
 
-pub async fn page(
-    State(state): State<AppState>,
-    page: Page,
-    PageUser(_): PageUser,
-    Query(query): Query<SearchQuery>,
-) -> Response {
-    let results = match search::search(&state.db, &state.index, &query).await {
-        Ok(results) => results,
-        Err(error) => return page.error(&state, error).into_response(),
-    };
-    let facets: Vec<Value> = FACETS
+/// One value of a facet: a link that toggles it, with the number of hits it has.
+#[derive(Serialize)]
+struct FacetItem<'a> {
+    label: &'a str,
+    count: u64,
+    selected: bool,
+    href: String,
+}
+
+/// A facet (`kind`, `region`, …) with the values worth showing.
+#[derive(Serialize)]
+struct Facet<'a> {
+    name: &'static str,
+    items: Vec<FacetItem<'a>>,
+}
+
+/// A filter in force, with the link that drops it.
+#[derive(Serialize)]
+struct ActiveFilter<'a> {
+    name: &'static str,
+    value: &'a str,
+    href: String,
+}
+
+/// An order of the results, as a link.
+#[derive(Serialize)]
+struct SortLink {
+    label: &'static str,
+    selected: bool,
+    href: String,
+}
+
+/// The orders the page offers; `value` is the `sort` parameter.
+#[derive(Clone, Copy)]
+enum SortChoice {
+    Relevance,
+    Newest,
+    ClosingSoon,
+}
+
+impl SortChoice {
+    const ALL: [SortChoice; 3] = [SortChoice::Relevance, SortChoice::Newest, SortChoice::ClosingSoon];
+
+    fn value(self) -> &'static str {
+        match self {
+            SortChoice::Relevance => "relevance",
+            SortChoice::Newest => "newest",
+            SortChoice::ClosingSoon => "closing_soon",
+        }
+    }
+}
+
+impl Localized for SortChoice {
+    fn zh(&self) -> &'static str {
+        match self {
+            SortChoice::Relevance => "相关度",
+            SortChoice::Newest => "最新",
+            SortChoice::ClosingSoon => "即将截止",
+        }
+    }
+
+    fn en(&self) -> &'static str {
+        match self {
+            SortChoice::Relevance => "Relevance",
+            SortChoice::Newest => "Newest",
+            SortChoice::ClosingSoon => "Closing soon",
+        }
+    }
+}
+
+fn facets<'a>(results: &'a SearchPage, query: &SearchQuery) -> Vec<Facet<'a>> {
+    FACETS
         .iter()
         .filter_map(|name| {
             let values = results.facets.get(*name)?;
-            let selected = param(&query, name);
-            let items: Vec<Value> = values
+            let selected = param(query, name);
+            let items: Vec<FacetItem> = values
                 .iter()
                 .filter(|v| v.count > 0 || Some(v.value.as_str()) == selected)
                 .map(|v| {
                     let on = Some(v.value.as_str()) == selected;
-                    json!({"label": v.label, "count": v.count, "selected": on,
-                           "href": link(&query, name, if on { None } else { Some(v.value.as_str()) })})
+                    let href = link(query, name, if on { None } else { Some(v.value.as_str()) });
+                    FacetItem { label: &v.label, count: v.count, selected: on, href }
                 })
                 .collect();
-            (!items.is_empty()).then(|| json!({"name": name, "items": items}))
+            (!items.is_empty()).then_some(Facet { name, items })
         })
-        .collect();
-    let active: Vec<Value> = FACETS
+        .collect()
+}
+
+fn active(query: &SearchQuery) -> Vec<ActiveFilter<'_>> {
+    FACETS
         .iter()
-        .filter_map(|name| {
-            param(&query, name).map(|value| json!({"name": name, "value": value, "href": link(&query, name, None)}))
+        .filter_map(|name| param(query, name).map(|value| ActiveFilter { name, value, href: link(query, name, None) }))
+        .collect()
+}
+
+fn sorts(query: &SearchQuery, lang: Lang) -> Vec<SortLink> {
+    let current = param(query, "sort").unwrap_or("relevance");
+    SortChoice::ALL
+        .iter()
+        .map(|sort| SortLink {
+            label: sort.label(lang),
+            selected: current == sort.value(),
+            href: link(query, "sort", Some(sort.value())),
         })
-        .collect();
+        .collect()
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    page: Page,
+    PageUser(_): PageUser,
+    PageQuery(query): PageQuery<SearchQuery>,
+) -> Result<Response, PageError> {
+    let results = search::search(&state.db, &state.index, &query).await?;
+    // Nothing found: offer what the words typed could complete to (a failure offers nothing).
     let suggestions = if results.total == 0 && !query.q.trim().is_empty() {
-        search::suggest(&state.index, query.q.trim())
-            .await
-            .ok()
-            .map(|v| v["suggestions"].clone())
-            .unwrap_or(Value::Null)
+        search::suggest(&state.index, query.q.trim()).await.ok().map(|found| found.suggestions)
     } else {
-        Value::Null
+        None
     };
     let next = results.next_cursor.as_ref().map(|c| format!("{}&cursor={}", link(&query, "", None), url_encode(c)));
-    let sorts: Vec<Value> = [
-        ("relevance", "相关度", "Relevance"),
-        ("newest", "最新", "Newest"),
-        ("closing_soon", "即将截止", "Closing soon"),
-    ]
-    .iter()
-    .map(|(value, zh, en)| {
-        let on = param(&query, "sort").unwrap_or("relevance") == *value;
-        json!({"label": if page.lang == crate::web::Lang::Zh { zh } else { en }, "selected": on,
-                   "href": link(&query, "sort", Some(value))})
-    })
-    .collect();
-    page.render(
+    Ok(page.render(
         &state,
         "search.html",
         context! {
             q => query.q.clone(),
-            hits => Serde(results.hits),
+            hits => Serde(&results.hits),
             total => results.total,
-            facets => Serde(facets),
-            active => Serde(active),
-            sorts => Serde(sorts),
+            facets => Serde(facets(&results, &query)),
+            active => Serde(active(&query)),
+            sorts => Serde(sorts(&query, page.lang)),
             suggestions => Serde(suggestions),
             next,
         },
-    )
+    ))
 }
