@@ -6,9 +6,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
-use super::{PageForm, PageQuery};
 use crate::auth::PageUser;
 use crate::auth::cookies::{self, SameSite};
+use crate::routes::pages::{PageForm, PageQuery};
 use crate::services::account_security::{self, PasswordChange};
 use crate::startup::AppState;
 use crate::web::{Page, PageError};
@@ -25,7 +25,7 @@ pub async fn show(
     PageUser(_): PageUser,
     PageQuery(done): PageQuery<Done>,
 ) -> Response {
-    page.render_form(&state, "account.html", context! { changed => done.changed.is_some() }, None)
+    page.render_form(&state, "accounts/account.html", context! { changed => done.changed.is_some() }, None)
 }
 
 pub async fn change_password(
@@ -36,7 +36,7 @@ pub async fn change_password(
 ) -> Result<Response, PageError> {
     match account_security::change_password(&state.db, &state.hasher, &user, &form).await {
         Ok(()) => Ok(Redirect::to("/account?changed=1").into_response()),
-        Err(error) => page.form(&state, "account.html", context! { changed => false }, error),
+        Err(error) => page.form(&state, "accounts/account.html", context! { changed => false }, error),
     }
 }
 

@@ -1,5 +1,5 @@
-//! The platform administrators' pages: the verification queue (registrations and changes of
-//! name or region awaiting approval) and creating organizations, authorities included.
+//! The verification queue (registrations and changes of name or region awaiting approval) and
+//! creating organizations, authorities included.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -9,10 +9,10 @@ use minijinja::context;
 use minijinja::value::Serde;
 use serde::Deserialize;
 
-use super::account::{OrgFormFor, register_page};
-use super::{PageForm, PagePath};
 use crate::auth::PageAdmin;
 use crate::error::ApiError;
+use crate::routes::pages::accounts::{OrgFormFor, register_page};
+use crate::routes::pages::{PageForm, PagePath};
 use crate::services::accounts::{self, Registration};
 use crate::services::organizations as orgs;
 use crate::startup::AppState;
@@ -22,7 +22,7 @@ pub async fn queue(State(state): State<AppState>, page: Page, PageAdmin(_): Page
     let pending = orgs::with_verification(&state.db, Verification::Pending).await?;
     let changes = orgs::with_requested_changes(&state.db).await?;
     let ctx = context! { pending => Serde(pending), changes => Serde(changes) };
-    Ok(page.render(&state, "admin_verifications.html", ctx))
+    Ok(page.render(&state, "admin/verifications.html", ctx))
 }
 
 /// The form for a new organization, verified at once; the only way to an authority.

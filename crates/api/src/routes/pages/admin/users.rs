@@ -6,8 +6,8 @@ use minijinja::context;
 use minijinja::value::Serde;
 use serde::Serialize;
 
-use super::PagePath;
 use crate::auth::{CurrentUser, PageAdmin};
+use crate::routes::pages::PagePath;
 use crate::services::account_security::{self, UserAccount};
 use crate::services::organizations as orgs;
 use crate::startup::AppState;
@@ -36,7 +36,7 @@ pub async fn index(
             is_self: user.id == admin.id,
         })
         .collect();
-    Ok(page.render(&state, "admin_users.html", context! { rows => Serde(rows) }))
+    Ok(page.render(&state, "admin/users.html", context! { rows => Serde(rows) }))
 }
 
 async fn set(state: &AppState, admin: &CurrentUser, id: i64, disabled: bool) -> Result<Response, PageError> {

@@ -1,4 +1,6 @@
-//! Sign-in, sign-out and registration pages.
+//! Accounts: sign-in, sign-out and registration pages; "my account" is [`settings`].
+
+pub mod settings;
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -11,10 +13,9 @@ use serde::Deserialize;
 
 use super::{PageForm, PageQuery};
 use crate::abuse::ClientAddr;
-use crate::auth::PageUser;
 use crate::auth::cookies::{self, SameSite};
+use crate::auth::{PageUser, session_cookie};
 use crate::error::ApiError;
-use crate::routes::api::session_cookie;
 use crate::services::accounts::{self, LoginAttempt, Registration};
 use crate::startup::AppState;
 use crate::web::{Lang, Page, PageError, on_form, options, safe_next};
@@ -33,7 +34,7 @@ pub async fn login_form(
 ) -> Response {
     page.render(
         &state,
-        "login.html",
+        "accounts/login.html",
         context! {
             next => safe_next(query.next.as_deref()),
             registered => query.registered.is_some(),
@@ -66,7 +67,7 @@ pub async fn login(
             let mut response = page.render_with_status(
                 &state,
                 error.status_code(),
-                "login.html",
+                "accounts/login.html",
                 context! {
                     next => next,
                     registered => false,
@@ -94,12 +95,12 @@ pub async fn logout(State(state): State<AppState>, PageUser(user): PageUser) -> 
 /// Who fills in the organization form: anyone registering (no authorities: those are created by
 /// a platform administrator) or a platform administrator creating a verified organization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum OrgFormFor {
+pub(in crate::routes::pages) enum OrgFormFor {
     Registration,
     PlatformAdmin,
 }
 
-pub(super) fn register_page(
+pub(in crate::routes::pages) fn register_page(
     state: &AppState,
     page: &Page,
     status: StatusCode,
@@ -117,7 +118,7 @@ pub(super) fn register_page(
         .map(|r| context! { code => r.code.clone(), name => r.name.clone() })
         .collect();
     let field_errors = error.as_ref().map(ApiError::field_errors).unwrap_or_default();
-    page.render_with_status(state, status, "register.html", context! {
+    page.render_with_status(state, status, "accounts/register.html", context! {
         kinds => Serde(kinds), levels => Serde(levels), regions, by_admin => made_by == OrgFormFor::PlatformAdmin,
         form => context! {
             kind => form.kind.clone(), name => form.name.clone(), region => form.region.clone(),

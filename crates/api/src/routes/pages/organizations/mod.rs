@@ -22,16 +22,16 @@ async fn org_page(
 ) -> Result<Response, PageError> {
     let Some(org) = user.organization.clone() else {
         let ctx = context! { org => Option::<()>::None, members => Vec::<()>::new(), is_admin => false };
-        return Ok(page.render_form(state, "org.html", ctx, None));
+        return Ok(page.render_form(state, "organizations/org.html", ctx, None));
     };
     let members = orgs::members(&state.db, user, org.id).await?;
-    let responsiveness = super::workspace::responsiveness(state, org.id).await;
+    let responsiveness = crate::routes::pages::workspace::responsiveness(state, org.id).await;
     let ctx = context! {
         is_admin => user.may_administer(org.id),
         responsiveness => Serde(responsiveness),
         org => Serde(org), members => Serde(members),
     };
-    Ok(page.render_form(state, "org.html", ctx, error))
+    Ok(page.render_form(state, "organizations/org.html", ctx, error))
 }
 
 /// The organization the user administers; others may not change it.

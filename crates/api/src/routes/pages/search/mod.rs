@@ -168,7 +168,7 @@ pub async fn page(
     let next = results.next_cursor.as_ref().map(|c| format!("{}&cursor={}", link(&query, "", None), url_encode(c)));
     Ok(page.render(
         &state,
-        "search.html",
+        "search/search.html",
         context! {
             q => query.q.clone(),
             hits => Serde(&results.hits),

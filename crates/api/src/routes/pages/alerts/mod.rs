@@ -22,7 +22,7 @@ const SEARCH_FIELDS: [&str; 8] = ["q", "kind", "side", "region", "cluster", "lev
 
 pub async fn inbox(State(state): State<AppState>, page: Page, PageUser(user): PageUser) -> Result<Response, PageError> {
     let found = inbox::list(&state.db, &user, false, page.lang.code()).await?;
-    Ok(page.render(&state, "inbox.html", context! { items => Serde(found.items), unread => found.unread }))
+    Ok(page.render(&state, "alerts/inbox.html", context! { items => Serde(found.items), unread => found.unread }))
 }
 
 /// Marks a notice read, then goes where the form says (the notice's link) or back to the inbox.
@@ -57,7 +57,7 @@ async fn list_page(
 ) -> Result<Response, PageError> {
     let found = subscriptions::list(&state.db, user).await?;
     let ctx = context! { subscriptions => Serde(found), topics => Serde(options(Topic::ALL, page.lang)) };
-    Ok(page.render_form(state, "alerts.html", ctx, error))
+    Ok(page.render_form(state, "alerts/index.html", ctx, error))
 }
 
 pub async fn index(State(state): State<AppState>, page: Page, PageUser(user): PageUser) -> Result<Response, PageError> {
@@ -113,7 +113,7 @@ async fn show_page(state: &AppState, page: &Page, user: &CurrentUser, subscripti
         subscription.query.as_deref().and_then(|q| serde_urlencoded::from_str(q).ok()).unwrap_or_default();
     page.render(
         state,
-        "alert_show.html",
+        "alerts/show.html",
         context! {
             query_pairs => Serde(query_pairs),
             subscription => Serde(&subscription),

@@ -9,10 +9,10 @@ use minijinja::context;
 use minijinja::value::Serde;
 use serde::Deserialize;
 
-use super::PageQuery;
 use crate::auth::PageUser;
 use crate::clock;
 use crate::error::ApiError;
+use crate::routes::pages::PageQuery;
 use crate::routes::uploads::read_upload;
 use crate::services::imports;
 use crate::services::postings::ListQuery;
@@ -25,7 +25,7 @@ pub async fn form(State(state): State<AppState>, page: Page, PageUser(user): Pag
     imports::may_import(&user)?;
     Ok(page.render(
         &state,
-        "postings_import.html",
+        "postings/import.html",
         context! {
             outcome => (), problems => (), error_title => (), error_detail => (),
             progress => state.imports.issue(user.id),
@@ -50,7 +50,7 @@ pub async fn upload(
         Ok(outcome) => Ok(page.render_with_status(
             &state,
             StatusCode::CREATED,
-            "postings_import.html",
+            "postings/import.html",
             context! {
                 outcome => Serde(outcome), problems => (), error_title => (), error_detail => (),
                 progress => progress,
@@ -74,7 +74,7 @@ pub async fn upload(
             Ok(page.render_with_status(
                 &state,
                 error.status_code(),
-                "postings_import.html",
+                "postings/import.html",
                 context! {
                     outcome => (),
                     problems => Serde(problems),

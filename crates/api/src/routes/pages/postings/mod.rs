@@ -1,5 +1,8 @@
 //! Posting pages: browse with filters, view, create (choose a kind, then its form), edit, and
-//! move through the lifecycle.
+//! move through the lifecycle. The form's fields are [`form`]'s; spreadsheets are [`sheets`].
+
+mod form;
+pub mod sheets;
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -10,7 +13,6 @@ use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
 
-use super::posting_form::{fields, input_from_pairs};
 use super::{PageForm, PagePath, PageQuery};
 use crate::auth::{CurrentUser, PageUser};
 use crate::clock;
@@ -19,6 +21,7 @@ use crate::services::audit;
 use crate::services::postings::{self, Create, ListQuery, Posting};
 use crate::startup::AppState;
 use crate::web::{Coded, Labelled, Lang, Localized, Page, PageError, on_form, options};
+use form::{fields, input_from_pairs};
 
 /// A catalogue entry (program or occupation) by code and name.
 #[derive(Serialize)]
@@ -136,7 +139,7 @@ pub async fn index(
     let base_query = query_without_cursor(&query);
     Ok(page.render(
         &state,
-        "postings_list.html",
+        "postings/list.html",
         context! {
             items => Serde(items),
             total => result.total,
@@ -180,11 +183,11 @@ pub async fn show(
     } else {
         None
     };
-    let responsiveness = super::workspace::responsiveness(&state, posting.organization_id).await;
-    let booking = super::booking::panel(&state, &user, &posting, page.lang).await;
+    let responsiveness = crate::routes::pages::workspace::responsiveness(&state, posting.organization_id).await;
+    let booking = crate::routes::pages::booking::panel(&state, &user, &posting, page.lang).await;
     Ok(page.render(
         &state,
-        "posting_show.html",
+        "postings/show.html",
         context! {
             posting => Serde(PostingView::new(&posting, page.lang)),
             owner,
@@ -233,7 +236,7 @@ fn form_page(
         editing => action.ends_with("/edit"),
         action,
     };
-    page.render_form(state, "posting_form.html", ctx, error)
+    page.render_form(state, "postings/form.html", ctx, error)
 }
 
 pub async fn new(
@@ -261,7 +264,7 @@ pub async fn new(
                     counterparts: k.counterparts().iter().map(|c| c.label(page.lang)).collect(),
                 })
                 .collect();
-            Ok(page.render(&state, "posting_new.html", context! { kinds => Serde(kinds) }))
+            Ok(page.render(&state, "postings/new.html", context! { kinds => Serde(kinds) }))
         }
     }
 }
