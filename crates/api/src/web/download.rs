@@ -4,6 +4,8 @@
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
+use chanjiao_domain::Text;
+
 use crate::error::ApiError;
 use crate::sheets::SheetFormat;
 
@@ -12,7 +14,10 @@ pub fn parse_format(raw: Option<&str>) -> Result<SheetFormat, ApiError> {
     match raw.unwrap_or("xlsx") {
         "xlsx" => Ok(SheetFormat::Xlsx),
         "csv" => Ok(SheetFormat::Csv),
-        _ => Err(ApiError::invalid("format", chanjiao_domain::Invalid::Format("one of xlsx, csv"))),
+        _ => Err(ApiError::invalid(
+            "format",
+            chanjiao_domain::Invalid::Format(Text::new("one of xlsx, csv", "xlsx、csv 之一")),
+        )),
     }
 }
 

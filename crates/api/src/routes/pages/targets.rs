@@ -6,6 +6,7 @@
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chanjiao_domain::NumberInput;
+use chanjiao_domain::Text;
 use chanjiao_domain::statistics::designation::DesignationInput;
 use chanjiao_domain::statistics::targets::{SchoolReportInput, TargetKind};
 use minijinja::context;
@@ -186,10 +187,9 @@ pub async fn designations_create(
 ) -> Response {
     let organization_id = match form.organization_id.trim() {
         "" => Ok(None),
-        raw => raw
-            .parse::<i64>()
-            .map(Some)
-            .map_err(|_| ApiError::invalid("organization_id", chanjiao_domain::Invalid::Format("a whole number"))),
+        raw => raw.parse::<i64>().map(Some).map_err(|_| {
+            ApiError::invalid("organization_id", chanjiao_domain::Invalid::Format(Text::new("a whole number", "整数")))
+        }),
     };
     let result = match organization_id {
         Ok(organization_id) => {

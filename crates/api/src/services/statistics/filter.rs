@@ -4,6 +4,7 @@
 //!
 //! Empty values mean "all": the filter forms submit an empty string for "全市" and "全部年份".
 
+use chanjiao_domain::Text;
 use chanjiao_domain::region::{self, Region, RegionCode, SHAOXING};
 use chanjiao_domain::{Invalid, Invalids};
 use chrono::{Datelike, NaiveDate};
@@ -91,7 +92,10 @@ fn parse_district(raw: &str) -> Result<RegionCode, Invalid> {
     if districts().iter().any(|d| d.code == code.as_str()) {
         Ok(code)
     } else {
-        Err(Invalid::NotAllowed("a district or county of 绍兴市, like 330603"))
+        Err(Invalid::NotAllowed(Text::new(
+            "a district or county of 绍兴市, like 330603",
+            "绍兴市的区、县（市），如 330603",
+        )))
     }
 }
 

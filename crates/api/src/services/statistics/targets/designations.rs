@@ -8,6 +8,7 @@
 //! appears next to figures on a statistics page, and that rule is simpler to keep without
 //! exceptions.)
 
+use chanjiao_domain::Text;
 use chanjiao_domain::access::Power;
 use chanjiao_domain::region::RegionCode;
 use chanjiao_domain::statistics::designation::{DesignationInput, Designee, NewDesignation, district_of};
@@ -119,7 +120,10 @@ pub async fn create(
                 .one(db)
                 .await?
                 .ok_or_else(|| {
-                    ApiError::invalid("organization_id", Invalid::NotAllowed("an organization on the platform"))
+                    ApiError::invalid(
+                        "organization_id",
+                        Invalid::NotAllowed(Text::new("an organization on the platform", "平台上的机构")),
+                    )
                 })?;
             let district = parsed.district.clone().or_else(|| district_of(&org.region_code, CITY));
             (Some(org.id), org.name, district)

@@ -14,10 +14,10 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use crate::clock;
-use crate::entities::{postings, slot_bookings, training_slots};
-use crate::error::ApiError;
-use crate::services::audit;
+use chanjiao_api::clock;
+use chanjiao_api::entities::{postings, slot_bookings, training_slots};
+use chanjiao_api::error::ApiError;
+use chanjiao_api::services::audit;
 
 /// How many demo bases get slots; the rest keep an empty calendar.
 const BASES: usize = 24;

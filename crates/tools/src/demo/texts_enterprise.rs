@@ -5,7 +5,7 @@
 
 use super::texts::KindText;
 
-pub(super) static JOB: KindText = KindText {
+pub static JOB: KindText = KindText {
     titles: &[
         "{role}{n}名",
         "招聘{role}（{level}）{n}人",
@@ -48,7 +48,7 @@ pub(super) static JOB: KindText = KindText {
     ],
 };
 
-pub(super) static APPRENTICESHIP_MODERN: KindText = KindText {
+pub static APPRENTICESHIP_MODERN: KindText = KindText {
     titles: &[
         "{role}现代学徒制（{year}届）{n}名",
         "现代学徒制招生招工一体化：{role}方向",
@@ -81,7 +81,7 @@ pub(super) static APPRENTICESHIP_MODERN: KindText = KindText {
     ],
 };
 
-pub(super) static APPRENTICESHIP_NEW: KindText = KindText {
+pub static APPRENTICESHIP_NEW: KindText = KindText {
     titles: &["企业新型学徒制：{role}在岗培养{n}人", "{role}新型学徒培养项目（{n}人）", "在岗职工学徒制培训｜{role}"],
     openings: &[
         "{org}计划组织{n}名在岗员工参加{role}企业新型学徒制培训，现寻求合作院校或培训机构。",
@@ -102,7 +102,7 @@ pub(super) static APPRENTICESHIP_NEW: KindText = KindText {
     schedules: &["首期计划于{start}开班，至{end}结业。", "培养周期约一年，每季度进行一次阶段考核。"],
 };
 
-pub(super) static ORDER_CLASS: KindText = KindText {
+pub static ORDER_CLASS: KindText = KindText {
     titles: &[
         "{role}订单班（{year}届）",
         "“{short}班”{cluster}订单班招生{n}人",
@@ -130,7 +130,7 @@ pub(super) static ORDER_CLASS: KindText = KindText {
     schedules: &["订单班计划于{start}开班，至{end}学生毕业。", "组班工作在本学期内完成，下学期起执行订单培养方案。"],
 };
 
-pub(super) static TRAINING_BASE_HOSTED: KindText = KindText {
+pub static TRAINING_BASE_HOSTED: KindText = KindText {
     titles: &[
         "{short}实习实训基地 接收实习生{n}名",
         "企业实训基地：{role}岗位实习（{n}个名额）",
@@ -158,7 +158,7 @@ pub(super) static TRAINING_BASE_HOSTED: KindText = KindText {
     schedules: &["每年{period}集中接收，其他时间可协商。", "实习期一般为三到六个月，入企前统一进行安全教育。"],
 };
 
-pub(super) static TEACHER_PRACTICE_POST: KindText = KindText {
+pub static TEACHER_PRACTICE_POST: KindText = KindText {
     titles: &["教师企业实践岗：{role}（{n}人）", "千名教师下企业｜{role}实践岗位", "专业教师实践岗位 {role}方向"],
     openings: &[
         "响应“千名教师下企业”工程，{org}为职业院校专业教师提供{role}方向的企业实践岗位{n}个。",
@@ -179,7 +179,7 @@ pub(super) static TEACHER_PRACTICE_POST: KindText = KindText {
     schedules: &["实践时间为{start}至{end}，也可按学期分段进行。", "寒暑假集中安排，其余时间可预约。"],
 };
 
-pub(super) static TECHNICIAN_TO_CAMPUS: KindText = KindText {
+pub static TECHNICIAN_TO_CAMPUS: KindText = KindText {
     titles: &["技师进校园：{role}实训指导（{n}人）", "企业技师进课堂｜{role}方向", "千名技师进校园｜{skill}专题"],
     openings: &[
         "{org}有{n}名{role}方向的高级技师和技术骨干可以进入院校授课。",
@@ -199,7 +199,7 @@ pub(super) static TECHNICIAN_TO_CAMPUS: KindText = KindText {
     schedules: &["可在{start}开学前确定授课计划，授课时间以工作日下午为主。", "可按学期长期合作，也可按专题短期授课。"],
 };
 
-pub(super) static EMPLOYEE_TRAINING: KindText = KindText {
+pub static EMPLOYEE_TRAINING: KindText = KindText {
     titles: &["{topic}职工培训需求（{n}人）", "在岗员工培训：{topic}", "寻求合作院校开展{topic}培训"],
     openings: &[
         "{org}计划组织{n}名员工参加{topic}培训，现寻求合作院校或培训机构。",
@@ -220,7 +220,7 @@ pub(super) static EMPLOYEE_TRAINING: KindText = KindText {
     schedules: &["培训计划分两期实施，每期两到三周。", "希望在{start}开班，{end}前完成全部培训。"],
 };
 
-pub(super) static RND_COOPERATION: KindText = KindText {
+pub static RND_COOPERATION: KindText = KindText {
     titles: &["技术攻关：{topic}", "校企合作研发需求｜{topic}", "{cluster}技术难题征集：{topic}"],
     openings: &[
         "{org}就“{topic}”寻求高校和科研院所合作。",

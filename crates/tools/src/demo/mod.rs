@@ -21,12 +21,12 @@ mod compose_school;
 pub mod seed_postings;
 pub mod seed_slots;
 pub mod seed_targets;
-mod texts;
+pub mod texts;
 mod texts_emerging;
-mod texts_enterprise;
+pub mod texts_enterprise;
 mod texts_materials;
 mod texts_process;
-mod texts_school;
+pub mod texts_school;
 mod texts_service;
 mod texts_traditional;
 
@@ -40,11 +40,11 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
 
-use crate::auth::password;
-use crate::entities::{organizations, users};
-use crate::error::ApiError;
-use crate::services::accounts;
 use catalog::{DemoIdentity, DemoOrg};
+use chanjiao_api::auth::password;
+use chanjiao_api::entities::{organizations, users};
+use chanjiao_api::error::ApiError;
+use chanjiao_api::services::accounts;
 
 pub const DEMO_PASSWORD: &str = "chanjiao-demo";
 pub const PLATFORM_ADMIN: &str = "admin@demo.local";
@@ -76,7 +76,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<Vec<DemoAccount>, ApiError>
 /// Everything `serve --demo` shows: organizations, accounts and postings.
 pub async fn seed_all(db: &DatabaseConnection, today: NaiveDate) -> Result<(Vec<DemoAccount>, usize), ApiError> {
     let (org_ids, accounts) = seed_organizations(db).await?;
-    let txn = crate::db::begin_write(db).await?;
+    let txn = chanjiao_api::db::begin_write(db).await?;
     let added = seed_postings::seed(&txn, &org_ids, today).await?;
     seed_slots::seed(&txn, &org_ids, today).await?;
     seed_targets::seed(&txn, &org_ids, today).await?;
@@ -88,7 +88,7 @@ async fn seed_organizations(
     db: &DatabaseConnection,
 ) -> Result<(HashMap<usize, (i64, Side)>, Vec<DemoAccount>), ApiError> {
     let hash = password::hash_offline(DEMO_PASSWORD).await?;
-    let txn = crate::db::begin_write(db).await?;
+    let txn = chanjiao_api::db::begin_write(db).await?;
     let mut org_ids = HashMap::new();
     let mut made = Vec::new();
     for (index, demo) in catalog::organizations().iter().enumerate() {

@@ -7,7 +7,7 @@
 
 use super::texts::KindText;
 
-pub(super) static PROGRAM_OFFERING: KindText = KindText {
+pub static PROGRAM_OFFERING: KindText = KindText {
     titles: &[
         "{program}专业 {year}届毕业生{n}人",
         "{program}（{level}）人才供给",
@@ -36,7 +36,7 @@ pub(super) static PROGRAM_OFFERING: KindText = KindText {
     schedules: &["毕业生可于{end}前后到岗。", "学校就业指导中心全年受理企业招聘需求，一周内安排对接。"],
 };
 
-pub(super) static PRACTICE_PLACE_NEED: KindText = KindText {
+pub static PRACTICE_PLACE_NEED: KindText = KindText {
     titles: &[
         "{program}专业岗位实习单位需求（{n}人）",
         "{year}届{program}学生寻实习岗位",
@@ -61,7 +61,7 @@ pub(super) static PRACTICE_PLACE_NEED: KindText = KindText {
     schedules: &["实习期为{months}个月，计划于{start}入企。", "实习时间为{start}至{end}，可根据企业安排微调。"],
 };
 
-pub(super) static TEACHER_PRACTICE_NEED: KindText = KindText {
+pub static TEACHER_PRACTICE_NEED: KindText = KindText {
     titles: &[
         "{program}专业教师企业实践需求（{n}人）",
         "专业教师下企业：{program}方向",
@@ -85,7 +85,7 @@ pub(super) static TEACHER_PRACTICE_NEED: KindText = KindText {
     schedules: &["实践时间为{start}至{end}，约四至六周。", "实践可分两段进行，每段一个月左右。"],
 };
 
-pub(super) static TEACHING_NEED: KindText = KindText {
+pub static TEACHING_NEED: KindText = KindText {
     titles: &["兼职教师需求：《{course}》", "{program}专业聘请企业兼职教师（{n}人）", "产业导师招聘｜{course}课程"],
     openings: &[
         "{school}{program}专业拟聘请{n}名企业技术人员担任《{course}》课程兼职教师。",
@@ -105,7 +105,7 @@ pub(super) static TEACHING_NEED: KindText = KindText {
     schedules: &["授课时间为{start}至{end}，可根据企业工作安排灵活调整。", "请于开学前完成聘任手续。"],
 };
 
-pub(super) static TRAINING_COURSE: KindText = KindText {
+pub static TRAINING_COURSE: KindText = KindText {
     titles: &["{topic}培训班（第{k}期）", "面向企业开放：{topic}", "{topic}技能提升培训"],
     openings: &[
         "{school}面向企业在岗员工开设{topic}培训班，每期{n}人。",
@@ -125,7 +125,7 @@ pub(super) static TRAINING_COURSE: KindText = KindText {
     schedules: &["本期于{start}开班，周末和晚上授课。", "全年滚动开班，报满即开。"],
 };
 
-pub(super) static RESEARCH_CAPABILITY: KindText = KindText {
+pub static RESEARCH_CAPABILITY: KindText = KindText {
     titles: &["{platform}：{topic}", "科研平台开放合作｜{topic}", "{short}{cluster}研究团队技术服务"],
     openings: &[
         "{school}{platform}长期从事{topic}方面的研究，现面向企业开放合作。",
@@ -144,7 +144,7 @@ pub(super) static RESEARCH_CAPABILITY: KindText = KindText {
     schedules: &["项目对接全年开放，两周内给出初步方案。", "本年度合作意向请在{end}前提交。"],
 };
 
-pub(super) static SHARED_TRAINING_BASE: KindText = KindText {
+pub static SHARED_TRAINING_BASE: KindText = KindText {
     titles: &["共享实训基地：{base}开放预约", "{base}对外开放（{n}个工位）", "区域共享实训平台｜{base}"],
     openings: &[
         "{school}{base}面向企业和兄弟院校开放，共有工位{n}个。",
@@ -163,7 +163,7 @@ pub(super) static SHARED_TRAINING_BASE: KindText = KindText {
     schedules: &["开放时段见下表，节假日另行安排。", "本学年开放至{end}，下学年计划另行发布。"],
 };
 
-pub(super) static K12_CAREER_BASE: KindText = KindText {
+pub static K12_CAREER_BASE: KindText = KindText {
     titles: &["中小学生职业体验：{topic}", "职业体验基地｜{topic}（每批{n}人）", "{short}{cluster}职业体验日"],
     openings: &[
         "{school}是绍兴市中小学生职业体验基地，推出“{topic}”体验课程。",

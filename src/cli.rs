@@ -8,10 +8,11 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::Config;
-use crate::services::accounts::{self, NewUser};
-use crate::startup::{Application, shutdown_signal};
-use crate::{db, demo, telemetry};
+use chanjiao_api::config::Config;
+use chanjiao_api::services::accounts::{self, NewUser};
+use chanjiao_api::startup::{Application, shutdown_signal};
+use chanjiao_api::{db, telemetry};
+use chanjiao_tools::demo;
 
 #[derive(Debug, Parser)]
 #[command(name = "chanjiao", version, about = "产教融合信息服务平台 / Industry–education talent matching platform")]
@@ -46,9 +47,9 @@ pub enum Command {
     Reference(ReferenceCommand),
     /// Measure how well the matcher ranks catalogue programs (see docs/matching.md).
     #[command(subcommand)]
-    Eval(crate::eval::EvalCommand),
+    Eval(chanjiao_tools::eval::EvalCommand),
     /// Place students into places from an instance file, without the database (see docs/allocation.md).
-    Allocate(crate::allocate::AllocateArgs),
+    Allocate(chanjiao_tools::allocate::AllocateArgs),
     /// Manage the plan targets the statistics dashboard measures against (see docs/statistics.md).
     #[command(subcommand)]
     Targets(TargetsCommand),
@@ -142,7 +143,7 @@ pub enum OrgCommand {
 }
 
 pub async fn run() -> anyhow::Result<()> {
-    crate::tls::install_crypto_provider();
+    chanjiao_api::tls::install_crypto_provider();
     let cli = Cli::parse();
     let mut config = Config::load(cli.config.as_deref(), |name| std::env::var(name).ok())?;
     if let Some(dir) = cli.data_dir {
@@ -160,36 +161,37 @@ pub async fn run() -> anyhow::Result<()> {
         Command::Reindex => {
             let db = db::connect(&config).await.context("connecting to the database")?;
             db::migrate(&db).await.context("migrating")?;
-            let index = std::sync::Arc::new(crate::startup::open_index(&config).context("opening the index")?);
-            let count = crate::indexer::rebuild(&db, &index).await.map_err(|e| anyhow::anyhow!(describe(&e)))?;
+            let index = std::sync::Arc::new(chanjiao_api::startup::open_index(&config).context("opening the index")?);
+            let count = chanjiao_api::indexer::rebuild(&db, &index).await.map_err(|e| anyhow::anyhow!(describe(&e)))?;
             println!("reindexed {count} published postings into {}", config.data_dir.join("index").display());
             Ok(())
         }
         Command::Reference(ReferenceCommand::Import { dir }) => {
             let db = db::connect(&config).await.context("connecting to the database")?;
             db::migrate(&db).await.context("migrating")?;
-            let summary = crate::services::reference::import(&db, &dir).await?;
+            let summary = chanjiao_api::services::reference::import(&db, &dir).await?;
             println!("{}", summary.report());
             Ok(())
         }
         Command::Allocate(args) => {
             // Pure computation, but possibly seconds of it: off the async runtime's threads.
-            let summary = tokio::task::spawn_blocking(move || crate::allocate::run(&args)).await??;
+            let summary = tokio::task::spawn_blocking(move || chanjiao_tools::allocate::run(&args)).await??;
             println!("{summary}");
             Ok(())
         }
         Command::Eval(command) => {
             let db = db::connect(&config).await.context("connecting to the database")?;
             db::migrate(&db).await.context("migrating")?;
-            crate::eval::run(&db, command).await
+            chanjiao_tools::eval::run(&db, command).await
         }
         Command::Targets(TargetsCommand::Import { file, city, first_year, last_year }) => {
-            use crate::limits::{MAX_TARGETS_FILE_BYTES, MAX_TARGETS_ROWS, read_text_file};
+            use chanjiao_api::limits::{MAX_TARGETS_FILE_BYTES, MAX_TARGETS_ROWS, read_text_file};
             let text = read_text_file(&file, MAX_TARGETS_FILE_BYTES, MAX_TARGETS_ROWS)?;
             let db = db::connect(&config).await.context("connecting to the database")?;
             db::migrate(&db).await.context("migrating")?;
             let count =
-                crate::services::statistics::targets::plan::import(&db, &city, first_year, last_year, &text).await?;
+                chanjiao_api::services::statistics::targets::plan::import(&db, &city, first_year, last_year, &text)
+                    .await?;
             println!("imported {count} targets for {city}, {first_year}–{last_year}");
             Ok(())
         }
@@ -197,7 +199,7 @@ pub async fn run() -> anyhow::Result<()> {
             let db = db::connect(&config).await.context("connecting to the database")?;
             db::migrate(&db).await.context("migrating")?;
             let form = accounts::Registration { kind, name, region, credit_code, level, admin_email, admin_password };
-            let hasher = crate::auth::password::Hasher::new(1, 0);
+            let hasher = chanjiao_api::auth::password::Hasher::new(1, 0);
             let org = accounts::create_verified(&db, &hasher, form).await.map_err(|e| anyhow::anyhow!(describe(&e)))?;
             println!("organization {} added ({}, verified): {}", org.id, org.kind, org.name);
             Ok(())
@@ -205,7 +207,7 @@ pub async fn run() -> anyhow::Result<()> {
         Command::User(UserCommand::Add { email, password, org, role }) => {
             let db = db::connect(&config).await.context("connecting to the database")?;
             db::migrate(&db).await.context("migrating")?;
-            let hasher = crate::auth::password::Hasher::new(1, 0);
+            let hasher = chanjiao_api::auth::password::Hasher::new(1, 0);
             let id = accounts::add_user(&db, &hasher, org, NewUser { email, password, role })
                 .await
                 .map_err(|e| anyhow::anyhow!(describe(&e)))?;
@@ -216,7 +218,7 @@ pub async fn run() -> anyhow::Result<()> {
 }
 
 /// A one-line account of an error for the terminal, naming the fields at fault.
-fn describe(error: &crate::error::ApiError) -> String {
+fn describe(error: &chanjiao_api::error::ApiError) -> String {
     let fields = error.field_errors();
     if fields.is_empty() {
         error.to_string()
@@ -233,8 +235,9 @@ async fn serve(mut config: Config, args: ServeArgs) -> anyhow::Result<()> {
     let app = Application::build(config).await.context("starting the server")?;
     let addr = app.local_addr().context("no local address")?;
     if args.demo {
-        let (accounts, added) =
-            demo::seed_all(&app.state().db, crate::clock::today()).await.map_err(|e| anyhow::anyhow!(describe(&e)))?;
+        let (accounts, added) = demo::seed_all(&app.state().db, chanjiao_api::clock::today())
+            .await
+            .map_err(|e| anyhow::anyhow!(describe(&e)))?;
         if added > 0 {
             tracing::info!(postings = added, "demo postings created");
         }

@@ -146,7 +146,7 @@ pub async fn run(db: &sea_orm::DatabaseConnection, command: EvalCommand) -> anyh
             print!("{}", report.table());
         }
         EvalCommand::Rank { queries, out, method, withhold_own_occupation } => {
-            let model = crate::services::matching::model::load(db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let model = chanjiao_api::services::matching::model::load(db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             warn_without_reference(&model);
             let queries = read_queries(&queries)?;
             let rankings = rank::rank_all(&model, &queries, method, withhold_own_occupation);
@@ -154,7 +154,7 @@ pub async fn run(db: &sea_orm::DatabaseConnection, command: EvalCommand) -> anyh
             println!("wrote {} rankings to {}", rankings.len(), out.display());
         }
         EvalCommand::Compare { queries } => {
-            let model = crate::services::matching::model::load(db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let model = chanjiao_api::services::matching::model::load(db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             warn_without_reference(&model);
             for path in queries {
                 let labelled = read_queries(&path)?;

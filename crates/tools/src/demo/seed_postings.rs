@@ -6,12 +6,12 @@ use std::collections::HashMap;
 use chanjiao_domain::posting::{NewPosting, Side};
 use chrono::{NaiveDate, TimeZone, Utc};
 
-use crate::services::postings::write;
+use chanjiao_api::services::postings::write;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::catalog;
-use crate::entities::postings;
-use crate::error::ApiError;
+use chanjiao_api::entities::postings;
+use chanjiao_api::error::ApiError;
 
 /// Inserts the catalogue's postings for the organizations in `org_ids` (by catalogue index).
 /// Returns how many were added (0 when the demo already has postings).

@@ -10,7 +10,7 @@ use chanjiao_domain::SchoolLevel;
 use super::{texts_emerging, texts_process, texts_service, texts_traditional};
 
 /// A job role of a cluster, as enterprises advertise it and schools train for it.
-pub(super) struct Role {
+pub struct Role {
     pub name: &'static str,
     /// Its occupation in the 2022 classification.
     pub occupation: &'static str,
@@ -25,7 +25,7 @@ pub(super) struct Role {
 
 /// A named subject with one sentence saying what it is about: a training course, a research
 /// direction or a career experience activity.
-pub(super) struct Topic {
+pub struct Topic {
     pub name: &'static str,
     pub detail: &'static str,
     /// What it teaches or needs; none for activities of pupils.
@@ -33,13 +33,13 @@ pub(super) struct Topic {
 }
 
 /// A school's training centre and what it is equipped with.
-pub(super) struct Base {
+pub struct Base {
     pub name: &'static str,
     pub equipment: &'static [&'static str],
 }
 
 /// Everything written about one industry cluster.
-pub(super) struct ClusterText {
+pub struct ClusterText {
     pub id: &'static str,
     /// The short name used in sentences (印染, 高端装备).
     pub name: &'static str,
@@ -61,7 +61,7 @@ pub(super) struct ClusterText {
 
 /// The sentence banks of one posting kind: title templates and the parts of a description, in
 /// the order they are read.
-pub(super) struct KindText {
+pub struct KindText {
     pub titles: &'static [&'static str],
     pub openings: &'static [&'static str],
     pub asks: &'static [&'static str],
@@ -70,11 +70,11 @@ pub(super) struct KindText {
 }
 
 /// The cluster with this id; every id of the embedded cluster list has one.
-pub(super) fn cluster(id: &str) -> &'static ClusterText {
+pub fn cluster(id: &str) -> &'static ClusterText {
     all_clusters().find(|c| c.id == id).unwrap_or(texts_emerging::CLUSTERS[0])
 }
 
-pub(super) fn all_clusters() -> impl Iterator<Item = &'static ClusterText> {
+pub fn all_clusters() -> impl Iterator<Item = &'static ClusterText> {
     [texts_emerging::CLUSTERS, texts_process::CLUSTERS, texts_traditional::CLUSTERS, texts_service::CLUSTERS]
         .into_iter()
         .flatten()
@@ -82,7 +82,7 @@ pub(super) fn all_clusters() -> impl Iterator<Item = &'static ClusterText> {
 }
 
 /// Replaces every `{name}` in `template` with its value.
-pub(super) fn fill(template: &str, vars: &[(&str, String)]) -> String {
+pub fn fill(template: &str, vars: &[(&str, String)]) -> String {
     let mut text = template.to_owned();
     for (name, value) in vars {
         text = text.replace(&format!("{{{name}}}"), value);
@@ -91,7 +91,7 @@ pub(super) fn fill(template: &str, vars: &[(&str, String)]) -> String {
 }
 
 /// How a level reads in a sentence (本科 rather than 普通本科).
-pub(super) fn level_word(level: SchoolLevel) -> &'static str {
+pub fn level_word(level: SchoolLevel) -> &'static str {
     match level {
         SchoolLevel::Zhongzhi => "中职",
         SchoolLevel::GaozhiZhuanke => "高职",

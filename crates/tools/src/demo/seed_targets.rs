@@ -16,9 +16,9 @@ use sea_orm::{
 };
 
 use super::catalog::{self, Prng};
-use crate::entities::{designations, school_reports, users};
-use crate::error::ApiError;
-use crate::services::statistics::targets::designations::CITY;
+use chanjiao_api::entities::{designations, school_reports, users};
+use chanjiao_api::error::ApiError;
+use chanjiao_api::services::statistics::targets::designations::CITY;
 
 /// How many designations of each type the demo records (the plan's targets in brackets).
 const PLAN: &[(DesignationType, usize)] = &[
