@@ -48,7 +48,7 @@ pub enum Command {
     /// Measure how well the matcher ranks catalogue programs (see docs/matching.md).
     #[command(subcommand)]
     Eval(chanjiao_tools::eval::EvalCommand),
-    /// Place students into places from an instance file, without the database (see docs/allocation.md).
+    /// Place students into places from an instance file, without the database (see docs/rounds.md).
     Allocate(chanjiao_tools::allocate::AllocateArgs),
     /// Manage the plan targets the statistics dashboard measures against (see docs/statistics.md).
     #[command(subcommand)]

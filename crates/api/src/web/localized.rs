@@ -86,6 +86,9 @@ localized!(
     alerts::Topic,
     statistics::indicators::TargetStatus,
     statistics::targets::DesignationType,
+    brokering::Criterion,
+    statistics::LeagueIndicator,
+    statistics::Status,
 );
 
 coded!(
@@ -99,6 +102,10 @@ coded!(
     brokering::ProjectType,
     brokering::ProjectStatus,
     rounds::Phase,
+    statistics::targets::DesignationType,
+    brokering::Criterion,
+    statistics::LeagueIndicator,
+    brokering::DeclineReason,
     alerts::Topic,
 );
 

@@ -17,8 +17,7 @@ use crate::services::imports::{self, Imported, Progress};
 use crate::services::postings::ListQuery;
 use crate::sheets;
 use crate::startup::AppState;
-// The download helpers live with the pages' presentation; re-exported for the API's other
-// downloads (rounds, and the pages' reports until they import `crate::web::download`).
+// The download helpers live in crate::web::download; re-exported for the API's rounds export.
 pub use crate::web::download::{attachment, parse_format};
 
 pub async fn import(

@@ -223,8 +223,15 @@ pub async fn track_records(
     Ok(sums.into_iter().map(|(org, (sum, n))| (org, (sum / f64::from(n), n))).collect())
 }
 
+/// An organization an authority may appoint as assessor.
+#[derive(Debug, Clone, Serialize)]
+pub struct Candidate {
+    pub id: i64,
+    pub name: String,
+}
+
 /// Organizations an authority may appoint: verified intermediaries and authorities.
-pub async fn candidates(db: &impl ConnectionTrait) -> Result<Vec<serde_json::Value>, ApiError> {
+pub async fn candidates(db: &impl ConnectionTrait) -> Result<Vec<Candidate>, ApiError> {
     use crate::entities::organizations as orgs;
     let rows = orgs::Entity::find()
         .filter(orgs::Column::Kind.is_in([OrgKind::Intermediary.as_str(), OrgKind::Authority.as_str()]))
@@ -232,5 +239,5 @@ pub async fn candidates(db: &impl ConnectionTrait) -> Result<Vec<serde_json::Val
         .order_by_asc(orgs::Column::Id)
         .all(db)
         .await?;
-    Ok(rows.into_iter().map(|o| json!({"id": o.id, "name": o.name})).collect())
+    Ok(rows.into_iter().map(|o| Candidate { id: o.id, name: o.name }).collect())
 }

@@ -70,18 +70,6 @@ impl Filter {
     }
 }
 
-/// What `_stats_nav.html`'s `stats_nav(active, filter, districts)` needs: the filter as the form
-/// shows it (with the query string that keeps it across tabs) and the city's districts.
-pub fn nav_context(filter: &Filter) -> (serde_json::Value, serde_json::Value) {
-    let shown = serde_json::json!({
-        "district": filter.district.as_ref().map(RegionCode::as_str),
-        "year": filter.year,
-        "query": filter.query_string(),
-    });
-    let districts = districts().iter().map(|d| serde_json::json!({"code": d.code, "name": d.name})).collect();
-    (shown, serde_json::Value::Array(districts))
-}
-
 /// The counties (districts and county-level cities) of the city, in list order.
 pub fn districts() -> Vec<&'static Region> {
     region::children(SHAOXING)

@@ -25,7 +25,7 @@ async fn org_page(
         return Ok(page.render_form(state, "organizations/org.html", ctx, None));
     };
     let members = orgs::members(&state.db, user, org.id).await?;
-    let responsiveness = crate::routes::pages::workspace::responsiveness(state, org.id).await;
+    let responsiveness = crate::routes::pages::brokering::workspace::responsiveness(state, org.id).await;
     let ctx = context! {
         is_admin => user.may_administer(org.id),
         responsiveness => Serde(responsiveness),

@@ -183,7 +183,8 @@ pub async fn show(
     } else {
         None
     };
-    let responsiveness = crate::routes::pages::workspace::responsiveness(&state, posting.organization_id).await;
+    let responsiveness =
+        crate::routes::pages::brokering::workspace::responsiveness(&state, posting.organization_id).await;
     let booking = crate::routes::pages::booking::panel(&state, &user, &posting, page.lang).await;
     Ok(page.render(
         &state,

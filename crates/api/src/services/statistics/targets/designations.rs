@@ -195,17 +195,20 @@ pub async fn revoke(
 
 /// The verified enterprises and schools on the platform, by name, for the designation form's
 /// picker (organizations awaiting review are listed to nobody but themselves).
-pub async fn designees(db: &DatabaseConnection) -> Result<Vec<serde_json::Value>, ApiError> {
+pub async fn designees(db: &DatabaseConnection) -> Result<Vec<DesigneeOrg>, ApiError> {
     let rows = organizations::Entity::find()
         .filter(organizations::Column::Kind.is_in(["enterprise", "school"]))
         .filter(organizations::Column::Verification.eq(Verification::Verified.as_str()))
         .order_by_asc(organizations::Column::Name)
         .all(db)
         .await?;
-    Ok(rows.into_iter().map(|o| json!({"id": o.id, "name": o.name, "kind": o.kind})).collect())
+    Ok(rows.into_iter().map(|o| DesigneeOrg { id: o.id, name: o.name, kind: o.kind }).collect())
 }
 
-/// The designation types with their labels, for forms.
-pub fn types() -> Vec<serde_json::Value> {
-    DesignationType::ALL.iter().map(|t| json!({"id": t.as_str(), "zh": t.zh(), "en": t.en()})).collect()
+/// An organization a designation can name, with its kind (`enterprise` or `school`).
+#[derive(Debug, Clone, Serialize)]
+pub struct DesigneeOrg {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
 }

@@ -4,19 +4,19 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use minijinja::context;
 use minijinja::value::Serde;
 
-use super::PageForm;
 use crate::auth::{CurrentUser, PageUser};
 use crate::error::ApiError;
+use crate::routes::pages::{PageForm, PagePath};
 use crate::services::rounds::manage;
 use crate::services::rounds::ranking::{self, MarkBody, RankingBody};
 use crate::startup::AppState;
-use crate::web::Page;
+use crate::web::{Page, PageError, on_form};
 
 /// `GET /rounds/{id}/places/{place}/ranking`: the enterprise's applicants to one of its places,
 /// in the order its ranking gives them, with the rule, ranks, interview scores and marks.
@@ -24,8 +24,8 @@ pub async fn ranking_page(
     State(state): State<AppState>,
     page: Page,
     PageUser(user): PageUser,
-    Path((id, place)): Path<(i64, i64)>,
-) -> Response {
+    PagePath((id, place)): PagePath<(i64, i64)>,
+) -> Result<Response, PageError> {
     render_ranking(&state, &page, &user, id, place, None).await
 }
 
@@ -36,22 +36,12 @@ async fn render_ranking(
     id: i64,
     place: i64,
     error: Option<ApiError>,
-) -> Response {
-    let detail = match manage::get(&state.db, user, id).await {
-        Ok(detail) => detail,
-        Err(e) => return page.error(state, e).into_response(),
-    };
-    let applicants = match ranking::applicants(&state.db, user, id, place, Utc::now()).await {
-        Ok(applicants) => applicants,
-        Err(e) => return page.error(state, e).into_response(),
-    };
+) -> Result<Response, PageError> {
+    let detail = manage::get(&state.db, user, id).await?;
+    let applicants = ranking::applicants(&state.db, user, id, place, Utc::now()).await?;
     let title = detail.places.iter().find(|p| p.id == place).map(|p| p.title.clone()).unwrap_or_default();
-    page.render_form(
-        state,
-        "round_ranking.html",
-        context! { round => Serde(&detail.round), place => place, title, applicants => Serde(&applicants) },
-        error,
-    )
+    let ctx = context! { round => Serde(&detail.round), place => place, title, applicants => Serde(&applicants) };
+    Ok(page.render_form(state, "rounds/ranking.html", ctx, error))
 }
 
 /// `POST /rounds/{id}/places/{place}/ranking`: `rule`, and per applicant `rank_{id}`,
@@ -60,13 +50,10 @@ pub async fn save_ranking(
     State(state): State<AppState>,
     page: Page,
     PageUser(user): PageUser,
-    Path((id, place)): Path<(i64, i64)>,
+    PagePath((id, place)): PagePath<(i64, i64)>,
     PageForm(form): PageForm<HashMap<String, String>>,
-) -> Response {
-    let current = match ranking::applicants(&state.db, &user, id, place, Utc::now()).await {
-        Ok(current) => current,
-        Err(e) => return page.error(&state, e).into_response(),
-    };
+) -> Result<Response, PageError> {
+    let current = ranking::applicants(&state.db, &user, id, place, Utc::now()).await?;
     // A number field that is not a number is sent on as -1, which the service refuses for
     // that field; an empty one means "none".
     let number = |key: String| -> Option<i64> {
@@ -87,8 +74,7 @@ pub async fn save_ranking(
             .collect(),
     };
     match ranking::set(&state.db, &user, id, place, &body, Utc::now()).await {
-        Ok(_) => Redirect::to(&format!("/rounds/{id}/places/{place}/ranking")).into_response(),
-        Err(error) if error.belongs_on_form() => render_ranking(&state, &page, &user, id, place, Some(error)).await,
-        Err(error) => page.error(&state, error).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/rounds/{id}/places/{place}/ranking")).into_response()),
+        Err(error) => render_ranking(&state, &page, &user, id, place, Some(on_form(error)?)).await,
     }
 }

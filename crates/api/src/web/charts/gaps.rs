@@ -8,9 +8,7 @@ use std::fmt::Write;
 
 use chanjiao_domain::statistics::Status;
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
+use crate::web::escape_html;
 
 /// The opening tag with the chart's title and description, `id` keeping several charts on one
 /// page apart.
@@ -18,8 +16,8 @@ fn open(svg: &mut String, id: &str, width: f64, height: f64, title: &str, descri
     let _ = write!(
         svg,
         r#"<svg class="chart {id}" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{id}-t {id}-d" xmlns="http://www.w3.org/2000/svg"><title id="{id}-t">{}</title><desc id="{id}-d">{}</desc>"#,
-        escape(title),
-        escape(description)
+        escape_html(title),
+        escape_html(description)
     );
 }
 
@@ -57,9 +55,9 @@ pub fn gap_bars(id: &str, title: &str, description: &str, bars: &[Bar<'_>]) -> S
             r#"<text class="tick" x="{}" y="{:.1}" text-anchor="end">{}</text><rect class="bar {class}" x="{x:.1}" y="{y:.1}" width="{length:.1}" height="{}"><title>{}: {:+.0}</title></rect><text class="tick" x="{text_x:.1}" y="{:.1}" text-anchor="{anchor}">{:+.0}</text>"#,
             LABEL - 6.0,
             y + ROW * 0.6,
-            escape(bar.label),
+            escape_html(bar.label),
             ROW - 6.0,
-            escape(bar.label),
+            escape_html(bar.label),
             bar.gap,
             y + ROW * 0.6,
             bar.gap
@@ -109,22 +107,22 @@ pub fn district_grid(id: &str, title: &str, description: &str, tiles: &[Tile<'_>
             svg,
             r#"<g class="tile status-{}"><title>{}: {} · {}</title><rect x="{:.0}" y="{:.0}" width="{:.0}" height="{:.0}" rx="6"/><text x="{:.0}" y="{:.0}" text-anchor="middle" class="tile-name">{}</text><text x="{:.0}" y="{:.0}" text-anchor="middle" class="tile-status">{}</text><text x="{:.0}" y="{:.0}" text-anchor="middle" class="tile-figures">{}</text></g>"#,
             tile.status.as_str(),
-            escape(tile.name),
-            escape(tile.status_label),
-            escape(&tile.figures),
+            escape_html(tile.name),
+            escape_html(tile.status_label),
+            escape_html(&tile.figures),
             x + 3.0,
             y + 3.0,
             TILE_W - 6.0,
             TILE_H - 6.0,
             x + TILE_W / 2.0,
             y + 24.0,
-            escape(tile.name),
+            escape_html(tile.name),
             x + TILE_W / 2.0,
             y + 42.0,
-            escape(tile.status_label),
+            escape_html(tile.status_label),
             x + TILE_W / 2.0,
             y + 58.0,
-            escape(&tile.figures),
+            escape_html(&tile.figures),
         );
     }
     svg.push_str("</svg>");

@@ -3,6 +3,8 @@
 
 use std::fmt::Write;
 
+use crate::web::escape_html;
+
 /// One line: its label, colour class, and points; points from `dashed_from` on are forecasts.
 pub struct Line<'a> {
     pub label: &'a str,
@@ -14,10 +16,6 @@ pub struct Line<'a> {
 const WIDTH: f64 = 320.0;
 const HEIGHT: f64 = 160.0;
 const PAD: f64 = 28.0;
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
 
 /// A chart of yearly values; an empty chart when there is nothing to draw.
 pub fn lines(title: &str, description: &str, lines: &[Line<'_>]) -> String {
@@ -36,8 +34,8 @@ pub fn lines(title: &str, description: &str, lines: &[Line<'_>]) -> String {
     let _ = write!(
         svg,
         r#"<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="c-t c-d" xmlns="http://www.w3.org/2000/svg"><title id="c-t">{}</title><desc id="c-d">{}</desc>"#,
-        escape(title),
-        escape(description)
+        escape_html(title),
+        escape_html(description)
     );
     let _ = write!(
         svg,
@@ -70,9 +68,9 @@ pub fn lines(title: &str, description: &str, lines: &[Line<'_>]) -> String {
             let _ = write!(
                 svg,
                 r#"<polyline class="{}{style}" points="{}"><title>{}</title></polyline>"#,
-                escape(line.class),
+                escape_html(line.class),
                 path.join(" "),
-                escape(line.label)
+                escape_html(line.label)
             );
         }
     }
