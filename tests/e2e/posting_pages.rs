@@ -123,3 +123,21 @@ async fn brokers_and_authorities_cannot_post_and_listings_render_in_english() {
     let english = text(&city, &app, "/postings?lang=en").await;
     assert!(english.contains("Offers and needs") && english.contains("Apprenticeship"));
 }
+
+#[tokio::test]
+async fn a_posting_id_that_is_not_a_number_is_the_error_page_naming_it() {
+    let app = spawn_app().await;
+    let (enterprise, _) = signed_in(&app, "enterprise@demo.local").await;
+
+    let bad = enterprise.get(app.url("/postings/abc")).send().await.unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let content_type = bad.headers()["content-type"].to_str().unwrap().to_owned();
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+    let html = bad.text().await.unwrap();
+    assert!(html.contains("<h1 id=\"error-title\">"), "the site's error page: {html}");
+    assert!(html.contains("<li>id："), "the page names the parameter: {html}");
+
+    let edit = enterprise.get(app.url("/postings/1.5/edit")).send().await.unwrap();
+    assert_eq!(edit.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(edit.text().await.unwrap().contains("<li>id："));
+}

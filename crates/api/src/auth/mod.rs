@@ -12,3 +12,12 @@ pub mod password;
 pub mod token;
 
 pub use extract::{ApiAdmin, ApiUser, CurrentUser, MaybeUser, PageAdmin, PageUser};
+
+use cookies::SameSite;
+
+/// The cookie that carries a new session's token, for as long as a session lives; the sign-in
+/// page and the API's login set the same one.
+pub fn session_cookie(state: &crate::startup::AppState, token: &str) -> axum::http::HeaderValue {
+    let max_age = state.config.session_ttl_hours * 3600;
+    cookies::set(cookies::SESSION, token, max_age, SameSite::Lax, state.config.cookie_secure)
+}

@@ -12,7 +12,6 @@ use chanjiao_domain::{Invalid, Invalids, RegionCode, SchoolLevel};
 use chanjiao_search::{Filters, SearchIndex, SearchRequest, Sort};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 
 use crate::entities::postings as posting_rows;
 use crate::error::ApiError;
@@ -203,12 +202,18 @@ pub async fn search(
     Ok(SearchPage { hits, facets, total: results.total, next_cursor: results.next_cursor })
 }
 
-pub async fn suggest(index: &Arc<SearchIndex>, prefix: &str) -> Result<Value, ApiError> {
+/// Completions of what was typed, best first.
+#[derive(Debug, Serialize)]
+pub struct Suggestions {
+    pub suggestions: Vec<String>,
+}
+
+pub async fn suggest(index: &Arc<SearchIndex>, prefix: &str) -> Result<Suggestions, ApiError> {
     let index = index.clone();
     let prefix = prefix.chars().take(50).collect::<String>();
     let suggestions = tokio::task::spawn_blocking(move || index.suggest(&prefix, 10))
         .await
         .map_err(|e| ApiError::Internal(format!("suggest task: {e}")))?
         .map_err(|e| ApiError::Internal(format!("suggest: {e}")))?;
-    Ok(json!({ "suggestions": suggestions }))
+    Ok(Suggestions { suggestions })
 }

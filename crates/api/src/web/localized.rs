@@ -106,9 +106,27 @@ coded!(
     brokering::Criterion,
     statistics::LeagueIndicator,
     brokering::DeclineReason,
+    alerts::Topic,
 );
 
 /// Every value of a coded type with its label, for a `<select>`.
 pub fn options<T: Coded + Copy>(all: &[T], lang: Lang) -> Vec<Labelled> {
     all.iter().map(|value| value.labelled(lang)).collect()
+}
+
+/// An industry cluster by its names on the reference list.
+impl Localized for chanjiao_domain::reference::ClusterId {
+    fn zh(&self) -> &'static str {
+        &self.cluster().name_zh
+    }
+
+    fn en(&self) -> &'static str {
+        &self.cluster().name_en
+    }
+}
+
+impl Coded for chanjiao_domain::reference::ClusterId {
+    fn code(&self) -> &'static str {
+        self.cluster().id.as_str()
+    }
 }

@@ -3,6 +3,7 @@
 
 mod assets;
 pub mod charts;
+pub mod download;
 mod lang;
 mod localized;
 mod page;

@@ -11,7 +11,7 @@ use serde_json::json;
 use super::ApiJson;
 use crate::abuse::ClientAddr;
 use crate::auth::cookies::{self, SameSite};
-use crate::auth::{ApiUser, CurrentUser};
+use crate::auth::{ApiUser, CurrentUser, session_cookie};
 use crate::error::ApiError;
 use crate::services::accounts::{self, LoginAttempt};
 use crate::startup::AppState;
@@ -34,11 +34,6 @@ pub async fn login(
     let token = accounts::login(&state.db, &state.hasher, &state.config, attempt).await?;
     let cookie = session_cookie(&state, &token);
     Ok(([(SET_COOKIE, cookie)], Json(json!({ "token": token }))).into_response())
-}
-
-pub fn session_cookie(state: &AppState, token: &str) -> axum::http::HeaderValue {
-    let max_age = state.config.session_ttl_hours * 3600;
-    cookies::set(cookies::SESSION, token, max_age, SameSite::Lax, state.config.cookie_secure)
 }
 
 pub async fn logout(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Response, ApiError> {

@@ -131,5 +131,4 @@ pub fn routes() -> Router<AppState> {
         .fallback(|| async { ApiError::NotFound })
 }
 
-pub(crate) use auth::session_cookie;
 pub use extract::ApiJson;

@@ -3,7 +3,6 @@
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
-use serde_json::Value;
 
 use super::extract::Query;
 use crate::auth::ApiUser;
@@ -29,6 +28,6 @@ pub async fn suggest(
     State(state): State<AppState>,
     ApiUser(_): ApiUser,
     Query(query): Query<SuggestQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<search::Suggestions>, ApiError> {
     Ok(Json(search::suggest(&state.index, &query.q).await?))
 }

@@ -3,9 +3,8 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use chanjiao_domain::Text;
+use axum::http::StatusCode;
+use axum::response::Response;
 use chanjiao_domain::posting::Side;
 use serde::{Deserialize, Serialize};
 
@@ -16,8 +15,10 @@ use crate::error::ApiError;
 use crate::routes::uploads::read_upload;
 use crate::services::imports::{self, Imported, Progress};
 use crate::services::postings::ListQuery;
-use crate::sheets::{self, SheetFormat};
+use crate::sheets;
 use crate::startup::AppState;
+// The download helpers live in crate::web::download; re-exported for the API's rounds export.
+pub use crate::web::download::{attachment, parse_format};
 
 pub async fn import(
     State(state): State<AppState>,
@@ -63,29 +64,6 @@ pub struct FileQuery {
     side: Option<String>,
     #[serde(flatten)]
     listing: ListQuery,
-}
-
-pub fn parse_format(raw: Option<&str>) -> Result<SheetFormat, ApiError> {
-    match raw.unwrap_or("xlsx") {
-        "xlsx" => Ok(SheetFormat::Xlsx),
-        "csv" => Ok(SheetFormat::Csv),
-        _ => Err(ApiError::invalid(
-            "format",
-            chanjiao_domain::Invalid::Format(Text::new("one of xlsx, csv", "xlsx、csv 之一")),
-        )),
-    }
-}
-
-/// A file download with a Chinese file name that every browser understands.
-pub fn attachment(format: SheetFormat, stem: &str, bytes: Vec<u8>) -> Response {
-    let name = format!("{stem}.{}", format.extension());
-    let disposition = format!(
-        "attachment; filename=\"chanjiao.{}\"; filename*=UTF-8''{}",
-        format.extension(),
-        crate::web::url_encode(&name)
-    );
-    ([(header::CONTENT_TYPE, format.content_type().to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes)
-        .into_response()
 }
 
 pub async fn export(

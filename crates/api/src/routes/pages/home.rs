@@ -1,3 +1,5 @@
+//! The home page: what the platform is for, and the ways in.
+
 use axum::extract::State;
 use axum::response::Response;
 use minijinja::context;

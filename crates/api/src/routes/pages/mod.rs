@@ -1,20 +1,16 @@
 //! Server-rendered pages: Chinese first, English on request, usable on a 375 px phone.
 
-mod account;
-mod account_settings;
+mod accounts;
 mod admin;
-mod admin_users;
 mod alerts;
 mod booking;
 mod brokering;
 mod extract;
 mod home;
-mod org;
-mod posting_form;
+mod organizations;
 mod postings;
 mod rounds;
 mod search;
-mod sheets;
 mod statistics;
 
 use axum::Router;
@@ -29,32 +25,30 @@ use crate::startup::AppState;
 use crate::web::{Lang, Page};
 
 pub use extract::{PageForm, PagePath, PageQuery};
-// The response figures of the organization and posting pages live with brokering.
-use brokering::workspace;
 
 /// Every page; a handler's [`crate::web::PageError`] is rendered as the error page on the way out.
 pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(home::index))
-        .route("/login", get(account::login_form).post(limited(Group::Login, account::login)))
-        .route("/logout", post(account::logout))
-        .route("/account", get(account_settings::show))
-        .route("/account/password", post(account_settings::change_password))
-        .route("/account/logout-everywhere", post(account_settings::logout_everywhere))
-        .route("/register", get(account::register_form).post(limited(Group::Register, account::register)))
-        .route("/org", get(org::show).post(org::update))
-        .route("/org/members", post(org::add_member))
+        .route("/login", get(accounts::login_form).post(limited(Group::Login, accounts::login)))
+        .route("/logout", post(accounts::logout))
+        .route("/account", get(accounts::settings::show))
+        .route("/account/password", post(accounts::settings::change_password))
+        .route("/account/logout-everywhere", post(accounts::settings::logout_everywhere))
+        .route("/register", get(accounts::register_form).post(limited(Group::Register, accounts::register)))
+        .route("/org", get(organizations::show).post(organizations::update))
+        .route("/org/members", post(organizations::add_member))
         .route("/search", get(limited(Group::Search, search::page)))
         .route("/postings", get(postings::index))
         .route("/postings/new", get(postings::new).post(postings::create))
         .route(
             "/postings/import",
-            get(sheets::form)
-                .post(limited(Group::Import, sheets::upload))
+            get(postings::sheets::form)
+                .post(limited(Group::Import, postings::sheets::upload))
                 .layer(axum::extract::DefaultBodyLimit::max(crate::routes::uploads::MAX_UPLOAD_BYTES)),
         )
-        .route("/postings/export", get(limited(Group::Export, sheets::export)))
-        .route("/postings/template", get(sheets::template))
+        .route("/postings/export", get(limited(Group::Export, postings::sheets::export)))
+        .route("/postings/template", get(postings::sheets::template))
         .route("/postings/{id}", get(limited(Group::Match, postings::show)))
         .route("/postings/{id}/edit", get(postings::edit).post(postings::update))
         .route("/postings/{id}/act", post(postings::act))
@@ -113,13 +107,13 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/statistics/reports/city.xlsx", get(limited(Group::Export, statistics::reports::city_workbook)))
         .route("/statistics/reports/school/{file}", get(limited(Group::Statistics, statistics::reports::school)))
         .route("/open-data", get(limited(Group::Statistics, statistics::outlook::open_data)))
-        .route("/admin/verifications", get(admin::queue))
-        .route("/admin/verifications/{id}", post(admin::decide))
-        .route("/admin/users", get(admin_users::index))
-        .route("/admin/users/{id}/disable", post(admin_users::disable))
-        .route("/admin/users/{id}/enable", post(admin_users::enable))
-        .route("/admin/organizations", post(admin::create_organization))
-        .route("/admin/organizations/new", get(admin::new_organization))
+        .route("/admin/verifications", get(admin::verifications::queue))
+        .route("/admin/verifications/{id}", post(admin::verifications::decide))
+        .route("/admin/users", get(admin::users::index))
+        .route("/admin/users/{id}/disable", post(admin::users::disable))
+        .route("/admin/users/{id}/enable", post(admin::users::enable))
+        .route("/admin/organizations", post(admin::verifications::create_organization))
+        .route("/admin/organizations/new", get(admin::verifications::new_organization))
         .layer(axum::middleware::from_fn_with_state(state, crate::web::render_page_errors))
 }
 

@@ -16,7 +16,7 @@ use crate::entities::{posting_codes, postings};
 use crate::error::ApiError;
 
 /// Filters as they arrive in a query string; every one optional.
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(default)]
 pub struct ListQuery {
     pub kind: Option<String>,

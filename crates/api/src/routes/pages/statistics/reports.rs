@@ -10,12 +10,12 @@ use super::stats_nav;
 use crate::auth::{CurrentUser, PageUser};
 use crate::clock;
 use crate::error::ApiError;
-use crate::routes::api::sheets::attachment;
 use crate::routes::pages::{PagePath, PageQuery};
 use crate::services::statistics::filter::{Filter, FilterQuery};
 use crate::services::statistics::reports::{self, Report, city, school, xlsx};
 use crate::sheets::SheetFormat;
 use crate::startup::AppState;
+use crate::web::download::attachment;
 use crate::web::{Page, PageError};
 
 /// `/statistics/reports`: what the viewer may open.

@@ -6,13 +6,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use serde::Deserialize;
 
-use super::PageForm;
 use crate::auth::PageUser;
 use crate::auth::cookies::{self, SameSite};
-use crate::error::ApiError;
+use crate::routes::pages::{PageForm, PageQuery};
 use crate::services::account_security::{self, PasswordChange};
 use crate::startup::AppState;
-use crate::web::Page;
+use crate::web::{Page, PageError};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -20,17 +19,13 @@ pub struct Done {
     changed: Option<String>,
 }
 
-fn account_page(state: &AppState, page: &Page, changed: bool, error: Option<ApiError>) -> Response {
-    page.render_form(state, "account.html", context! { changed }, error)
-}
-
 pub async fn show(
     State(state): State<AppState>,
     page: Page,
     PageUser(_): PageUser,
-    axum::extract::Query(done): axum::extract::Query<Done>,
+    PageQuery(done): PageQuery<Done>,
 ) -> Response {
-    account_page(&state, &page, done.changed.is_some(), None)
+    page.render_form(&state, "accounts/account.html", context! { changed => done.changed.is_some() }, None)
 }
 
 pub async fn change_password(
@@ -38,18 +33,15 @@ pub async fn change_password(
     page: Page,
     PageUser(user): PageUser,
     PageForm(form): PageForm<PasswordChange>,
-) -> Response {
+) -> Result<Response, PageError> {
     match account_security::change_password(&state.db, &state.hasher, &user, &form).await {
-        Ok(()) => Redirect::to("/account?changed=1").into_response(),
-        Err(error) if error.belongs_on_form() => account_page(&state, &page, false, Some(error)),
-        Err(error) => page.error(&state, error).into_response(),
+        Ok(()) => Ok(Redirect::to("/account?changed=1").into_response()),
+        Err(error) => page.form(&state, "accounts/account.html", context! { changed => false }, error),
     }
 }
 
-pub async fn logout_everywhere(State(state): State<AppState>, page: Page, PageUser(user): PageUser) -> Response {
-    if let Err(error) = account_security::logout_everywhere(&state.db, user.id).await {
-        return page.error(&state, error).into_response();
-    }
+pub async fn logout_everywhere(State(state): State<AppState>, PageUser(user): PageUser) -> Result<Response, PageError> {
+    account_security::logout_everywhere(&state.db, user.id).await?;
     let clear = cookies::set(cookies::SESSION, "", 0, SameSite::Lax, state.config.cookie_secure);
-    ([(SET_COOKIE, clear)], Redirect::to("/login")).into_response()
+    Ok(([(SET_COOKIE, clear)], Redirect::to("/login")).into_response())
 }

@@ -6,7 +6,20 @@ use chanjiao_domain::reference::clusters;
 use chanjiao_domain::{SchoolLevel, region};
 use serde::Serialize;
 
-use crate::web::Lang;
+use crate::web::{Lang, Localized};
+
+/// A text of the form in both languages.
+struct Both(&'static str, &'static str);
+
+impl Localized for Both {
+    fn zh(&self) -> &'static str {
+        self.0
+    }
+
+    fn en(&self) -> &'static str {
+        self.1
+    }
+}
 
 /// One field as the template draws it.
 #[derive(Debug, Serialize)]
@@ -50,9 +63,9 @@ pub fn fields(kind: PostingKind, input: &PostingInput, lang: Lang) -> Vec<FormFi
         if rule == Rule::Forbidden {
             continue;
         }
-        let field = |label: String, widget: &'static str, value: String, hint: &str| FormField {
+        let field = |label: &str, widget: &'static str, value: String, hint: &str| FormField {
             name,
-            label,
+            label: label.to_owned(),
             required: rule == Rule::Required,
             widget,
             value,
@@ -60,15 +73,19 @@ pub fn fields(kind: PostingKind, input: &PostingInput, lang: Lang) -> Vec<FormFi
             options: Vec::new(),
             hint: hint.to_owned(),
         };
-        let list_hint = lang.pick("多项用顿号或逗号分隔", "Separate items with commas");
-        let line_hint = lang.pick("每行一项", "One item per line");
+        let list_hint = Both("多项用顿号或逗号分隔", "Separate items with commas").label(lang);
+        let line_hint = Both("每行一项", "One item per line").label(lang);
         let f = match name {
-            "title" => field(lang.pick("标题", "Title"), "text", input.title.clone(), ""),
-            "description" => field(lang.pick("详细说明", "Description"), "textarea", input.description.clone(), ""),
-            "skills" => field(lang.pick("技能要求", "Skills"), "text", joined(&input.skills, "、"), &list_hint),
+            "title" => field(Both("标题", "Title").label(lang), "text", input.title.clone(), ""),
+            "description" => {
+                field(Both("详细说明", "Description").label(lang), "textarea", input.description.clone(), "")
+            }
+            "skills" => field(Both("技能要求", "Skills").label(lang), "text", joined(&input.skills, "、"), list_hint),
             "region" => {
-                let mut f = field(lang.pick("地区", "Region"), "region", input.region.clone(), "");
-                f.hint = lang.pick("区县或乡镇街道的行政区划代码", "Division code of a county or township");
+                let mut f = field(Both("地区", "Region").label(lang), "region", input.region.clone(), "");
+                f.hint = Both("区县或乡镇街道的行政区划代码", "Division code of a county or township")
+                    .label(lang)
+                    .to_owned();
                 for county in region::children(region::SHAOXING) {
                     f.options.push(FormOption { value: county.code.clone(), label: county.name.clone() });
                     for town in region::children(&county.code) {
@@ -80,79 +97,87 @@ pub fn fields(kind: PostingKind, input: &PostingInput, lang: Lang) -> Vec<FormFi
                 }
                 f
             }
-            "starts_on" => {
-                field(lang.pick("开始日期", "Starts on"), "date", input.starts_on.clone().unwrap_or_default(), "")
+            "starts_on" => field(
+                Both("开始日期", "Starts on").label(lang),
+                "date",
+                input.starts_on.clone().unwrap_or_default(),
+                "",
+            ),
+            "ends_on" => {
+                field(Both("结束日期", "Ends on").label(lang), "date", input.ends_on.clone().unwrap_or_default(), "")
             }
-            "ends_on" => field(lang.pick("结束日期", "Ends on"), "date", input.ends_on.clone().unwrap_or_default(), ""),
-            "quantity" => field(lang.pick(spec.quantity_zh, spec.quantity_en), "number", number(&input.quantity), ""),
+            "quantity" => {
+                field(Both(spec.quantity_zh, spec.quantity_en).label(lang), "number", number(&input.quantity), "")
+            }
             "education_level" => {
                 let mut f = field(
-                    lang.pick("学历层次", "Education level"),
+                    Both("学历层次", "Education level").label(lang),
                     "select",
                     input.education_level.clone().unwrap_or_default(),
                     "",
                 );
                 f.options = SchoolLevel::ALL
                     .iter()
-                    .map(|l| FormOption { value: l.as_str().to_owned(), label: lang.pick(l.zh(), l.en()) })
+                    .map(|l| FormOption { value: l.as_str().to_owned(), label: l.label(lang).to_owned() })
                     .collect();
                 f
             }
             "program_codes" => {
-                let hint = lang.pick(
+                let hint = Both(
                     "国家专业目录代码，可按名称、代码或拼音首字母搜索",
                     "Catalogue codes; search by name, code or pinyin initials",
-                );
-                field(lang.pick("专业", "Programs"), "codes", joined(&input.program_codes, "、"), &hint)
+                )
+                .label(lang);
+                field(Both("专业", "Programs").label(lang), "codes", joined(&input.program_codes, "、"), hint)
             }
             "occupation_codes" => {
-                let hint = lang.pick("职业分类大典代码，如 6-18-01-01", "Occupation codes, e.g. 6-18-01-01");
-                field(lang.pick("职业", "Occupations"), "codes", joined(&input.occupation_codes, "、"), &hint)
+                let hint = Both("职业分类大典代码，如 6-18-01-01", "Occupation codes, e.g. 6-18-01-01").label(lang);
+                field(Both("职业", "Occupations").label(lang), "codes", joined(&input.occupation_codes, "、"), hint)
             }
             "industry_clusters" => {
-                let mut f = field(lang.pick("产业集群", "Industry clusters"), "checkboxes", String::new(), "");
+                let mut f = field(Both("产业集群", "Industry clusters").label(lang), "checkboxes", String::new(), "");
                 f.options = clusters()
                     .iter()
-                    .map(|c| FormOption { value: c.id.as_str().to_owned(), label: lang.pick(&c.name_zh, &c.name_en) })
+                    .map(|c| FormOption { value: c.id.as_str().to_owned(), label: c.id.label(lang).to_owned() })
                     .collect();
                 f.chosen = input.industry_clusters.clone();
                 f
             }
             "certificates" => field(
-                lang.pick("证书（如 1+X）", "Certificates (e.g. 1+X)"),
+                Both("证书（如 1+X）", "Certificates (e.g. 1+X)").label(lang),
                 "text",
                 joined(&input.certificates, "、"),
-                &list_hint,
+                list_hint,
             ),
             "amount_yuan" => {
-                let meaning = spec.amount.map(|a| lang.pick(a.zh(), a.en())).unwrap_or_default();
+                let meaning = spec.amount.map(|a| a.label(lang)).unwrap_or_default();
                 field(meaning, "number", number(&input.amount_yuan), "")
             }
             "apprenticeship_type" => {
                 let mut f = field(
-                    lang.pick("学徒制类型", "Apprenticeship type"),
+                    Both("学徒制类型", "Apprenticeship type").label(lang),
                     "select",
                     input.apprenticeship_type.clone().unwrap_or_default(),
                     "",
                 );
-                f.options = [
-                    (ApprenticeshipType::Modern, "现代学徒制", "Modern apprenticeship"),
-                    (ApprenticeshipType::EnterpriseNew, "企业新型学徒制", "Enterprise apprenticeship"),
-                ]
-                .iter()
-                .map(|(t, zh, en)| FormOption { value: t.as_str().to_owned(), label: lang.pick(zh, en) })
-                .collect();
+                f.options = ApprenticeshipType::ALL
+                    .iter()
+                    .map(|t| FormOption { value: t.as_str().to_owned(), label: t.label(lang).to_owned() })
+                    .collect();
                 f
             }
             "annual_enrolment" => {
-                field(lang.pick("年招生数", "Annual enrolment"), "number", number(&input.annual_enrolment), "")
+                field(Both("年招生数", "Annual enrolment").label(lang), "number", number(&input.annual_enrolment), "")
             }
             "equipment" => {
-                field(lang.pick("主要设备", "Equipment"), "lines", joined(&input.equipment, "\n"), &line_hint)
+                field(Both("主要设备", "Equipment").label(lang), "lines", joined(&input.equipment, "\n"), line_hint)
             }
-            "open_periods" => {
-                field(lang.pick("开放时段", "Open periods"), "lines", joined(&input.open_periods, "\n"), &line_hint)
-            }
+            "open_periods" => field(
+                Both("开放时段", "Open periods").label(lang),
+                "lines",
+                joined(&input.open_periods, "\n"),
+                line_hint,
+            ),
             _ => continue,
         };
         fields.push(f);

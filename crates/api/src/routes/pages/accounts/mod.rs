@@ -1,6 +1,8 @@
-//! Sign-in, sign-out and registration pages.
+//! Accounts: sign-in, sign-out and registration pages; "my account" is [`settings`].
 
-use axum::extract::{Query, State};
+pub mod settings;
+
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::{RETRY_AFTER, SET_COOKIE};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -9,15 +11,14 @@ use minijinja::context;
 use minijinja::value::Serde;
 use serde::Deserialize;
 
-use super::PageForm;
+use super::{PageForm, PageQuery};
 use crate::abuse::ClientAddr;
-use crate::auth::PageUser;
 use crate::auth::cookies::{self, SameSite};
+use crate::auth::{PageUser, session_cookie};
 use crate::error::ApiError;
-use crate::routes::api::session_cookie;
 use crate::services::accounts::{self, LoginAttempt, Registration};
 use crate::startup::AppState;
-use crate::web::{Lang, Page, safe_next};
+use crate::web::{Lang, Page, PageError, on_form, options, safe_next};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -26,10 +27,14 @@ pub struct LoginQuery {
     registered: Option<String>,
 }
 
-pub async fn login_form(State(state): State<AppState>, page: Page, Query(query): Query<LoginQuery>) -> Response {
+pub async fn login_form(
+    State(state): State<AppState>,
+    page: Page,
+    PageQuery(query): PageQuery<LoginQuery>,
+) -> Response {
     page.render(
         &state,
-        "login.html",
+        "accounts/login.html",
         context! {
             next => safe_next(query.next.as_deref()),
             registered => query.registered.is_some(),
@@ -52,16 +57,17 @@ pub async fn login(
     client: ClientAddr,
     page: Page,
     PageForm(form): PageForm<LoginForm>,
-) -> Response {
+) -> Result<Response, PageError> {
     let next = safe_next(form.next.as_deref());
     let attempt = LoginAttempt { email: &form.email, password: &form.password, client };
     match accounts::login(&state.db, &state.hasher, &state.config, attempt).await {
-        Ok(token) => ([(SET_COOKIE, session_cookie(&state, &token))], Redirect::to(&next)).into_response(),
+        Ok(token) => Ok(([(SET_COOKIE, session_cookie(&state, &token))], Redirect::to(&next)).into_response()),
+        // Refused credentials have no field of their own: the form says so above the fields.
         Err(error @ (ApiError::BadCredentials | ApiError::TooManyAttempts { .. } | ApiError::Overloaded { .. })) => {
             let mut response = page.render_with_status(
                 &state,
                 error.status_code(),
-                "login.html",
+                "accounts/login.html",
                 context! {
                     next => next,
                     registered => false,
@@ -72,9 +78,9 @@ pub async fn login(
             if let Some(secs) = error.retry_after_secs() {
                 response.headers_mut().insert(RETRY_AFTER, secs.into());
             }
-            response
+            Ok(response)
         }
-        Err(other) => page.error(&state, other).into_response(),
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -89,12 +95,12 @@ pub async fn logout(State(state): State<AppState>, PageUser(user): PageUser) -> 
 /// Who fills in the organization form: anyone registering (no authorities: those are created by
 /// a platform administrator) or a platform administrator creating a verified organization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum OrgFormFor {
+pub(in crate::routes::pages) enum OrgFormFor {
     Registration,
     PlatformAdmin,
 }
 
-pub(super) fn register_page(
+pub(in crate::routes::pages) fn register_page(
     state: &AppState,
     page: &Page,
     status: StatusCode,
@@ -102,20 +108,18 @@ pub(super) fn register_page(
     error: Option<ApiError>,
     made_by: OrgFormFor,
 ) -> Response {
-    let kinds: Vec<_> = OrgKind::ALL
-        .iter()
-        .filter(|k| made_by == OrgFormFor::PlatformAdmin || **k != OrgKind::Authority)
-        .map(|k| context! { id => k.as_str(), zh => k.zh() })
+    let kinds: Vec<_> = options(OrgKind::ALL, page.lang)
+        .into_iter()
+        .filter(|k| made_by == OrgFormFor::PlatformAdmin || k.value != OrgKind::Authority.as_str())
         .collect();
-    let levels: Vec<_> =
-        SchoolLevel::ALL.iter().map(|l| context! { id => l.as_str(), zh => l.zh(), en => l.en() }).collect();
+    let levels = options(SchoolLevel::ALL, page.lang);
     let regions: Vec<_> = region::children(region::SHAOXING)
         .into_iter()
         .map(|r| context! { code => r.code.clone(), name => r.name.clone() })
         .collect();
     let field_errors = error.as_ref().map(ApiError::field_errors).unwrap_or_default();
-    page.render_with_status(state, status, "register.html", context! {
-        kinds, levels, regions, by_admin => made_by == OrgFormFor::PlatformAdmin,
+    page.render_with_status(state, status, "accounts/register.html", context! {
+        kinds => Serde(kinds), levels => Serde(levels), regions, by_admin => made_by == OrgFormFor::PlatformAdmin,
         form => context! {
             kind => form.kind.clone(), name => form.name.clone(), region => form.region.clone(),
             credit_code => form.credit_code.clone().unwrap_or_default(), level => form.level.clone().unwrap_or_default(),
@@ -131,12 +135,16 @@ pub async fn register_form(State(state): State<AppState>, page: Page) -> Respons
     register_page(&state, &page, StatusCode::OK, &form, None, OrgFormFor::Registration)
 }
 
-pub async fn register(State(state): State<AppState>, page: Page, PageForm(form): PageForm<Registration>) -> Response {
+pub async fn register(
+    State(state): State<AppState>,
+    page: Page,
+    PageForm(form): PageForm<Registration>,
+) -> Result<Response, PageError> {
     match accounts::register(&state.db, &state.hasher, form.clone()).await {
-        Ok(_) => Redirect::to("/login?registered=1").into_response(),
-        Err(error @ (ApiError::Validation(_) | ApiError::Conflict { .. })) => {
-            register_page(&state, &page, error.status_code(), &form, Some(error), OrgFormFor::Registration)
+        Ok(_) => Ok(Redirect::to("/login?registered=1").into_response()),
+        Err(error) => {
+            let error = on_form(error)?;
+            Ok(register_page(&state, &page, error.status_code(), &form, Some(error), OrgFormFor::Registration))
         }
-        Err(other) => page.error(&state, other).into_response(),
     }
 }

@@ -2,54 +2,43 @@
 //! search page's "save this search" form, new-match subscriptions from a posting's page),
 //! one subscription with its webhook delivery log, and delete.
 
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chanjiao_domain::alerts::Topic;
 use minijinja::context;
 use minijinja::value::Serde;
-use serde_json::{Value, json};
 
-use super::PageForm;
+use super::{PageForm, PagePath};
 use crate::auth::{CurrentUser, PageUser};
 use crate::error::ApiError;
 use crate::services::alerts::inbox;
 use crate::services::alerts::subscriptions::{self, NewSubscription, Subscription};
 use crate::services::alerts::webhooks;
 use crate::startup::AppState;
-use crate::web::{Lang, NextForm, Page, safe_next};
+use crate::web::{Localized, NextForm, Page, PageError, on_form, options, safe_next};
 
 /// The search parameters a "save this search" form carries, in the order of a query string.
 const SEARCH_FIELDS: [&str; 8] = ["q", "kind", "side", "region", "cluster", "level", "program_class", "organization"];
 
-pub async fn inbox(State(state): State<AppState>, page: Page, PageUser(user): PageUser) -> Response {
-    match inbox::list(&state.db, &user, false, page.lang.code()).await {
-        Ok(found) => {
-            page.render(&state, "inbox.html", context! { items => Serde(found.items), unread => found.unread })
-        }
-        Err(e) => page.error(&state, e).into_response(),
-    }
+pub async fn inbox(State(state): State<AppState>, page: Page, PageUser(user): PageUser) -> Result<Response, PageError> {
+    let found = inbox::list(&state.db, &user, false, page.lang.code()).await?;
+    Ok(page.render(&state, "alerts/inbox.html", context! { items => Serde(found.items), unread => found.unread }))
 }
 
 /// Marks a notice read, then goes where the form says (the notice's link) or back to the inbox.
 pub async fn read(
     State(state): State<AppState>,
-    page: Page,
     PageUser(user): PageUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     PageForm(form): PageForm<NextForm>,
-) -> Response {
-    match inbox::mark_read(&state.db, &user, id).await {
-        Ok(()) => Redirect::to(&next_or(form.next.as_deref(), "/inbox")).into_response(),
-        Err(e) => page.error(&state, e).into_response(),
-    }
+) -> Result<Response, PageError> {
+    inbox::mark_read(&state.db, &user, id).await?;
+    Ok(Redirect::to(&next_or(form.next.as_deref(), "/inbox")).into_response())
 }
 
-pub async fn read_all(State(state): State<AppState>, page: Page, PageUser(user): PageUser) -> Response {
-    match inbox::mark_all_read(&state.db, &user).await {
-        Ok(()) => Redirect::to("/inbox").into_response(),
-        Err(e) => page.error(&state, e).into_response(),
-    }
+pub async fn read_all(State(state): State<AppState>, PageUser(user): PageUser) -> Result<Response, PageError> {
+    inbox::mark_all_read(&state.db, &user).await?;
+    Ok(Redirect::to("/inbox").into_response())
 }
 
 fn next_or(next: Option<&str>, fallback: &str) -> String {
@@ -59,40 +48,20 @@ fn next_or(next: Option<&str>, fallback: &str) -> String {
     }
 }
 
-fn topic_options(lang: Lang) -> Value {
-    Topic::ALL
-        .iter()
-        .map(|t| json!({"value": t.as_str(), "label": if lang == Lang::Zh { t.zh() } else { t.en() }}))
-        .collect()
-}
-
+/// The subscriptions with the form for a new one, and a refused submission's problems.
 async fn list_page(
     state: &AppState,
     page: &Page,
     user: &CurrentUser,
-    status: StatusCode,
     error: Option<ApiError>,
-) -> Response {
-    let found = match subscriptions::list(&state.db, user).await {
-        Ok(found) => found,
-        Err(e) => return page.error(state, e).into_response(),
-    };
-    let field_errors = error.as_ref().map(ApiError::field_errors).unwrap_or_default();
-    page.render_with_status(
-        state,
-        status,
-        "alerts.html",
-        context! {
-            subscriptions => Serde(found),
-            topics => Serde(topic_options(page.lang)),
-            field_errors => Serde(field_errors),
-            error_title => error.map(|e| e.title(page.lang == Lang::Zh)),
-        },
-    )
+) -> Result<Response, PageError> {
+    let found = subscriptions::list(&state.db, user).await?;
+    let ctx = context! { subscriptions => Serde(found), topics => Serde(options(Topic::ALL, page.lang)) };
+    Ok(page.render_form(state, "alerts/index.html", ctx, error))
 }
 
-pub async fn index(State(state): State<AppState>, page: Page, PageUser(user): PageUser) -> Response {
-    list_page(&state, &page, &user, StatusCode::OK, None).await
+pub async fn index(State(state): State<AppState>, page: Page, PageUser(user): PageUser) -> Result<Response, PageError> {
+    list_page(&state, &page, &user, None).await
 }
 
 /// The subscription a form describes. Saved-search forms carry the search's own parameters,
@@ -123,16 +92,13 @@ pub async fn create(
     page: Page,
     PageUser(user): PageUser,
     PageForm(pairs): PageForm<Vec<(String, String)>>,
-) -> Response {
+) -> Result<Response, PageError> {
     let next = pairs.iter().find(|(k, _)| k == "next").map(|(_, v)| v.clone());
     match subscriptions::create(&state.db, &state.config.alerts, &user, from_form(&pairs)).await {
         // The secret is shown once, on this page; without one, back to where the form was.
-        Ok(created) if created.webhook_secret.is_some() => show_page(&state, &page, &user, created).await,
-        Ok(created) => Redirect::to(&next_or(next.as_deref(), &format!("/alerts/{}", created.id))).into_response(),
-        Err(error) if error.status_code() == StatusCode::UNPROCESSABLE_ENTITY => {
-            list_page(&state, &page, &user, StatusCode::UNPROCESSABLE_ENTITY, Some(error)).await
-        }
-        Err(error) => page.error(&state, error).into_response(),
+        Ok(created) if created.webhook_secret.is_some() => Ok(show_page(&state, &page, &user, created).await),
+        Ok(created) => Ok(Redirect::to(&next_or(next.as_deref(), &format!("/alerts/{}", created.id))).into_response()),
+        Err(error) => list_page(&state, &page, &user, Some(on_form(error)?)).await,
     }
 }
 
@@ -142,13 +108,12 @@ async fn show_page(state: &AppState, page: &Page, user: &CurrentUser, subscripti
     } else {
         webhooks::log(&state.db, user, subscription.id).await.unwrap_or_default()
     };
-    let topic_labels: Vec<&str> =
-        subscription.topics.iter().map(|t| if page.lang == Lang::Zh { t.zh() } else { t.en() }).collect();
+    let topic_labels: Vec<&str> = subscription.topics.iter().map(|t| t.label(page.lang)).collect();
     let query_pairs: Vec<(String, String)> =
         subscription.query.as_deref().and_then(|q| serde_urlencoded::from_str(q).ok()).unwrap_or_default();
     page.render(
         state,
-        "alert_show.html",
+        "alerts/show.html",
         context! {
             query_pairs => Serde(query_pairs),
             subscription => Serde(&subscription),
@@ -162,25 +127,20 @@ pub async fn show(
     State(state): State<AppState>,
     page: Page,
     PageUser(user): PageUser,
-    Path(id): Path<i64>,
-) -> Response {
-    match subscriptions::get(&state.db, &user, id).await {
-        Ok(found) => show_page(&state, &page, &user, found).await,
-        Err(e) => page.error(&state, e).into_response(),
-    }
+    PagePath(id): PagePath<i64>,
+) -> Result<Response, PageError> {
+    let found = subscriptions::get(&state.db, &user, id).await?;
+    Ok(show_page(&state, &page, &user, found).await)
 }
 
 pub async fn delete(
     State(state): State<AppState>,
-    page: Page,
     PageUser(user): PageUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     PageForm(form): PageForm<NextForm>,
-) -> Response {
-    match subscriptions::delete(&state.db, &user, id).await {
-        Ok(()) => Redirect::to(&next_or(form.next.as_deref(), "/alerts")).into_response(),
-        Err(e) => page.error(&state, e).into_response(),
-    }
+) -> Result<Response, PageError> {
+    subscriptions::delete(&state.db, &user, id).await?;
+    Ok(Redirect::to(&next_or(form.next.as_deref(), "/alerts")).into_response())
 }
 
 #[cfg(test)]

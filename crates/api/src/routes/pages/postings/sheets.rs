@@ -1,9 +1,9 @@
 //! The import page (template downloads, upload with progress, the row-by-row report) and
 //! page-authenticated export and template downloads.
 
-use axum::extract::{Multipart, Query, State};
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chanjiao_domain::posting::Side;
 use minijinja::context;
 use minijinja::value::Serde;
@@ -12,26 +12,25 @@ use serde::Deserialize;
 use crate::auth::PageUser;
 use crate::clock;
 use crate::error::ApiError;
-use crate::routes::api::sheets::{attachment, parse_format};
+use crate::routes::pages::PageQuery;
 use crate::routes::uploads::read_upload;
 use crate::services::imports;
 use crate::services::postings::ListQuery;
 use crate::sheets::{self, SheetError};
 use crate::startup::AppState;
-use crate::web::{Lang, Page};
+use crate::web::download::{attachment, parse_format};
+use crate::web::{Lang, Page, PageError};
 
-pub async fn form(State(state): State<AppState>, page: Page, PageUser(user): PageUser) -> Response {
-    if let Err(error) = imports::may_import(&user) {
-        return page.error(&state, error).into_response();
-    }
-    page.render(
+pub async fn form(State(state): State<AppState>, page: Page, PageUser(user): PageUser) -> Result<Response, PageError> {
+    imports::may_import(&user)?;
+    Ok(page.render(
         &state,
-        "postings_import.html",
+        "postings/import.html",
         context! {
             outcome => (), problems => (), error_title => (), error_detail => (),
             progress => state.imports.issue(user.id),
         },
-    )
+    ))
 }
 
 pub async fn upload(
@@ -39,10 +38,8 @@ pub async fn upload(
     page: Page,
     PageUser(user): PageUser,
     multipart: Multipart,
-) -> Response {
-    if let Err(error) = imports::may_import(&user) {
-        return page.error(&state, error).into_response();
-    }
+) -> Result<Response, PageError> {
+    imports::may_import(&user)?;
     let result = match read_upload(multipart).await {
         Ok(upload) => imports::import(&state.db, &user, upload, &state.imports, clock::today()).await,
         Err(error) => Err(error),
@@ -50,15 +47,17 @@ pub async fn upload(
     // The page shows the form again, ready for the next file.
     let progress = state.imports.issue(user.id);
     match result {
-        Ok(outcome) => page.render_with_status(
+        Ok(outcome) => Ok(page.render_with_status(
             &state,
             StatusCode::CREATED,
-            "postings_import.html",
+            "postings/import.html",
             context! {
                 outcome => Serde(outcome), problems => (), error_title => (), error_detail => (),
                 progress => progress,
             },
-        ),
+        )),
+        // The report replaces the form's field errors: a file's problems are by row and column,
+        // and a file too large (which names no field of the form) is reported here too.
         Err(error @ (ApiError::Sheet(_) | ApiError::Validation(_) | ApiError::PayloadTooLarge { .. })) => {
             let zh = page.lang == Lang::Zh;
             let detail = if zh { error.detail_zh() } else { Some(error.to_string()) };
@@ -72,10 +71,10 @@ pub async fn upload(
                 ApiError::Sheet(SheetError::Rows(report)) => report.more_problems,
                 _ => 0,
             };
-            page.render_with_status(
+            Ok(page.render_with_status(
                 &state,
                 error.status_code(),
-                "postings_import.html",
+                "postings/import.html",
                 context! {
                     outcome => (),
                     problems => Serde(problems),
@@ -84,9 +83,9 @@ pub async fn upload(
                     error_detail => detail,
                     progress => progress,
                 },
-            )
+            ))
         }
-        Err(error) => page.error(&state, error).into_response(),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -100,28 +99,16 @@ pub struct FileQuery {
 
 pub async fn export(
     State(state): State<AppState>,
-    page: Page,
     PageUser(user): PageUser,
-    Query(query): Query<FileQuery>,
-) -> Response {
-    let result = async {
-        let format = parse_format(query.format.as_deref())?;
-        let bytes = imports::export(&state.db, &user, &query.listing, format, clock::today()).await?;
-        Ok::<_, ApiError>(attachment(format, "供需信息导出", bytes))
-    }
-    .await;
-    result.unwrap_or_else(|e| page.error(&state, e).into_response())
+    PageQuery(query): PageQuery<FileQuery>,
+) -> Result<Response, PageError> {
+    let format = parse_format(query.format.as_deref())?;
+    let bytes = imports::export(&state.db, &user, &query.listing, format, clock::today()).await?;
+    Ok(attachment(format, "供需信息导出", bytes))
 }
 
-pub async fn template(
-    State(state): State<AppState>,
-    page: Page,
-    PageUser(user): PageUser,
-    Query(query): Query<FileQuery>,
-) -> Response {
+pub async fn template(PageUser(user): PageUser, PageQuery(query): PageQuery<FileQuery>) -> Result<Response, PageError> {
     let side = user.organization.as_ref().and_then(|o| Side::of(o.kind)).unwrap_or(Side::Enterprise);
-    match parse_format(query.format.as_deref()) {
-        Ok(format) => attachment(format, "供需信息导入模板", sheets::template(format, side)),
-        Err(e) => page.error(&state, e).into_response(),
-    }
+    let format = parse_format(query.format.as_deref())?;
+    Ok(attachment(format, "供需信息导入模板", sheets::template(format, side)))
 }

@@ -1,0 +1,349 @@
+//! Posting pages: browse with filters, view, create (choose a kind, then its form), edit, and
+//! move through the lifecycle. The form's fields are [`form`]'s; spreadsheets are [`sheets`].
+
+mod form;
+pub mod sheets;
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use chanjiao_domain::posting::{Action, Actor, Context, KindSpec, PostingInput, PostingKind, PostingStatus, Side};
+use chanjiao_domain::reference::clusters;
+use chanjiao_domain::region;
+use minijinja::context;
+use minijinja::value::Serde;
+use serde::{Deserialize, Serialize};
+
+use super::{PageForm, PagePath, PageQuery};
+use crate::auth::{CurrentUser, PageUser};
+use crate::clock;
+use crate::error::ApiError;
+use crate::services::audit;
+use crate::services::postings::{self, Create, ListQuery, Posting};
+use crate::startup::AppState;
+use crate::web::{Coded, Labelled, Lang, Localized, Page, PageError, on_form, options};
+use form::{fields, input_from_pairs};
+
+/// A catalogue entry (program or occupation) by code and name.
+#[derive(Serialize)]
+struct Named<'a> {
+    code: &'a str,
+    name: &'static str,
+}
+
+/// What a kind calls its quantity (招聘人数, 培训名额 …).
+struct QuantityName(&'static KindSpec);
+
+impl Localized for QuantityName {
+    fn zh(&self) -> &'static str {
+        self.0.quantity_zh
+    }
+
+    fn en(&self) -> &'static str {
+        self.0.quantity_en
+    }
+}
+
+/// A posting with everything a page shows, names resolved and labels in the page's language;
+/// the posting's own fields as the API names them.
+#[derive(Serialize)]
+pub(super) struct PostingView<'a> {
+    #[serde(flatten)]
+    posting: &'a Posting,
+    kind_label: &'static str,
+    status_label: &'static str,
+    quantity_label: &'static str,
+    amount_label: Option<&'static str>,
+    amount_text: Option<String>,
+    level_label: Option<&'static str>,
+    programs: Vec<Named<'a>>,
+    occupations: Vec<Named<'a>>,
+    clusters: Vec<&'static str>,
+}
+
+impl<'a> PostingView<'a> {
+    pub(super) fn new(posting: &'a Posting, lang: Lang) -> Self {
+        let p = &posting.posting;
+        let spec = p.kind.spec();
+        PostingView {
+            posting,
+            kind_label: p.kind.label(lang),
+            status_label: posting.status.label(lang),
+            quantity_label: QuantityName(spec).label(lang),
+            amount_label: spec.amount.map(|a| a.label(lang)),
+            amount_text: p.amount.map(|a| a.to_string()),
+            level_label: p.education_level.map(|l| l.label(lang)),
+            programs: p.program_codes.iter().map(|c| Named { code: c.as_str(), name: c.name() }).collect(),
+            occupations: p.occupation_codes.iter().map(|c| Named { code: c.as_str(), name: c.name() }).collect(),
+            clusters: p.industry_clusters.iter().map(|c| c.label(lang)).collect(),
+        }
+    }
+}
+
+/// A county as a choice of the filter bar.
+#[derive(Serialize)]
+struct RegionOption {
+    value: String,
+    label: String,
+}
+
+/// The choices of the filter bar.
+#[derive(Serialize)]
+struct FilterOptions {
+    kinds: Vec<Labelled>,
+    regions: Vec<RegionOption>,
+    clusters: Vec<Labelled>,
+    statuses: Vec<Labelled>,
+}
+
+impl FilterOptions {
+    fn new(lang: Lang) -> Self {
+        FilterOptions {
+            kinds: options(PostingKind::ALL, lang),
+            regions: region::children(region::SHAOXING)
+                .into_iter()
+                .map(|r| RegionOption { value: r.code.clone(), label: r.name.clone() })
+                .collect(),
+            clusters: clusters().iter().map(|c| c.id.labelled(lang)).collect(),
+            statuses: options(PostingStatus::ALL, lang),
+        }
+    }
+}
+
+/// The current query string without the cursor, for pagination and export links.
+fn query_without_cursor(query: &ListQuery) -> String {
+    let pairs = [
+        ("kind", &query.kind),
+        ("side", &query.side),
+        ("status", &query.status),
+        ("region", &query.region),
+        ("cluster", &query.cluster),
+        ("organization", &query.organization),
+    ];
+    pairs
+        .iter()
+        .filter_map(|(k, v)| {
+            v.as_deref().filter(|v| !v.is_empty()).map(|v| format!("{k}={}", crate::web::url_encode(v)))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+pub async fn index(
+    State(state): State<AppState>,
+    page: Page,
+    PageUser(user): PageUser,
+    PageQuery(query): PageQuery<ListQuery>,
+) -> Result<Response, PageError> {
+    let result = postings::list(&state.db, &user, &query, clock::today()).await?;
+    let items: Vec<PostingView> = result.items.iter().map(|p| PostingView::new(p, page.lang)).collect();
+    let base_query = query_without_cursor(&query);
+    Ok(page.render(
+        &state,
+        "postings/list.html",
+        context! {
+            items => Serde(items),
+            total => result.total,
+            next_cursor => result.next_cursor,
+            base_query,
+            filters => Serde(&query),
+            options => Serde(FilterOptions::new(page.lang)),
+        },
+    ))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    PageUser(user): PageUser,
+    PagePath(id): PagePath<i64>,
+) -> Result<Response, PageError> {
+    let posting = postings::get(&state.db, &user, id).await?;
+    let owner = posting.owned_by(&user);
+    let actions: Vec<Labelled> = if owner {
+        let context =
+            Context { actor: Actor::User(user.role), today: clock::today(), ends_on: posting.posting.window.ends_on() };
+        posting
+            .status
+            .available_actions(&context)
+            .into_iter()
+            .map(|a| Labelled::new(a.as_str(), a.label(page.lang)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let trail = if owner || user.is_platform_admin() {
+        audit::for_entity(&state.db, "posting", id).await.unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let matches = crate::services::matching::postings::for_page(&state, &posting, page.lang.code()).await;
+    // The "notify me of new matches" toggle of `_match_alert.html`, for the posting's owners.
+    let match_alert = if owner {
+        crate::services::alerts::subscriptions::for_posting(&state.db, &user, id).await.ok().flatten()
+    } else {
+        None
+    };
+    let responsiveness =
+        crate::routes::pages::brokering::workspace::responsiveness(&state, posting.organization_id).await;
+    let booking = crate::routes::pages::booking::panel(&state, &user, &posting, page.lang).await;
+    Ok(page.render(
+        &state,
+        "postings/show.html",
+        context! {
+            posting => Serde(PostingView::new(&posting, page.lang)),
+            owner,
+            actions => Serde(actions),
+            trail => Serde(trail),
+            matches => Serde(matches.as_ref().ok()),
+            matches_failed => matches.is_err(),
+            match_alert => Serde(match_alert),
+            responsiveness => Serde(responsiveness.filter(|r| r.counted > 0)),
+            booking => Serde(booking),
+        },
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NewQuery {
+    kind: Option<String>,
+}
+
+fn side_of(user: &CurrentUser) -> Option<Side> {
+    user.organization.as_ref().and_then(|o| Side::of(o.kind))
+}
+
+/// A kind to choose on the "new posting" page, with the kinds it is matched with.
+#[derive(Serialize)]
+struct KindChoice {
+    value: &'static str,
+    label: &'static str,
+    counterparts: Vec<&'static str>,
+}
+
+/// The posting form of `kind`, posting to `action`, with a refused submission's problems.
+fn form_page(
+    state: &AppState,
+    page: &Page,
+    kind: PostingKind,
+    input: &PostingInput,
+    action: String,
+    error: Option<ApiError>,
+) -> Response {
+    let ctx = context! {
+        kind => kind.as_str(),
+        kind_label => kind.label(page.lang),
+        fields => Serde(fields(kind, input, page.lang)),
+        editing => action.ends_with("/edit"),
+        action,
+    };
+    page.render_form(state, "postings/form.html", ctx, error)
+}
+
+pub async fn new(
+    State(state): State<AppState>,
+    page: Page,
+    PageUser(user): PageUser,
+    PageQuery(query): PageQuery<NewQuery>,
+) -> Result<Response, PageError> {
+    let side = side_of(&user).ok_or(ApiError::Forbidden)?;
+    match query.kind.as_deref().map(str::parse::<PostingKind>) {
+        Some(Ok(kind)) if kind.side() == side => {
+            let input = PostingInput {
+                kind: kind.as_str().to_owned(),
+                region: user.organization.as_ref().map(|o| o.region.clone()).unwrap_or_default(),
+                ..Default::default()
+            };
+            Ok(form_page(&state, &page, kind, &input, format!("/postings/new?kind={}", kind.as_str()), None))
+        }
+        Some(_) => Err(ApiError::NotFound.into()),
+        None => {
+            let kinds: Vec<KindChoice> = PostingKind::of_side(side)
+                .map(|k| KindChoice {
+                    value: k.as_str(),
+                    label: k.label(page.lang),
+                    counterparts: k.counterparts().iter().map(|c| c.label(page.lang)).collect(),
+                })
+                .collect();
+            Ok(page.render(&state, "postings/new.html", context! { kinds => Serde(kinds) }))
+        }
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    page: Page,
+    PageUser(user): PageUser,
+    PageQuery(query): PageQuery<NewQuery>,
+    PageForm(pairs): PageForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let Some(Ok(kind)) = query.kind.as_deref().map(str::parse::<PostingKind>) else {
+        return Err(ApiError::NotFound.into());
+    };
+    let input = input_from_pairs(kind, &pairs);
+    let publish = pairs.iter().any(|(k, v)| k == "intent" && v == "publish");
+    let request = Create { input: input.clone(), publish };
+    match postings::create(&state.db, &user, request, clock::today()).await {
+        Ok(posting) => Ok(Redirect::to(&format!("/postings/{}", posting.id)).into_response()),
+        Err(error) => {
+            let error = on_form(error)?;
+            let action = format!("/postings/new?kind={}", kind.as_str());
+            Ok(form_page(&state, &page, kind, &input, action, Some(error)))
+        }
+    }
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    page: Page,
+    PageUser(user): PageUser,
+    PagePath(id): PagePath<i64>,
+) -> Result<Response, PageError> {
+    let posting = postings::get(&state.db, &user, id).await?;
+    if !posting.owned_by(&user) {
+        return Err(ApiError::Forbidden.into());
+    }
+    let input = posting.posting.to_input();
+    Ok(form_page(&state, &page, posting.posting.kind, &input, format!("/postings/{id}/edit"), None))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    page: Page,
+    PageUser(user): PageUser,
+    PagePath(id): PagePath<i64>,
+    PageForm(pairs): PageForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let kind = postings::get(&state.db, &user, id).await?.posting.kind;
+    let input = input_from_pairs(kind, &pairs);
+    // The service takes the API's merge patch; the form sends every field of the kind.
+    let patch = serde_json::to_value(&input).map_err(|e| ApiError::Internal(format!("posting form: {e}")))?;
+    match postings::update(&state.db, &user, id, patch).await {
+        Ok(_) => Ok(Redirect::to(&format!("/postings/{id}")).into_response()),
+        Err(error) => {
+            let error = on_form(error)?;
+            Ok(form_page(&state, &page, kind, &input, format!("/postings/{id}/edit"), Some(error)))
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ActForm {
+    action: String,
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    PagePath(id): PagePath<i64>,
+    PageForm(form): PageForm<ActForm>,
+) -> Result<Response, PageError> {
+    // Expiry is the clock's, never a button's.
+    let action = match form.action.parse::<Action>() {
+        Ok(Action::Expire) | Err(_) => return Err(ApiError::NotFound.into()),
+        Ok(action) => action,
+    };
+    postings::transition(&state.db, &user, id, action, clock::today()).await?;
+    Ok(Redirect::to(&format!("/postings/{id}")).into_response())
+}
