@@ -15,6 +15,7 @@ use crate::text;
 /// failing the whole body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum NumberInput {
     Integer(i64),
     Decimal(f64),
