@@ -15,12 +15,29 @@ use crate::text;
 /// failing the whole body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum NumberInput {
     Integer(i64),
     Decimal(f64),
     Text(String),
 }
+
+/// One schema of three types, not a derived `oneOf`: an integer is also a number, so it would
+/// match two branches of a `oneOf` and fail it.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for NumberInput {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+        ObjectBuilder::new()
+            .schema_type(SchemaType::Array(vec![Type::Integer, Type::Number, Type::String]))
+            .description(Some(
+                "A number, or text holding one (as a spreadsheet cell would); blank text counts as absent.",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for NumberInput {}
 
 impl NumberInput {
     /// Blank text counts as absent, as an empty spreadsheet cell does.
@@ -227,8 +244,11 @@ pub use crate::bounds::parse_date;
 
 /// When a posting applies: from its start date to its end date, both included, either open.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimeWindow {
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     starts_on: Option<NaiveDate>,
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     ends_on: Option<NaiveDate>,
 }
 

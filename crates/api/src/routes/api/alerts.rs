@@ -34,7 +34,7 @@ pub struct InboxQuery {
     summary = "The notices of the caller's organization",
     params(
         ("unread" = Option<bool>, Query, description = "true for unread only."),
-        ("lang" = Option<String>, Query, description = "zh (default) or en, for title and topic_label."),
+        ("lang" = Option<Lang>, Query, description = "zh (default) or en, for title and topic_label."),
     ),
     security(("bearerAuth" = [])),
     responses(

@@ -49,6 +49,7 @@ pub struct NewSubscription {
     pub posting_id: Option<i64>,
     pub min_score: Option<f64>,
     /// Webhook: the topics it wants.
+    #[schema(value_type = Vec<chanjiao_domain::alerts::Topic>)]
     pub topics: Vec<String>,
     pub webhook_url: Option<String>,
 }

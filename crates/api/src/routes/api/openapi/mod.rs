@@ -17,7 +17,7 @@ use serde_json::Value;
 use utoipa::OpenApi;
 use utoipa::openapi::Components;
 
-use super::{account, alerts, auth, booking, organizations, reference};
+use super::{account, alerts, auth, booking, organizations, postings, reference};
 use shared::{
     BadCredentials, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, ServiceUnavailable, TooManyRequests,
     Unauthorized, UnprocessableEntity, UnsupportedMediaType,
@@ -47,12 +47,18 @@ and English. Prose documentation: docs/api.md, docs/matching.md, docs/brokering.
         organizations::register, organizations::list, organizations::show, organizations::update,
         organizations::members, organizations::add_member, organizations::verify, organizations::create_verified,
         reference::programs, reference::occupations, reference::clusters, reference::regions,
+        postings::create, postings::list, postings::show, postings::update, postings::audit_trail, postings::act,
         alerts::inbox, alerts::read_all, alerts::read, alerts::list, alerts::create, alerts::show, alerts::delete,
         alerts::deliveries,
         booking::list, booking::publish, booking::update, booking::delete, booking::book, booking::cancel, booking::mine,
     ),
     components(
-        schemas(crate::error::Problem, crate::error::FieldProblem),
+        // Types only parameters name are not collected from the paths: they are listed here.
+        schemas(
+            crate::error::Problem, crate::error::FieldProblem, crate::web::Lang, postings::PostingAction,
+            chanjiao_domain::SchoolLevel, chanjiao_domain::Verification, chanjiao_domain::posting::PostingKind,
+            chanjiao_domain::posting::Side, chanjiao_domain::posting::PostingStatus,
+        ),
         responses(
             BadRequest, Unauthorized, BadCredentials, Forbidden, NotFound, Conflict, UnsupportedMediaType,
             PayloadTooLarge, UnprocessableEntity, TooManyRequests, ServiceUnavailable,

@@ -20,7 +20,9 @@ pub const LOG_LIMIT: u64 = 100;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Delivery {
+    /// Also the `X-Chanjiao-Delivery` header.
     pub id: i64,
+    #[schema(value_type = chanjiao_domain::alerts::Topic)]
     pub topic: String,
     pub state: DeliveryState,
     pub attempts: i32,
