@@ -19,30 +19,8 @@
 #[allow(dead_code)]
 #[path = "search/corpus.rs"]
 mod corpus;
-#[allow(dead_code)]
-#[path = "../crates/api/src/demo/texts.rs"]
-mod texts;
-#[allow(dead_code)]
-#[path = "../crates/api/src/demo/texts_emerging.rs"]
-mod texts_emerging;
-#[allow(dead_code)]
-#[path = "../crates/api/src/demo/texts_enterprise.rs"]
-mod texts_enterprise;
-#[allow(dead_code)]
-#[path = "../crates/api/src/demo/texts_materials.rs"]
-mod texts_materials;
-#[allow(dead_code)]
-#[path = "../crates/api/src/demo/texts_process.rs"]
-mod texts_process;
-#[allow(dead_code)]
-#[path = "../crates/api/src/demo/texts_school.rs"]
-mod texts_school;
-#[allow(dead_code)]
-#[path = "../crates/api/src/demo/texts_service.rs"]
-mod texts_service;
-#[allow(dead_code)]
-#[path = "../crates/api/src/demo/texts_traditional.rs"]
-mod texts_traditional;
+// The demo's sentence banks, the same the demo city's postings are written from.
+use chanjiao_tools::demo::{texts, texts_enterprise, texts_school};
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -50,10 +28,11 @@ use std::time::{Duration, Instant};
 use chanjiao_api::entities::{organizations, postings as posting_rows};
 use chanjiao_api::services::matching::postings::{CANDIDATES, matches_of};
 use chanjiao_api::services::postings::{insert_historical, with_org_names};
-use chanjiao_api::{Config, db, demo, indexer};
+use chanjiao_api::{Config, db, indexer};
 use chanjiao_domain::posting::{NewPosting, PostingInput, PostingStatus, Rule, Side};
 use chanjiao_domain::{OrgKind, SchoolLevel};
 use chanjiao_search::{IndexDoc, SearchIndex};
+use chanjiao_tools::demo;
 use sea_orm::{EntityTrait, QueryOrder, TransactionTrait};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;

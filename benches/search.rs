@@ -12,31 +12,8 @@
 //! then load each peer ([`peers`]) and run the same queries. Prints a Markdown report; the
 //! numbers are copied into `docs/benchmarks.md` by hand.
 
-// The demo's sentence banks are private to the api crate; the bench compiles the same files.
-#[allow(dead_code)]
-#[path = "../crates/api/src/demo/texts.rs"]
-mod texts;
-#[allow(dead_code)]
-#[path = "../crates/api/src/demo/texts_emerging.rs"]
-mod texts_emerging;
-#[allow(dead_code)]
-#[path = "../crates/api/src/demo/texts_enterprise.rs"]
-mod texts_enterprise;
-#[allow(dead_code)]
-#[path = "../crates/api/src/demo/texts_materials.rs"]
-mod texts_materials;
-#[allow(dead_code)]
-#[path = "../crates/api/src/demo/texts_process.rs"]
-mod texts_process;
-#[allow(dead_code)]
-#[path = "../crates/api/src/demo/texts_school.rs"]
-mod texts_school;
-#[allow(dead_code)]
-#[path = "../crates/api/src/demo/texts_service.rs"]
-mod texts_service;
-#[allow(dead_code)]
-#[path = "../crates/api/src/demo/texts_traditional.rs"]
-mod texts_traditional;
+// The demo's sentence banks, the same the demo city's postings are written from.
+use chanjiao_tools::demo::{texts, texts_enterprise, texts_school};
 
 #[path = "search/corpus.rs"]
 mod corpus;
@@ -44,6 +21,8 @@ mod corpus;
 mod peers;
 #[path = "search/queries.rs"]
 mod queries;
+#[path = "search/runner.rs"]
+mod runner;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -271,10 +250,10 @@ where
     F: Fn(BenchQuery) -> Fut + Clone + Send + 'static,
     Fut: std::future::Future<Output = Result<Found, BoxError>> + Send + 'static,
 {
-    let (_, _, found) = peers::run(mix, 1, search.clone()).await?;
+    let (_, _, found) = runner::run(mix, 1, search.clone()).await?;
     let queries = schedule(mix, n);
-    let (latencies, wall_1, _) = peers::run(&queries, 1, search.clone()).await?;
-    let (latencies_2, wall_2, _) = peers::run(&queries, 2, search).await?;
+    let (latencies, wall_1, _) = runner::run(&queries, 1, search.clone()).await?;
+    let (latencies_2, wall_2, _) = runner::run(&queries, 2, search).await?;
     Ok(Measured {
         engine: engine.to_owned(),
         load,

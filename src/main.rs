@@ -1,6 +1,9 @@
-//! The `chanjiao` binary: a thin shell over `chanjiao_api::cli`.
+//! The `chanjiao` binary: the command line ([`cli`]) over the server library (`chanjiao-api`)
+//! and the tools beside it (`chanjiao-tools`).
+
+mod cli;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    chanjiao_api::cli::run().await
+    cli::run().await
 }

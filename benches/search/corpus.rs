@@ -1,6 +1,6 @@
 //! A deterministic generator of realistic Chinese postings.
 //!
-//! The sentences come from the demo's hand-written banks in `crates/api/src/demo/texts*.rs`
+//! The sentences come from the demo's hand-written banks in `crates/tools/src/demo/texts*.rs`
 //! (compiled into this bench with `#[path]`, since they are private to the api crate): per
 //! industry cluster its roles, skills, duties, workplace sentences, certificates, training and
 //! research topics, bases and pupils' activities; per posting kind its title templates and the

@@ -234,3 +234,17 @@ async fn the_city_appoints_an_assessor_who_scores_on_its_page() {
     assert_eq!(post_form(&app, &broker, &submit, &broker_csrf, &scores).await.status(), StatusCode::SEE_OTHER);
     assert!(page_text(&school, &app, &path).await.contains("4.4"), "participants see the score");
 }
+
+#[tokio::test]
+async fn a_proposal_path_that_is_not_a_number_is_the_error_page_naming_the_id() {
+    let app = spawn_app().await;
+    let (enterprise, _) = signed_in(&app, "enterprise@demo.local").await;
+    for path in ["/proposals/abc", "/proposals/abc?lang=en"] {
+        let response = enterprise.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(content_type.starts_with("text/html"), "{path}: {content_type}");
+        let html = response.text().await.unwrap();
+        assert!(html.contains("class=\"narrow error-page\"") && html.contains("<li>id："), "{path}: {html}");
+    }
+}

@@ -1,7 +1,8 @@
 //! `spawn_app()`: the real application on 127.0.0.1:0 over a database of its own, with the
 //! demo organizations and accounts seeded.
 
-use chanjiao_api::{Application, Config, demo};
+use chanjiao_api::{Application, Config};
+use chanjiao_tools::demo;
 use reqwest::{Client, Response, StatusCode, redirect};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};

@@ -31,7 +31,7 @@ pub struct Config {
     /// Alerts and webhooks (see `docs/alerts.md`).
     pub alerts: AlertsConfig,
     /// Days after a round is closed before its personal data (students, preferences, rankings,
-    /// results) is deleted; the aggregate report stays (see `docs/allocation.md`).
+    /// results) is deleted; the aggregate report stays (see `docs/rounds.md`).
     pub rounds_retention_days: i64,
     /// Trusted proxies, the looser login throttles, bounded hashing and per-client rate limits
     /// (see `docs/security/abuse.md`). Flat in the file and the environment.

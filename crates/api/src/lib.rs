@@ -6,16 +6,12 @@
 //! templates in `web/`, embedded in the binary.
 
 pub mod abuse;
-pub mod allocate;
 pub mod auth;
-pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
-pub mod demo;
 pub mod entities;
 pub mod error;
-pub mod eval;
 pub mod indexer;
 pub mod limits;
 pub mod routes;

@@ -152,7 +152,7 @@ pub fn router(state: AppState) -> Router {
     let security_header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };
-    let router = routes::routes()
+    let router = routes::routes(state.clone())
         .layer(middleware::from_fn_with_state(state.clone(), auth::csrf::protect))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(security_header(header::CONTENT_SECURITY_POLICY, CSP))

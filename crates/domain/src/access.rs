@@ -11,12 +11,13 @@
 //! the server compares kinds or verification states to grant a power.
 
 use crate::account::Role;
+use crate::error::Text;
 use crate::organization::{OrgKind, Verification, string_enum};
 
 string_enum!(
     /// Something only some callers may do. The identifiers appear in problem documents and in
     /// `docs/security/access.md`.
-    Power, "a power", {
+    Power, Text::new("a power", "一项权限"), {
         OverseeCity => "oversee_city",
         RecordDesignations => "record_designations",
         AppointAssessors => "appoint_assessors",

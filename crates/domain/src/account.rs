@@ -1,5 +1,6 @@
 //! Accounts: e-mail addresses, passwords as typed (before hashing) and roles.
 
+use crate::error::Text;
 use std::fmt;
 
 use serde::Serialize;
@@ -16,7 +17,8 @@ pub struct Email(String);
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
         let email = text::clean(raw, 1, 254, false)?.to_lowercase();
-        const FORMAT: Invalid = Invalid::Format("an email address like name@example.com");
+        const FORMAT: Invalid =
+            Invalid::Format(Text::new("an email address like name@example.com", "电子邮箱，如 name@example.com"));
         let (local, domain) = email.split_once('@').ok_or(FORMAT)?;
         let domain_ok =
             domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains("..");
@@ -74,7 +76,7 @@ impl fmt::Debug for Password {
 
 string_enum!(
     /// What a user may do. Platform administrators belong to no organization.
-    Role, "one of member, org_admin, platform_admin", {
+    Role, Text::new("one of member, org_admin, platform_admin", "member、org_admin、platform_admin 之一"), {
         Member => "member",
         OrgAdmin => "org_admin",
         PlatformAdmin => "platform_admin",

@@ -8,6 +8,7 @@
 //! [`Invalid::OutOfRange`] naming the years. Numbers in query strings are read as text and
 //! refused, not clamped or wrapped, when they do not fit ([`parse_count`]).
 
+use crate::error::Text;
 use std::ops::RangeInclusive;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeDelta};
@@ -43,7 +44,7 @@ pub fn parse_year(raw: &str) -> Result<i32, Invalid> {
     match parse_integer(raw) {
         Some(year) => check_year(year),
         None if is_integer_text(raw) => Err(out_of_window()),
-        None => Err(Invalid::Format("a year like 2026")),
+        None => Err(Invalid::Format(Text::new("a year like 2026", "年份，如 2026"))),
     }
 }
 
@@ -55,7 +56,8 @@ pub fn parse_date(raw: &str) -> Result<NaiveDate, Invalid> {
         return Err(Invalid::Required);
     }
     let day = raw.split([' ', 'T']).next().unwrap_or(raw).replace(['/', '.'], "-");
-    let date = NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| Invalid::Format("a date like 2025-09-01"))?;
+    let date = NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+        .map_err(|_| Invalid::Format(Text::new("a date like 2025-09-01", "日期，如 2025-09-01")))?;
     check_date(date)
 }
 
@@ -65,7 +67,7 @@ pub fn parse_month(raw: &str) -> Result<NaiveDate, Invalid> {
     if raw.is_empty() {
         return Err(Invalid::Required);
     }
-    let format = Invalid::Format("a month like 2026-12");
+    let format = Invalid::Format(Text::new("a month like 2026-12", "月份，如 2026-12"));
     let full = if raw.matches('-').count() == 1 { format!("{raw}-01") } else { raw.to_owned() };
     let date = NaiveDate::parse_from_str(&full, "%Y-%m-%d").map_err(|_| format.clone())?;
     let date = check_date(date)?;
@@ -80,7 +82,7 @@ pub fn parse_local_datetime(raw: &str) -> Result<NaiveDateTime, Invalid> {
     if raw.is_empty() {
         return Err(Invalid::Required);
     }
-    let format = Invalid::Format("a time like 2026-12-20T17:00");
+    let format = Invalid::Format(Text::new("a time like 2026-12-20T17:00", "时间，如 2026-12-20T17:00"));
     let local = if let Ok(at) = DateTime::parse_from_rfc3339(raw) {
         at.naive_utc().checked_add_signed(TimeDelta::hours(CHINA_OFFSET_HOURS)).ok_or_else(out_of_window)?
     } else {
@@ -110,7 +112,7 @@ pub fn parse_count(raw: &str, min: i64, max: i64) -> Result<i64, Invalid> {
         Some(n) if (min..=max).contains(&n) => Ok(n),
         Some(_) => Err(Invalid::OutOfRange { min, max }),
         None if is_integer_text(raw) => Err(Invalid::OutOfRange { min, max }),
-        None => Err(Invalid::Format("a whole number")),
+        None => Err(Invalid::Format(Text::new("a whole number", "整数"))),
     }
 }
 
@@ -163,7 +165,7 @@ mod tests {
         assert!(parse_month("-262144-01-01").is_err());
         assert_eq!(parse_year(" 2026 "), Ok(2026));
         assert_eq!(parse_year("99999999999999999999"), Err(out_of_window()));
-        assert_eq!(parse_year("2026年"), Err(Invalid::Format("a year like 2026")));
+        assert_eq!(parse_year("2026年"), Err(Invalid::Format(Text::new("a year like 2026", "年份，如 2026"))));
     }
 
     #[test]
@@ -171,7 +173,7 @@ mod tests {
         assert_eq!(parse_count("20", 1, 100), Ok(20));
         assert_eq!(parse_count("99999999999999999999", 1, 100), Err(Invalid::OutOfRange { min: 1, max: 100 }));
         assert_eq!(parse_count("-1", 1, 100), Err(Invalid::OutOfRange { min: 1, max: 100 }));
-        assert_eq!(parse_count("1e3", 1, 100), Err(Invalid::Format("a whole number")));
+        assert_eq!(parse_count("1e3", 1, 100), Err(Invalid::Format(Text::new("a whole number", "整数"))));
         assert_eq!(parse_count("", 1, 100), Err(Invalid::Required));
     }
 

@@ -35,7 +35,7 @@ pub mod text;
 pub mod throttle;
 
 pub use account::{Email, Password, Role};
-pub use error::{FieldError, Invalid, Invalids};
+pub use error::{FieldError, Invalid, Invalids, Text};
 pub use organization::{CreditCode, NewOrganization, OrgKind, OrgName, SchoolLevel, Verification};
 pub use posting::{
     Action, Actor, AmountMeaning, ApprenticeshipType, Context, KindSpec, NewPosting, NumberInput, PostingInput,

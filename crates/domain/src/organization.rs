@@ -3,6 +3,7 @@
 //! Enterprises are identified by the unified social credit code (统一社会信用代码, GB 32100-2015),
 //! whose 18th character is a check character over the first 17; schools by their level.
 
+use crate::error::Text;
 use serde::Serialize;
 
 use crate::error::{Invalid, Invalids};
@@ -10,7 +11,7 @@ use crate::region::RegionCode;
 use crate::text;
 
 macro_rules! string_enum {
-    ($(#[$meta:meta])* $name:ident, $format:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident, $format:expr, { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
@@ -48,7 +49,7 @@ pub(crate) use string_enum;
 
 string_enum!(
     /// What an organization is, which decides what it may post and see.
-    OrgKind, "one of enterprise, school, intermediary, authority", {
+    OrgKind, Text::new("one of enterprise, school, intermediary, authority", "enterprise、school、intermediary、authority 之一"), {
         Enterprise => "enterprise",
         School => "school",
         Intermediary => "intermediary",
@@ -65,11 +66,20 @@ impl OrgKind {
             OrgKind::Authority => "主管部门",
         }
     }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            OrgKind::Enterprise => "Enterprise",
+            OrgKind::School => "School",
+            OrgKind::Intermediary => "Intermediary",
+            OrgKind::Authority => "Authority",
+        }
+    }
 }
 
 string_enum!(
     /// A school's level of education. The identifiers follow the national crosswalk's levels.
-    SchoolLevel, "one of zhongzhi, gaozhi_zhuanke, gaozhi_benke, putong_benke", {
+    SchoolLevel, Text::new("one of zhongzhi, gaozhi_zhuanke, gaozhi_benke, putong_benke", "zhongzhi、gaozhi_zhuanke、gaozhi_benke、putong_benke 之一"), {
         Zhongzhi => "zhongzhi",
         GaozhiZhuanke => "gaozhi_zhuanke",
         GaozhiBenke => "gaozhi_benke",
@@ -99,7 +109,7 @@ impl SchoolLevel {
 
 string_enum!(
     /// Whether a platform administrator has checked the organization is who it says it is.
-    Verification, "one of pending, verified, rejected", {
+    Verification, Text::new("one of pending, verified, rejected", "pending、verified、rejected 之一"), {
         Pending => "pending",
         Verified => "verified",
         Rejected => "rejected",
@@ -138,7 +148,10 @@ impl CreditCode {
         if code.is_empty() {
             return Err(Invalid::Required);
         }
-        const FORMAT: Invalid = Invalid::Format("18 characters from 0-9 and A-Y without I, O, S, V, Z");
+        const FORMAT: Invalid = Invalid::Format(Text::new(
+            "18 characters from 0-9 and A-Y without I, O, S, V, Z",
+            "18 位，由数字和除 I、O、S、V、Z 以外的大写字母组成",
+        ));
         let values: Vec<u32> =
             code.chars().map(|c| CREDIT_ALPHABET.find(c).map(|i| i as u32)).collect::<Option<_>>().ok_or(FORMAT)?;
         if values.len() != 18 {
@@ -243,20 +256,32 @@ impl NewOrganization {
                 .map(|level| KindIdentity::School { level }),
             Some(other) => {
                 if credit.is_some() {
-                    errors.push("credit_code", Invalid::NotAllowed("only enterprises have a credit code"));
+                    errors.push(
+                        "credit_code",
+                        Invalid::NotAllowed(Text::new(
+                            "only enterprises have a credit code",
+                            "只有企业填写统一社会信用代码",
+                        )),
+                    );
                 }
                 if level.is_some() {
-                    errors.push("level", Invalid::NotAllowed("only schools have a level"));
+                    errors.push(
+                        "level",
+                        Invalid::NotAllowed(Text::new("only schools have a level", "只有学校填写办学层次")),
+                    );
                 }
                 Some(if other == OrgKind::Intermediary { KindIdentity::Intermediary } else { KindIdentity::Authority })
             }
             None => None,
         };
         if kind == Some(OrgKind::Enterprise) && level.is_some() {
-            errors.push("level", Invalid::NotAllowed("only schools have a level"));
+            errors.push("level", Invalid::NotAllowed(Text::new("only schools have a level", "只有学校填写办学层次")));
         }
         if kind == Some(OrgKind::School) && credit.is_some() {
-            errors.push("credit_code", Invalid::NotAllowed("only enterprises have a credit code"));
+            errors.push(
+                "credit_code",
+                Invalid::NotAllowed(Text::new("only enterprises have a credit code", "只有企业填写统一社会信用代码")),
+            );
         }
         match (name, region, identity) {
             (Some(name), Some(region), Some(identity)) if errors.is_empty() => {

@@ -4,6 +4,7 @@
 //! [`RegionCode`] can only be made from a code on that list, so anything holding one can look up
 //! its name and its parents without failing.
 
+use crate::error::Text;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::LazyLock;
@@ -76,7 +77,10 @@ impl RegionCode {
         }
         let well_formed = (code.len() == 6 || code.len() == 9) && code.bytes().all(|b| b.is_ascii_digit());
         if !well_formed {
-            return Err(Invalid::Format("a six-digit division code like 330602"));
+            return Err(Invalid::Format(Text::new(
+                "a six-digit division code like 330602",
+                "六位行政区划代码，如 330602",
+            )));
         }
         if REGIONS.by_code.contains_key(code) {
             Ok(RegionCode(code.to_owned()))

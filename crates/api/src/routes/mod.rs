@@ -12,12 +12,12 @@ use axum::routing::get;
 use crate::startup::AppState;
 use crate::web;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .nest("/api/v1", api::routes())
-        .merge(pages::routes())
+        .merge(pages::routes(state))
         .route("/static/{*path}", get(web::static_asset))
         .fallback(pages::not_found)
 }

@@ -6,6 +6,7 @@
 //! [`super::accounts::session_user`] ignores their sessions, which disabling also deletes so
 //! they stop working at once on every server sharing the database.
 
+use chanjiao_domain::Text;
 use chanjiao_domain::{Invalid, Invalids, Password, Role};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
@@ -30,7 +31,7 @@ pub struct PasswordChange {
 }
 
 /// Why a change was refused when the current password does not match.
-pub const WRONG_CURRENT: &str = "the current password";
+pub const WRONG_CURRENT: Text = Text::new("the current password", "当前密码不正确");
 
 /// Changes the user's password after checking the current one, and ends every session of the
 /// user except the one making the change.

@@ -2,6 +2,7 @@
 //! in through the login throttle, resolving sessions and signing out. Every password hash runs
 //! through the bounded [`Hasher`].
 
+use chanjiao_domain::Text;
 use chanjiao_domain::organization::OrganizationInput;
 use chanjiao_domain::{Email, Invalids, NewOrganization, OrgKind, Password, Role, Verification};
 use chrono::{Duration, Utc};
@@ -100,8 +101,13 @@ async fn create(
     // Authorities oversee the whole city; they are created by a platform administrator (the
     // `org add` command or /admin/organizations), never by self-registration.
     if origin == Origin::SelfService && form.kind.parse::<OrgKind>() == Ok(OrgKind::Authority) {
-        errors
-            .push("kind", chanjiao_domain::Invalid::NotAllowed("authorities are created by a platform administrator"));
+        errors.push(
+            "kind",
+            chanjiao_domain::Invalid::NotAllowed(Text::new(
+                "authorities are created by a platform administrator",
+                "主管部门由平台管理员创建，不能自行注册",
+            )),
+        );
     }
     let email = errors.take("admin_email", Email::parse(&form.admin_email));
     let admin_password = errors.take("admin_password", Password::parse(&form.admin_password));
@@ -135,7 +141,10 @@ async fn create(
 }
 
 fn already_registered(field: &'static str) -> ApiError {
-    ApiError::Conflict { field, invalid: chanjiao_domain::Invalid::NotAllowed("already registered") }
+    ApiError::Conflict {
+        field,
+        invalid: chanjiao_domain::Invalid::NotAllowed(Text::new("already registered", "已被注册")),
+    }
 }
 
 pub async fn insert_organization(
@@ -220,7 +229,13 @@ pub async fn add_user(
         None => true,
     };
     if !role_fits {
-        errors.push("role", chanjiao_domain::Invalid::NotAllowed("platform administrators belong to no organization"));
+        errors.push(
+            "role",
+            chanjiao_domain::Invalid::NotAllowed(Text::new(
+                "platform administrators belong to no organization",
+                "平台管理员不隶属于任何机构",
+            )),
+        );
     }
     let (Some(email), Some(password_ok), Some(role)) = (email, password_ok, role) else {
         return Err(errors.into());

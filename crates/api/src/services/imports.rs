@@ -1,6 +1,7 @@
 //! Importing postings from a spreadsheet, all or nothing, with progress that a page can poll;
 //! and exporting a listing.
 
+use chanjiao_domain::Text;
 use chanjiao_domain::access::Power;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -125,7 +126,13 @@ pub async fn import(
     let side = side_of(user)?;
     let progress_token = match upload.progress_token.as_deref() {
         Some(token) if !progress.issued_to(user.id, token) => {
-            return Err(ApiError::invalid("progress", Invalid::NotAllowed("a token from POST /api/v1/imports")));
+            return Err(ApiError::invalid(
+                "progress",
+                Invalid::NotAllowed(Text::new(
+                    "a token from POST /api/v1/imports",
+                    "由 POST /api/v1/imports 取得的令牌",
+                )),
+            ));
         }
         token => token.map(str::to_owned),
     };

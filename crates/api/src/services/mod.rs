@@ -18,6 +18,7 @@ pub mod rounds;
 pub mod search;
 pub mod statistics;
 
+use chanjiao_domain::Text;
 use sea_orm::{DbErr, SqlErr};
 
 use crate::error::ApiError;
@@ -27,7 +28,10 @@ use chanjiao_domain::Invalid;
 pub(crate) fn conflict_or(err: DbErr, field_of: impl Fn(&str) -> Option<&'static str>) -> ApiError {
     if let Some(SqlErr::UniqueConstraintViolation(message)) = err.sql_err() {
         if let Some(field) = field_of(&message) {
-            return ApiError::Conflict { field, invalid: Invalid::NotAllowed("already registered") };
+            return ApiError::Conflict {
+                field,
+                invalid: Invalid::NotAllowed(Text::new("already registered", "已被注册")),
+            };
         }
         tracing::warn!(%message, "unique violation on an unexpected column");
     }

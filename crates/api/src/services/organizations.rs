@@ -6,6 +6,7 @@
 //! its powers) until an administrator approves the change in the same queue as registrations.
 //! Nobody can trade on a verified standing under another name.
 
+use chanjiao_domain::Text;
 use chanjiao_domain::access::{self, Caller, Power, Standing};
 use chanjiao_domain::{Invalid, Invalids, OrgKind, OrgName, RegionCode, Role, SchoolLevel, Verification};
 use chrono::{DateTime, Utc};
@@ -206,7 +207,10 @@ pub async fn with_requested_changes(db: &impl ConnectionTrait) -> Result<Vec<Org
 /// `verified` applies it, `rejected` discards it and the organization stays as approved.
 pub async fn decide(db: &impl ConnectionTrait, id: i64, decision: Verification) -> Result<Organization, ApiError> {
     if decision == Verification::Pending {
-        return Err(ApiError::invalid("decision", Invalid::Format("one of verified, rejected")));
+        return Err(ApiError::invalid(
+            "decision",
+            Invalid::Format(Text::new("one of verified, rejected", "verified、rejected 之一")),
+        ));
     }
     let row = organizations::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound)?;
     let deciding_a_change = row.verification == Verification::Verified.as_str()
@@ -247,7 +251,7 @@ pub struct ProfileChanges {
 }
 
 /// Why a credit code or kind in a profile change is refused.
-pub const FIXED_AT_REGISTRATION: &str = "fixed at registration";
+pub const FIXED_AT_REGISTRATION: Text = Text::new("fixed at registration", "注册时确定，不能修改");
 
 pub async fn update_profile(
     db: &impl ConnectionTrait,

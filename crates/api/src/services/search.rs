@@ -2,6 +2,7 @@
 //! people, and autocomplete. The index gives ids, scores and highlighted text; the database gives
 //! everything else, so a hit never shows stale or unpublished data.
 
+use chanjiao_domain::Text;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -94,7 +95,7 @@ pub(crate) fn request(query: &SearchQuery) -> Result<SearchRequest, Invalids> {
         if v.len() == 4 && v.bytes().all(|b| b.is_ascii_digit()) {
             Ok(v.to_owned())
         } else {
-            Err(Invalid::Format("a four-digit program class code like 4601"))
+            Err(Invalid::Format(Text::new("a four-digit program class code like 4601", "四位专业类代码，如 4601")))
         }
     });
     let organization_id = query.organization.as_deref().filter(|s| !s.is_empty()).and_then(|o| {
@@ -105,7 +106,13 @@ pub(crate) fn request(query: &SearchQuery) -> Result<SearchRequest, Invalids> {
         "newest" => Sort::Newest,
         "closing_soon" => Sort::ClosingSoon,
         _ => {
-            errors.push("sort", Invalid::Format("one of relevance, newest, closing_soon"));
+            errors.push(
+                "sort",
+                Invalid::Format(Text::new(
+                    "one of relevance, newest, closing_soon",
+                    "relevance、newest、closing_soon 之一",
+                )),
+            );
             Sort::Relevance
         }
     };

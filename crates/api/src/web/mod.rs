@@ -2,8 +2,11 @@
 //! build time, and the helpers that render pages and HTML error pages.
 
 mod assets;
+pub mod charts;
 mod lang;
+mod localized;
 mod page;
+mod page_error;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -19,7 +22,9 @@ use crate::startup::AppState;
 
 pub use assets::static_asset;
 pub use lang::Lang;
+pub use localized::{Coded, Labelled, Localized, options};
 pub use page::Page;
+pub use page_error::{PageError, on_form, render_page_errors};
 
 #[derive(RustEmbed)]
 #[folder = "../../web/templates"]
@@ -105,6 +110,12 @@ impl IntoResponse for HtmlError {
     }
 }
 
+/// Escapes text for HTML and SVG, in element content and in quoted attribute values (the
+/// charts build their markup by hand; templates escape by themselves).
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
 /// Percent-encodes a string for use in a query parameter.
 pub fn url_encode(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
@@ -180,6 +191,12 @@ mod tests {
         let mut missing: Vec<_> = zh.keys().filter(|k| !en.contains_key(*k)).collect();
         missing.extend(en.keys().filter(|k| !zh.contains_key(*k)));
         assert!(missing.is_empty(), "messages missing in one language: {missing:?}");
+    }
+
+    #[test]
+    fn html_escaping_covers_text_and_quoted_attributes() {
+        assert_eq!(escape_html(r#"<a href="x">R&D</a>"#), "&lt;a href=&quot;x&quot;&gt;R&amp;D&lt;/a&gt;");
+        assert_eq!(escape_html("数控 & 机电"), "数控 &amp; 机电");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::auth::cookies::{self, SameSite};
 use crate::auth::{CurrentUser, MaybeUser, token};
 use crate::error::ApiError;
 use crate::startup::AppState;
-use crate::web::{HtmlError, Lang};
+use crate::web::{HtmlError, Lang, PageError, on_form};
 
 /// What a page handler gets: who is asking, in which language, and the form token to embed.
 pub struct Page {
@@ -87,6 +87,13 @@ impl Page {
         let error_title = error.map(|e| e.title(self.lang == Lang::Zh));
         let form = context! { field_errors => Serde(field_errors), error_title };
         self.render_with_status(state, status, template, context! { ..ctx, ..form })
+    }
+
+    /// Re-renders a form with a refused submission's problems beside its fields; a failure that
+    /// is not about the form (not found, not permitted, …) fails the page instead.
+    pub fn form(&self, state: &AppState, template: &str, ctx: Value, error: ApiError) -> Result<Response, PageError> {
+        let error = on_form(error)?;
+        Ok(self.render_form(state, template, ctx, Some(error)))
     }
 
     /// Adds the form-token and language cookies a response must carry.

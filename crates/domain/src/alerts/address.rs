@@ -61,13 +61,9 @@ impl Refusal {
             Refusal::Unresolvable => "回调地址的主机名无法解析",
         }
     }
-
-    /// The Chinese reason for an English one, for the error messages of the domain.
-    pub fn zh_of(en: &str) -> Option<&'static str> {
-        ALL.iter().find(|r| r.en() == en).map(|r| r.zh())
-    }
 }
 
+#[cfg(test)]
 const ALL: [Refusal; 11] = [
     Refusal::Loopback,
     Refusal::Private,
@@ -252,7 +248,7 @@ mod tests {
     #[test]
     fn every_reason_has_a_chinese_text() {
         for r in ALL {
-            assert_eq!(Refusal::zh_of(r.en()), Some(r.zh()));
+            assert!(r.zh().chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{}", r.en());
         }
     }
 }

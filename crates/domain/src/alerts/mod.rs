@@ -7,13 +7,14 @@
 
 pub mod address;
 
+use crate::error::Text;
 use std::time::Duration;
 
 use crate::organization::string_enum;
 
 string_enum!(
     /// What a notice is about. Webhook subscriptions choose topics; the inbox shows them all.
-    Topic, "one of saved_search, new_match, proposal_received, proposal_answered, proposal_reminder, proposal_expired, project_updated, assessment_assigned, booking_changed", {
+    Topic, Text::new("one of saved_search, new_match, proposal_received, proposal_answered, proposal_reminder, proposal_expired, project_updated, assessment_assigned, booking_changed", "saved_search、new_match、proposal_received、proposal_answered、proposal_reminder、proposal_expired、project_updated、assessment_assigned、booking_changed 之一"), {
         SavedSearch => "saved_search",
         NewMatch => "new_match",
         ProposalReceived => "proposal_received",
@@ -59,7 +60,7 @@ impl Topic {
 string_enum!(
     /// What a subscription watches: new postings found by a saved search, new matches of one of
     /// the organization's postings, or (webhook only) every notice of chosen topics.
-    SubscriptionKind, "one of saved_search, new_match, webhook", {
+    SubscriptionKind, Text::new("one of saved_search, new_match, webhook", "saved_search、new_match、webhook 之一"), {
         SavedSearch => "saved_search",
         NewMatch => "new_match",
         Webhook => "webhook",
@@ -69,7 +70,7 @@ string_enum!(
 string_enum!(
     /// Where a webhook delivery stands. A pending delivery may be leased by a worker that is
     /// sending it; a lease that runs out (the worker died) makes it pending for everyone again.
-    DeliveryState, "one of pending, delivered, failed", {
+    DeliveryState, Text::new("one of pending, delivered, failed", "pending、delivered、failed 之一"), {
         Pending => "pending",
         Delivered => "delivered",
         Failed => "failed",

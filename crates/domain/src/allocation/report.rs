@@ -1,13 +1,14 @@
 //! What a round report says about an assignment: how many were placed, at which of their
 //! choices, how many seats stay empty, and how many blocking pairs (the stability certificate).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::assignment::{Assignment, Intake};
 use super::instance::Instance;
 
-/// The figures of one assignment. Ranks are 1-based here, as users count choices.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The figures of one assignment. Ranks are 1-based here, as users count choices. Stored with
+/// a round's report and read back from it, hence `Deserialize`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Stats {
     pub students: u64,
     pub places: u64,

@@ -31,13 +31,14 @@ pub use request::{BookingInput, Contact, Headcount, NewBooking, Purpose};
 pub use rules::{Refusal, SlotState};
 pub use slot::{Capacity, MAX_REPEAT_WEEKS, NewSlot, Period, SlotInput};
 
+use crate::error::Text;
 use crate::organization::string_enum;
 use crate::posting::PostingKind;
 
 string_enum!(
     /// Where a booking stands. A cancelled booking keeps its row (who booked what, and when it was
     /// cancelled) but no longer holds places.
-    BookingStatus, "one of confirmed, cancelled", {
+    BookingStatus, Text::new("one of confirmed, cancelled", "confirmed、cancelled 之一"), {
         Confirmed => "confirmed",
         Cancelled => "cancelled",
     }

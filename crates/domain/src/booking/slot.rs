@@ -2,6 +2,7 @@
 //! the whole day, or times of one's own), and how many people it takes; optionally repeated on
 //! the same weekday for a number of weeks.
 
+use crate::error::Text;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 
@@ -16,7 +17,7 @@ pub const MAX_REPEAT_WEEKS: u32 = 26;
 string_enum!(
     /// When in the day a slot is. The fixed periods follow the usual school timetable of the
     /// region; `custom` takes the start and end times given.
-    Period, "one of morning, afternoon, whole_day, custom", {
+    Period, Text::new("one of morning, afternoon, whole_day, custom", "morning（上午）、afternoon（下午）、whole_day（全天）、custom（自定时间）之一"), {
         Morning => "morning",
         Afternoon => "afternoon",
         WholeDay => "whole_day",
@@ -109,7 +110,7 @@ fn parse_time(raw: &str) -> Result<NaiveTime, Invalid> {
     // Browsers send "08:30"; some clients add seconds.
     NaiveTime::parse_from_str(raw, "%H:%M")
         .or_else(|_| NaiveTime::parse_from_str(raw, "%H:%M:%S"))
-        .map_err(|_| Invalid::Format("a time like 08:30"))
+        .map_err(|_| Invalid::Format(Text::new("a time like 08:30", "时间，如 08:30")))
 }
 
 impl NewSlot {
@@ -130,7 +131,13 @@ impl NewSlot {
                 let end = errors.take("end_time", parse_time(&input.end_time));
                 match (start, end) {
                     (Some(start), Some(end)) if end <= start => {
-                        errors.push("end_time", Invalid::NotAllowed("an end time not after the start time"));
+                        errors.push(
+                            "end_time",
+                            Invalid::NotAllowed(Text::new(
+                                "an end time not after the start time",
+                                "结束时间不晚于开始时间",
+                            )),
+                        );
                         None
                     }
                     (Some(start), Some(end)) => Some((start, end)),
@@ -152,7 +159,7 @@ impl NewSlot {
         if let (Some(date), Some((start, _))) = (date, times)
             && date.and_time(start) <= now
         {
-            errors.push("date", Invalid::NotAllowed("a time in the past"));
+            errors.push("date", Invalid::NotAllowed(Text::new("a time in the past", "已经过去的时间")));
         }
         errors.finish(|| ())?;
         let (Some(date), Some((start, end)), Some(capacity), Some(weeks)) = (date, times, capacity, weeks) else {

@@ -1,3 +1,4 @@
+use crate::error::Text;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use proptest::prelude::*;
 
@@ -46,7 +47,13 @@ fn custom_times_are_taken_as_given_and_must_be_in_order() {
 
     input.end_time = "09:15".into();
     let errors = fields(NewSlot::parse_all(&input, now()).unwrap_err());
-    assert_eq!(errors, [("end_time".into(), Invalid::NotAllowed("an end time not after the start time"))]);
+    assert_eq!(
+        errors,
+        [(
+            "end_time".into(),
+            Invalid::NotAllowed(Text::new("an end time not after the start time", "结束时间不晚于开始时间"))
+        )]
+    );
 }
 
 #[test]
@@ -84,7 +91,7 @@ fn capacity_is_required_and_custom_needs_times() {
 #[test]
 fn no_slot_starts_in_the_past() {
     let errors = fields(NewSlot::parse_all(&slot_input("2026-11-29", "morning", 5), now()).unwrap_err());
-    assert_eq!(errors, [("date".into(), Invalid::NotAllowed("a time in the past"))]);
+    assert_eq!(errors, [("date".into(), Invalid::NotAllowed(Text::new("a time in the past", "已经过去的时间")))]);
     // The afternoon of today has not started yet at noon.
     assert!(NewSlot::parse_all(&slot_input("2026-11-29", "afternoon", 5), now()).is_ok());
 }

@@ -1,6 +1,7 @@
 //! Third-party assessment (第三方评估) of completed projects: the published criteria, and a
 //! score of 1–5 on each with a comment and evidence links.
 
+use crate::error::Text;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Invalid, Invalids};
@@ -9,7 +10,7 @@ use crate::text;
 
 string_enum!(
     /// The published assessment criteria.
-    Criterion, "one of goals, outcomes, enterprise_engagement, school_engagement, management", {
+    Criterion, Text::new("one of goals, outcomes, enterprise_engagement, school_engagement, management", "goals、outcomes、enterprise_engagement、school_engagement、management 之一"), {
         Goals => "goals",
         Outcomes => "outcomes",
         EnterpriseEngagement => "enterprise_engagement",
@@ -76,7 +77,10 @@ impl Scores {
         }
         for key in input.scores.keys() {
             if key.parse::<Criterion>().is_err() {
-                errors.push(format!("scores.{key}"), Invalid::NotAllowed("not a published criterion"));
+                errors.push(
+                    format!("scores.{key}"),
+                    Invalid::NotAllowed(Text::new("not a published criterion", "不是公布的评估指标")),
+                );
             }
         }
         let comment = if input.comment.trim().is_empty() {
@@ -90,7 +94,13 @@ impl Scores {
             errors.push("evidence", Invalid::TooMany { max: MAX_LINKS });
         }
         if evidence.iter().any(|l| !(l.starts_with("https://") || l.starts_with("http://")) || l.len() > 500) {
-            errors.push("evidence", Invalid::Format("links starting with http:// or https://"));
+            errors.push(
+                "evidence",
+                Invalid::Format(Text::new(
+                    "links starting with http:// or https://",
+                    "以 http:// 或 https:// 开头的链接",
+                )),
+            );
         }
         if errors.0.is_empty() { Ok(Scores { scores, comment, evidence }) } else { Err(errors) }
     }

@@ -5,6 +5,7 @@
 //! with cancellation possible until completion. Outcomes are recorded at completion; retention
 //! after 6 and 12 months is only known later, so outcomes stay editable after completion.
 
+use crate::error::Text;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Invalid, Invalids};
@@ -13,7 +14,7 @@ use crate::posting::{NumberInput, PostingKind, whole_number};
 
 string_enum!(
     /// What kind of cooperation a project is.
-    ProjectType, "a project type such as apprenticeship_cohort", {
+    ProjectType, Text::new("a project type such as apprenticeship_cohort", "合作项目类型，如 apprenticeship_cohort"), {
         ApprenticeshipCohort => "apprenticeship_cohort",
         OrderClass => "order_class",
         TrainingBasePlacement => "training_base_placement",
@@ -93,7 +94,7 @@ impl ProjectType {
 
 string_enum!(
     /// Where a project is.
-    ProjectStatus, "one of agreed, active, completed, cancelled", {
+    ProjectStatus, Text::new("one of agreed, active, completed, cancelled", "agreed、active、completed、cancelled 之一"), {
         Agreed => "agreed",
         Active => "active",
         Completed => "completed",
@@ -103,7 +104,7 @@ string_enum!(
 
 string_enum!(
     /// What a participant does to a project.
-    ProjectAction, "one of start, complete, cancel", {
+    ProjectAction, Text::new("one of start, complete, cancel", "start、complete、cancel 之一"), {
         Start => "start",
         Complete => "complete",
         Cancel => "cancel",
@@ -189,16 +190,21 @@ impl Outcomes {
             certificates: number("certificates", &input.certificates, MAX_PEOPLE),
             practice_hours: number("practice_hours", &input.practice_hours, MAX_HOURS),
         };
-        let mut at_most = |field: &'static str, value: Option<u32>, bound: Option<u32>, of: &'static str| {
+        let mut at_most = |field: &'static str, value: Option<u32>, bound: Option<u32>, of: Text| {
             if let (Some(value), Some(bound)) = (value, bound)
                 && value > bound
             {
                 errors.push(field, Invalid::NotAllowed(of));
             }
         };
-        at_most("hired", outcomes.hired, outcomes.placed, "more than were placed");
-        at_most("retained_6m", outcomes.retained_6m, outcomes.hired, "more than were hired");
-        at_most("retained_12m", outcomes.retained_12m, outcomes.retained_6m, "more than stayed 6 months");
+        at_most("hired", outcomes.hired, outcomes.placed, Text::new("more than were placed", "多于安置人数"));
+        at_most("retained_6m", outcomes.retained_6m, outcomes.hired, Text::new("more than were hired", "多于录用人数"));
+        at_most(
+            "retained_12m",
+            outcomes.retained_12m,
+            outcomes.retained_6m,
+            Text::new("more than stayed 6 months", "多于 6 个月留任人数"),
+        );
         if errors.0.is_empty() { Ok(outcomes) } else { Err(errors) }
     }
 }

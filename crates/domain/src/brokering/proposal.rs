@@ -7,6 +7,7 @@
 //! unanswered after it expires, so nobody waits forever (unanswered applications are the top
 //! complaint about comparable platforms).
 
+use crate::error::Text;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -28,7 +29,7 @@ const NOTE_MAX: usize = 500;
 
 string_enum!(
     /// Where a proposal is. Only an open proposal changes.
-    ProposalStatus, "one of open, accepted, declined, withdrawn, expired", {
+    ProposalStatus, Text::new("one of open, accepted, declined, withdrawn, expired", "open、accepted、declined、withdrawn、expired 之一"), {
         Open => "open",
         Accepted => "accepted",
         Declined => "declined",
@@ -39,7 +40,7 @@ string_enum!(
 
 string_enum!(
     /// Why a proposal was declined; a note may add detail.
-    DeclineReason, "one of no_capacity, timing, requirements, location, terms, other", {
+    DeclineReason, Text::new("one of no_capacity, timing, requirements, location, terms, other", "no_capacity（名额已满）、timing、requirements、location、terms、other 之一"), {
         NoCapacity => "no_capacity",
         Timing => "timing",
         Requirements => "requirements",
@@ -75,7 +76,7 @@ impl DeclineReason {
 
 string_enum!(
     /// The two parties of a proposal. Which organizations they are is the caller's business.
-    ProposalSide, "one of proposer, recipient", {
+    ProposalSide, Text::new("one of proposer, recipient", "proposer、recipient 之一"), {
         Proposer => "proposer",
         Recipient => "recipient",
     }
@@ -92,7 +93,7 @@ impl ProposalSide {
 
 string_enum!(
     /// What a proposal's history records: the offer, each answer, and the clock's doings.
-    EventKind, "one of propose, counter, accept, decline, withdraw, remind, expire", {
+    EventKind, Text::new("one of propose, counter, accept, decline, withdraw, remind, expire", "propose、counter、accept、decline、withdraw、remind、expire 之一"), {
         Propose => "propose",
         Counter => "counter",
         Accept => "accept",
@@ -141,7 +142,7 @@ impl Terms {
             let raw = raw.as_deref().filter(|r| !r.trim().is_empty())?;
             match parse_date(raw) {
                 Ok(day) if day < today => {
-                    errors.push(field, Invalid::NotAllowed("a date in the past"));
+                    errors.push(field, Invalid::NotAllowed(Text::new("a date in the past", "日期已过")));
                     None
                 }
                 Ok(day) => Some(day),

@@ -2,6 +2,7 @@
 //! cell sends: title and description, quantities, money, dates, and bounded lists of short texts
 //! and codes.
 
+use crate::error::Text;
 use std::fmt;
 
 use chrono::NaiveDate;
@@ -128,7 +129,7 @@ impl Enrolment {
 /// A whole number within bounds. Decimals that are whole ("12.0", as spreadsheets write numbers)
 /// are accepted; "12.5" and "12人" are not.
 pub(crate) fn whole_number(raw: &NumberInput, min: i64, max: i64) -> Result<i64, Invalid> {
-    const FORMAT: Invalid = Invalid::Format("a whole number");
+    const FORMAT: Invalid = Invalid::Format(Text::new("a whole number", "整数"));
     let value = match raw {
         NumberInput::Integer(n) => *n,
         NumberInput::Decimal(f) => whole(*f).ok_or(FORMAT)?,
@@ -161,7 +162,8 @@ impl Yuan {
     /// Parses a non-negative amount with at most two decimals, up to `max_yuan`. Text may carry a
     /// currency sign (¥ or ￥), a trailing 元, and thousands separators ("3,500").
     pub fn parse(raw: &NumberInput, max_yuan: i64) -> Result<Self, Invalid> {
-        const FORMAT: Invalid = Invalid::Format("an amount in yuan with at most two decimals");
+        const FORMAT: Invalid =
+            Invalid::Format(Text::new("an amount in yuan with at most two decimals", "以元为单位、最多两位小数的金额"));
         let range = Invalid::OutOfRange { min: 0, max: max_yuan };
         let fen = match raw {
             NumberInput::Integer(n) => n.checked_mul(100).ok_or(range.clone())?,
@@ -258,7 +260,9 @@ impl TimeWindow {
     /// A window whose end is not before its start.
     pub fn new(starts_on: Option<NaiveDate>, ends_on: Option<NaiveDate>) -> Result<Self, Invalid> {
         match (starts_on, ends_on) {
-            (Some(start), Some(end)) if end < start => Err(Invalid::NotAllowed("an end date before the start date")),
+            (Some(start), Some(end)) if end < start => {
+                Err(Invalid::NotAllowed(Text::new("an end date before the start date", "结束日期早于开始日期")))
+            }
             _ => Ok(TimeWindow { starts_on, ends_on }),
         }
     }
@@ -361,9 +365,12 @@ mod tests {
         assert_eq!(Quantity::parse(&i64::MAX.into()), Err(Invalid::OutOfRange { min: 1, max: 100_000 }));
         assert_eq!(Quantity::parse(&NumberInput::Decimal(1e300)), Err(Invalid::OutOfRange { min: 1, max: 100_000 }));
         for bad in ["12.5", "12人", "十二", "1e400", "NaN"] {
-            assert_eq!(Quantity::parse(&text(bad)), Err(Invalid::Format("a whole number")), "{bad}");
+            assert_eq!(Quantity::parse(&text(bad)), Err(Invalid::Format(Text::new("a whole number", "整数"))), "{bad}");
         }
-        assert_eq!(Quantity::parse(&NumberInput::Decimal(f64::NAN)), Err(Invalid::Format("a whole number")));
+        assert_eq!(
+            Quantity::parse(&NumberInput::Decimal(f64::NAN)),
+            Err(Invalid::Format(Text::new("a whole number", "整数")))
+        );
         assert_eq!(Quantity::parse(&text("  ")), Err(Invalid::Required));
         assert_eq!(Enrolment::parse(&0.into()).unwrap().get(), 0);
     }
@@ -402,7 +409,11 @@ mod tests {
             assert_eq!(parse_date(ok), Ok(day), "{ok}");
         }
         for bad in ["2025-13-01", "2025-02-30", "01/09/2025", "明年", "2025-09"] {
-            assert_eq!(parse_date(bad), Err(Invalid::Format("a date like 2025-09-01")), "{bad}");
+            assert_eq!(
+                parse_date(bad),
+                Err(Invalid::Format(Text::new("a date like 2025-09-01", "日期，如 2025-09-01"))),
+                "{bad}"
+            );
         }
         assert_eq!(parse_date("2205-09-01"), Err(Invalid::OutOfRange { min: 2000, max: 2100 }));
         assert_eq!(parse_date("0025-09-01"), Err(Invalid::OutOfRange { min: 2000, max: 2100 }));

@@ -1,6 +1,7 @@
 //! The kinds of posting, which side posts each, what each counts and which fields it takes, and
 //! which kinds are matched with which (the table in docs/architecture.md).
 
+use crate::error::Text;
 use serde::Serialize;
 
 use super::Side;
@@ -9,7 +10,7 @@ use crate::organization::string_enum;
 
 string_enum!(
     /// What a posting offers or asks for. Enterprise kinds first, then school kinds.
-    PostingKind, "a posting kind such as job or program_offering", {
+    PostingKind, Text::new("a posting kind such as job or program_offering", "发布类型，如 job、program_offering"), {
         Job => "job",
         Apprenticeship => "apprenticeship",
         OrderClass => "order_class",
@@ -32,7 +33,7 @@ string_enum!(
 string_enum!(
     /// The two apprenticeship schemes: 现代学徒制 trains a school's students jointly with an
     /// enterprise; 企业新型学徒制 trains an enterprise's own employees with a school or training body.
-    ApprenticeshipType, "one of modern, enterprise_new", {
+    ApprenticeshipType, Text::new("one of modern, enterprise_new", "modern（现代学徒制）、enterprise_new（企业新型学徒制）之一"), {
         Modern => "modern",
         EnterpriseNew => "enterprise_new",
     }
@@ -65,7 +66,7 @@ pub enum Rule {
 
 string_enum!(
     /// What a posting's quantity counts, coarsely, for matching quantity against quantity.
-    QuantityMeaning, "one of headcount, seats, capacity, graduates, projects", {
+    QuantityMeaning, Text::new("one of headcount, seats, capacity, graduates, projects", "headcount、seats、capacity、graduates、projects 之一"), {
         Headcount => "headcount",
         Seats => "seats",
         Capacity => "capacity",
@@ -84,11 +85,21 @@ impl QuantityMeaning {
             QuantityMeaning::Projects => "项目数",
         }
     }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            QuantityMeaning::Headcount => "Headcount",
+            QuantityMeaning::Seats => "Seats",
+            QuantityMeaning::Capacity => "Capacity",
+            QuantityMeaning::Graduates => "Graduates",
+            QuantityMeaning::Projects => "Projects",
+        }
+    }
 }
 
 string_enum!(
     /// What a posting's amount of money is, which also bounds it.
-    AmountMeaning, "one of monthly_pay, monthly_stipend, sponsorship, fee_per_person, hourly_fee, budget", {
+    AmountMeaning, Text::new("one of monthly_pay, monthly_stipend, sponsorship, fee_per_person, hourly_fee, budget", "monthly_pay、monthly_stipend、sponsorship、fee_per_person、hourly_fee、budget 之一"), {
         MonthlyPay => "monthly_pay",
         MonthlyStipend => "monthly_stipend",
         Sponsorship => "sponsorship",
@@ -447,7 +458,9 @@ pub fn compatible(a: PostingKind, b: PostingKind) -> bool {
 pub(super) fn check_side(kind: PostingKind, side: Side) -> Result<(), Invalid> {
     match kind.side() {
         s if s == side => Ok(()),
-        Side::Enterprise => Err(Invalid::NotAllowed("a kind that enterprises post")),
-        Side::School => Err(Invalid::NotAllowed("a kind that schools post")),
+        Side::Enterprise => {
+            Err(Invalid::NotAllowed(Text::new("a kind that enterprises post", "该类发布只能由企业发布")))
+        }
+        Side::School => Err(Invalid::NotAllowed(Text::new("a kind that schools post", "该类发布只能由学校发布"))),
     }
 }

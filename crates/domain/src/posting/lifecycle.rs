@@ -11,6 +11,7 @@
 //! The caller decides who may touch a posting at all (members of the owning organization); this
 //! module decides what they may do with it.
 
+use crate::error::Text;
 use chrono::NaiveDate;
 
 use crate::account::Role;
@@ -18,7 +19,7 @@ use crate::organization::string_enum;
 
 string_enum!(
     /// Where a posting is in its life. Only published postings are listed in search.
-    PostingStatus, "one of draft, published, paused, closed, filled, expired", {
+    PostingStatus, Text::new("one of draft, published, paused, closed, filled, expired", "draft、published、paused、closed、filled、expired 之一"), {
         Draft => "draft",
         Published => "published",
         Paused => "paused",
@@ -30,7 +31,7 @@ string_enum!(
 
 string_enum!(
     /// What someone (or the clock) asks to do with a posting.
-    Action, "one of publish, pause, resume, close, mark_filled, expire, reopen", {
+    Action, Text::new("one of publish, pause, resume, close, mark_filled, expire, reopen", "publish、pause、resume、close、mark_filled、expire、reopen 之一"), {
         Publish => "publish",
         Pause => "pause",
         Resume => "resume",
@@ -181,6 +182,18 @@ impl Action {
             Action::MarkFilled => "标记为已满额",
             Action::Expire => "过期",
             Action::Reopen => "重新开启",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            Action::Publish => "Publish",
+            Action::Pause => "Pause",
+            Action::Resume => "Resume",
+            Action::Close => "Close",
+            Action::MarkFilled => "Mark as filled",
+            Action::Expire => "Expire",
+            Action::Reopen => "Reopen",
         }
     }
 }

@@ -25,11 +25,12 @@ pub use kinds::{AmountMeaning, ApprenticeshipType, KindSpec, PostingKind, Quanti
 pub use lifecycle::{Action, Actor, Context, PostingStatus, TransitionError};
 pub use new::{CERTIFICATES, CODES, EQUIPMENT, NewPosting, OPEN_PERIODS, PostingInput, SKILLS};
 
+use crate::error::Text;
 use crate::organization::{OrgKind, string_enum};
 
 string_enum!(
     /// Which side of industry–education cooperation a posting comes from.
-    Side, "one of enterprise, school", {
+    Side, Text::new("one of enterprise, school", "enterprise、school 之一"), {
         Enterprise => "enterprise",
         School => "school",
     }

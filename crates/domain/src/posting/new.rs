@@ -5,6 +5,7 @@
 //! `program_codes[2]`), so a form or an import report can point at it. Fields are checked for
 //! form even when the kind is missing or unknown, so one round trip shows all mistakes.
 
+use crate::error::Text;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -173,7 +174,10 @@ impl Checker {
     fn wants(&mut self, field: &str, rule: fn(&KindSpec) -> Rule, present: bool) -> bool {
         match (self.spec.map_or(Rule::Optional, rule), present) {
             (Rule::Forbidden, true) => {
-                self.errors.push(field, Invalid::NotAllowed("not used by this kind of posting"));
+                self.errors.push(
+                    field,
+                    Invalid::NotAllowed(Text::new("not used by this kind of posting", "此类发布不使用该项")),
+                );
                 false
             }
             (Rule::Required, false) => {
@@ -299,7 +303,10 @@ fn parse(input: &PostingInput, side: Option<Side>) -> Result<NewPosting, Invalid
     {
         match education_level {
             Some(level) if level != program.level() => {
-                check.errors.push("education_level", Invalid::NotAllowed("a level other than the program's own"));
+                check.errors.push(
+                    "education_level",
+                    Invalid::NotAllowed(Text::new("a level other than the program's own", "与所选专业的层次不一致")),
+                );
             }
             _ => education_level = Some(program.level()),
         }

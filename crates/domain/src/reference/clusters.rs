@@ -4,6 +4,7 @@
 //! Clusters tag enterprises and postings; their keywords help matching find a cluster in free
 //! text. Plan targets are what the authorities' dashboard counts against.
 
+use crate::error::Text;
 use std::fmt;
 use std::sync::LazyLock;
 
@@ -18,7 +19,7 @@ const TARGETS_CSV: &str = include_str!("../../data/plan_targets_shaoxing_2024.cs
 
 string_enum!(
     /// How the plan groups its clusters.
-    ClusterGroup, "one of emerging, traditional, service", {
+    ClusterGroup, Text::new("one of emerging, traditional, service", "emerging、traditional、service 之一"), {
         Emerging => "emerging",
         Traditional => "traditional",
         Service => "service",

@@ -7,6 +7,7 @@
 //! green (L) and digital (S) occupations as a suffix ("地理信息系统工程技术人员L/S"); they become
 //! flags here, so names read as printed in text.
 
+use crate::error::Text;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::LazyLock;
@@ -146,7 +147,7 @@ impl OccupationCode {
             raw.to_owned()
         };
         if !well_formed(&code) {
-            return Err(Invalid::Format("an occupation code like 6-18-01-01"));
+            return Err(Invalid::Format(Text::new("an occupation code like 6-18-01-01", "职业代码，如 6-18-01-01")));
         }
         if CLASSIFICATION.by_code.contains_key(&code) {
             Ok(OccupationCode(code))

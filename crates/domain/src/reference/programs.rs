@@ -6,6 +6,7 @@
 //! (园艺技术 is taught at 中职 and 高职) has two codes. Loading checks this, so lookups by code
 //! return one program.
 
+use crate::error::Text;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::LazyLock;
@@ -128,7 +129,10 @@ impl ProgramCode {
             return Err(Invalid::Required);
         }
         if !well_formed(&code) {
-            return Err(Invalid::Format("a catalogue program code like 460103 or 520101K"));
+            return Err(Invalid::Format(Text::new(
+                "a catalogue program code like 460103 or 520101K",
+                "专业目录代码，如 460103 或 520101K",
+            )));
         }
         let catalogue = &*CATALOGUE;
         let index = if code.len() == 6 { catalogue.by_digits.get(&code) } else { catalogue.by_code.get(&code) };

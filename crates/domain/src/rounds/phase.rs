@@ -18,13 +18,14 @@
 //! published or closed round. The organizer may run before the preference deadline: running
 //! ends the collection early, as it would at the deadline.
 
+use crate::error::Text;
 use chrono::NaiveDateTime;
 
 use crate::organization::string_enum;
 
 string_enum!(
     /// Where a round stands.
-    Phase, "one of draft, collecting, run, published, closed", {
+    Phase, Text::new("one of draft, collecting, run, published, closed", "draft、collecting、run、published、closed 之一"), {
         Draft => "draft",
         Collecting => "collecting",
         Run => "run",
@@ -35,7 +36,7 @@ string_enum!(
 
 string_enum!(
     /// A placed student's answer to their result, recorded by their school.
-    Response, "one of pending, accepted, declined", {
+    Response, Text::new("one of pending, accepted, declined", "pending、accepted、declined 之一"), {
         Pending => "pending",
         Accepted => "accepted",
         Declined => "declined",
@@ -207,7 +208,7 @@ impl StudentInput {
         } else if pseudonym.chars().count() > 40 {
             errors.push("pseudonym", Invalid::TooLong { max: 40 });
         } else if pseudonym.chars().any(|c| c.is_control() || c.is_whitespace()) {
-            errors.push("pseudonym", Invalid::Format("a pseudonym without spaces"));
+            errors.push("pseudonym", Invalid::Format(Text::new("a pseudonym without spaces", "不含空格的化名编号")));
         }
         let program_code =
             crate::reference::ProgramCode::parse(program).map_err(|e| errors.push("program_code", e)).ok();
@@ -215,10 +216,13 @@ impl StudentInput {
         if let (Some(code), Some(level)) = (&program_code, level)
             && code.level() != level
         {
-            errors.push("level", Invalid::NotAllowed("a level other than the program's own"));
+            errors.push(
+                "level",
+                Invalid::NotAllowed(Text::new("a level other than the program's own", "与所选专业的层次不一致")),
+            );
         }
         if !consent {
-            errors.push("consent", Invalid::NotAllowed("taking part without consent"));
+            errors.push("consent", Invalid::NotAllowed(Text::new("taking part without consent", "未经本人同意参加")));
         }
         match (program_code, level) {
             (Some(program_code), Some(level)) if errors.0.is_empty() => {

@@ -16,6 +16,7 @@
 //! or scores are ordered by the round's lottery ([`super::lottery_key`], smaller first), and
 //! applicants marked unacceptable are left out of the list, so they can never be placed there.
 
+use crate::error::Text;
 use serde::{Deserialize, Serialize};
 
 use crate::reference::ProgramCode;
@@ -53,7 +54,10 @@ impl std::str::FromStr for RankingRule {
             "explicit" => Ok(RankingRule::Explicit),
             "scoring" => Ok(RankingRule::Scoring),
             "" => Err(crate::Invalid::Required),
-            _ => Err(crate::Invalid::Format("one of explicit, scoring")),
+            _ => Err(crate::Invalid::Format(Text::new(
+                "one of explicit, scoring",
+                "explicit（逐一排序）、scoring（按评分规则）之一",
+            ))),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! which body, and the evidence (a document number, an https link, or both — never neither).
 //! Revoking keeps the record with a reason; only the counting stops.
 
+use crate::error::Text;
 use serde::Deserialize;
 
 use super::targets::DesignationType;
@@ -87,7 +88,7 @@ impl NewDesignation {
             "evidence_url",
             optional(&input.evidence_url, 500).and_then(|url| match url {
                 Some(url) if !url.starts_with("https://") || url.len() <= "https://".len() => {
-                    Err(Invalid::Format("a link starting with https://"))
+                    Err(Invalid::Format(Text::new("a link starting with https://", "以 https:// 开头的链接")))
                 }
                 url => Ok(url),
             }),
@@ -119,7 +120,7 @@ pub fn parse_district(raw: &str, city: &str) -> Result<Option<RegionCode>, Inval
     let county = code.ancestry().into_iter().find(|r| r.parent.as_deref() == Some(city));
     match county {
         Some(county) => RegionCode::parse(&county.code).map(Some),
-        None => Err(Invalid::NotAllowed("a district or county of the city")),
+        None => Err(Invalid::NotAllowed(Text::new("a district or county of the city", "本市的区、县（市）"))),
     }
 }
 

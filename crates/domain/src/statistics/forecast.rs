@@ -27,6 +27,7 @@
 //! is optimistic, so the interval is a guide to the spread, not a guarantee. It is `None` with
 //! fewer than [`MIN_YEARS_FOR_INTERVAL`] years: one error says nothing about the spread.
 
+use crate::error::Text;
 use serde::Serialize;
 
 use super::series::Series;
@@ -49,7 +50,7 @@ string_enum!(
     /// How the trend is extrapolated: `Linear` (φ = 1, the last trend continues unchanged,
     /// Holt's original method), `Damped` (φ < 1, the trend fades out, a safer bet over several
     /// years) or `Either` (the grid chooses between the two; the platform's default).
-    Trend, "one of linear, damped, either", {
+    Trend, Text::new("one of linear, damped, either", "linear、damped、either 之一"), {
         Linear => "linear",
         Damped => "damped",
         Either => "either",

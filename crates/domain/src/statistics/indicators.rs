@@ -4,6 +4,7 @@
 //! Every ratio is `None` rather than 0 or NaN when its denominator is 0: "no data" and "zero
 //! per cent" are different statements on a league table.
 
+use crate::error::Text;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::Serialize;
 use thiserror::Error;
@@ -145,7 +146,7 @@ pub fn fill_rate(demand: f64, supply: f64) -> Option<f64> {
 
 string_enum!(
     /// Progress of a plan target.
-    TargetStatus, "one of met, on_track, behind", {
+    TargetStatus, Text::new("one of met, on_track, behind", "met、on_track、behind 之一"), {
         Met => "met",
         OnTrack => "on_track",
         Behind => "behind",
@@ -226,7 +227,7 @@ pub fn plan_year_elapsed(year: i32, today: NaiveDate) -> f64 {
 
 string_enum!(
     /// Which way is better for a league-table indicator.
-    Direction, "one of higher_is_better, lower_is_better", {
+    Direction, Text::new("one of higher_is_better, lower_is_better", "higher_is_better、lower_is_better 之一"), {
         HigherIsBetter => "higher_is_better",
         LowerIsBetter => "lower_is_better",
     }
@@ -234,7 +235,7 @@ string_enum!(
 
 string_enum!(
     /// The indicators an authority can rank organizations by.
-    LeagueIndicator, "one of response_rate, median_days_to_match, placements, hires, retention_6m, retention_12m, mean_assessment, practice_hours, practice_hours_per_teacher", {
+    LeagueIndicator, Text::new("one of response_rate, median_days_to_match, placements, hires, retention_6m, retention_12m, mean_assessment, practice_hours, practice_hours_per_teacher", "response_rate、median_days_to_match、placements、hires、retention_6m、retention_12m、mean_assessment、practice_hours、practice_hours_per_teacher 之一"), {
         ResponseRate => "response_rate",
         MedianDaysToMatch => "median_days_to_match",
         Placements => "placements",

@@ -6,6 +6,7 @@
 //! [`DesignationType`] designations (认定), the dual-qualified teacher ratio schools report, or
 //! teachers' enterprise practice per teacher. The formulas are here, pure; the API aggregates.
 
+use crate::error::Text;
 use std::fmt;
 
 use chrono::NaiveDate;
@@ -24,7 +25,7 @@ pub const DAYS_PER_YEAR: f64 = 365.0;
 
 string_enum!(
     /// What an authority designates (认定), each feeding the count target of the same id.
-    DesignationType, "one of provincial_alliance, demonstration_base, pilot_enterprise, engineering_project, collaborative_education_project, k12_career_base, x_certificate_pilot_unit, new_electronics_school, vocational_education_park", {
+    DesignationType, Text::new("one of provincial_alliance, demonstration_base, pilot_enterprise, engineering_project, collaborative_education_project, k12_career_base, x_certificate_pilot_unit, new_electronics_school, vocational_education_park", "认定类型之一，如 pilot_enterprise（试点企业）、demonstration_base（示范基地）"), {
         ProvincialAlliance => "provincial_alliance",
         DemonstrationBase => "demonstration_base",
         PilotEnterprise => "pilot_enterprise",
@@ -90,7 +91,10 @@ impl TargetKind {
             Self::DUAL_QUALIFIED_RATIO => Ok(TargetKind::DualQualifiedRatio),
             Self::TEACHER_PRACTICE => Ok(TargetKind::TeacherPractice),
             other => other.parse::<DesignationType>().map(TargetKind::Designations).map_err(|_| {
-                Invalid::Format("a designation type, dual_qualified_teacher_ratio or teacher_enterprise_practice")
+                Invalid::Format(Text::new(
+                    "a designation type, dual_qualified_teacher_ratio or teacher_enterprise_practice",
+                    "认定类型、dual_qualified_teacher_ratio 或 teacher_enterprise_practice 之一",
+                ))
             }),
         }
     }
@@ -128,7 +132,7 @@ impl Serialize for TargetKind {
 string_enum!(
     /// How a target is written in the plan file. Every target is met at or above its value; "at
     /// least" marks the plan's own wording (不少于, 以上).
-    TargetUnit, "one of count, count (at least), ratio (at least), years per teacher (at least)", {
+    TargetUnit, Text::new("one of count, count (at least), ratio (at least), years per teacher (at least)", "count、count (at least)、ratio (at least)、years per teacher (at least) 之一"), {
         Count => "count",
         CountAtLeast => "count (at least)",
         RatioAtLeast => "ratio (at least)",
@@ -215,7 +219,7 @@ pub fn parse_targets_csv(text: &str) -> Result<Vec<Target>, Vec<CellError>> {
             errors.push(CellError {
                 row: 1,
                 column: column.clone(),
-                invalid: Invalid::NotAllowed("an unknown column"),
+                invalid: Invalid::NotAllowed(Text::new("an unknown column", "未知的列")),
             });
         }
     }
@@ -238,14 +242,14 @@ pub fn parse_targets_csv(text: &str) -> Result<Vec<Target>, Vec<CellError>> {
             errors.push(CellError { row, column: column.into(), invalid });
         };
         if fields.len() != header.len() {
-            cell("id", Invalid::Format("as many fields as the header"));
+            cell("id", Invalid::Format(Text::new("as many fields as the header", "字段数与表头一致")));
             continue;
         }
         let kind = TargetKind::parse(get("id")).map_err(|e| cell("id", e)).ok();
         if let Some(kind) = kind
             && targets.iter().any(|t| t.kind == kind)
         {
-            cell("id", Invalid::NotAllowed("a target listed twice"));
+            cell("id", Invalid::NotAllowed(Text::new("a target listed twice", "目标重复")));
         }
         let name_zh = text::clean(get("name_zh"), 1, 100, false).map_err(|e| cell("name_zh", e)).ok();
         let name_en = text::clean(get("name_en"), 1, 200, false).map_err(|e| cell("name_en", e)).ok();
@@ -258,16 +262,16 @@ pub fn parse_targets_csv(text: &str) -> Result<Vec<Target>, Vec<CellError>> {
         if let (Some(kind), Some(unit)) = (kind, unit)
             && !kind.allows(unit)
         {
-            cell("unit", Invalid::NotAllowed("a unit other than the target's kind"));
+            cell("unit", Invalid::NotAllowed(Text::new("a unit other than the target's kind", "单位与目标类型不符")));
         }
         let value = match get("target").parse::<f64>() {
             Ok(v) if v.is_finite() && v > 0.0 && (kind != Some(TargetKind::DualQualifiedRatio) || v <= 1.0) => Some(v),
             Ok(_) if kind == Some(TargetKind::DualQualifiedRatio) => {
-                cell("target", Invalid::Format("a ratio above 0 and at most 1"));
+                cell("target", Invalid::Format(Text::new("a ratio above 0 and at most 1", "大于 0 且不超过 1 的比例")));
                 None
             }
             Ok(_) | Err(_) => {
-                cell("target", Invalid::Format("a number above 0"));
+                cell("target", Invalid::Format(Text::new("a number above 0", "大于 0 的数")));
                 None
             }
         };
@@ -286,33 +290,6 @@ pub fn parse_targets_csv(text: &str) -> Result<Vec<Target>, Vec<CellError>> {
 /// The Shaoxing plan's targets for 2020–2024, as embedded in the binary.
 pub fn shaoxing_targets() -> Vec<Target> {
     parse_targets_csv(SHAOXING_CSV).expect("the embedded plan file is valid")
-}
-
-/// The English renderings of this module's format descriptions in Chinese, for the error table.
-pub fn format_zh(what: &str) -> Option<&'static str> {
-    Some(match what {
-        "one of provincial_alliance, demonstration_base, pilot_enterprise, engineering_project, collaborative_education_project, k12_career_base, x_certificate_pilot_unit, new_electronics_school, vocational_education_park" => {
-            "认定类型之一，如 pilot_enterprise（试点企业）、demonstration_base（示范基地）"
-        }
-        "a designation type, dual_qualified_teacher_ratio or teacher_enterprise_practice" => {
-            "认定类型、dual_qualified_teacher_ratio 或 teacher_enterprise_practice 之一"
-        }
-        "one of count, count (at least), ratio (at least), years per teacher (at least)" => {
-            "count、count (at least)、ratio (at least)、years per teacher (at least) 之一"
-        }
-        "a unit other than the target's kind" => "单位与目标类型不符",
-        "a target listed twice" => "目标重复",
-        "an unknown column" => "未知的列",
-        "as many fields as the header" => "字段数与表头一致",
-        "a ratio above 0 and at most 1" => "大于 0 且不超过 1 的比例",
-        "a number above 0" => "大于 0 的数",
-        "more dual-qualified teachers than full-time teachers" => "双师型教师多于专任教师",
-        "more practice days than the teachers have in a year" => "企业实践天数超过全体教师一年的天数",
-        "a link starting with https://" => "以 https:// 开头的链接",
-        "a district or county of the city" => "本市的区、县（市）",
-        "a designation already revoked" => "该认定已撤销",
-        _ => return None,
-    })
 }
 
 /// A school's report for one year 学校年度报告: its full-time teachers (专任教师), how many of them
@@ -360,13 +337,22 @@ impl SchoolYearReport {
         {
             errors.push(
                 "dual_qualified_teachers",
-                Invalid::NotAllowed("more dual-qualified teachers than full-time teachers"),
+                Invalid::NotAllowed(Text::new(
+                    "more dual-qualified teachers than full-time teachers",
+                    "双师型教师多于专任教师",
+                )),
             );
         }
         if let (Some(teachers), Some(days)) = (teachers, days)
             && days > teachers * 366
         {
-            errors.push("practice_days", Invalid::NotAllowed("more practice days than the teachers have in a year"));
+            errors.push(
+                "practice_days",
+                Invalid::NotAllowed(Text::new(
+                    "more practice days than the teachers have in a year",
+                    "企业实践天数超过全体教师一年的天数",
+                )),
+            );
         }
         errors.finish(|| SchoolYearReport {
             year: year.unwrap_or_default() as i32,

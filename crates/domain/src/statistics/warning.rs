@@ -28,6 +28,7 @@
 //! Each signal is monotone (more supply never signals more shortage, more demand never signals more
 //! oversupply) and so is the sum, hence the status: this is property-tested.
 
+use crate::error::Text;
 use serde::Serialize;
 
 use crate::organization::string_enum;
@@ -69,7 +70,7 @@ impl Default for Thresholds {
 
 string_enum!(
     /// The verdict on a program class or industry cluster.
-    Status, "one of shortage, balanced, oversupply, insufficient_data", {
+    Status, Text::new("one of shortage, balanced, oversupply, insufficient_data", "shortage、balanced、oversupply、insufficient_data 之一"), {
         Shortage => "shortage",
         Balanced => "balanced",
         Oversupply => "oversupply",
@@ -110,7 +111,7 @@ impl Status {
 
 string_enum!(
     /// What one indicator says.
-    Signal, "one of shortage, neutral, oversupply", {
+    Signal, Text::new("one of shortage, neutral, oversupply", "shortage、neutral、oversupply 之一"), {
         Shortage => "shortage",
         Neutral => "neutral",
         Oversupply => "oversupply",
@@ -129,7 +130,7 @@ impl Signal {
 
 string_enum!(
     /// The indicators of the bottleneck analysis.
-    Indicator, "one of fill_rate, gap, forecast_fill_rate", {
+    Indicator, Text::new("one of fill_rate, gap, forecast_fill_rate", "fill_rate、gap、forecast_fill_rate 之一"), {
         FillRate => "fill_rate",
         Gap => "gap",
         ForecastFillRate => "forecast_fill_rate",

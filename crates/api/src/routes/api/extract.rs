@@ -9,6 +9,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Request, path::ErrorKind};
 use axum::http::{HeaderMap, StatusCode, header, request::Parts};
+use chanjiao_domain::Text;
 use chanjiao_domain::{Invalid, Invalids};
 use serde::de::DeserializeOwned;
 
@@ -16,7 +17,7 @@ use crate::error::ApiError;
 
 /// What a parameter that does not parse is said to lack; the parser's own message goes in the
 /// problem's `detail`.
-const EXPECTED: &str = "a value of the type the API documents";
+const EXPECTED: Text = Text::new("a value of the type the API documents", "符合接口文档所述类型的值");
 
 /// A query string deserialized into `T`; a bad parameter is a 422 naming it.
 pub struct Query<T>(pub T);

@@ -5,7 +5,7 @@ mod alerts;
 pub(crate) mod auth;
 mod booking;
 mod brokering;
-mod extract;
+pub(crate) mod extract;
 mod indicators;
 mod matching;
 mod openapi;

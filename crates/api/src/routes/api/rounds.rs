@@ -7,7 +7,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chanjiao_domain::rounds::Step;
 use chrono::Utc;
-use serde_json::Value;
 
 use super::ApiJson;
 use super::extract::Path;
@@ -91,7 +90,11 @@ pub async fn close(State(state): Db, ApiUser(user): ApiUser, Path(id): Path<i64>
 }
 
 /// `POST /rounds/{id}/run`: the report of the run.
-pub async fn run_round(State(state): Db, ApiUser(user): ApiUser, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+pub async fn run_round(
+    State(state): Db,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<run::Report>, ApiError> {
     Ok(Json(run::run(&state.db, &user, id, Utc::now()).await?))
 }
 
@@ -106,7 +109,11 @@ pub async fn follow_up(
 }
 
 /// `GET /rounds/{id}/report`.
-pub async fn report(State(state): Db, ApiUser(user): ApiUser, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+pub async fn report(
+    State(state): Db,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<run::Report>, ApiError> {
     Ok(Json(run::report(&state.db, &user, id).await?))
 }
 

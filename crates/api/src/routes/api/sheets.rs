@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use chanjiao_domain::Text;
 use chanjiao_domain::posting::Side;
 use serde::{Deserialize, Serialize};
 
@@ -68,7 +69,10 @@ pub fn parse_format(raw: Option<&str>) -> Result<SheetFormat, ApiError> {
     match raw.unwrap_or("xlsx") {
         "xlsx" => Ok(SheetFormat::Xlsx),
         "csv" => Ok(SheetFormat::Csv),
-        _ => Err(ApiError::invalid("format", chanjiao_domain::Invalid::Format("one of xlsx, csv"))),
+        _ => Err(ApiError::invalid(
+            "format",
+            chanjiao_domain::Invalid::Format(Text::new("one of xlsx, csv", "xlsx、csv 之一")),
+        )),
     }
 }
 

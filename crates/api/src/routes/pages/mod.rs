@@ -7,35 +7,33 @@ mod admin_users;
 mod alerts;
 mod booking;
 mod brokering;
+mod extract;
 mod home;
-mod indicators;
 mod org;
 mod posting_form;
 mod postings;
-mod reports;
-mod round_ranking;
 mod rounds;
 mod search;
 mod sheets;
 mod statistics;
-mod statistics_supply;
-mod targets;
-mod workspace;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{FromRequest, Request};
 use axum::http::{Response, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use serde::de::DeserializeOwned;
 
 use crate::abuse::rate::{Group, limited};
 use crate::error::ApiError;
 use crate::startup::AppState;
-use crate::web::{HtmlError, Lang, Page};
+use crate::web::{Lang, Page};
 
-pub fn routes() -> Router<AppState> {
+pub use extract::{PageForm, PagePath, PageQuery};
+// The response figures of the organization and posting pages live with brokering.
+use brokering::workspace;
+
+/// Every page; a handler's [`crate::web::PageError`] is rendered as the error page on the way out.
+pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(home::index))
         .route("/login", get(account::login_form).post(limited(Group::Login, account::login)))
@@ -66,19 +64,19 @@ pub fn routes() -> Router<AppState> {
         .route("/alerts", get(alerts::index).post(alerts::create))
         .route("/alerts/{id}", get(alerts::show))
         .route("/alerts/{id}/delete", post(alerts::delete))
-        .route("/proposals", get(brokering::index).post(brokering::create))
-        .route("/proposals/new", get(brokering::new))
-        .route("/proposals/{id}", get(brokering::show))
-        .route("/proposals/{id}/answer", post(brokering::answer))
-        .route("/projects", get(brokering::projects_index))
-        .route("/projects/{id}", get(brokering::project).post(brokering::project_update))
-        .route("/delegations", get(workspace::index).post(workspace::grant))
-        .route("/delegations/{id}/revoke", post(workspace::revoke))
-        .route("/acting", post(workspace::acting))
-        .route("/workspace", get(workspace::board))
-        .route("/workspace/notes", post(workspace::add_note))
-        .route("/assessments", get(workspace::assessments_index))
-        .route("/assessments/{id}", post(workspace::submit))
+        .route("/proposals", get(brokering::proposals::index).post(brokering::proposals::create))
+        .route("/proposals/new", get(brokering::proposals::new))
+        .route("/proposals/{id}", get(brokering::proposals::show))
+        .route("/proposals/{id}/answer", post(brokering::proposals::answer))
+        .route("/projects", get(brokering::projects::index))
+        .route("/projects/{id}", get(brokering::projects::show).post(brokering::projects::update))
+        .route("/delegations", get(brokering::delegations::index).post(brokering::delegations::grant))
+        .route("/delegations/{id}/revoke", post(brokering::delegations::revoke))
+        .route("/acting", post(brokering::delegations::acting))
+        .route("/workspace", get(brokering::workspace::board))
+        .route("/workspace/notes", post(brokering::workspace::add_note))
+        .route("/assessments", get(brokering::assessments::index))
+        .route("/assessments/{id}", post(brokering::assessments::submit))
         .route("/postings/{id}/slots", post(booking::publish))
         .route("/postings/{id}/book", get(booking::book_page).post(booking::book))
         .route("/postings/{id}/calendar", get(booking::calendar))
@@ -86,10 +84,13 @@ pub fn routes() -> Router<AppState> {
         .route("/slots/{id}/delete", post(booking::delete_slot))
         .route("/bookings", get(booking::mine))
         .route("/bookings/{id}/cancel", post(booking::cancel))
-        .route("/statistics", get(limited(Group::Statistics, targets::dashboard)))
-        .route("/statistics/designations", get(targets::designations_index).post(targets::designations_create))
-        .route("/statistics/designations/{id}/revoke", post(targets::designations_revoke))
-        .route("/statistics/school-report", get(targets::report_index).post(targets::report_submit))
+        .route("/statistics", get(limited(Group::Statistics, statistics::dashboard)))
+        .route("/statistics/designations", get(statistics::designations::index).post(statistics::designations::create))
+        .route("/statistics/designations/{id}/revoke", post(statistics::designations::revoke))
+        .route(
+            "/statistics/school-report",
+            get(statistics::school_report::index).post(statistics::school_report::submit),
+        )
         .route("/rounds", get(rounds::list).post(rounds::create))
         .route("/rounds/{id}", get(rounds::show))
         .route("/rounds/{id}/places", post(rounds::add_place))
@@ -100,18 +101,18 @@ pub fn routes() -> Router<AppState> {
         .route("/rounds/{id}/students/{student}/response", post(rounds::respond))
         .route(
             "/rounds/{id}/places/{place}/ranking",
-            get(round_ranking::ranking_page).post(round_ranking::save_ranking),
+            get(rounds::ranking::ranking_page).post(rounds::ranking::save_ranking),
         )
-        .route("/statistics/outlook", get(limited(Group::Statistics, statistics::outlook)))
-        .route("/statistics/supply-demand", get(limited(Group::Statistics, statistics_supply::supply_demand)))
-        .route("/statistics/supply-demand/postings", get(limited(Group::Statistics, statistics_supply::postings)))
-        .route("/statistics/league", get(limited(Group::Statistics, indicators::league)))
-        .route("/statistics/league/mine", get(limited(Group::Statistics, indicators::mine)))
-        .route("/statistics/reports", get(reports::index))
-        .route("/statistics/reports/city", get(limited(Group::Statistics, reports::city_page)))
-        .route("/statistics/reports/city.xlsx", get(limited(Group::Export, reports::city_workbook)))
-        .route("/statistics/reports/school/{file}", get(limited(Group::Statistics, reports::school)))
-        .route("/open-data", get(limited(Group::Statistics, statistics::open_data)))
+        .route("/statistics/outlook", get(limited(Group::Statistics, statistics::outlook::outlook)))
+        .route("/statistics/supply-demand", get(limited(Group::Statistics, statistics::supply::supply_demand)))
+        .route("/statistics/supply-demand/postings", get(limited(Group::Statistics, statistics::supply::postings)))
+        .route("/statistics/league", get(limited(Group::Statistics, statistics::league::league)))
+        .route("/statistics/league/mine", get(limited(Group::Statistics, statistics::league::mine)))
+        .route("/statistics/reports", get(statistics::reports::index))
+        .route("/statistics/reports/city", get(limited(Group::Statistics, statistics::reports::city_page)))
+        .route("/statistics/reports/city.xlsx", get(limited(Group::Export, statistics::reports::city_workbook)))
+        .route("/statistics/reports/school/{file}", get(limited(Group::Statistics, statistics::reports::school)))
+        .route("/open-data", get(limited(Group::Statistics, statistics::outlook::open_data)))
         .route("/admin/verifications", get(admin::queue))
         .route("/admin/verifications/{id}", post(admin::decide))
         .route("/admin/users", get(admin_users::index))
@@ -119,21 +120,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users/{id}/enable", post(admin_users::enable))
         .route("/admin/organizations", post(admin::create_organization))
         .route("/admin/organizations/new", get(admin::new_organization))
-}
-
-/// A url-encoded form body whose rejections render as an error page.
-pub struct PageForm<T>(pub T);
-
-impl<T: DeserializeOwned> FromRequest<AppState> for PageForm<T> {
-    type Rejection = HtmlError;
-
-    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let lang = Lang::from_headers(request.headers(), request.uri().query());
-        axum::Form::<T>::from_request(request, state)
-            .await
-            .map(|axum::Form(value)| PageForm(value))
-            .map_err(|rejection| HtmlError::new(state, lang, ApiError::BadRequest(rejection.body_text())))
-    }
+        .layer(axum::middleware::from_fn_with_state(state, crate::web::render_page_errors))
 }
 
 /// Unknown paths: a friendly page for people, a problem document for API clients.

@@ -7,6 +7,7 @@
 //! webhook URL is checked against the address policy when the subscription is made, and its
 //! secret is shown once, in the answer to the creation.
 
+use chanjiao_domain::Text;
 use std::collections::HashMap;
 
 use chanjiao_domain::alerts::{SubscriptionKind, Topic};
@@ -29,7 +30,8 @@ use crate::services::brokering::delegations;
 use crate::services::search::{self, SearchQuery};
 
 /// Why a saved search cannot be shared with an organization.
-pub const NOT_A_CLIENT: &str = "only clients that have delegated to your organization";
+pub const NOT_A_CLIENT: Text =
+    Text::new("only clients that have delegated to your organization", "只能共享给已委托本机构的客户");
 
 /// The score a new-match subscription asks for when it does not say.
 pub const DEFAULT_MIN_SCORE: f64 = 0.6;
@@ -108,8 +110,9 @@ fn topics_of(row: &subscriptions::Model) -> Vec<Topic> {
 /// link on the subscriptions page and the alert evaluate the same filters.
 fn normalise_query(raw: &str) -> Result<(String, SearchQuery), Invalids> {
     let raw = raw.trim().trim_start_matches('?');
-    let mut query: SearchQuery = serde_urlencoded::from_str(raw)
-        .map_err(|_| Invalids::single("query", Invalid::Format("a search query string")))?;
+    let mut query: SearchQuery = serde_urlencoded::from_str(raw).map_err(|_| {
+        Invalids::single("query", Invalid::Format(Text::new("a search query string", "检索条件字符串")))
+    })?;
     query.cursor = None;
     query.limit = None;
     query.sort = None;
@@ -233,7 +236,7 @@ pub async fn create(
                 row.webhook_secret = Set(Some(generated.clone()));
                 secret = Some(generated);
             }
-            Err(refusal) => errors.push("webhook_url", Invalid::NotAllowed(refusal.en())),
+            Err(refusal) => errors.push("webhook_url", Invalid::NotAllowed(Text::new(refusal.en(), refusal.zh()))),
         }
     }
     if !errors.is_empty() {

@@ -1,6 +1,7 @@
 //! Slots: listed for everyone who can see the base, published, resized and deleted by its
 //! owners.
 
+use chanjiao_domain::Text;
 use chanjiao_domain::booking::{Capacity, NewSlot, SlotInput, rules};
 use chanjiao_domain::posting::NumberInput;
 use chanjiao_domain::{Invalid, Invalids};
@@ -107,7 +108,7 @@ fn clash(err: sea_orm::DbErr) -> ApiError {
     if let Some(SqlErr::UniqueConstraintViolation(_)) = err.sql_err() {
         return ApiError::Conflict {
             field: "date",
-            invalid: Invalid::NotAllowed("a slot at the same time already exists"),
+            invalid: Invalid::NotAllowed(Text::new("a slot at the same time already exists", "同一时间已有时段")),
         };
     }
     ApiError::Database(err)

@@ -3,6 +3,7 @@
 //! and scores them on the published criteria. Submitted scores are each organization's track
 //! record in matching.
 
+use chanjiao_domain::Text;
 use chanjiao_domain::access::Power;
 use std::collections::HashMap;
 
@@ -66,22 +67,31 @@ pub async fn appoint(
     user.require(Power::AppointAssessors)?;
     let project = projects::Entity::find_by_id(project_id).one(db).await?.ok_or(ApiError::NotFound)?;
     if project.status != ProjectStatus::Completed.as_str() {
-        return Err(ApiError::invalid("project_id", Invalid::NotAllowed("a project that is not completed")));
+        return Err(ApiError::invalid(
+            "project_id",
+            Invalid::NotAllowed(Text::new("a project that is not completed", "尚未完成的项目")),
+        ));
     }
-    let assessor = organizations::get(db, request.assessor_org_id)
-        .await
-        .map_err(|_| ApiError::invalid("assessor_org_id", Invalid::NotAllowed("no such organization")))?;
+    let assessor = organizations::get(db, request.assessor_org_id).await.map_err(|_| {
+        ApiError::invalid("assessor_org_id", Invalid::NotAllowed(Text::new("no such organization", "没有该机构")))
+    })?;
     if !assessor.holds(Power::AssessProjects) {
         return Err(ApiError::invalid(
             "assessor_org_id",
-            Invalid::NotAllowed("not a verified intermediary or authority"),
+            Invalid::NotAllowed(Text::new(
+                "not a verified intermediary or authority",
+                "不是已认证的产教融合服务组织或主管部门",
+            )),
         ));
     }
     // An assessor must be third party: neither side nor the broker.
     if [Some(project.proposer_org_id), Some(project.recipient_org_id), project.broker_org_id]
         .contains(&Some(assessor.id))
     {
-        return Err(ApiError::invalid("assessor_org_id", Invalid::NotAllowed("a party to the project")));
+        return Err(ApiError::invalid(
+            "assessor_org_id",
+            Invalid::NotAllowed(Text::new("a party to the project", "本项目的合作方")),
+        ));
     }
     let existing = assessments::Entity::find()
         .filter(assessments::Column::ProjectId.eq(project_id))
@@ -89,7 +99,10 @@ pub async fn appoint(
         .one(db)
         .await?;
     if existing.is_some() {
-        return Err(ApiError::Conflict { field: "assessor_org_id", invalid: Invalid::NotAllowed("already appointed") });
+        return Err(ApiError::Conflict {
+            field: "assessor_org_id",
+            invalid: Invalid::NotAllowed(Text::new("already appointed", "已指派")),
+        });
     }
     let txn = sea_orm::TransactionTrait::begin(db).await?;
     let row = assessments::ActiveModel {
@@ -121,7 +134,10 @@ pub async fn submit(
     // An assessor whose organization lost its standing since the appointment may not score.
     user.require(Power::AssessProjects)?;
     if row.submitted_at.is_some() {
-        return Err(ApiError::Conflict { field: "id", invalid: Invalid::NotAllowed("already submitted") });
+        return Err(ApiError::Conflict {
+            field: "id",
+            invalid: Invalid::NotAllowed(Text::new("already submitted", "已提交")),
+        });
     }
     let scores = Scores::parse(&input)?;
     let by_criterion: serde_json::Map<String, serde_json::Value> =
@@ -207,8 +223,15 @@ pub async fn track_records(
     Ok(sums.into_iter().map(|(org, (sum, n))| (org, (sum / f64::from(n), n))).collect())
 }
 
+/// An organization an authority may appoint as assessor.
+#[derive(Debug, Clone, Serialize)]
+pub struct Candidate {
+    pub id: i64,
+    pub name: String,
+}
+
 /// Organizations an authority may appoint: verified intermediaries and authorities.
-pub async fn candidates(db: &impl ConnectionTrait) -> Result<Vec<serde_json::Value>, ApiError> {
+pub async fn candidates(db: &impl ConnectionTrait) -> Result<Vec<Candidate>, ApiError> {
     use crate::entities::organizations as orgs;
     let rows = orgs::Entity::find()
         .filter(orgs::Column::Kind.is_in([OrgKind::Intermediary.as_str(), OrgKind::Authority.as_str()]))
@@ -216,5 +239,5 @@ pub async fn candidates(db: &impl ConnectionTrait) -> Result<Vec<serde_json::Val
         .order_by_asc(orgs::Column::Id)
         .all(db)
         .await?;
-    Ok(rows.into_iter().map(|o| json!({"id": o.id, "name": o.name})).collect())
+    Ok(rows.into_iter().map(|o| Candidate { id: o.id, name: o.name }).collect())
 }

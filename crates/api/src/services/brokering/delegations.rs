@@ -12,6 +12,7 @@
 //! Revoking ends what the grant allowed, in the same transaction: the subscriptions the
 //! intermediary set up for the client are disabled (see [`crate::services::alerts::delegated`]).
 
+use chanjiao_domain::Text;
 use chanjiao_domain::access::Power;
 use chanjiao_domain::{Invalid, OrgKind, Role, Verification};
 use chrono::{DateTime, Utc};
@@ -78,11 +79,14 @@ pub async fn grant(
 ) -> Result<Delegation, ApiError> {
     user.require(Power::GrantDelegations)?;
     let organization_id = user.organization_id().ok_or(ApiError::Forbidden)?;
-    let intermediary = organizations::get(db, intermediary_id)
-        .await
-        .map_err(|_| ApiError::invalid("intermediary_id", Invalid::NotAllowed("no such organization")))?;
+    let intermediary = organizations::get(db, intermediary_id).await.map_err(|_| {
+        ApiError::invalid("intermediary_id", Invalid::NotAllowed(Text::new("no such organization", "没有该机构")))
+    })?;
     if !intermediary.holds(Power::BrokerForClients) {
-        return Err(ApiError::invalid("intermediary_id", Invalid::NotAllowed("not a verified intermediary")));
+        return Err(ApiError::invalid(
+            "intermediary_id",
+            Invalid::NotAllowed(Text::new("not a verified intermediary", "不是已认证的产教融合服务组织")),
+        ));
     }
     if active(db, organization_id, intermediary_id).await?.is_some() {
         return Err(already_delegated());
@@ -102,7 +106,10 @@ pub async fn grant(
 }
 
 fn already_delegated() -> ApiError {
-    ApiError::Conflict { field: "intermediary_id", invalid: Invalid::NotAllowed("already delegated") }
+    ApiError::Conflict {
+        field: "intermediary_id",
+        invalid: Invalid::NotAllowed(Text::new("already delegated", "已委托")),
+    }
 }
 
 /// The unique index on active grants refused a concurrent duplicate: the same 409 as a
@@ -115,7 +122,7 @@ fn conflict_or_database(err: DbErr) -> ApiError {
 }
 
 fn already_revoked() -> ApiError {
-    ApiError::Conflict { field: "id", invalid: Invalid::NotAllowed("already revoked") }
+    ApiError::Conflict { field: "id", invalid: Invalid::NotAllowed(Text::new("already revoked", "已撤销")) }
 }
 
 /// A revoked grant and what its revocation switched off.

@@ -3,6 +3,7 @@
 //! completion and editable after (retention is known only months later). Completing a project
 //! counts the people placed against both postings' quantities.
 
+use chanjiao_domain::Text;
 use chanjiao_domain::access::Power;
 use chanjiao_domain::brokering::{Outcomes, OutcomesInput, ProjectAction, ProjectStatus, ProjectType};
 use chanjiao_domain::posting::PostingKind;
@@ -182,7 +183,10 @@ pub async fn update(
     let outcomes = Outcomes::parse(&request.outcomes)?;
     let recording = outcomes != Outcomes::default();
     if recording && next != ProjectStatus::Completed {
-        return Err(ApiError::invalid("placed", Invalid::NotAllowed("outcomes before the project is completed")));
+        return Err(ApiError::invalid(
+            "placed",
+            Invalid::NotAllowed(Text::new("outcomes before the project is completed", "项目完成前填写成效")),
+        ));
     }
     if action == Some(ProjectAction::Complete) && outcomes.placed.is_none() {
         return Err(ApiError::invalid("placed", Invalid::Required));
@@ -213,7 +217,10 @@ pub async fn update(
         .exec(&txn)
         .await?;
     if result.rows_affected != 1 {
-        return Err(ApiError::Conflict { field: "status", invalid: Invalid::NotAllowed("changed meanwhile; reload") });
+        return Err(ApiError::Conflict {
+            field: "status",
+            invalid: Invalid::NotAllowed(Text::new("changed meanwhile; reload", "已被他人修改，请刷新后重试")),
+        });
     }
     if action == Some(ProjectAction::Complete) {
         let people = outcomes.placed.unwrap_or(0);

@@ -6,6 +6,7 @@
 //! audit log, and on acceptance the project.
 
 use chanjiao_domain::Invalid;
+use chanjiao_domain::Text;
 use chanjiao_domain::access::Power;
 use chanjiao_domain::brokering::proposal::decline_note;
 use chanjiao_domain::brokering::{
@@ -124,25 +125,41 @@ pub async fn create(
     user.require(Power::Propose)?;
     let org = user.organization.as_ref().ok_or(ApiError::Forbidden)?;
     let from = postings::get(db, user, request.from_posting_id).await.map_err(|e| match e {
-        ApiError::NotFound => ApiError::invalid("from_posting_id", Invalid::NotAllowed("no such posting")),
+        ApiError::NotFound => {
+            ApiError::invalid("from_posting_id", Invalid::NotAllowed(Text::new("no such posting", "没有该发布")))
+        }
         other => other,
     })?;
     if !from.owned_by(user) {
-        return Err(ApiError::invalid("from_posting_id", Invalid::NotAllowed("a posting of another organization")));
+        return Err(ApiError::invalid(
+            "from_posting_id",
+            Invalid::NotAllowed(Text::new("a posting of another organization", "其他机构的发布")),
+        ));
     }
     let to = postings::get(db, user, request.to_posting_id).await.map_err(|e| match e {
-        ApiError::NotFound => ApiError::invalid("to_posting_id", Invalid::NotAllowed("no such posting")),
+        ApiError::NotFound => {
+            ApiError::invalid("to_posting_id", Invalid::NotAllowed(Text::new("no such posting", "没有该发布")))
+        }
         other => other,
     })?;
     if to.organization_id == org.id {
-        return Err(ApiError::invalid("to_posting_id", Invalid::NotAllowed("your own posting")));
+        return Err(ApiError::invalid(
+            "to_posting_id",
+            Invalid::NotAllowed(Text::new("your own posting", "本机构自己的发布")),
+        ));
     }
     if !compatible(from.posting.kind, to.posting.kind) {
-        return Err(ApiError::invalid("to_posting_id", Invalid::NotAllowed("a kind that does not fit yours")));
+        return Err(ApiError::invalid(
+            "to_posting_id",
+            Invalid::NotAllowed(Text::new("a kind that does not fit yours", "与本方发布类型不匹配的类型")),
+        ));
     }
     for (field, posting) in [("from_posting_id", &from), ("to_posting_id", &to)] {
         if posting.status != PostingStatus::Published {
-            return Err(ApiError::invalid(field, Invalid::NotAllowed("a posting that is not published")));
+            return Err(ApiError::invalid(
+                field,
+                Invalid::NotAllowed(Text::new("a posting that is not published", "未发布的需求")),
+            ));
         }
     }
     let terms = Terms::parse(&request.terms, today)?;
@@ -167,7 +184,10 @@ pub async fn create(
     if pending > 0 {
         return Err(ApiError::Conflict {
             field: "to_posting_id",
-            invalid: Invalid::NotAllowed("an open proposal on these postings already exists"),
+            invalid: Invalid::NotAllowed(Text::new(
+                "an open proposal on these postings already exists",
+                "这两条发布之间已有进行中的对接提议",
+            )),
         });
     }
     let state = ProposalState::new(&terms, now);
@@ -237,7 +257,15 @@ pub async fn answer(
             terms = Some(parsed);
             ProposalAction::Counter { respond_within_days: days }
         }
-        _ => return Err(ApiError::invalid("action", Invalid::Format("one of accept, decline, counter, withdraw"))),
+        _ => {
+            return Err(ApiError::invalid(
+                "action",
+                Invalid::Format(Text::new(
+                    "one of accept, decline, counter, withdraw",
+                    "accept、decline、counter、withdraw 之一",
+                )),
+            ));
+        }
     };
     let before = state_of(&row)?;
     let after = before.apply(Some(side), &action, now).map_err(refused)?;
@@ -269,7 +297,10 @@ pub async fn answer(
         .exec(&txn)
         .await?;
     if result.rows_affected != 1 {
-        return Err(ApiError::Conflict { field: "status", invalid: Invalid::NotAllowed("changed meanwhile; reload") });
+        return Err(ApiError::Conflict {
+            field: "status",
+            invalid: Invalid::NotAllowed(Text::new("changed meanwhile; reload", "已被他人修改，请刷新后重试")),
+        });
     }
     let mut record = event(row.id, now, action.kind(), Some(side), Some(user));
     if let Some(terms) = &terms {

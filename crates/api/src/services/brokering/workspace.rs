@@ -1,6 +1,7 @@
 //! The intermediary's workspace: a pipeline board of its clients' postings, proposals and
 //! projects by stage, and case notes per client.
 
+use chanjiao_domain::Text;
 use chanjiao_domain::access::Power;
 use std::collections::BTreeMap;
 
@@ -119,7 +120,7 @@ pub struct NewNote {
 pub async fn add_note(db: &impl ConnectionTrait, user: &CurrentUser, note: NewNote) -> Result<CaseNote, ApiError> {
     let home = intermediary(user)?;
     if !delegations::clients(db, home).await?.iter().any(|c| c.organization_id == note.client_org_id) {
-        return Err(ApiError::invalid("client_org_id", Invalid::NotAllowed("not a client")));
+        return Err(ApiError::invalid("client_org_id", Invalid::NotAllowed(Text::new("not a client", "不是委托客户"))));
     }
     let body = chanjiao_domain::text::clean(&note.body, 1, 5_000, true)
         .map_err(|e| ApiError::Validation(chanjiao_domain::Invalids::single("body", e)))?;

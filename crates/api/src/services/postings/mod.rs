@@ -5,7 +5,7 @@
 //! indexers) and to the audit log, so the three never disagree.
 
 mod list;
-pub(crate) mod write;
+pub mod write;
 
 use std::collections::HashMap;
 

@@ -1,5 +1,6 @@
 //! Creating, editing and moving postings through their lifecycle, and the expiry sweep.
 
+use chanjiao_domain::Text;
 use chanjiao_domain::access::Power;
 use chanjiao_domain::posting::{Action, Actor, Context, NewPosting, PostingInput, PostingStatus, Side};
 use chanjiao_domain::{Invalid, Invalids};
@@ -237,7 +238,11 @@ pub async fn update(db: &DatabaseConnection, user: &CurrentUser, id: i64, patch:
     let input: PostingInput =
         serde_json::from_value(merged).map_err(|e| ApiError::BadRequest(format!("invalid posting fields: {e}")))?;
     if input.kind.trim() != current.posting.kind.as_str() {
-        return Err(Invalids::single("kind", Invalid::NotAllowed("the kind of a posting cannot change")).into());
+        return Err(Invalids::single(
+            "kind",
+            Invalid::NotAllowed(Text::new("the kind of a posting cannot change", "发布类型不能修改")),
+        )
+        .into());
     }
     let posting = NewPosting::parse_for_side(&input, current.side)?;
     let after = details_of(&posting)?;

@@ -2,6 +2,7 @@
 //! adding places from published enterprise postings, moving it through its phases, and opening
 //! a follow-up round for what is left.
 
+use chanjiao_domain::Text;
 use chanjiao_domain::access::Power;
 use std::collections::HashMap;
 
@@ -84,7 +85,7 @@ fn future_time(field: &str, raw: Option<&str>, now: DateTime<Utc>, errors: &mut 
     match parse_local_time(raw.unwrap_or_default()) {
         Ok(local) if clock::from_local(local) > now => Some(clock::from_local(local)),
         Ok(_) => {
-            errors.push(field, Invalid::Format("a time in the future"));
+            errors.push(field, Invalid::Format(Text::new("a time in the future", "将来的时间")));
             None
         }
         Err(invalid) => {
@@ -130,7 +131,13 @@ async fn create_row(
     let mechanism = match input.mechanism.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
         None => Mechanism::StudentProposing,
         Some(raw) => raw.parse().unwrap_or_else(|_| {
-            errors.push("mechanism", Invalid::Format("one of student-proposing, enterprise-proposing, max-welfare"));
+            errors.push(
+                "mechanism",
+                Invalid::Format(Text::new(
+                    "one of student-proposing, enterprise-proposing, max-welfare",
+                    "student-proposing、enterprise-proposing、max-welfare 之一",
+                )),
+            );
             Mechanism::StudentProposing
         }),
     };
@@ -259,9 +266,10 @@ pub async fn add_place(
         .ok_or_else(|| {
             ApiError::invalid(
                 "posting_id",
-                Invalid::NotAllowed(
+                Invalid::NotAllowed(Text::new(
                     "a published apprenticeship, order class or training base posting of an enterprise",
-                ),
+                    "企业已发布的学徒制、订单班或实训基地需求",
+                )),
             )
         })?;
     let max = posting.quantity.unwrap_or(10_000).clamp(1, 10_000);
@@ -278,7 +286,7 @@ pub async fn add_place(
     if exists.is_some() {
         return Err(ApiError::Conflict {
             field: "posting_id",
-            invalid: Invalid::NotAllowed("a posting already in this round"),
+            invalid: Invalid::NotAllowed(Text::new("a posting already in this round", "已在本轮次中的发布")),
         });
     }
     let txn = crate::db::begin_write(db).await?;

@@ -5,7 +5,7 @@
 //! [`views`]; personal data of closed rounds is deleted after the retention period
 //! ([`retention`]).
 //!
-//! Who sees what (see docs/allocation.md, "Privacy"):
+//! Who sees what (see docs/rounds.md, "Privacy"):
 //! - the organizer sees the round, its places, the aggregate report and the access log, and
 //!   every student's result once the round has run (logged);
 //! - a school sees only its own students, their preferences and results (logged);

@@ -2,6 +2,7 @@
 //! one of its places (pseudonym, program and level only — not their school) and its ranking of
 //! them, explicit or by the scoring rule, with interview scores and unacceptable marks.
 
+use chanjiao_domain::Text;
 use std::collections::HashMap;
 
 use chanjiao_domain::rounds::{Applicant, ProgramFit, RankingRule, Step, lottery_key, rank_applicants};
@@ -207,10 +208,13 @@ pub async fn set(
         if !applicant_ids.contains(&mark.student_id) {
             errors.push(
                 format!("applicants[{i}].student_id"),
-                Invalid::NotAllowed("a student who did not apply to this place"),
+                Invalid::NotAllowed(Text::new("a student who did not apply to this place", "未填报该名额的学生")),
             );
         } else if body.applicants[..i].iter().any(|m| m.student_id == mark.student_id) {
-            errors.push(format!("applicants[{i}].student_id"), Invalid::NotAllowed("a place listed twice"));
+            errors.push(
+                format!("applicants[{i}].student_id"),
+                Invalid::NotAllowed(Text::new("a place listed twice", "重复填报的名额")),
+            );
         }
         if mark.rank.is_some_and(|r| !(1..=100_000).contains(&r)) {
             errors.push(format!("applicants[{i}].rank"), Invalid::OutOfRange { min: 1, max: 100_000 });

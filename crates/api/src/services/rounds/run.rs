@@ -13,8 +13,8 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
     QueryFilter, QueryOrder,
 };
-use serde::Serialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 use super::manage::places_of;
 use super::ranking::posting_programs;
@@ -25,7 +25,7 @@ use crate::error::ApiError;
 use crate::services::audit;
 
 /// How full one place ended up, for the report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PlaceFill {
     pub place_id: i64,
     pub title: String,
@@ -35,8 +35,8 @@ pub struct PlaceFill {
 }
 
 /// The aggregate report of a run, stored with the round and kept after its personal data is
-/// deleted: counts only, no student appears in it.
-#[derive(Debug, Clone, Serialize)]
+/// deleted: counts only, no student appears in it. Stored as JSON and read back typed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     pub mechanism: Mechanism,
     pub seed: u64,
@@ -46,7 +46,7 @@ pub struct Report {
     pub places: Vec<PlaceFill>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MechanismStats {
     pub mechanism: Mechanism,
     #[serde(flatten)]
@@ -119,7 +119,7 @@ pub async fn run(
     user: &CurrentUser,
     round_id: i64,
     now: DateTime<Utc>,
-) -> Result<Value, ApiError> {
+) -> Result<Report, ApiError> {
     let (row, part) = load(db, user, round_id).await?;
     if part != Part::Organizer {
         return Err(ApiError::Forbidden);
@@ -155,7 +155,7 @@ pub async fn run(
     let mut active = row.clone().into_active_model();
     active.phase = Set(Phase::Run.as_str().to_owned());
     active.run_at = Set(Some(now));
-    active.report = Set(Some(report.to_string()));
+    active.report = Set(Some(serde_json::to_string(&report).map_err(|e| ApiError::Internal(format!("report: {e}")))?));
     active.update(&txn).await?;
     audit::record(
         &txn,
@@ -170,7 +170,7 @@ pub async fn run(
     Ok(report)
 }
 
-async fn report_of(db: &impl ConnectionTrait, row: &round::Model, outcome: &Outcome) -> Result<Value, ApiError> {
+async fn report_of(db: &impl ConnectionTrait, row: &round::Model, outcome: &Outcome) -> Result<Report, ApiError> {
     let mut filled: HashMap<String, u32> = HashMap::new();
     for result in &outcome.results {
         if let Some(place) = &result.place {
@@ -199,11 +199,11 @@ async fn report_of(db: &impl ConnectionTrait, row: &round::Model, outcome: &Outc
             .collect(),
         places,
     };
-    serde_json::to_value(report).map_err(|e| ApiError::Internal(format!("report: {e}")))
+    Ok(report)
 }
 
 /// The stored report: the organizer's once the round has run, everyone's once published.
-pub async fn report(db: &DatabaseConnection, user: &CurrentUser, round_id: i64) -> Result<Value, ApiError> {
+pub async fn report(db: &DatabaseConnection, user: &CurrentUser, round_id: i64) -> Result<Report, ApiError> {
     let (row, part) = load(db, user, round_id).await?;
     let phase = phase_of(&row)?;
     let visible = match part {

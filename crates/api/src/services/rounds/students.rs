@@ -2,6 +2,7 @@
 //! entering their ranked preferences, and recording their acceptance or decline of a result.
 //! A school acts only on its own students; the organizer may read every student (logged).
 
+use chanjiao_domain::Text;
 use chanjiao_domain::access::Power;
 use std::collections::HashMap;
 
@@ -99,9 +100,13 @@ async fn parse_preferences(
         .collect();
     for (i, place) in list.iter().enumerate() {
         if !known.contains(place) {
-            errors.push(format!("{field}[{i}]"), Invalid::NotAllowed("a place of this round"));
+            errors
+                .push(format!("{field}[{i}]"), Invalid::NotAllowed(Text::new("a place of this round", "本轮次的名额")));
         } else if list[..i].contains(place) {
-            errors.push(format!("{field}[{i}]"), Invalid::NotAllowed("a place listed twice"));
+            errors.push(
+                format!("{field}[{i}]"),
+                Invalid::NotAllowed(Text::new("a place listed twice", "重复填报的名额")),
+            );
         }
     }
     Ok(())
@@ -181,7 +186,10 @@ pub(crate) async fn prepare(
     if taken.is_some() {
         return Err(ApiError::Validation(Invalids::single(
             format!("{prefix}pseudonym"),
-            Invalid::NotAllowed("a pseudonym already used by your school in this round"),
+            Invalid::NotAllowed(Text::new(
+                "a pseudonym already used by your school in this round",
+                "本校在本轮次已使用的化名编号",
+            )),
         )));
     }
     Ok(parsed)
@@ -228,7 +236,12 @@ async fn own_student(
         .one(db)
         .await?
         .filter(|s| s.round_id == round_id && s.school_id == school_id)
-        .ok_or_else(|| ApiError::invalid("student_id", Invalid::NotAllowed("a student of your school in this round")))
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "student_id",
+                Invalid::NotAllowed(Text::new("a student of your school in this round", "本校参加本轮次的学生")),
+            )
+        })
 }
 
 /// Replaces a student's preferences.
@@ -291,14 +304,15 @@ pub async fn respond(
 ) -> Result<Student, ApiError> {
     let (row, _) = load(db, user, round_id).await?;
     let student = own_student(db, user, round_id, student_id).await?;
-    let response: Response = body
-        .response
-        .as_deref()
-        .unwrap_or_default()
-        .parse()
-        .ok()
-        .filter(|r| *r != Response::Pending)
-        .ok_or_else(|| ApiError::invalid("response", Invalid::Format("one of accepted, declined")))?;
+    let response: Response =
+        body.response.as_deref().unwrap_or_default().parse().ok().filter(|r| *r != Response::Pending).ok_or_else(
+            || {
+                ApiError::invalid(
+                    "response",
+                    Invalid::Format(Text::new("one of accepted, declined", "accepted（接受）、declined（放弃）之一")),
+                )
+            },
+        )?;
     check(&row, Step::Respond, now)?;
     let placed = results::Entity::find_by_id(student_id).one(db).await?.and_then(|r| r.place_id).is_some();
     if !placed {
@@ -411,7 +425,9 @@ pub async fn import(
         for (k, cell) in &sheet_row.choices {
             match cell.parse::<i64>() {
                 Ok(id) => preferences.push(id),
-                Err(_) => errors.push(format!("{prefix}choice_{k}"), Invalid::Format("a whole number")),
+                Err(_) => {
+                    errors.push(format!("{prefix}choice_{k}"), Invalid::Format(Text::new("a whole number", "整数")))
+                }
             }
         }
         let body = StudentBody {
@@ -424,7 +440,10 @@ pub async fn import(
         match prepare(db, &row, school_id, &body, &prefix, now).await {
             Ok(parsed) if seen.contains(&parsed.pseudonym) => errors.push(
                 format!("{prefix}pseudonym"),
-                Invalid::NotAllowed("a pseudonym already used by your school in this round"),
+                Invalid::NotAllowed(Text::new(
+                    "a pseudonym already used by your school in this round",
+                    "本校在本轮次已使用的化名编号",
+                )),
             ),
             Ok(parsed) => {
                 seen.push(parsed.pseudonym.clone());

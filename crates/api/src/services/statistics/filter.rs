@@ -4,6 +4,7 @@
 //!
 //! Empty values mean "all": the filter forms submit an empty string for "全市" and "全部年份".
 
+use chanjiao_domain::Text;
 use chanjiao_domain::region::{self, Region, RegionCode, SHAOXING};
 use chanjiao_domain::{Invalid, Invalids};
 use chrono::{Datelike, NaiveDate};
@@ -69,18 +70,6 @@ impl Filter {
     }
 }
 
-/// What `_stats_nav.html`'s `stats_nav(active, filter, districts)` needs: the filter as the form
-/// shows it (with the query string that keeps it across tabs) and the city's districts.
-pub fn nav_context(filter: &Filter) -> (serde_json::Value, serde_json::Value) {
-    let shown = serde_json::json!({
-        "district": filter.district.as_ref().map(RegionCode::as_str),
-        "year": filter.year,
-        "query": filter.query_string(),
-    });
-    let districts = districts().iter().map(|d| serde_json::json!({"code": d.code, "name": d.name})).collect();
-    (shown, serde_json::Value::Array(districts))
-}
-
 /// The counties (districts and county-level cities) of the city, in list order.
 pub fn districts() -> Vec<&'static Region> {
     region::children(SHAOXING)
@@ -91,7 +80,10 @@ fn parse_district(raw: &str) -> Result<RegionCode, Invalid> {
     if districts().iter().any(|d| d.code == code.as_str()) {
         Ok(code)
     } else {
-        Err(Invalid::NotAllowed("a district or county of 绍兴市, like 330603"))
+        Err(Invalid::NotAllowed(Text::new(
+            "a district or county of 绍兴市, like 330603",
+            "绍兴市的区、县（市），如 330603",
+        )))
     }
 }
 

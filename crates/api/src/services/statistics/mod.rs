@@ -3,10 +3,8 @@
 //! (`chanjiao_domain::statistics`); this module only aggregates the recorded history.
 
 pub mod cells;
-pub mod chart;
 pub mod facts;
 pub mod filter;
-pub mod gap_chart;
 pub mod indicators;
 pub mod open_data;
 pub mod outlook;

@@ -6,6 +6,7 @@
 //! (closed, filled, expired or paused postings of other organizations), never their titles or
 //! owners.
 
+use chanjiao_domain::Text;
 use chanjiao_domain::access::Power;
 use chanjiao_domain::posting::{PostingKind, PostingStatus};
 use chanjiao_domain::reference::ClusterId;
@@ -69,7 +70,7 @@ impl Drill {
                 Some("demand") => Ok("demand"),
                 Some("supply") => Ok("supply"),
                 Some("placements") => Ok("placements"),
-                Some(_) => Err(Invalid::NotAllowed("demand, supply or placements")),
+                Some(_) => Err(Invalid::NotAllowed(Text::new("demand, supply or placements", "需求、供给或安置"))),
                 None => Err(Invalid::Required),
             },
         );
@@ -81,7 +82,13 @@ impl Drill {
                 "cluster" => errors.take("key", parse_cluster(&key)),
                 "district" => errors.take("key", parse_district(&key)),
                 "year" => errors.take("key", parse_year(&key, today)),
-                _ => errors.take("dimension", Err(Invalid::NotAllowed("class, cluster, district or year"))),
+                _ => errors.take(
+                    "dimension",
+                    Err(Invalid::NotAllowed(Text::new(
+                        "class, cluster, district or year",
+                        "专业类、产业集群、区县或年份",
+                    ))),
+                ),
             },
         };
         let page = match blank(&query.page) {
@@ -133,7 +140,7 @@ fn parse_class(key: &str) -> Result<(&'static str, String, String), Invalid> {
     if known {
         Ok(("class", key.to_owned(), class_name(key)))
     } else {
-        Err(Invalid::Format("a program class code like 4601"))
+        Err(Invalid::Format(Text::new("a program class code like 4601", "专业类代码，如 4601")))
     }
 }
 
@@ -143,11 +150,12 @@ fn parse_cluster(key: &str) -> Result<(&'static str, String, String), Invalid> {
 }
 
 fn parse_district(key: &str) -> Result<(&'static str, String, String), Invalid> {
-    districts()
-        .into_iter()
-        .find(|d| d.code == key)
-        .map(|d| ("district", d.code.clone(), d.name.clone()))
-        .ok_or(Invalid::NotAllowed("a district or county of 绍兴市, like 330603"))
+    districts().into_iter().find(|d| d.code == key).map(|d| ("district", d.code.clone(), d.name.clone())).ok_or(
+        Invalid::NotAllowed(Text::new(
+            "a district or county of 绍兴市, like 330603",
+            "绍兴市的区、县（市），如 330603",
+        )),
+    )
 }
 
 fn parse_year(key: &str, today: NaiveDate) -> Result<(&'static str, String, String), Invalid> {

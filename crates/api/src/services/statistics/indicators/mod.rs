@@ -9,6 +9,7 @@
 
 mod collect;
 
+use chanjiao_domain::Text;
 use chanjiao_domain::access::Power;
 use chanjiao_domain::statistics::{LeagueIndicator, Spread, rank_by};
 use chanjiao_domain::{Invalid, Invalids, OrgKind, Verification};
@@ -73,10 +74,10 @@ impl LeagueRequest {
             None => Some(OrgKind::School),
             Some(raw) => errors.take(
                 "kind",
-                raw.parse::<OrgKind>()
-                    .ok()
-                    .filter(|k| RANKED.contains(k))
-                    .ok_or(Invalid::Format("one of school, enterprise, intermediary")),
+                raw.parse::<OrgKind>().ok().filter(|k| RANKED.contains(k)).ok_or(Invalid::Format(Text::new(
+                    "one of school, enterprise, intermediary",
+                    "school、enterprise、intermediary 之一",
+                ))),
             ),
         };
         let sort = match query.sort.as_deref().map(str::trim).filter(|s| !s.is_empty()) {

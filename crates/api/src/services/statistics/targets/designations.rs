@@ -8,6 +8,7 @@
 //! appears next to figures on a statistics page, and that rule is simpler to keep without
 //! exceptions.)
 
+use chanjiao_domain::Text;
 use chanjiao_domain::access::Power;
 use chanjiao_domain::region::RegionCode;
 use chanjiao_domain::statistics::designation::{DesignationInput, Designee, NewDesignation, district_of};
@@ -119,7 +120,10 @@ pub async fn create(
                 .one(db)
                 .await?
                 .ok_or_else(|| {
-                    ApiError::invalid("organization_id", Invalid::NotAllowed("an organization on the platform"))
+                    ApiError::invalid(
+                        "organization_id",
+                        Invalid::NotAllowed(Text::new("an organization on the platform", "平台上的机构")),
+                    )
                 })?;
             let district = parsed.district.clone().or_else(|| district_of(&org.region_code, CITY));
             (Some(org.id), org.name, district)
@@ -191,17 +195,20 @@ pub async fn revoke(
 
 /// The verified enterprises and schools on the platform, by name, for the designation form's
 /// picker (organizations awaiting review are listed to nobody but themselves).
-pub async fn designees(db: &DatabaseConnection) -> Result<Vec<serde_json::Value>, ApiError> {
+pub async fn designees(db: &DatabaseConnection) -> Result<Vec<DesigneeOrg>, ApiError> {
     let rows = organizations::Entity::find()
         .filter(organizations::Column::Kind.is_in(["enterprise", "school"]))
         .filter(organizations::Column::Verification.eq(Verification::Verified.as_str()))
         .order_by_asc(organizations::Column::Name)
         .all(db)
         .await?;
-    Ok(rows.into_iter().map(|o| json!({"id": o.id, "name": o.name, "kind": o.kind})).collect())
+    Ok(rows.into_iter().map(|o| DesigneeOrg { id: o.id, name: o.name, kind: o.kind }).collect())
 }
 
-/// The designation types with their labels, for forms.
-pub fn types() -> Vec<serde_json::Value> {
-    DesignationType::ALL.iter().map(|t| json!({"id": t.as_str(), "zh": t.zh(), "en": t.en()})).collect()
+/// An organization a designation can name, with its kind (`enterprise` or `school`).
+#[derive(Debug, Clone, Serialize)]
+pub struct DesigneeOrg {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
 }

@@ -1,0 +1,44 @@
+//! The intermediary's workspace board: its clients' pipeline and the case notes; and the
+//! response figures other pages show for an organization.
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::context;
+use minijinja::value::Serde;
+
+use crate::auth::PageUser;
+use crate::routes::pages::PageForm;
+use crate::services::brokering::{stats, workspace};
+use crate::startup::AppState;
+use crate::web::{Page, PageError};
+
+/// `GET /workspace`.
+pub async fn board(State(state): State<AppState>, page: Page, PageUser(user): PageUser) -> Result<Response, PageError> {
+    let pipeline = workspace::pipeline(&state.db, &user).await?;
+    // The board is useful without its notes; a failure to read them leaves the list empty.
+    let notes = workspace::notes(&state.db, &user, None).await.unwrap_or_default();
+    let ctx = context! {
+        board => Serde(pipeline),
+        notes => Serde(notes),
+        acting_for => user.intermediary.as_ref().and(user.organization.as_ref()).map(|o| o.name.clone()),
+    };
+    Ok(page.render(&state, "brokering/workspace.html", ctx))
+}
+
+/// `POST /workspace/notes`.
+pub async fn add_note(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    PageForm(note): PageForm<workspace::NewNote>,
+) -> Result<Response, PageError> {
+    workspace::add_note(&state.db, &user, note).await?;
+    Ok(Redirect::to("/workspace#notes").into_response())
+}
+
+/// The response figures shown on an organization's page and beside its postings.
+pub async fn responsiveness(
+    state: &AppState,
+    organization_id: i64,
+) -> Option<chanjiao_domain::brokering::ResponseStats> {
+    stats::response_stats(&state.db, organization_id).await.ok()
+}
