@@ -74,8 +74,16 @@ async fn an_administrator_route_with_a_bad_id_names_it_too() {
 fn api_route_modules_use_the_extractors_that_name_the_parameter() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/crates/api/src/routes/api");
     let mut offenders = Vec::new();
-    for entry in std::fs::read_dir(dir).expect("the API's route modules") {
-        let path = entry.expect("a directory entry").path();
+    // Route modules may be directories (`openapi/`): every file below is read.
+    let mut pending = vec![std::path::PathBuf::from(dir)];
+    let mut files = Vec::new();
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(dir).expect("the API's route modules") {
+            let path = entry.expect("a directory entry").path();
+            if path.is_dir() { pending.push(path) } else { files.push(path) }
+        }
+    }
+    for path in files {
         if path.file_name().is_some_and(|name| name == "extract.rs") {
             continue;
         }

@@ -23,6 +23,7 @@ mod hostile_inputs;
 mod matching;
 mod nodes;
 mod openapi;
+mod openapi_live;
 mod organizations;
 mod pages;
 mod posting_pages;

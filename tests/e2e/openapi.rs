@@ -1,6 +1,7 @@
-//! The OpenAPI document (`web/openapi.json`, served at `/api/v1/openapi.json`) must describe
-//! every route registered in `crates/api/src/routes/api/mod.rs`, and nothing else. The routes are
-//! read from that source file, so adding a route without documenting it fails here.
+//! The OpenAPI document served at `/api/v1/openapi.json` (generated from the handlers'
+//! `#[utoipa::path]` annotations, see `crates/api/src/routes/api/openapi/`) must describe every
+//! route registered in `crates/api/src/routes/api/mod.rs`, and nothing else. The routes are read
+//! from that source file, so adding a route without annotating its handler fails here.
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -36,7 +37,7 @@ async fn the_openapi_document_describes_every_registered_route() {
     let unregistered: Vec<_> = documented.difference(&registered).collect();
     assert!(
         undocumented.is_empty() && unregistered.is_empty(),
-        "web/openapi.json and crates/api/src/routes/api/mod.rs disagree\n\
+        "the OpenAPI document and crates/api/src/routes/api/mod.rs disagree\n\
          registered but not documented: {undocumented:?}\n\
          documented but not registered: {unregistered:?}"
     );

@@ -237,30 +237,55 @@ impl From<Invalids> for ApiError {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One problem field of a [`Problem`].
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FieldProblem {
+    /// The field, with the list item or criterion when there is one (`program_codes[2]`,
+    /// `scores.goals`).
+    #[schema(example = "credit_code")]
     pub field: String,
+    /// A stable reason: `required`, `too_short`, `too_long`, `control_characters`, `format`,
+    /// `check_character`, `unknown_region`, `not_allowed`, `out_of_range`, `too_many`,
+    /// `unknown_program`, `unknown_occupation`, `unknown_cluster`; for state conflicts
+    /// `transition_not_allowed`, `end_date_passed` and the brokering rules' codes.
+    #[schema(example = "check_character")]
     pub code: &'static str,
+    /// In English.
     pub reason: String,
+    /// In Chinese.
     pub reason_zh: String,
-    /// For spreadsheet imports: the row and column header the problem is in.
+    /// For spreadsheet imports: the row as users see it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<u64>)]
     pub row: Option<usize>,
+    /// For spreadsheet imports: the column header.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<String>,
 }
 
-#[derive(Serialize)]
-struct Problem {
+/// An RFC 9457 problem document (`application/problem+json`). A 5xx body says nothing about the
+/// cause; quote the `x-request-id` response header instead.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Problem {
+    /// Always `about:blank`.
     #[serde(rename = "type")]
+    #[schema(example = "about:blank")]
     kind: &'static str,
+    /// A short English title.
+    #[schema(example = "The input is invalid")]
     title: String,
+    /// The HTTP status.
+    #[schema(example = 422)]
     status: u16,
+    /// More about the problem, when there is more to say.
     #[serde(skip_serializing_if = "Option::is_none")]
     detail: Option<String>,
+    /// The same in Chinese, for spreadsheet and upload problems.
     #[serde(skip_serializing_if = "Option::is_none")]
     detail_zh: Option<String>,
+    /// One entry per problem field; absent when there are none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(required = false)]
     errors: Vec<FieldProblem>,
 }
 

@@ -15,6 +15,7 @@ const REGIONS_CSV: &str = include_str!("../data/regions_zhejiang.csv");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum RegionLevel {
     Province,
     City,

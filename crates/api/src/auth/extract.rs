@@ -20,13 +20,15 @@ use crate::startup::AppState;
 use crate::web::{HtmlError, Lang};
 
 /// The user behind a request, with their organization (platform administrators have none).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CurrentUser {
     pub id: i64,
+    #[schema(format = "email")]
     pub email: String,
     pub role: Role,
     /// The organization they act as: their own, or a client that delegated to their
     /// intermediary (see [`CurrentUser::intermediary`]).
+    #[schema(required = true)]
     pub organization: Option<Organization>,
     /// When an intermediary's member acts for a client, the intermediary (the user's own
     /// organization); everything they do is recorded as done on the client's behalf.
@@ -34,6 +36,7 @@ pub struct CurrentUser {
     pub intermediary: Option<Organization>,
     /// The digest of the session token, so logout can revoke exactly this session.
     #[serde(skip)]
+    #[schema(ignore)]
     pub session_digest: String,
 }
 

@@ -21,10 +21,12 @@ use crate::error::ApiError;
 use crate::services::audit;
 
 /// A password change as the form and the API send it.
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct PasswordChange {
+    #[schema(format = "password", required = true)]
     pub current_password: String,
+    #[schema(format = "password", min_length = 8, max_length = 128, required = true)]
     pub new_password: String,
 }
 
@@ -74,13 +76,17 @@ pub async fn logout_everywhere(db: &impl ConnectionTrait, user_id: i64) -> Resul
 }
 
 /// A user as platform administrators see them.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UserAccount {
     pub id: i64,
+    #[schema(format = "email")]
     pub email: String,
     pub role: Role,
+    #[schema(required = true)]
     pub organization_id: Option<i64>,
     pub created_at: DateTime<Utc>,
+    /// Set while the user is disabled: no sign-in, no sessions.
+    #[schema(required = true)]
     pub disabled_at: Option<DateTime<Utc>>,
 }
 

@@ -23,15 +23,27 @@ use crate::services::{conflict_or, login_throttle};
 
 /// A registration as submitted by the form or the API. Every field defaults to empty so that a
 /// missing field is reported like an empty one: "required", by name.
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct Registration {
+    /// `authority` is refused here (422 on `kind`): authorities are created by a platform
+    /// administrator (`POST /admin/organizations`).
+    #[schema(value_type = chanjiao_domain::OrgKind, required = true)]
     pub kind: String,
+    #[schema(min_length = 2, max_length = 100, required = true)]
     pub name: String,
+    /// A GB/T 2260 division code of Zhejiang.
+    #[schema(example = "330603", required = true)]
     pub region: String,
+    /// Enterprises only: the 18-character unified social credit code (GB 32100-2015), check
+    /// character verified. Null or absent for other kinds.
     pub credit_code: Option<String>,
+    /// Schools only; null or absent for other kinds.
+    #[schema(value_type = Option<chanjiao_domain::SchoolLevel>)]
     pub level: Option<String>,
+    #[schema(format = "email", required = true)]
     pub admin_email: String,
+    #[schema(format = "password", min_length = 8, max_length = 128, required = true)]
     pub admin_password: String,
 }
 
@@ -178,12 +190,25 @@ async fn insert_user(
     .map_err(|e| conflict_or(e, |m| m.contains("email").then_some("email")))
 }
 
+/// The roles [`NewUser::role`] names, for the API's document.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code, reason = "never built: it only names the values a string field takes")]
+pub enum NewUserRole {
+    Member,
+    OrgAdmin,
+}
+
 /// A new user for an organization (or a platform administrator when `organization_id` is None).
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct NewUser {
+    #[schema(format = "email", required = true)]
     pub email: String,
+    #[schema(format = "password", min_length = 8, max_length = 128, required = true)]
     pub password: String,
+    /// `member` (the default when empty or absent) or `org_admin`.
+    #[schema(value_type = NewUserRole)]
     pub role: String,
 }
 

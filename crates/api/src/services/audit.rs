@@ -10,14 +10,17 @@ use crate::entities::audit_events;
 use crate::error::ApiError;
 
 /// One recorded change, as shown to the owners of the entity.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub at: DateTime<Utc>,
     /// The acting user's e-mail, or `None` for the system (such as the expiry sweep).
+    #[schema(required = true)]
     pub actor: Option<String>,
     /// The acting user's organization (an intermediary, when it acted for a client).
+    #[schema(required = true)]
     pub actor_organization_id: Option<i64>,
     /// The client an intermediary acted for.
+    #[schema(required = true)]
     pub on_behalf_of: Option<i64>,
     pub action: String,
     pub changes: Value,

@@ -18,14 +18,18 @@ use crate::entities::{organizations, users};
 use crate::error::ApiError;
 
 /// An organization's public profile.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Organization {
     pub id: i64,
     pub kind: OrgKind,
     pub name: String,
     pub region: String,
     pub region_name: String,
+    /// Enterprises: the unified social credit code.
+    #[schema(required = true)]
     pub credit_code: Option<String>,
+    /// Schools: their level.
+    #[schema(required = true)]
     pub level: Option<SchoolLevel>,
     pub verification: Verification,
     pub created_at: DateTime<Utc>,
@@ -35,7 +39,7 @@ pub struct Organization {
 }
 
 /// What a verified organization asked to change; each field only if it differs.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RequestedChange {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -102,7 +106,7 @@ impl TryFrom<organizations::Model> for Organization {
 
 /// A member as their organization sees them. An intermediary acting for the organization sees
 /// the list without e-mail addresses: a grant to act is not a licence to contact its people.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Member {
     pub id: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -110,6 +114,7 @@ pub struct Member {
     pub role: Role,
     pub created_at: DateTime<Utc>,
     /// When a platform administrator disabled the member, if one did.
+    #[schema(required = true)]
     pub disabled_at: Option<DateTime<Utc>>,
 }
 
@@ -233,13 +238,15 @@ pub async fn decide(db: &impl ConnectionTrait, id: i64, decision: Verification) 
 /// Changes to an organization's profile, each optional. The credit code and the kind are read
 /// only to be refused by name: they are fixed at registration, and a change that was silently
 /// ignored would look like one that was made.
-#[derive(Debug, Default, serde::Deserialize)]
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
 pub struct ProfileChanges {
     pub name: Option<String>,
     pub region: Option<String>,
     #[serde(default)]
+    #[schema(ignore)]
     pub credit_code: Option<serde_json::Value>,
     #[serde(default)]
+    #[schema(ignore)]
     pub kind: Option<serde_json::Value>,
 }
 

@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, header};
 use crate::auth::cookies;
 
 /// Deserializes from `zh` or `en`, for API query strings that name it explicitly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     Zh,

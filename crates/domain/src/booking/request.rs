@@ -63,8 +63,12 @@ impl Contact {
 /// A booking request as sent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BookingInput {
+    /// People, 1–1000.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub headcount: Option<NumberInput>,
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 500, required = true))]
     pub purpose: String,
     pub contact: String,
 }

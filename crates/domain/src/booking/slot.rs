@@ -77,13 +77,18 @@ impl Capacity {
 /// problem is reported against its own field.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SlotInput {
+    /// The (first) day, in China time (UTC+8).
+    #[cfg_attr(feature = "openapi", schema(format = Date, required = true))]
     pub date: String,
     /// `morning`, `afternoon`, `whole_day` or `custom`; empty means custom when times are given.
     pub period: String,
     /// `HH:MM`, for custom periods.
     pub start_time: String,
     pub end_time: String,
+    /// People, 1–1000.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub capacity: Option<NumberInput>,
     /// How many weekly occurrences to create, the first on `date` (default 1).
     pub repeat_weeks: Option<NumberInput>,

@@ -22,6 +22,24 @@ pub enum NumberInput {
     Text(String),
 }
 
+/// One schema of three types, not a derived `oneOf`: an integer is also a number, so it would
+/// match two branches of a `oneOf` and fail it.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for NumberInput {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+        ObjectBuilder::new()
+            .schema_type(SchemaType::Array(vec![Type::Integer, Type::Number, Type::String]))
+            .description(Some(
+                "A number, or text holding one (as a spreadsheet cell would); blank text counts as absent.",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for NumberInput {}
+
 impl NumberInput {
     /// Blank text counts as absent, as an empty spreadsheet cell does.
     pub fn is_blank(&self) -> bool {
@@ -228,8 +246,11 @@ pub use crate::bounds::parse_date;
 
 /// When a posting applies: from its start date to its end date, both included, either open.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimeWindow {
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     starts_on: Option<NaiveDate>,
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     ends_on: Option<NaiveDate>,
 }
 

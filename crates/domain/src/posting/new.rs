@@ -31,22 +31,46 @@ pub const OPEN_PERIODS: (usize, usize) = (12, 60);
 /// rows are read into.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PostingInput {
+    /// Required on creation; which kind decides which other fields are required, allowed or
+    /// forbidden (see `KindSpec`).
+    #[cfg_attr(feature = "openapi", schema(value_type = PostingKind))]
     pub kind: String,
+    /// Required on creation.
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 80))]
     pub title: String,
+    /// Line breaks allowed; markup is text.
+    #[cfg_attr(feature = "openapi", schema(max_length = 5000))]
     pub description: String,
+    #[cfg_attr(feature = "openapi", schema(max_items = 30))]
     pub skills: Vec<String>,
+    /// Required on creation: a Zhejiang GB/T 2260 division code.
+    #[cfg_attr(feature = "openapi", schema(example = "330603"))]
     pub region: String,
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub starts_on: Option<String>,
+    /// Not before `starts_on`.
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub ends_on: Option<String>,
+    /// 1–100,000; headcount, seats, capacity or graduates, by kind.
     pub quantity: Option<NumberInput>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<SchoolLevel>))]
     pub education_level: Option<String>,
+    /// 2021 national catalogue codes; a program offering has exactly one.
     pub program_codes: Vec<String>,
+    /// 2022 occupational classification codes.
     pub occupation_codes: Vec<String>,
+    /// Industry cluster ids (or Chinese names).
     pub industry_clusters: Vec<String>,
+    /// Certificates asked for or awarded, by name.
     pub certificates: Vec<String>,
+    /// Pay, stipend, fee or budget in yuan, by kind.
     pub amount_yuan: Option<NumberInput>,
+    /// 现代学徒制 or 企业新型学徒制.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<ApprenticeshipType>))]
     pub apprenticeship_type: Option<String>,
+    /// Program offerings: students a year.
     pub annual_enrolment: Option<NumberInput>,
     pub equipment: Vec<String>,
     pub open_periods: Vec<String>,
@@ -55,27 +79,40 @@ pub struct PostingInput {
 /// A valid posting of one kind, ready to be stored. Fields the kind does not take are empty;
 /// fields it requires are present.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewPosting {
     pub kind: PostingKind,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub title: Title,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub description: Description,
     pub skills: Vec<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub region: RegionCode,
     #[serde(flatten)]
     pub window: TimeWindow,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<u32>, required = true))]
     pub quantity: Option<Quantity>,
     /// The education a posting asks for or offers. For a program offering it is always the
     /// program's own level.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub education_level: Option<SchoolLevel>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub program_codes: Vec<ProgramCode>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub occupation_codes: Vec<OccupationCode>,
+    /// Industry cluster ids.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub industry_clusters: Vec<ClusterId>,
     /// Certificates asked for or awarded, such as 1+X certificates, by name.
     pub certificates: Vec<String>,
     /// Money, meaning what the kind's [`KindSpec::amount`] says (monthly pay, fee, budget …).
     #[serde(rename = "amount_yuan")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>, required = true))]
     pub amount: Option<Yuan>,
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub apprenticeship_type: Option<ApprenticeshipType>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<u32>, required = true))]
     pub annual_enrolment: Option<Enrolment>,
     pub equipment: Vec<String>,
     pub open_periods: Vec<String>,

@@ -5,11 +5,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chanjiao_domain::Verification;
 use chanjiao_domain::access::Power;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::ApiJson;
 use super::extract::{Path, Query};
+use super::openapi::shared::{Conflict, NotFound, ServiceUnavailable, TooManyRequests};
 use crate::auth::ApiUser;
 use crate::error::ApiError;
 use crate::services::accounts::{self, NewUser, Registration};
@@ -18,6 +19,20 @@ use crate::startup::AppState;
 
 /// A platform administrator creates an organization of any kind, verified at once: the only way
 /// to an authority over the API.
+#[utoipa::path(
+    post,
+    path = "/admin/organizations",
+    operation_id = "createVerifiedOrganization",
+    tag = "organizations",
+    summary = "Create a verified organization of any kind, authorities included (platform administrators)",
+    request_body = Registration,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 201, description = "Created, with `verification: verified`.", body = Organization),
+        (status = 409, response = Conflict),
+        (status = 503, response = ServiceUnavailable),
+    ),
+)]
 pub async fn create_verified(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -29,6 +44,20 @@ pub async fn create_verified(
 }
 
 /// Anyone may register (any kind but authority); the organization waits for verification.
+#[utoipa::path(
+    post,
+    path = "/organizations",
+    operation_id = "registerOrganization",
+    tag = "organizations",
+    summary = "Register an organization and its first administrator",
+    request_body = Registration,
+    responses(
+        (status = 201, description = "Registered, with `verification: pending`.", body = Organization),
+        (status = 409, response = Conflict),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = ServiceUnavailable),
+    ),
+)]
 pub async fn register(
     State(state): State<AppState>,
     ApiJson(form): ApiJson<Registration>,
@@ -37,26 +66,56 @@ pub async fn register(
     Ok((StatusCode::CREATED, Json(org)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Which state (default `pending`).
+    #[param(value_type = Option<Verification>)]
     pub verification: Option<String>,
 }
 
+/// Organizations in one verification state.
+#[derive(Serialize, ToSchema)]
+pub struct OrganizationList {
+    items: Vec<Organization>,
+    total: usize,
+}
+
 /// The verification queue (or any verification state), for platform administrators.
+#[utoipa::path(
+    get,
+    path = "/organizations",
+    operation_id = "listOrganizations",
+    tag = "organizations",
+    summary = "Organizations by verification state (platform administrators)",
+    params(ListQuery),
+    security(("bearerAuth" = [])),
+    responses((status = 200, description = "Oldest first, the order a queue is worked in.", body = OrganizationList)),
+)]
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Query(query): Query<ListQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<OrganizationList>, ApiError> {
     user.require(Power::AdministerPlatform)?;
     let wanted = match query.verification.as_deref() {
         None => Verification::Pending,
         Some(raw) => raw.parse().map_err(|e| ApiError::invalid("verification", e))?,
     };
     let items = orgs::with_verification(&state.db, wanted).await?;
-    Ok(Json(json!({ "items": items, "total": items.len() })))
+    Ok(Json(OrganizationList { total: items.len(), items }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/organizations/{id}",
+    operation_id = "getOrganization",
+    tag = "organizations",
+    summary = "An organization's public profile",
+    params(("id" = i64, Path, minimum = 1, description = "The resource's id.")),
+    security(("bearerAuth" = [])),
+    responses((status = 200, description = "The profile.", body = Organization), (status = 404, response = NotFound)),
+)]
 pub async fn show(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -65,6 +124,20 @@ pub async fn show(
     Ok(Json(orgs::visible(&state.db, &user, id).await?))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/organizations/{id}",
+    operation_id = "updateOrganization",
+    tag = "organizations",
+    summary = "Change the profile (its organization administrators)",
+    description = "Only the fields sent change. A verified organization's new name or region waits for a platform \
+        administrator's approval (`requested_change`). The credit code and the kind are fixed at registration: \
+        sending either is refused with 422 naming it.",
+    params(("id" = i64, Path, minimum = 1, description = "The resource's id.")),
+    request_body = ProfileChanges,
+    security(("bearerAuth" = [])),
+    responses((status = 200, description = "The profile.", body = Organization), (status = 404, response = NotFound)),
+)]
 pub async fn update(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -78,6 +151,19 @@ pub async fn update(
     Ok(Json(orgs::update_profile(&state.db, id, changes).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/organizations/{id}/members",
+    operation_id = "listMembers",
+    tag = "organizations",
+    summary = "Members of an organization (its members, platform administrators)",
+    params(("id" = i64, Path, minimum = 1, description = "The resource's id.")),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "Members, oldest account first.", body = Vec<Member>),
+        (status = 404, response = NotFound),
+    ),
+)]
 pub async fn members(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -90,26 +176,73 @@ pub async fn members(
     Ok(Json(orgs::members(&state.db, &user, id).await?))
 }
 
+/// The id of a new resource.
+#[derive(Serialize, ToSchema)]
+pub struct Created {
+    id: i64,
+}
+
+#[utoipa::path(
+    post,
+    path = "/organizations/{id}/members",
+    operation_id = "addMember",
+    tag = "organizations",
+    summary = "Add a user to an organization (its organization administrators)",
+    params(("id" = i64, Path, minimum = 1, description = "The resource's id.")),
+    request_body = NewUser,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 201, description = "The new user's id.", body = Created),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 503, response = ServiceUnavailable),
+    ),
+)]
 pub async fn add_member(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     ApiJson(form): ApiJson<NewUser>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<Created>), ApiError> {
     orgs::get(&state.db, id).await?;
     if !user.may_administer(id) {
         return Err(ApiError::Forbidden);
     }
     let user_id = accounts::add_user(&state.db, &state.hasher, Some(id), form).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": user_id }))))
+    Ok((StatusCode::CREATED, Json(Created { id: user_id })))
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// A platform administrator's decision on a registration.
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct Decision {
+    #[schema(value_type = DecisionValue, required = true)]
     pub decision: String,
 }
 
+/// What [`Decision::decision`] may be, for the API's document.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code, reason = "never built: it only names the values a string field takes")]
+pub enum DecisionValue {
+    Verified,
+    Rejected,
+}
+
+#[utoipa::path(
+    post,
+    path = "/organizations/{id}/verification",
+    operation_id = "verifyOrganization",
+    tag = "organizations",
+    summary = "Decide on a registration (platform administrators)",
+    params(("id" = i64, Path, minimum = 1, description = "The resource's id.")),
+    request_body = Decision,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The profile with the decision.", body = Organization),
+        (status = 404, response = NotFound),
+    ),
+)]
 pub async fn verify(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,

@@ -6,24 +6,60 @@ use axum::http::StatusCode;
 use chanjiao_domain::posting::{Action, PostingInput};
 use serde::Deserialize;
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::ApiJson;
 use super::extract::{Path, Query};
+use super::openapi::shared::{Conflict, NotFound};
 use crate::auth::ApiUser;
 use crate::clock;
-use crate::error::ApiError;
+use crate::error::{ApiError, Problem};
 use crate::services::audit::{self, AuditEntry};
 use crate::services::postings::{self, Create, ListPage, ListQuery, Posting};
 use crate::startup::AppState;
 
-#[derive(Debug, Deserialize)]
+/// The posting's fields (which the kind requires, allows or forbids: see `KindSpec`), and
+/// `publish`. A list item's error names its index, e.g. `program_codes[2]`.
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct CreateBody {
     #[serde(flatten)]
     pub input: PostingInput,
+    /// Publish at once (verified organizations only) instead of saving a draft.
     #[serde(default)]
     pub publish: bool,
 }
 
+/// The actions `POST /postings/{id}/{action}` takes: [`Action`] but `expire`, which belongs to
+/// the clock. For the API's document.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code, reason = "never built: it only names the values a path segment takes")]
+pub enum PostingAction {
+    Publish,
+    Pause,
+    Resume,
+    Close,
+    MarkFilled,
+    Reopen,
+}
+
+#[utoipa::path(
+    post,
+    path = "/postings",
+    operation_id = "createPosting",
+    tag = "postings",
+    summary = "Create a posting (members of an enterprise or school)",
+    description = "Each kind requires, allows or forbids the optional fields (see `KindSpec` in \
+        crates/domain/src/posting/kinds.rs); a forbidden field that is sent is reported, not ignored. `publish: true` needs a verified organization (422 on `status` otherwise) and an end date not yet passed (409 `end_date_passed`).",
+    request_body = CreateBody,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 201, description = "The posting, a draft or published.", body = Posting),
+        (status = 403, description = "The organization posts nothing (intermediaries, authorities), or acting \
+        without a grant.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, response = Conflict),
+    ),
+)]
 pub async fn create(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -34,6 +70,20 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(posting)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/postings",
+    operation_id = "listPostings",
+    tag = "postings",
+    summary = "List postings, newest first",
+    description = "Published postings whose end date has passed are left out. 403 for `status=draft` without an \
+        organization. Any `status` but `published` lists only the caller's own organization's postings (all organizations' for platform administrators).",
+    params(ListQuery),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "A page of postings.", body = ListPage),
+    ),
+)]
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -42,6 +92,23 @@ pub async fn list(
     Ok(Json(postings::list(&state.db, &user, &query, clock::today()).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/postings/{id}",
+    operation_id = "getPosting",
+    tag = "postings",
+    summary = "A posting",
+    description = "Another organization's posting that is not published (draft, paused, closed, filled, \
+        expired) is absent (404); its owner, the owner's delegates and platform administrators see it.",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The resource's id."),
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The posting.", body = Posting),
+        (status = 404, description = "No such posting, or another organization's draft.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn show(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -50,6 +117,25 @@ pub async fn show(
     Ok(Json(postings::get(&state.db, &user, id).await?))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/postings/{id}",
+    operation_id = "updatePosting",
+    tag = "postings",
+    summary = "Edit a posting (members of its organization)",
+    description = "The fields sent are merged over the current ones (JSON merge) and the whole posting is \
+        checked again. `kind` cannot change (422). The status changes only through the lifecycle actions.",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The resource's id."),
+    ),
+    request_body(content = PostingInput, description = "Any of the posting's fields; merged over the current \
+        ones. `null` clears an optional field."),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The posting.", body = Posting),
+        (status = 404, response = NotFound),
+    ),
+)]
 pub async fn update(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -60,6 +146,28 @@ pub async fn update(
 }
 
 /// `POST /postings/{id}/publish|pause|resume|close|mark_filled|reopen`.
+#[utoipa::path(
+    post,
+    path = "/postings/{id}/{action}",
+    operation_id = "actOnPosting",
+    tag = "postings",
+    summary = "Move a posting through its lifecycle",
+    description = "`draft → published ⇄ paused → closed | filled | expired`; a draft may be closed; closed, \
+        filled and expired postings are reopened (to `draft`) by an org admin.",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The resource's id."),
+        ("action" = PostingAction, Path, description = "The lifecycle action."),
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The posting in its new status.", body = Posting),
+        (status = 403, description = "Not the posting's organization, or `reopen` by someone not its org \
+        admin.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such posting, or not an action (`expire` belongs to the clock).", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not possible now: `errors[0].code` is `transition_not_allowed` or \
+        `end_date_passed`.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn act(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -73,6 +181,21 @@ pub async fn act(
 }
 
 /// Who changed the posting and how; for its own organization and platform administrators.
+#[utoipa::path(
+    get,
+    path = "/postings/{id}/audit",
+    operation_id = "getPostingAudit",
+    tag = "postings",
+    summary = "Who changed a posting and how (its organization, platform administrators)",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The resource's id."),
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "Oldest first.", body = Vec<AuditEntry>),
+        (status = 404, response = NotFound),
+    ),
+)]
 pub async fn audit_trail(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,

@@ -91,7 +91,7 @@ fn clip(text: &str, max: usize) -> String {
 }
 
 /// A notice as its reader sees it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct InboxItem {
     pub id: i64,
     pub topic: Topic,
@@ -106,7 +106,7 @@ pub struct InboxItem {
     pub read: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Inbox {
     pub items: Vec<InboxItem>,
     pub unread: u64,

@@ -37,9 +37,10 @@ pub const NOT_A_CLIENT: Text =
 pub const DEFAULT_MIN_SCORE: f64 = 0.6;
 
 /// A subscription as the API and pages receive it; which fields count depends on `kind`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct NewSubscription {
+    #[schema(value_type = SubscriptionKind, required = true)]
     pub kind: String,
     pub name: String,
     /// Saved search: the search page's query string, such as `q=数控&kind=job`.
@@ -50,12 +51,13 @@ pub struct NewSubscription {
     pub posting_id: Option<i64>,
     pub min_score: Option<f64>,
     /// Webhook: the topics it wants.
+    #[schema(value_type = Vec<chanjiao_domain::alerts::Topic>)]
     pub topics: Vec<String>,
     pub webhook_url: Option<String>,
 }
 
 /// A subscription as its owners (and, read-only, those it is shared with) see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Subscription {
     pub id: i64,
     pub kind: SubscriptionKind,
@@ -64,22 +66,27 @@ pub struct Subscription {
     pub organization_name: String,
     /// Shared with the viewer by another organization: they can look, not change.
     pub read_only: bool,
+    #[schema(required = true)]
     pub query: Option<String>,
+    #[schema(required = true)]
     pub posting_id: Option<i64>,
+    #[schema(required = true)]
     pub min_score: Option<f64>,
     pub topics: Vec<Topic>,
+    #[schema(required = true)]
     pub webhook_url: Option<String>,
     pub shared_with: Vec<SharedWith>,
     pub created_at: DateTime<Utc>,
     /// When it was switched off because the delegation of the intermediary that set it up was
     /// revoked; a disabled subscription sends nothing.
+    #[schema(required = true)]
     pub disabled_at: Option<DateTime<Utc>>,
     /// Only in the answer to the creation: the secret webhook deliveries are signed with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_secret: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SharedWith {
     pub id: i64,
     pub name: String,

@@ -34,7 +34,7 @@ pub use calendar::{Calendar, month};
 pub use slots::{delete, list, publish, set_capacity};
 
 /// A slot as the API and pages show it, in China's time.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Slot {
     pub id: i64,
     pub posting_id: i64,
@@ -65,7 +65,7 @@ impl Slot {
 }
 
 /// A booking with the names a reader needs: the base, the slot's times and the booker.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Booking {
     pub id: i64,
     pub slot_id: i64,
@@ -77,9 +77,11 @@ pub struct Booking {
     pub organization_name: String,
     pub headcount: u32,
     pub purpose: String,
+    #[schema(required = true)]
     pub contact: Option<String>,
     pub status: BookingStatus,
     pub created_at: DateTime<Utc>,
+    #[schema(required = true)]
     pub cancelled_at: Option<DateTime<Utc>>,
 }
 

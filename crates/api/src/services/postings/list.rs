@@ -16,23 +16,45 @@ use crate::entities::{posting_codes, postings};
 use crate::error::ApiError;
 
 /// Filters as they arrive in a query string; every one optional.
-#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[derive(Debug, Default, Clone, Deserialize, Serialize, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Only this kind.
+    #[param(value_type = Option<chanjiao_domain::posting::PostingKind>)]
     pub kind: Option<String>,
+    /// Only this side.
+    #[param(value_type = Option<chanjiao_domain::posting::Side>)]
     pub side: Option<String>,
+    /// Only this status (default `published`). Drafts: only the caller's organization's.
+    #[param(value_type = Option<chanjiao_domain::posting::PostingStatus>)]
     pub status: Option<String>,
+    /// A region code: this division and everything under it (a city, county or township);
+    /// empty for any.
+    #[param(pattern = "^(33[0-9]{4}([0-9]{3})?)?$", example = "330603")]
     pub region: Option<String>,
+    /// An industry cluster, by id or Chinese name.
+    #[param(example = "hq_equipment")]
     pub cluster: Option<String>,
+    /// Only this organization's postings (its id).
+    #[param(value_type = Option<i64>, minimum = 1)]
     pub organization: Option<String>,
+    /// Page size, 1–100 (default 20).
+    #[param(value_type = Option<u8>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
+    /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+/// A page of postings.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = PostingPage)]
 pub struct Page {
     pub items: Vec<Posting>,
+    /// All postings of the listing, not only this page.
     pub total: u64,
+    /// Pass as `cursor` for the next page; null on the last.
+    #[schema(required = true)]
     pub next_cursor: Option<String>,
 }
 

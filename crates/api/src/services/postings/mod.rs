@@ -23,7 +23,7 @@ pub(crate) use write::record_placements;
 pub use write::{Create, create, expire_due, insert_historical, transition, update};
 
 /// A stored posting with its owner and status, as the API and pages show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Posting {
     pub id: i64,
     pub organization_id: i64,
@@ -36,6 +36,7 @@ pub struct Posting {
     pub region_name: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    #[schema(required = true)]
     pub published_at: Option<DateTime<Utc>>,
 }
 

@@ -18,27 +18,35 @@ use crate::error::ApiError;
 /// Deliveries shown in a log, newest first.
 pub const LOG_LIMIT: u64 = 100;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Delivery {
+    /// Also the `X-Chanjiao-Delivery` header.
     pub id: i64,
+    #[schema(value_type = chanjiao_domain::alerts::Topic)]
     pub topic: String,
     pub state: DeliveryState,
     pub attempts: i32,
     pub next_attempt_at: DateTime<Utc>,
+    #[schema(required = true)]
     pub last_error: Option<String>,
+    #[schema(required = true)]
     pub response_status: Option<i32>,
     pub created_at: DateTime<Utc>,
+    #[schema(required = true)]
     pub delivered_at: Option<DateTime<Utc>>,
     pub attempt_log: Vec<Attempt>,
 }
 
 /// One attempt. Without `finished_at` it was cut short: the process stopped while sending.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Attempt {
     pub number: i32,
     pub started_at: DateTime<Utc>,
+    #[schema(required = true)]
     pub finished_at: Option<DateTime<Utc>>,
+    #[schema(required = true)]
     pub response_status: Option<i32>,
+    #[schema(required = true)]
     pub error: Option<String>,
 }
 
