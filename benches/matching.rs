@@ -52,7 +52,7 @@ use chanjiao_api::services::matching::postings::{CANDIDATES, matches_of};
 use chanjiao_api::services::postings::{insert_historical, with_org_names};
 use chanjiao_api::{Config, db, demo, indexer};
 use chanjiao_domain::posting::{NewPosting, PostingInput, PostingStatus, Rule, Side};
-use chanjiao_domain::{OrgKind, SchoolLevel};
+use chanjiao_domain::SchoolLevel;
 use chanjiao_search::{IndexDoc, SearchIndex};
 use sea_orm::{EntityTrait, QueryOrder, TransactionTrait};
 
@@ -169,10 +169,7 @@ async fn main() -> Result<(), BoxError> {
     let orgs = organizations::Entity::find().order_by_asc(organizations::Column::Id).all(&db).await?;
     let of_side = |side: Side| -> Vec<i64> {
         orgs.iter()
-            .filter(|o| {
-                let kind: Option<OrgKind> = o.kind.parse().ok();
-                kind.and_then(Side::of) == Some(side)
-            })
+            .filter(|o| Side::of(*o.kind) == Some(side))
             .map(|o| o.id)
             .collect()
     };

@@ -41,6 +41,7 @@ use sea_orm::{
 };
 
 use crate::auth::password;
+use crate::db::Stored;
 use crate::entities::{organizations, users};
 use crate::error::ApiError;
 use crate::services::accounts;
@@ -161,7 +162,7 @@ async fn ensure_user(
             organization_id: Set(organization_id),
             email: Set(email.as_str().to_owned()),
             password_hash: Set(hash.to_owned()),
-            role: Set(role.as_str().to_owned()),
+            role: Set(Stored(role)),
             created_at: Set(chrono::Utc::now()),
             ..Default::default()
         }

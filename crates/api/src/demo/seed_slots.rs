@@ -15,6 +15,7 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::clock;
+use crate::db::Stored;
 use crate::entities::{postings, slot_bookings, training_slots};
 use crate::error::ApiError;
 use crate::services::audit;
@@ -55,7 +56,7 @@ pub async fn seed(
     // Each demo account books at the first base of the other side that is not its own.
     let mut bookers: Vec<(i64, i64)> = Vec::new();
     for (booker, kind) in [(school, PostingKind::TrainingBaseHosted), (enterprise, PostingKind::SharedTrainingBase)] {
-        let target = bases.iter().find(|b| b.kind == kind.as_str() && Some(b.organization_id) != booker);
+        let target = bases.iter().find(|b| b.kind == kind && Some(b.organization_id) != booker);
         if let (Some(booker), Some(base)) = (booker, target) {
             bookers.push((base.id, booker));
         }
@@ -109,7 +110,7 @@ async fn book(
         headcount: Set(headcount),
         purpose: Set("专业课程实训（演示数据）".to_owned()),
         contact: Set(None),
-        status: Set(BookingStatus::Confirmed.as_str().to_owned()),
+        status: Set(Stored(BookingStatus::Confirmed)),
         created_at: Set(Utc::now()),
         cancelled_at: Set(None),
         ..Default::default()

@@ -87,8 +87,7 @@ impl TryFrom<users::Model> for UserAccount {
     type Error = ApiError;
 
     fn try_from(row: users::Model) -> Result<Self, ApiError> {
-        let role =
-            row.role.parse().map_err(|_| ApiError::Internal(format!("stored role {:?} is not valid", row.role)))?;
+        let role = *row.role;
         Ok(UserAccount {
             id: row.id,
             email: row.email,

@@ -15,6 +15,7 @@ use crate::abuse::ClientAddr;
 use crate::auth::password::Hasher;
 use crate::auth::{CurrentUser, token};
 use crate::config::Config;
+use crate::db::Stored;
 use crate::entities::{login_failures, organizations, sessions, users};
 use crate::error::ApiError;
 use crate::services::organizations::{self as orgs, Organization};
@@ -133,12 +134,12 @@ pub async fn insert_organization(
 ) -> Result<Organization, ApiError> {
     let now = Utc::now();
     let row = organizations::ActiveModel {
-        kind: Set(org.identity.kind().as_str().to_owned()),
+        kind: Set(Stored(org.identity.kind())),
         name: Set(org.name.as_str().to_owned()),
-        region_code: Set(org.region.as_str().to_owned()),
+        region_code: Set(Stored(org.region.clone())),
         credit_code: Set(org.identity.credit_code().map(|c| c.as_str().to_owned())),
-        school_level: Set(org.identity.level().map(|l| l.as_str().to_owned())),
-        verification: Set(verification.as_str().to_owned()),
+        school_level: Set(org.identity.level().map(Stored)),
+        verification: Set(Stored(verification)),
         created_at: Set(now),
         verified_at: Set((verification == Verification::Verified).then_some(now)),
         ..Default::default()
@@ -160,7 +161,7 @@ async fn insert_user(
         organization_id: Set(organization_id),
         email: Set(email.as_str().to_owned()),
         password_hash: Set(password_hash),
-        role: Set(role.as_str().to_owned()),
+        role: Set(Stored(role)),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
@@ -281,8 +282,7 @@ pub async fn session_user(db: &impl ConnectionTrait, token: &str) -> Result<Opti
         Some(id) => Some(orgs::get(db, id).await?),
         None => None,
     };
-    let role =
-        user.role.parse().map_err(|_| ApiError::Internal(format!("stored role {:?} is not valid", user.role)))?;
+    let role = *user.role;
     Ok(Some(CurrentUser {
         id: user.id,
         email: user.email,

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 pub use chanjiao_domain::alerts::Topic;
 
 use crate::auth::CurrentUser;
+use crate::db::Stored;
 use crate::entities::alerts::{notification_reads, notifications, subscriptions, webhook_deliveries};
 use crate::error::ApiError;
 
@@ -37,7 +38,7 @@ pub async fn notify(db: &impl ConnectionTrait, notice: Notice) -> Result<(), Api
     let now = Utc::now();
     let row = notifications::ActiveModel {
         organization_id: Set(notice.organization_id),
-        topic: Set(notice.topic.as_str().to_owned()),
+        topic: Set(Stored(notice.topic)),
         title_zh: Set(clip(&notice.title_zh, 300)),
         title_en: Set(clip(&notice.title_en, 300)),
         link: Set(clip(&notice.link, 500)),
@@ -70,9 +71,9 @@ pub async fn notify(db: &impl ConnectionTrait, notice: Notice) -> Result<(), Api
         .map(|hook| webhook_deliveries::ActiveModel {
             subscription_id: Set(hook.id),
             notification_id: Set(Some(row.id)),
-            topic: Set(notice.topic.as_str().to_owned()),
+            topic: Set(Stored(notice.topic)),
             body: Set(body.clone()),
-            state: Set(DeliveryState::Pending.as_str().to_owned()),
+            state: Set(Stored(DeliveryState::Pending)),
             attempts: Set(0),
             next_attempt_at: Set(now),
             created_at: Set(now),
@@ -157,8 +158,7 @@ pub async fn list(
     let items = rows
         .into_iter()
         .map(|row| {
-            let topic: Topic =
-                row.topic.parse().map_err(|e| ApiError::Internal(format!("stored notice topic: {e}")))?;
+            let topic: Topic = *row.topic;
             Ok(InboxItem {
                 id: row.id,
                 topic,

@@ -22,6 +22,7 @@ use serde_json::Value;
 use super::webhooks::guard;
 use crate::auth::CurrentUser;
 use crate::config::AlertsConfig;
+use crate::db::Stored;
 use crate::entities::alerts::{subscription_shares, subscriptions};
 use crate::entities::organizations;
 use crate::error::ApiError;
@@ -86,10 +87,9 @@ pub struct SharedWith {
 /// Whether a subscription's webhook wants a notice: a topic webhook wants its topics; a saved
 /// search or new-match subscription wants the notices it produced itself.
 pub fn wants(row: &subscriptions::Model, topic: Topic, data: &Value) -> bool {
-    match row.kind.parse::<SubscriptionKind>() {
-        Ok(SubscriptionKind::Webhook) => topics_of(row).contains(&topic),
-        Ok(_) => data.get("subscription_id").and_then(Value::as_i64) == Some(row.id),
-        Err(_) => false,
+    match *row.kind {
+        SubscriptionKind::Webhook => topics_of(row).contains(&topic),
+        _ => data.get("subscription_id").and_then(Value::as_i64) == Some(row.id),
     }
 }
 
@@ -155,7 +155,7 @@ pub async fn create(
     let mut errors = Invalids::default();
     let mut row = subscriptions::ActiveModel {
         organization_id: Set(org.id),
-        kind: Set(kind.as_str().to_owned()),
+        kind: Set(Stored(kind)),
         created_by: Set(Some(user.id)),
         created_at: Set(Utc::now()),
         // Set up by an intermediary acting for the organization: revoking its grant disables it.
@@ -348,8 +348,7 @@ async fn views(
         .collect();
     rows.into_iter()
         .map(|row| {
-            let kind: SubscriptionKind =
-                row.kind.parse().map_err(|e| ApiError::Internal(format!("stored subscription kind: {e}")))?;
+            let kind: SubscriptionKind = *row.kind;
             let shared_with = shares
                 .iter()
                 .filter(|s| s.subscription_id == row.id)

@@ -12,6 +12,7 @@ use serde_json::json;
 
 use super::{Booking, describe, slot_row, state_of};
 use crate::auth::CurrentUser;
+use crate::db::Stored;
 use crate::entities::{postings as posting_rows, slot_bookings, training_slots};
 use crate::error::ApiError;
 use crate::services::{audit, postings};
@@ -65,7 +66,7 @@ pub async fn book(
         headcount: Set(headcount),
         purpose: Set(request.purpose.as_str().to_owned()),
         contact: Set(request.contact.as_ref().map(|c| c.as_str().to_owned())),
-        status: Set(BookingStatus::Confirmed.as_str().to_owned()),
+        status: Set(Stored(BookingStatus::Confirmed)),
         created_at: Set(Utc::now()),
         cancelled_at: Set(None),
         ..Default::default()
@@ -107,8 +108,7 @@ pub async fn cancel(
             return Err(ApiError::NotFound);
         }
     }
-    let status: BookingStatus =
-        row.status.parse().map_err(|e| ApiError::Internal(format!("stored booking status: {e}")))?;
+    let status: BookingStatus = *row.status;
     rules::may_cancel(status, &state_of(&slot), now).map_err(ApiError::Booking)?;
 
     let txn = crate::db::begin_write(db).await?;

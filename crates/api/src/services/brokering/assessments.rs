@@ -65,7 +65,7 @@ pub async fn appoint(
 ) -> Result<Assessment, ApiError> {
     user.require(Power::AppointAssessors)?;
     let project = projects::Entity::find_by_id(project_id).one(db).await?.ok_or(ApiError::NotFound)?;
-    if project.status != ProjectStatus::Completed.as_str() {
+    if project.status != ProjectStatus::Completed {
         return Err(ApiError::invalid("project_id", Invalid::NotAllowed("a project that is not completed")));
     }
     let assessor = organizations::get(db, request.assessor_org_id)

@@ -18,6 +18,7 @@ use serde_json::json;
 
 use super::views::{self, ProjectView};
 use crate::auth::CurrentUser;
+use crate::db::Stored;
 use crate::entities::{assessments, delegations, postings as posting_rows, projects, proposals};
 use crate::error::ApiError;
 use crate::services::{audit, postings};
@@ -35,7 +36,7 @@ pub(crate) async fn create_from(
         .await?;
     let kind_of = |id: i64| -> Result<(PostingKind, String), ApiError> {
         let row = kinds.iter().find(|r| r.id == id).ok_or(ApiError::NotFound)?;
-        let kind = row.kind.parse().map_err(|e| ApiError::Internal(format!("stored kind: {e}")))?;
+        let kind = *row.kind;
         Ok((kind, row.title.clone()))
     };
     let (a, a_title) = kind_of(proposal.proposer_posting_id)?;
@@ -47,8 +48,8 @@ pub(crate) async fn create_from(
     let broker = proposal.on_behalf_of.or_else(|| user.intermediary.as_ref().map(|o| o.id));
     let row = projects::ActiveModel {
         proposal_id: Set(proposal.id),
-        project_type: Set(project_type.as_str().to_owned()),
-        status: Set(ProjectStatus::Agreed.as_str().to_owned()),
+        project_type: Set(Stored(project_type)),
+        status: Set(Stored(ProjectStatus::Agreed)),
         title: Set(title),
         proposer_org_id: Set(proposal.proposer_org_id),
         recipient_org_id: Set(proposal.recipient_org_id),
@@ -162,8 +163,7 @@ pub async fn update(
     if !participant {
         return Err(ApiError::Forbidden);
     }
-    let status: ProjectStatus =
-        row.status.parse().map_err(|e| ApiError::Internal(format!("stored project status: {e}")))?;
+    let status: ProjectStatus = *row.status;
     let action = match request.action.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
         Some(raw) => {
             Some(raw.parse::<ProjectAction>().map_err(|e| ApiError::Validation(Invalids::single("action", e)))?)

@@ -24,6 +24,8 @@ use serde_json::json;
 
 use super::views::{self, ProposalView};
 use crate::auth::CurrentUser;
+use crate::db::CorruptValue;
+use crate::db::Stored;
 use crate::entities::{proposal_events, proposals};
 use crate::error::ApiError;
 use crate::services::{audit, postings};
@@ -56,12 +58,13 @@ pub(crate) fn refused(error: ProposalError) -> ApiError {
 }
 
 fn state_of(row: &proposals::Model) -> Result<ProposalState, ApiError> {
-    let corrupt = |what: &str| ApiError::Internal(format!("stored proposal {} has a bad {what}", row.id));
+    let round = u32::try_from(row.round)
+        .map_err(|_| CorruptValue::new(format!("proposals.round (id {})", row.id), "u32", row.round.to_string()))?;
     Ok(ProposalState {
-        status: row.status.parse().map_err(|_| corrupt("status"))?,
-        awaiting: row.awaiting.parse().map_err(|_| corrupt("awaiting side"))?,
+        status: *row.status,
+        awaiting: *row.awaiting,
         deadline: row.deadline,
-        round: u32::try_from(row.round).map_err(|_| corrupt("round"))?,
+        round,
         reminded: row.reminded,
     })
 }
@@ -96,8 +99,8 @@ fn event(
     proposal_events::ActiveModel {
         proposal_id: Set(proposal_id),
         at: Set(at),
-        action: Set(action.as_str().to_owned()),
-        side: Set(side.map(|s| s.as_str().to_owned())),
+        action: Set(Stored(action)),
+        side: Set(side.map(Stored)),
         actor_user_id: Set(user.map(|u| u.id)),
         on_behalf_of: Set(user.and_then(|u| u.intermediary.as_ref()).map(|o| o.id)),
         ..Default::default()
@@ -176,8 +179,8 @@ pub async fn create(
         recipient_org_id: Set(to.organization_id),
         proposer_posting_id: Set(from.id),
         recipient_posting_id: Set(to.id),
-        status: Set(state.status.as_str().to_owned()),
-        awaiting: Set(state.awaiting.as_str().to_owned()),
+        status: Set(Stored(state.status)),
+        awaiting: Set(Stored(state.awaiting)),
         round: Set(state.round as i32),
         deadline: Set(state.deadline),
         reminded: Set(false),

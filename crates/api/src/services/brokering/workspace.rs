@@ -59,12 +59,12 @@ pub async fn pipeline(db: &DatabaseConnection, user: &CurrentUser) -> Result<Pip
         .all(db)
         .await?;
     for p in postings {
-        board.postings.entry(p.status.clone()).or_default().push(BoardPosting {
+        board.postings.entry(p.status.as_str().to_owned()).or_default().push(BoardPosting {
             id: p.id,
             organization_id: p.organization_id,
             title: p.title,
-            kind: p.kind,
-            status: p.status,
+            kind: p.kind.as_str().to_owned(),
+            status: p.status.as_str().to_owned(),
         });
     }
     let either = |a: proposals::Column, b: proposals::Column| {

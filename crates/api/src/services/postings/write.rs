@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::{Posting, from_row, get_owned};
 use crate::auth::CurrentUser;
+use crate::db::Stored;
 use crate::entities::{posting_codes, posting_outbox, postings};
 use crate::error::ApiError;
 use crate::services::audit;
@@ -111,7 +112,7 @@ pub async fn insert_many(
         codes.extend(code_rows(row.id, posting));
         outbox.push(outbox_row(row.id));
         let mut changes = details.clone();
-        changes["status"] = Value::String(row.status.clone());
+        changes["status"] = Value::String(row.status.as_str().to_owned());
         events.push(audit::event(Some(user), "posting", row.id, "create", changes));
     }
     for chunk in codes.chunks(1000) {
@@ -140,15 +141,15 @@ fn row_model(
     let details = details_of(posting)?;
     let model = postings::ActiveModel {
         organization_id: Set(organization_id),
-        side: Set(posting.side().as_str().to_owned()),
-        kind: Set(posting.kind.as_str().to_owned()),
-        status: Set(status.as_str().to_owned()),
+        side: Set(Stored(posting.side())),
+        kind: Set(Stored(posting.kind)),
+        status: Set(Stored(status)),
         title: Set(posting.title.as_str().to_owned()),
         region_code: Set(posting.region.as_str().to_owned()),
         starts_on: Set(posting.window.starts_on()),
         ends_on: Set(posting.window.ends_on()),
         quantity: Set(posting.quantity.map(|q| i64::from(q.get()))),
-        education_level: Set(posting.education_level.map(|l| l.as_str().to_owned())),
+        education_level: Set(posting.education_level.map(Stored)),
         details: Set(details.to_string()),
         created_by: Set(created_by),
         created_at: Set(at),
@@ -253,7 +254,7 @@ pub async fn update(db: &DatabaseConnection, user: &CurrentUser, id: i64, patch:
     active.starts_on = Set(posting.window.starts_on());
     active.ends_on = Set(posting.window.ends_on());
     active.quantity = Set(posting.quantity.map(|q| i64::from(q.get())));
-    active.education_level = Set(posting.education_level.map(|l| l.as_str().to_owned()));
+    active.education_level = Set(posting.education_level.map(Stored));
     active.details = Set(after.to_string());
     active.updated_at = Set(Utc::now());
     let row = active.update(&txn).await?;
@@ -291,7 +292,7 @@ async fn set_status(txn: &impl ConnectionTrait, id: i64, status: PostingStatus) 
     let row = postings::Entity::find_by_id(id).one(txn).await?.ok_or(ApiError::NotFound)?;
     let mut active: postings::ActiveModel = row.into();
     let now = Utc::now();
-    active.status = Set(status.as_str().to_owned());
+    active.status = Set(Stored(status));
     active.updated_at = Set(now);
     if status == PostingStatus::Published {
         active.published_at = Set(Some(now));
@@ -312,8 +313,7 @@ pub async fn expire_due(db: &DatabaseConnection, today: NaiveDate) -> Result<usi
         .await?;
     let mut expired = 0;
     for row in due {
-        let status: PostingStatus =
-            row.status.parse().map_err(|e| ApiError::Internal(format!("stored status: {e}")))?;
+        let status: PostingStatus = *row.status;
         if !status.is_due_to_expire(row.ends_on, today) {
             continue;
         }
@@ -338,14 +338,14 @@ pub(crate) async fn record_placements(
 ) -> Result<(), ApiError> {
     let row = postings::Entity::find_by_id(id).one(txn).await?.ok_or(ApiError::NotFound)?;
     let placed = row.placed.saturating_add(i32::try_from(people).unwrap_or(i32::MAX));
-    let status: PostingStatus = row.status.parse().map_err(|e| ApiError::Internal(format!("stored status: {e}")))?;
+    let status: PostingStatus = *row.status;
     let full = row.quantity.is_some_and(|quantity| i64::from(placed) >= quantity);
     let fills = full && matches!(status, PostingStatus::Published | PostingStatus::Paused);
     let mut active: postings::ActiveModel = row.into();
     active.placed = Set(placed);
     active.updated_at = Set(Utc::now());
     if fills {
-        active.status = Set(PostingStatus::Filled.as_str().to_owned());
+        active.status = Set(Stored(PostingStatus::Filled));
     }
     active.update(txn).await?;
     let mut changes = serde_json::json!({ "placed": placed });

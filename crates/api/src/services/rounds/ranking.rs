@@ -16,6 +16,7 @@ use serde_json::json;
 
 use super::{Access, check, load, log_access, student_key};
 use crate::auth::CurrentUser;
+use crate::db::Stored;
 use crate::entities::posting_codes;
 use crate::entities::rounds::{places, preferences, rankings, round, students};
 use crate::error::ApiError;
@@ -117,7 +118,7 @@ async fn applicant_rows(
 }
 
 fn rule_of(place: &places::Model) -> RankingRule {
-    place.ranking_rule.parse().unwrap_or_default()
+    *place.ranking_rule
 }
 
 /// The applicants to one of the caller's places, in the order its ranking gives them. Only
@@ -165,7 +166,7 @@ async fn view_applicants(
             pseudonym: student.pseudonym,
             program_name: code.map(|c| c.name().to_owned()).unwrap_or_default(),
             program_code: student.program_code,
-            level: student.level,
+            level: student.level.as_str().to_owned(),
             fit,
             score: fit.score(interview),
             rank,
@@ -237,7 +238,7 @@ pub async fn set(
         .await?;
     }
     let mut active = place.clone().into_active_model();
-    active.ranking_rule = Set(rule.as_str().to_owned());
+    active.ranking_rule = Set(Stored(rule));
     let place = active.update(&txn).await?;
     audit::record(&txn, Some(user), "round", round_id, "rank", json!({"place_id": place_id, "rule": rule.as_str()}))
         .await?;

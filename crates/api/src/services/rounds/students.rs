@@ -17,6 +17,7 @@ use serde_json::json;
 
 use super::{Access, Part, check, load, log_access};
 use crate::auth::CurrentUser;
+use crate::db::Stored;
 use crate::entities::rounds::{places, preferences, results, round, students};
 use crate::error::ApiError;
 use crate::services::audit;
@@ -201,9 +202,9 @@ pub(crate) async fn store(
         school_id: Set(school_id),
         pseudonym: Set(parsed.pseudonym),
         program_code: Set(parsed.program_code.as_str().to_owned()),
-        level: Set(parsed.level.as_str().to_owned()),
+        level: Set(Stored(parsed.level)),
         consent_at: Set(now),
-        response: Set(Response::Pending.as_str().to_owned()),
+        response: Set(Stored(Response::Pending)),
         responded_at: Set(None),
         created_at: Set(now),
         ..Default::default()
@@ -311,7 +312,7 @@ pub async fn respond(
     }
     let txn = crate::db::begin_write(db).await?;
     let mut active = student.into_active_model();
-    active.response = Set(response.as_str().to_owned());
+    active.response = Set(Stored(response));
     active.responded_at = Set(Some(now));
     let updated = active.update(&txn).await?;
     audit::record(
@@ -363,9 +364,9 @@ pub(crate) async fn describe(db: &impl ConnectionTrait, rows: Vec<students::Mode
                 pseudonym: row.pseudonym,
                 program_code: row.program_code,
                 program_name,
-                level: row.level,
+                level: row.level.as_str().to_owned(),
                 consent_at: row.consent_at,
-                response: row.response,
+                response: row.response.as_str().to_owned(),
                 preferences: list.into_iter().map(|(_, place)| place).collect(),
             }
         })

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::manage::places_of;
 use super::students::school_of;
-use super::{Access, Part, load, log_access, phase_of};
+use super::{Access, Part, load, log_access};
 use crate::auth::CurrentUser;
 use crate::entities::rounds::{access_log, places, results, students};
 use crate::error::ApiError;
@@ -84,7 +84,7 @@ pub async fn results(
     round_id: i64,
 ) -> Result<Vec<StudentOutcome>, ApiError> {
     let (row, part) = load(db, user, round_id).await?;
-    let phase = phase_of(&row)?;
+    let phase = *row.phase;
     let mut query = students::Entity::find().filter(students::Column::RoundId.eq(round_id));
     match part {
         Part::Organizer if matches!(phase, Phase::Run | Phase::Published | Phase::Closed) => {}
@@ -117,14 +117,14 @@ pub async fn results(
                 pseudonym: s.pseudonym,
                 school_id: s.school_id,
                 program_code: s.program_code,
-                level: s.level,
+                level: s.level.as_str().to_owned(),
                 place_id,
                 place_title: info.map(|i| i.0.clone()),
                 organization_name: info.map(|i| i.1.clone()),
                 choice: result.and_then(|r| r.choice).map(|c| c as u32),
                 explanation_zh: result.map(|r| r.explanation_zh.clone()).unwrap_or_default(),
                 explanation_en: result.map(|r| r.explanation_en.clone()).unwrap_or_default(),
-                response: s.response,
+                response: s.response.as_str().to_owned(),
             }
         })
         .collect())
@@ -143,7 +143,7 @@ pub async fn intake(db: &DatabaseConnection, user: &CurrentUser, round_id: i64) 
     if own.is_empty() {
         return Err(ApiError::Forbidden);
     }
-    let phase = phase_of(&row)?;
+    let phase = *row.phase;
     if !matches!(phase, Phase::Published | Phase::Closed) {
         return Err(not_yet(phase));
     }
@@ -174,11 +174,11 @@ pub async fn intake(db: &DatabaseConnection, user: &CurrentUser, round_id: i64) 
                             .map(|c| c.name().to_owned())
                             .unwrap_or_default(),
                         program_code: s.program_code.clone(),
-                        level: s.level.clone(),
+                        level: s.level.as_str().to_owned(),
                         school_id: s.school_id,
                         school_name: schools.get(&s.school_id).cloned().unwrap_or_default(),
                         choice: r.choice.map(|c| c as u32),
-                        response: s.response.clone(),
+                        response: s.response.as_str().to_owned(),
                     })
                 })
                 .collect();

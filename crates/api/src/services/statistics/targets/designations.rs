@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::auth::CurrentUser;
+use crate::db::Stored;
 use crate::entities::{designations, organizations};
 use crate::error::ApiError;
 use crate::services::audit;
@@ -52,10 +53,7 @@ pub struct DesignationView {
 }
 
 fn view(row: designations::Model) -> Result<DesignationView, ApiError> {
-    let kind: DesignationType = row
-        .designation_type
-        .parse()
-        .map_err(|_| ApiError::Internal(format!("stored designation type {:?}", row.designation_type)))?;
+    let kind = *row.designation_type;
     let district_name = RegionCode::parse(&row.region_code).map(|c| c.name().to_owned()).unwrap_or_default();
     Ok(DesignationView {
         id: row.id,
@@ -121,7 +119,7 @@ pub async fn create(
                 .ok_or_else(|| {
                     ApiError::invalid("organization_id", Invalid::NotAllowed("an organization on the platform"))
                 })?;
-            let district = parsed.district.clone().or_else(|| district_of(&org.region_code, CITY));
+            let district = parsed.district.clone().or_else(|| district_of(org.region_code.as_str(), CITY));
             (Some(org.id), org.name, district)
         }
     };
@@ -129,7 +127,7 @@ pub async fn create(
     let now = Utc::now();
     let txn = crate::db::begin_write(db).await?;
     let row = designations::ActiveModel {
-        designation_type: Set(parsed.designation_type.as_str().to_owned()),
+        designation_type: Set(Stored(parsed.designation_type)),
         organization_id: Set(organization_id),
         organization_name: Set(name),
         region_code: Set(district.as_str().to_owned()),

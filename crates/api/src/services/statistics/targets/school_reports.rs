@@ -49,7 +49,7 @@ pub(super) fn domain(row: &school_reports::Model) -> SchoolYearReport {
 
 fn view(row: &school_reports::Model, school: Option<&organizations::Model>) -> SchoolReportView {
     let report = domain(row);
-    let district = school.and_then(|s| district_of(&s.region_code, CITY));
+    let district = school.and_then(|s| district_of(s.region_code.as_str(), CITY));
     SchoolReportView {
         id: row.id,
         organization_id: row.organization_id,
