@@ -51,8 +51,8 @@ use chanjiao_api::entities::{organizations, postings as posting_rows};
 use chanjiao_api::services::matching::postings::{CANDIDATES, matches_of};
 use chanjiao_api::services::postings::{insert_historical, with_org_names};
 use chanjiao_api::{Config, db, demo, indexer};
-use chanjiao_domain::posting::{NewPosting, PostingInput, PostingStatus, Rule, Side};
 use chanjiao_domain::SchoolLevel;
+use chanjiao_domain::posting::{NewPosting, PostingInput, PostingStatus, Rule, Side};
 use chanjiao_search::{IndexDoc, SearchIndex};
 use sea_orm::{EntityTrait, QueryOrder, TransactionTrait};
 
@@ -167,12 +167,8 @@ async fn main() -> Result<(), BoxError> {
     eprintln!("reference data: {} profiles, {} crosswalk pairs", imported.program_profiles, imported.crosswalk_pairs);
 
     let orgs = organizations::Entity::find().order_by_asc(organizations::Column::Id).all(&db).await?;
-    let of_side = |side: Side| -> Vec<i64> {
-        orgs.iter()
-            .filter(|o| Side::of(*o.kind) == Some(side))
-            .map(|o| o.id)
-            .collect()
-    };
+    let of_side =
+        |side: Side| -> Vec<i64> { orgs.iter().filter(|o| Side::of(*o.kind) == Some(side)).map(|o| o.id).collect() };
     let (enterprises, schools) = (of_side(Side::Enterprise), of_side(Side::School));
 
     let started = Instant::now();

@@ -1,6 +1,7 @@
 //! Creating, editing and moving postings through their lifecycle, and the expiry sweep.
 
 use chanjiao_domain::access::Power;
+use chanjiao_domain::posting::CodeKind;
 use chanjiao_domain::posting::{Action, Actor, Context, NewPosting, PostingInput, PostingStatus, Side};
 use chanjiao_domain::{Invalid, Invalids};
 use chrono::{NaiveDate, Utc};
@@ -187,13 +188,13 @@ fn code_rows(posting_id: i64, posting: &NewPosting) -> Vec<posting_codes::Active
     let codes = posting
         .program_codes
         .iter()
-        .map(|c| ("program", c.as_str().to_owned()))
-        .chain(posting.occupation_codes.iter().map(|c| ("occupation", c.as_str().to_owned())))
-        .chain(posting.industry_clusters.iter().map(|c| ("cluster", c.as_str().to_owned())));
+        .map(|c| (CodeKind::Program, c.as_str().to_owned()))
+        .chain(posting.occupation_codes.iter().map(|c| (CodeKind::Occupation, c.as_str().to_owned())))
+        .chain(posting.industry_clusters.iter().map(|c| (CodeKind::Cluster, c.as_str().to_owned())));
     codes
         .map(|(code_type, code)| posting_codes::ActiveModel {
             posting_id: Set(posting_id),
-            code_type: Set(code_type.to_owned()),
+            code_type: Set(Stored(code_type)),
             code: Set(code),
         })
         .collect()

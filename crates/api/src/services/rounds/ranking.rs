@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use chanjiao_domain::posting::CodeKind;
 use chanjiao_domain::rounds::{Applicant, ProgramFit, RankingRule, Step, lottery_key, rank_applicants};
 use chanjiao_domain::{Invalid, Invalids, ProgramCode};
 use chrono::{DateTime, Utc};
@@ -85,7 +86,7 @@ async fn own_place(
 pub(crate) async fn posting_programs(db: &impl ConnectionTrait, posting_id: i64) -> Result<Vec<ProgramCode>, ApiError> {
     Ok(posting_codes::Entity::find()
         .filter(posting_codes::Column::PostingId.eq(posting_id))
-        .filter(posting_codes::Column::CodeType.eq("program"))
+        .filter(posting_codes::Column::CodeType.eq(Stored(CodeKind::Program)))
         .all(db)
         .await?
         .iter()

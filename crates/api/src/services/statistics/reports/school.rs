@@ -9,6 +9,7 @@
 //! the school posting's programs (`effectiveness::relevant`).
 
 use chanjiao_domain::access::Power;
+use chanjiao_domain::posting::CodeKind;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chanjiao_domain::brokering::{ProjectStatus, ProjectType};
@@ -21,6 +22,7 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 
 use super::{Cell, Column, Report, Section};
 use crate::auth::CurrentUser;
+use crate::db::Stored;
 use crate::entities::{organizations, posting_codes, postings, program_occupations, projects};
 use crate::error::ApiError;
 use crate::services::statistics::filter::Filter;
@@ -174,12 +176,12 @@ async fn codes_of(db: &impl ConnectionTrait, ids: &[i64]) -> Result<HashMap<i64,
     }
     let rows = posting_codes::Entity::find()
         .filter(posting_codes::Column::PostingId.is_in(ids.iter().copied()))
-        .filter(posting_codes::Column::CodeType.is_in(["program", "occupation"]))
+        .filter(posting_codes::Column::CodeType.is_in([Stored(CodeKind::Program), Stored(CodeKind::Occupation)]))
         .all(db)
         .await?;
     for row in rows {
         let entry = out.entry(row.posting_id).or_default();
-        if row.code_type == "program" {
+        if row.code_type == CodeKind::Program {
             let class = ProgramCode::parse(&row.code)
                 .map(|c| c.class_code().to_owned())
                 .unwrap_or_else(|_| row.code.chars().take(4).collect());
