@@ -238,12 +238,13 @@ impl ApiError {
 }
 
 impl From<sea_orm::DbErr> for ApiError {
-    /// A corrupt stored value is told apart here, once, from other database failures.
+    /// A corrupt stored value and a unique violation a user can fix (409 naming the field,
+    /// [`crate::db::constraints`]) are told apart here, once, from other database failures.
     fn from(err: sea_orm::DbErr) -> Self {
-        match crate::db::CorruptValue::find(&err) {
-            Some(corrupt) => ApiError::Corrupt(corrupt.clone()),
-            None => ApiError::Database(err),
+        if let Some(corrupt) = crate::db::CorruptValue::find(&err) {
+            return ApiError::Corrupt(corrupt.clone());
         }
+        crate::db::constraints::conflict(&err).unwrap_or(ApiError::Database(err))
     }
 }
 

@@ -1,5 +1,6 @@
 //! Connecting to the database (SQLite by default, PostgreSQL through `DATABASE_URL`) and
-//! bringing its schema up to date; typed text columns ([`stored`]).
+//! bringing its schema up to date; typed text columns ([`stored`]) and what a unique violation
+//! means ([`constraints`]).
 
 use std::time::Duration;
 
@@ -11,6 +12,7 @@ use sea_orm::{
 
 use crate::config::Config;
 
+pub mod constraints;
 pub mod stored;
 
 pub use stored::{CorruptValue, Stored};

@@ -18,8 +18,8 @@ use crate::config::Config;
 use crate::db::Stored;
 use crate::entities::{login_failures, organizations, sessions, users};
 use crate::error::ApiError;
+use crate::services::login_throttle;
 use crate::services::organizations::{self as orgs, Organization};
-use crate::services::{conflict_or, login_throttle};
 
 /// A registration as submitted by the form or the API. Every field defaults to empty so that a
 /// missing field is reported like an empty one: "required", by name.
@@ -33,16 +33,6 @@ pub struct Registration {
     pub level: Option<String>,
     pub admin_email: String,
     pub admin_password: String,
-}
-
-fn field_of_unique(message: &str) -> Option<&'static str> {
-    if message.contains("credit_code") {
-        Some("credit_code")
-    } else if message.contains("email") {
-        Some("admin_email")
-    } else {
-        None
-    }
 }
 
 /// Who creates an organization, which decides the kinds allowed and the standing it starts with.
@@ -145,8 +135,7 @@ pub async fn insert_organization(
         ..Default::default()
     }
     .insert(db)
-    .await
-    .map_err(|e| conflict_or(e, field_of_unique))?;
+    .await?;
     row.try_into()
 }
 
@@ -167,7 +156,7 @@ async fn insert_user(
     }
     .insert(db)
     .await
-    .map_err(|e| conflict_or(e, |m| m.contains("email").then_some("email")))
+    .map_err(ApiError::from)
 }
 
 /// A new user for an organization (or a platform administrator when `organization_id` is None).

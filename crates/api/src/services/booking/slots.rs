@@ -7,7 +7,7 @@ use chanjiao_domain::{Invalid, Invalids};
 use chrono::{NaiveDateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, SqlErr,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
 };
 use serde_json::json;
 
@@ -86,7 +86,9 @@ pub async fn publish(
         })
         .collect();
     let txn = crate::db::begin_write(db).await?;
-    let rows = training_slots::Entity::insert_many(models).exec_with_returning(&txn).await.map_err(clash)?;
+    // A clash with an existing slot is uq_training_slots_posting_time: 409 on the date field
+    // (crate::db::constraints).
+    let rows = training_slots::Entity::insert_many(models).exec_with_returning(&txn).await?;
     for row in &rows {
         let changes = json!({
             "posting_id": posting_id,
@@ -100,17 +102,6 @@ pub async fn publish(
     let mut slots: Vec<Slot> = rows.iter().map(Slot::from_row).collect();
     slots.sort_by_key(|s| s.starts_at);
     Ok(slots)
-}
-
-/// A slot at the same time as an existing one is the user's to fix, on the date field.
-fn clash(err: sea_orm::DbErr) -> ApiError {
-    if let Some(SqlErr::UniqueConstraintViolation(_)) = err.sql_err() {
-        return ApiError::Conflict {
-            field: "date",
-            invalid: Invalid::NotAllowed("a slot at the same time already exists"),
-        };
-    }
-    ApiError::Database(err)
 }
 
 /// A slot and its base, for one of the base's owners: 404 if they cannot see the base, 403 if it

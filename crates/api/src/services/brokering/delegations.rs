@@ -17,8 +17,8 @@ use chanjiao_domain::{Invalid, OrgKind, Role, Verification};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, SqlErr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -94,24 +94,16 @@ pub async fn grant(
         granted_at: Set(Utc::now()),
         ..Default::default()
     }
+    // A concurrent duplicate grant is refused by uq_delegations_active_pair, which
+    // crate::db::constraints maps to the same 409 as a repeated grant.
     .insert(db)
-    .await
-    .map_err(conflict_or_database)?;
+    .await?;
     audit::record(db, Some(user), "delegation", row.id, "grant", json!({ "intermediary_id": intermediary_id })).await?;
     view(db, row).await
 }
 
 fn already_delegated() -> ApiError {
     ApiError::Conflict { field: "intermediary_id", invalid: Invalid::NotAllowed("already delegated") }
-}
-
-/// The unique index on active grants refused a concurrent duplicate: the same 409 as a
-/// repeated grant.
-fn conflict_or_database(err: DbErr) -> ApiError {
-    match err.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => already_delegated(),
-        _ => ApiError::Database(err),
-    }
 }
 
 fn already_revoked() -> ApiError {

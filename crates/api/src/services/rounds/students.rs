@@ -210,8 +210,7 @@ pub(crate) async fn store(
         ..Default::default()
     }
     .insert(db)
-    .await
-    .map_err(|e| crate::services::conflict_or(e, |m| m.contains("pseudonym").then_some("pseudonym")))?;
+    .await?;
     write_preferences(db, student.id, preferences).await?;
     Ok(student)
 }

@@ -147,8 +147,7 @@ pub async fn submit(
                 ..Default::default()
             }
             .insert(&txn)
-            .await
-            .map_err(|e| crate::services::conflict_or(e, |m| m.contains("school_reports").then_some("year")))?;
+            .await?;
             let mut changes = as_json(&report);
             changes["year"] = json!(report.year);
             audit::record(&txn, Some(user), "school_report", row.id, "create", changes).await?;
