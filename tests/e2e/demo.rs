@@ -10,7 +10,7 @@ const COUNTIES: [&str; 6] = ["330602", "330603", "330604", "330624", "330681", "
 #[tokio::test]
 async fn the_demo_shows_hundreds_of_postings_of_every_kind_across_the_city() {
     let app = spawn_app().await;
-    let today = chanjiao_api::clock::today();
+    let today = app.clock.today();
     let (_, added) = chanjiao_api::demo::seed_all(&app.db, today).await.unwrap();
     assert!(added >= 400, "{added}");
     let (_, again) = chanjiao_api::demo::seed_all(&app.db, today).await.unwrap();

@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::support::{TestApp, problem_fields, spawn_app};
+use super::support::{TestApp, problem_fields, spawn_app, spawn_app_at};
 
 fn job(title: &str) -> Value {
     json!({
@@ -254,7 +254,7 @@ async fn listings_filter_count_and_page() {
 async fn postings_past_their_end_date_expire_and_leave_listings() {
     let app = spawn_app().await;
     let enterprise = app.demo_login("enterprise@demo.local").await;
-    let today = chanjiao_api::clock::today();
+    let today = app.clock.today();
     let mut body = job("短期招聘");
     body["starts_on"] = json!(today.to_string());
     body["ends_on"] = json!(today.to_string());
@@ -280,4 +280,21 @@ async fn postings_past_their_end_date_expire_and_leave_listings() {
     assert_eq!(refused.status(), StatusCode::CONFLICT);
     let body: Value = refused.json().await.unwrap();
     assert_eq!(body["errors"][0]["code"], "end_date_passed");
+}
+
+#[tokio::test]
+async fn listings_follow_the_servers_clock_past_a_postings_end_date() {
+    let app = spawn_app_at("2026-06-01T02:00:00Z".parse().unwrap()).await;
+    let enterprise = app.demo_login("enterprise@demo.local").await;
+    let mut body = job("暑期实习");
+    body["starts_on"] = json!("2026-06-01");
+    body["ends_on"] = json!("2026-06-30");
+    body["publish"] = json!(true);
+    create(&app, &enterprise, body).await;
+    let listed: Value = app.get_json("/api/v1/postings?kind=job", Some(&enterprise)).await.json().await.unwrap();
+    assert_eq!(listed["total"], 1);
+    // 2026-07-01 10:00 in China: the end date has passed for every handler at once.
+    app.clock.advance(chrono::Duration::days(30));
+    let listed: Value = app.get_json("/api/v1/postings?kind=job", Some(&enterprise)).await.json().await.unwrap();
+    assert_eq!(listed["total"], 0);
 }

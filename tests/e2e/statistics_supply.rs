@@ -330,7 +330,7 @@ async fn each_industry_cluster_has_an_outlook_with_its_back_test() {
 #[tokio::test]
 async fn the_demo_gives_clusters_years_of_history() {
     let app = spawn_app().await;
-    chanjiao_api::demo::seed_all(&app.db, chanjiao_api::clock::today()).await.unwrap();
+    chanjiao_api::demo::seed_all(&app.db, app.clock.today()).await.unwrap();
     let token = app.demo_login("city@demo.local").await;
     let report: Value = app.get_json("/api/v1/statistics/outlook", Some(&token)).await.json().await.unwrap();
     let clusters = report["clusters"].as_array().unwrap();

@@ -398,7 +398,7 @@ async fn the_city_records_a_designation_on_the_page_and_the_dashboard_shows_it()
 #[tokio::test]
 async fn the_demo_dashboard_has_designations_and_reports_in_every_district_and_is_seeded_once() {
     let app = spawn_app().await;
-    let today = chanjiao_api::clock::today();
+    let today = app.clock.today();
     chanjiao_api::demo::seed_all(&app.db, today).await.unwrap();
     let count = designations::Entity::find().count(&app.db).await.unwrap();
     chanjiao_api::demo::seed_all(&app.db, today).await.unwrap();

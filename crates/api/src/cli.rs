@@ -233,8 +233,9 @@ async fn serve(mut config: Config, args: ServeArgs) -> anyhow::Result<()> {
     let app = Application::build(config).await.context("starting the server")?;
     let addr = app.local_addr().context("no local address")?;
     if args.demo {
-        let (accounts, added) =
-            demo::seed_all(&app.state().db, crate::clock::today()).await.map_err(|e| anyhow::anyhow!(describe(&e)))?;
+        let (accounts, added) = demo::seed_all(&app.state().db, app.state().clock.today())
+            .await
+            .map_err(|e| anyhow::anyhow!(describe(&e)))?;
         if added > 0 {
             tracing::info!(postings = added, "demo postings created");
         }

@@ -11,7 +11,6 @@ use serde::Deserialize;
 use super::ApiJson;
 use super::extract::Path;
 use crate::auth::ApiUser;
-use crate::clock;
 use crate::error::ApiError;
 use crate::services::booking::{self, Booking, Slot};
 use crate::startup::AppState;
@@ -22,7 +21,7 @@ pub async fn list(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<Slot>>, ApiError> {
-    Ok(Json(booking::list(&state.db, &user, id, clock::now_local()).await?))
+    Ok(Json(booking::list(&state.db, &user, id, state.clock.now_local()).await?))
 }
 
 /// `POST /postings/{id}/slots`: one slot, or one per week for `repeat_weeks` weeks.
@@ -32,7 +31,7 @@ pub async fn publish(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<SlotInput>,
 ) -> Result<(StatusCode, Json<Vec<Slot>>), ApiError> {
-    let slots = booking::publish(&state.db, &user, id, &input, clock::now_local()).await?;
+    let slots = booking::publish(&state.db, &user, id, &input, state.clock.now_local()).await?;
     Ok((StatusCode::CREATED, Json(slots)))
 }
 
@@ -68,7 +67,7 @@ pub async fn book(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<BookingInput>,
 ) -> Result<(StatusCode, Json<Booking>), ApiError> {
-    let booking = booking::book(&state.db, &user, id, &input, clock::now_local()).await?;
+    let booking = booking::book(&state.db, &user, id, &input, state.clock.now_local()).await?;
     Ok((StatusCode::CREATED, Json(booking)))
 }
 
@@ -78,7 +77,7 @@ pub async fn cancel(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Booking>, ApiError> {
-    Ok(Json(booking::cancel(&state.db, &user, id, clock::now_local()).await?))
+    Ok(Json(booking::cancel(&state.db, &user, id, state.clock.now_local()).await?))
 }
 
 /// `GET /bookings`: the bookings of the caller's organization.

@@ -10,7 +10,6 @@ use serde::Deserialize;
 use super::ApiJson;
 use super::extract::{Path, Query};
 use crate::auth::ApiUser;
-use crate::clock;
 use crate::error::ApiError;
 use crate::services::brokering::assessments::{self, Appointment, Assessment};
 use crate::services::brokering::delegations::{self, Delegation};
@@ -26,7 +25,7 @@ pub async fn propose(
     ApiUser(user): ApiUser,
     ApiJson(body): ApiJson<NewProposal>,
 ) -> Result<(StatusCode, Json<ProposalView>), ApiError> {
-    let view = proposals::create(&state.db, &user, body, chrono::Utc::now(), clock::today()).await?;
+    let view = proposals::create(&state.db, &user, body, state.clock.now(), state.clock.today()).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -54,7 +53,7 @@ pub async fn answer(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<Answer>,
 ) -> Result<Json<ProposalView>, ApiError> {
-    Ok(Json(proposals::answer(&state.db, &user, id, body, chrono::Utc::now(), clock::today()).await?))
+    Ok(Json(proposals::answer(&state.db, &user, id, body, state.clock.now(), state.clock.today()).await?))
 }
 
 pub async fn list_projects(
@@ -82,7 +81,7 @@ pub async fn update_project(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<ProjectUpdate>,
 ) -> Result<Json<ProjectView>, ApiError> {
-    Ok(Json(projects::update(&state.db, &user, id, body, chrono::Utc::now()).await?))
+    Ok(Json(projects::update(&state.db, &user, id, body, state.clock.now()).await?))
 }
 
 #[derive(Debug, Deserialize)]

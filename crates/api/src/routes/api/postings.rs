@@ -10,7 +10,6 @@ use serde_json::Value;
 use super::ApiJson;
 use super::extract::{Path, Query};
 use crate::auth::ApiUser;
-use crate::clock;
 use crate::error::ApiError;
 use crate::services::audit::{self, AuditEntry};
 use crate::services::postings::{self, Create, ListPage, ListQuery, Posting};
@@ -30,7 +29,7 @@ pub async fn create(
     ApiJson(body): ApiJson<CreateBody>,
 ) -> Result<(StatusCode, Json<Posting>), ApiError> {
     let request = Create { input: body.input, publish: body.publish };
-    let posting = postings::create(&state.db, &user, request, clock::today()).await?;
+    let posting = postings::create(&state.db, &user, request, state.clock.today()).await?;
     Ok((StatusCode::CREATED, Json(posting)))
 }
 
@@ -39,7 +38,7 @@ pub async fn list(
     ApiUser(user): ApiUser,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<ListPage>, ApiError> {
-    Ok(Json(postings::list(&state.db, &user, &query, clock::today()).await?))
+    Ok(Json(postings::list(&state.db, &user, &query, state.clock.today()).await?))
 }
 
 pub async fn show(
@@ -69,7 +68,7 @@ pub async fn act(
         Ok(Action::Expire) | Err(_) => return Err(ApiError::NotFound),
         Ok(action) => action,
     };
-    Ok(Json(postings::transition(&state.db, &user, id, action, clock::today()).await?))
+    Ok(Json(postings::transition(&state.db, &user, id, action, state.clock.today()).await?))
 }
 
 /// Who changed the posting and how; for its own organization and platform administrators.

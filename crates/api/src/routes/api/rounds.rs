@@ -6,7 +6,6 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chanjiao_domain::rounds::Step;
-use chrono::Utc;
 use serde_json::Value;
 
 use super::ApiJson;
@@ -33,7 +32,7 @@ pub async fn create(
     ApiUser(user): ApiUser,
     ApiJson(input): ApiJson<RoundInput>,
 ) -> Result<(StatusCode, Json<Round>), ApiError> {
-    Ok((StatusCode::CREATED, Json(manage::create(&state.db, &user, &input, Utc::now()).await?)))
+    Ok((StatusCode::CREATED, Json(manage::create(&state.db, &user, &input, state.clock.now()).await?)))
 }
 
 /// `GET /rounds/{id}`.
@@ -52,7 +51,7 @@ pub async fn add_place(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<PlaceInput>,
 ) -> Result<(StatusCode, Json<Place>), ApiError> {
-    Ok((StatusCode::CREATED, Json(manage::add_place(&state.db, &user, id, &input, Utc::now()).await?)))
+    Ok((StatusCode::CREATED, Json(manage::add_place(&state.db, &user, id, &input, state.clock.now()).await?)))
 }
 
 async fn advance(
@@ -62,7 +61,7 @@ async fn advance(
     step: Step,
     input: &AdvanceInput,
 ) -> Result<Json<Round>, ApiError> {
-    Ok(Json(manage::advance(&state.db, user, id, step, input, Utc::now()).await?))
+    Ok(Json(manage::advance(&state.db, user, id, step, input, state.clock.now()).await?))
 }
 
 /// `POST /rounds/{id}/open`.
@@ -92,7 +91,7 @@ pub async fn close(State(state): Db, ApiUser(user): ApiUser, Path(id): Path<i64>
 
 /// `POST /rounds/{id}/run`: the report of the run.
 pub async fn run_round(State(state): Db, ApiUser(user): ApiUser, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
-    Ok(Json(run::run(&state.db, &user, id, Utc::now()).await?))
+    Ok(Json(run::run(&state.db, &user, id, state.clock.now()).await?))
 }
 
 /// `POST /rounds/{id}/follow-up`.
@@ -102,7 +101,7 @@ pub async fn follow_up(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<RoundInput>,
 ) -> Result<(StatusCode, Json<Round>), ApiError> {
-    Ok((StatusCode::CREATED, Json(manage::follow_up(&state.db, &user, id, &input, Utc::now()).await?)))
+    Ok((StatusCode::CREATED, Json(manage::follow_up(&state.db, &user, id, &input, state.clock.now()).await?)))
 }
 
 /// `GET /rounds/{id}/report`.
@@ -126,7 +125,7 @@ pub async fn add_student(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<StudentBody>,
 ) -> Result<(StatusCode, Json<Student>), ApiError> {
-    Ok((StatusCode::CREATED, Json(students::add(&state.db, &user, id, &body, Utc::now()).await?)))
+    Ok((StatusCode::CREATED, Json(students::add(&state.db, &user, id, &body, state.clock.now()).await?)))
 }
 
 /// `DELETE /rounds/{id}/students/{student}`.
@@ -135,7 +134,7 @@ pub async fn remove_student(
     ApiUser(user): ApiUser,
     Path((id, student)): Path<(i64, i64)>,
 ) -> Result<StatusCode, ApiError> {
-    students::remove(&state.db, &user, id, student, Utc::now()).await?;
+    students::remove(&state.db, &user, id, student, state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -146,7 +145,7 @@ pub async fn set_preferences(
     Path((id, student)): Path<(i64, i64)>,
     ApiJson(body): ApiJson<PreferencesBody>,
 ) -> Result<Json<Student>, ApiError> {
-    Ok(Json(students::set_preferences(&state.db, &user, id, student, &body, Utc::now()).await?))
+    Ok(Json(students::set_preferences(&state.db, &user, id, student, &body, state.clock.now()).await?))
 }
 
 /// `POST /rounds/{id}/students/{student}/response`.
@@ -156,7 +155,7 @@ pub async fn respond(
     Path((id, student)): Path<(i64, i64)>,
     ApiJson(body): ApiJson<ResponseBody>,
 ) -> Result<Json<Student>, ApiError> {
-    Ok(Json(students::respond(&state.db, &user, id, student, &body, Utc::now()).await?))
+    Ok(Json(students::respond(&state.db, &user, id, student, &body, state.clock.now()).await?))
 }
 
 /// `GET /rounds/{id}/places/{place}/applicants`.
@@ -165,7 +164,7 @@ pub async fn applicants(
     ApiUser(user): ApiUser,
     Path((id, place)): Path<(i64, i64)>,
 ) -> Result<Json<Applicants>, ApiError> {
-    Ok(Json(ranking::applicants(&state.db, &user, id, place, Utc::now()).await?))
+    Ok(Json(ranking::applicants(&state.db, &user, id, place, state.clock.now()).await?))
 }
 
 /// `PUT /rounds/{id}/places/{place}/ranking`.
@@ -175,7 +174,7 @@ pub async fn set_ranking(
     Path((id, place)): Path<(i64, i64)>,
     ApiJson(body): ApiJson<RankingBody>,
 ) -> Result<Json<Applicants>, ApiError> {
-    Ok(Json(ranking::set(&state.db, &user, id, place, &body, Utc::now()).await?))
+    Ok(Json(ranking::set(&state.db, &user, id, place, &body, state.clock.now()).await?))
 }
 
 /// `GET /rounds/{id}/results`.
@@ -235,13 +234,13 @@ pub async fn import_preferences(
     Path(id): Path<i64>,
     super::extract::ApiMultipart(multipart): super::extract::ApiMultipart,
 ) -> Result<(StatusCode, Json<Vec<Student>>), ApiError> {
-    students::may_import(&state.db, &user, id, Utc::now()).await?;
+    students::may_import(&state.db, &user, id, state.clock.now()).await?;
     let upload = crate::routes::uploads::read_upload(multipart).await?;
     let rows = tokio::task::spawn_blocking(move || crate::sheets::rounds::read_preferences(&upload.bytes))
         .await
         .map_err(|e| ApiError::Internal(format!("sheet task: {e}")))?
         .map_err(ApiError::Sheet)?;
-    Ok((StatusCode::CREATED, Json(students::import(&state.db, &user, id, rows, Utc::now()).await?)))
+    Ok((StatusCode::CREATED, Json(students::import(&state.db, &user, id, rows, state.clock.now()).await?)))
 }
 
 /// `GET /rounds/{id}/sheets/results`.

@@ -15,7 +15,6 @@ use serde_json::{Value, json};
 
 use super::PageForm;
 use crate::auth::{CurrentUser, PageUser};
-use crate::clock;
 use crate::error::ApiError;
 use crate::services::booking::{self, Booking, Slot};
 use crate::services::postings::{self, Posting};
@@ -66,7 +65,7 @@ pub async fn panel(state: &AppState, user: &CurrentUser, posting: &Posting, lang
     if !chanjiao_domain::booking::takes_bookings(posting.posting.kind) {
         return None;
     }
-    let slots = match booking::list(&state.db, user, posting.id, clock::now_local()).await {
+    let slots = match booking::list(&state.db, user, posting.id, state.clock.now_local()).await {
         Ok(slots) => slots,
         Err(error) => {
             error.log();
@@ -82,7 +81,7 @@ pub async fn panel(state: &AppState, user: &CurrentUser, posting: &Posting, lang
         "slots": views,
         "bookable": slots.iter().any(|s| s.remaining > 0),
         "periods": periods(lang),
-        "today": clock::today().to_string(),
+        "today": state.clock.today().to_string(),
     }))
 }
 
@@ -122,7 +121,7 @@ pub async fn publish(
     Path(id): Path<i64>,
     PageForm(form): PageForm<SlotForm>,
 ) -> Response {
-    match booking::publish(&state.db, &user, id, &form.input(), clock::now_local()).await {
+    match booking::publish(&state.db, &user, id, &form.input(), state.clock.now_local()).await {
         Ok(slots) => {
             let month = slots.first().map(|s| s.starts_at.format("%Y-%m").to_string()).unwrap_or_default();
             Redirect::to(&format!("/postings/{id}/calendar?month={month}")).into_response()
@@ -171,7 +170,7 @@ async fn book_form(
         Ok(posting) => posting,
         Err(e) => return page.error(state, e).into_response(),
     };
-    let slots = match booking::list(&state.db, user, id, clock::now_local()).await {
+    let slots = match booking::list(&state.db, user, id, state.clock.now_local()).await {
         Ok(slots) => slots,
         Err(e) => return page.error(state, e).into_response(),
     };
@@ -220,7 +219,7 @@ pub async fn book(
         purpose: form.purpose.clone(),
         contact: form.contact.clone(),
     };
-    match booking::book(&state.db, &user, slot_id, &input, clock::now_local()).await {
+    match booking::book(&state.db, &user, slot_id, &input, state.clock.now_local()).await {
         Ok(made) => Redirect::to(&format!("/bookings?booked={}", made.id)).into_response(),
         Err(error @ (ApiError::Validation(_) | ApiError::Booking(_))) => {
             book_form(&state, &page, &user, id, &form, Some(error)).await
@@ -243,7 +242,7 @@ pub async fn calendar(
     Path(id): Path<i64>,
     Query(query): Query<MonthQuery>,
 ) -> Response {
-    match booking::month(&state.db, &user, id, query.month.as_deref(), clock::today()).await {
+    match booking::month(&state.db, &user, id, query.month.as_deref(), state.clock.today()).await {
         Ok(calendar) => {
             let slots: Vec<Value> = calendar.slots.iter().map(|s| slot_view(s, page.lang)).collect();
             let month_label = if page.lang == Lang::Zh {
@@ -323,7 +322,7 @@ pub async fn mine(
 ) -> Response {
     match booking::mine(&state.db, &user).await {
         Ok(bookings) => {
-            let now = clock::now_local();
+            let now = state.clock.now_local();
             let items: Vec<Value> = bookings
                 .iter()
                 .map(|b| {
@@ -348,7 +347,7 @@ pub async fn cancel(
     Path(id): Path<i64>,
     PageForm(form): PageForm<NextForm>,
 ) -> Response {
-    match booking::cancel(&state.db, &user, id, clock::now_local()).await {
+    match booking::cancel(&state.db, &user, id, state.clock.now_local()).await {
         Ok(_) => {
             let next = form.next.as_deref().map(|n| safe_next(Some(n))).unwrap_or_else(|| "/bookings".to_owned());
             Redirect::to(&next).into_response()

@@ -13,7 +13,6 @@ use serde_json::{Value, json};
 
 use super::PageForm;
 use crate::auth::PageUser;
-use crate::clock;
 use crate::error::ApiError;
 use crate::services::brokering::{assessments, projects, proposals};
 use crate::services::postings;
@@ -95,7 +94,7 @@ pub async fn create(
     PageForm(form): PageForm<TermsForm>,
 ) -> Response {
     let request = proposals::NewProposal { from_posting_id: form.from, to_posting_id: form.to, terms: form.input() };
-    match proposals::create(&state.db, &user, request, chrono::Utc::now(), clock::today()).await {
+    match proposals::create(&state.db, &user, request, state.clock.now(), state.clock.today()).await {
         Ok(view) => Redirect::to(&format!("/proposals/{}", view.id)).into_response(),
         Err(error) if error.belongs_on_form() => propose_page(&state, &page, &user, &form, Some(error)).await,
         Err(error) => page.error(&state, error).into_response(),
@@ -180,7 +179,7 @@ pub async fn answer(
             respond_within_days: number(&form.respond_within_days),
         },
     };
-    match proposals::answer(&state.db, &user, id, answer, chrono::Utc::now(), clock::today()).await {
+    match proposals::answer(&state.db, &user, id, answer, state.clock.now(), state.clock.today()).await {
         Ok(view) => match view.project_id {
             Some(project) => Redirect::to(&format!("/projects/{project}")).into_response(),
             None => Redirect::to(&format!("/proposals/{id}")).into_response(),
@@ -280,7 +279,7 @@ pub async fn project_update(
                 practice_hours: number(&form.practice_hours),
             },
         };
-        projects::update(&state.db, &user, id, request, chrono::Utc::now()).await.map(|_| ())
+        projects::update(&state.db, &user, id, request, state.clock.now()).await.map(|_| ())
     };
     match result {
         Ok(()) => Redirect::to(&format!("/projects/{id}")).into_response(),

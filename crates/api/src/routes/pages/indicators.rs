@@ -10,7 +10,6 @@ use minijinja::value::Serde;
 use serde_json::json;
 
 use crate::auth::PageUser;
-use crate::clock;
 use crate::services::statistics::filter::nav_context;
 use crate::services::statistics::indicators::{self, League, LeagueQuery, LeagueRequest, RANKED, Scope};
 use crate::startup::AppState;
@@ -35,7 +34,7 @@ pub async fn league(
     PageUser(user): PageUser,
     Query(query): Query<LeagueQuery>,
 ) -> Response {
-    let result = match LeagueRequest::parse(&query, clock::today()) {
+    let result = match LeagueRequest::parse(&query, state.clock.today()) {
         Ok(request) => indicators::league(&state.db, &user, request).await,
         Err(error) => Err(error),
     };
@@ -51,7 +50,7 @@ pub async fn mine(
     PageUser(user): PageUser,
     Query(query): Query<LeagueQuery>,
 ) -> Response {
-    let result = match LeagueRequest::parse(&query, clock::today()) {
+    let result = match LeagueRequest::parse(&query, state.clock.today()) {
         Ok(request) => indicators::mine(&state.db, &user, request).await,
         Err(error) => Err(error),
     };

@@ -15,7 +15,6 @@ use serde_json::{Value, json};
 use super::PageForm;
 use super::posting_form::{fields, input_from_pairs};
 use crate::auth::{CurrentUser, PageUser};
-use crate::clock;
 use crate::error::ApiError;
 use crate::services::audit;
 use crate::services::postings::{self, Create, ListQuery, Posting};
@@ -82,7 +81,7 @@ pub async fn index(
     PageUser(user): PageUser,
     Query(query): Query<ListQuery>,
 ) -> Response {
-    match postings::list(&state.db, &user, &query, clock::today()).await {
+    match postings::list(&state.db, &user, &query, state.clock.today()).await {
         Ok(result) => {
             let items: Vec<Value> = result.items.iter().map(|p| view(p, page.lang)).collect();
             let base_query = query_without_cursor(&query);
@@ -118,8 +117,11 @@ pub async fn show(
     };
     let owner = posting.owned_by(&user);
     let actions: Vec<Value> = if owner {
-        let context =
-            Context { actor: Actor::User(user.role), today: clock::today(), ends_on: posting.posting.window.ends_on() };
+        let context = Context {
+            actor: Actor::User(user.role),
+            today: state.clock.today(),
+            ends_on: posting.posting.window.ends_on(),
+        };
         posting
             .status
             .available_actions(&context)
@@ -258,7 +260,7 @@ pub async fn create(
     let input = input_from_pairs(kind, &pairs);
     let publish = pairs.iter().any(|(k, v)| k == "intent" && v == "publish");
     let request = Create { input: input.clone(), publish };
-    match postings::create(&state.db, &user, request, clock::today()).await {
+    match postings::create(&state.db, &user, request, state.clock.today()).await {
         Ok(posting) => Redirect::to(&format!("/postings/{}", posting.id)).into_response(),
         Err(error @ (ApiError::Validation(_) | ApiError::Transition(_))) => {
             let action = format!("/postings/new?kind={}", kind.as_str());
@@ -323,7 +325,7 @@ pub async fn act(
         Ok(Action::Expire) | Err(_) => return page.error(&state, ApiError::NotFound).into_response(),
         Ok(action) => action,
     };
-    match postings::transition(&state.db, &user, id, action, clock::today()).await {
+    match postings::transition(&state.db, &user, id, action, state.clock.today()).await {
         Ok(_) => Redirect::to(&format!("/postings/{id}")).into_response(),
         Err(error) => page.error(&state, error).into_response(),
     }

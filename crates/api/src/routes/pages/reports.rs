@@ -7,7 +7,6 @@ use minijinja::context;
 use minijinja::value::Serde;
 
 use crate::auth::PageUser;
-use crate::clock;
 use crate::error::ApiError;
 use crate::routes::api::sheets::attachment;
 use crate::services::statistics::filter::{Filter, FilterQuery, nav_context};
@@ -24,7 +23,7 @@ pub async fn index(
     Query(query): Query<FilterQuery>,
 ) -> Response {
     let result = async {
-        let filter = Filter::parse(&query, clock::today())?;
+        let filter = Filter::parse(&query, state.clock.today())?;
         let offer = reports::offer(&state.db, &user, &filter).await?;
         Ok::<_, ApiError>((filter, offer))
     }
@@ -55,7 +54,7 @@ pub async fn school(
         None => (file.as_str(), false),
     };
     let Ok(org_id) = id.parse::<i64>() else { return page.error(&state, ApiError::NotFound).into_response() };
-    let today = clock::today();
+    let today = state.clock.today();
     let report = match Filter::parse(&query, today) {
         Ok(filter) => school::report(&state.db, &user, org_id, &filter, today).await,
         Err(error) => Err(error),
@@ -104,7 +103,7 @@ async fn city_report(
     user: &crate::auth::CurrentUser,
     query: &FilterQuery,
 ) -> Result<Report, ApiError> {
-    let today = clock::today();
+    let today = state.clock.today();
     let filter = Filter::parse(query, today)?;
     city::report(&state.db, user, &filter, today).await
 }

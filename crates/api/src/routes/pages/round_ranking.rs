@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
 use minijinja::context;
 use minijinja::value::Serde;
 
@@ -41,7 +40,7 @@ async fn render_ranking(
         Ok(detail) => detail,
         Err(e) => return page.error(state, e).into_response(),
     };
-    let applicants = match ranking::applicants(&state.db, user, id, place, Utc::now()).await {
+    let applicants = match ranking::applicants(&state.db, user, id, place, state.clock.now()).await {
         Ok(applicants) => applicants,
         Err(e) => return page.error(state, e).into_response(),
     };
@@ -63,7 +62,7 @@ pub async fn save_ranking(
     Path((id, place)): Path<(i64, i64)>,
     PageForm(form): PageForm<HashMap<String, String>>,
 ) -> Response {
-    let current = match ranking::applicants(&state.db, &user, id, place, Utc::now()).await {
+    let current = match ranking::applicants(&state.db, &user, id, place, state.clock.now()).await {
         Ok(current) => current,
         Err(e) => return page.error(&state, e).into_response(),
     };
@@ -86,7 +85,7 @@ pub async fn save_ranking(
             })
             .collect(),
     };
-    match ranking::set(&state.db, &user, id, place, &body, Utc::now()).await {
+    match ranking::set(&state.db, &user, id, place, &body, state.clock.now()).await {
         Ok(_) => Redirect::to(&format!("/rounds/{id}/places/{place}/ranking")).into_response(),
         Err(error) if error.belongs_on_form() => render_ranking(&state, &page, &user, id, place, Some(error)).await,
         Err(error) => page.error(&state, error).into_response(),

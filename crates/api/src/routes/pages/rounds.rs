@@ -9,7 +9,6 @@
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chanjiao_domain::rounds::Step;
-use chrono::Utc;
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::Deserialize;
@@ -80,7 +79,7 @@ pub async fn create(
         mechanism: Some(form.mechanism.clone()),
         seed: None,
     };
-    match manage::create(&state.db, &user, &input, Utc::now()).await {
+    match manage::create(&state.db, &user, &input, state.clock.now()).await {
         Ok(round) => Redirect::to(&format!("/rounds/{}", round.id)).into_response(),
         Err(error) if error.belongs_on_form() => list_page(&state, &page, &user, &form, Some(error)).await,
         Err(error) => page.error(&state, error).into_response(),
@@ -173,7 +172,7 @@ pub async fn add_place(
 ) -> Response {
     let input =
         PlaceInput { posting_id: form.posting_id.trim().parse().ok(), capacity: form.capacity.trim().parse().ok() };
-    match manage::add_place(&state.db, &user, id, &input, Utc::now()).await {
+    match manage::add_place(&state.db, &user, id, &input, state.clock.now()).await {
         Ok(_) => Redirect::to(&format!("/rounds/{id}")).into_response(),
         Err(error) if error.belongs_on_form() => show_page(&state, &page, &user, id, Some(error)).await,
         Err(error) => page.error(&state, error).into_response(),
@@ -196,7 +195,7 @@ pub async fn step(
     Path(id): Path<i64>,
     PageForm(form): PageForm<StepForm>,
 ) -> Response {
-    let now = Utc::now();
+    let now = state.clock.now();
     let done = match form.step.as_str() {
         "run" => run::run(&state.db, &user, id, now).await.map(|_| id),
         "open" => manage::advance(&state.db, &user, id, Step::Open, &AdvanceInput::default(), now).await.map(|_| id),
@@ -305,7 +304,7 @@ pub async fn add_student(
         consent: !form.consent.is_empty(),
         preferences: Vec::new(),
     };
-    match students::add(&state.db, &user, id, &body, Utc::now()).await {
+    match students::add(&state.db, &user, id, &body, state.clock.now()).await {
         Ok(_) => Redirect::to(&format!("/rounds/{id}/students")).into_response(),
         Err(error) if error.belongs_on_form() => render_students(&state, &page, &user, id, &form, Some(error)).await,
         Err(error) => page.error(&state, error).into_response(),
@@ -368,7 +367,7 @@ pub async fn preferences(
         Err(e) => return page.error(&state, e).into_response(),
     };
     let body = PreferencesBody { places: reorder(&current.preferences, &form) };
-    match students::set_preferences(&state.db, &user, id, student, &body, Utc::now()).await {
+    match students::set_preferences(&state.db, &user, id, student, &body, state.clock.now()).await {
         Ok(_) => Redirect::to(&format!("/rounds/{id}/students#student-{student}")).into_response(),
         Err(error) if error.belongs_on_form() => {
             render_students(&state, &page, &user, id, &StudentForm::default(), Some(error)).await
@@ -434,7 +433,7 @@ pub async fn respond(
     PageForm(form): PageForm<ResponseForm>,
 ) -> Response {
     let body = students::ResponseBody { response: Some(form.response) };
-    match students::respond(&state.db, &user, id, student, &body, Utc::now()).await {
+    match students::respond(&state.db, &user, id, student, &body, state.clock.now()).await {
         Ok(_) => Redirect::to(&format!("/rounds/{id}/results")).into_response(),
         Err(error) => page.error(&state, error).into_response(),
     }

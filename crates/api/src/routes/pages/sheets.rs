@@ -10,7 +10,6 @@ use minijinja::value::Serde;
 use serde::Deserialize;
 
 use crate::auth::PageUser;
-use crate::clock;
 use crate::error::ApiError;
 use crate::routes::api::sheets::{attachment, parse_format};
 use crate::routes::uploads::read_upload;
@@ -44,7 +43,7 @@ pub async fn upload(
         return page.error(&state, error).into_response();
     }
     let result = match read_upload(multipart).await {
-        Ok(upload) => imports::import(&state.db, &user, upload, &state.imports, clock::today()).await,
+        Ok(upload) => imports::import(&state.db, &user, upload, &state.imports, state.clock.today()).await,
         Err(error) => Err(error),
     };
     // The page shows the form again, ready for the next file.
@@ -106,7 +105,7 @@ pub async fn export(
 ) -> Response {
     let result = async {
         let format = parse_format(query.format.as_deref())?;
-        let bytes = imports::export(&state.db, &user, &query.listing, format, clock::today()).await?;
+        let bytes = imports::export(&state.db, &user, &query.listing, format, state.clock.today()).await?;
         Ok::<_, ApiError>(attachment(format, "供需信息导出", bytes))
     }
     .await;

@@ -10,7 +10,6 @@ use minijinja::value::Serde;
 use serde_json::json;
 
 use crate::auth::PageUser;
-use crate::clock;
 use crate::services::statistics::chart::{self, Line};
 use crate::services::statistics::filter::{Filter, FilterQuery, nav_context};
 use crate::services::statistics::outlook::{self, ClassOutlook};
@@ -23,11 +22,11 @@ pub async fn outlook(
     PageUser(_user): PageUser,
     Query(query): Query<FilterQuery>,
 ) -> Response {
-    let filter = match Filter::parse(&query, clock::today()) {
+    let filter = match Filter::parse(&query, state.clock.today()) {
         Ok(filter) => filter,
         Err(error) => return page.error(&state, error).into_response(),
     };
-    let report = match outlook::report_for(&state.db, &filter, clock::today()).await {
+    let report = match outlook::report_for(&state.db, &filter, state.clock.today()).await {
         Ok(report) => report,
         Err(error) => return page.error(&state, error).into_response(),
     };

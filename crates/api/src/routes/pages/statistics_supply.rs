@@ -8,7 +8,6 @@ use minijinja::context;
 use minijinja::value::Serde;
 
 use crate::auth::PageUser;
-use crate::clock;
 use crate::services::statistics::filter::{Filter, FilterQuery, districts, nav_context};
 use crate::services::statistics::gap_chart::{self, Bar, Tile};
 use crate::services::statistics::supply_demand::{self, Figures, Line, SupplyDemand};
@@ -70,7 +69,7 @@ pub async fn supply_demand(
     PageUser(_user): PageUser,
     Query(query): Query<FilterQuery>,
 ) -> Response {
-    let filter = match Filter::parse(&query, clock::today()) {
+    let filter = match Filter::parse(&query, state.clock.today()) {
         Ok(filter) => filter,
         Err(error) => return page.error(&state, error).into_response(),
     };
@@ -104,7 +103,7 @@ pub async fn postings(
     PageUser(user): PageUser,
     Query(query): Query<DrillQuery>,
 ) -> Response {
-    let drill = match Drill::parse(&query, clock::today()) {
+    let drill = match Drill::parse(&query, state.clock.today()) {
         Ok(drill) => drill,
         Err(error) => return page.error(&state, error).into_response(),
     };

@@ -15,7 +15,6 @@ use serde_json::{Value, json};
 
 use super::PageForm;
 use crate::auth::{CurrentUser, PageUser};
-use crate::clock;
 use crate::error::ApiError;
 use crate::services::statistics::filter::{Filter, FilterQuery, nav_context};
 use crate::services::statistics::targets::designations::{self, RevokeInput};
@@ -54,7 +53,7 @@ pub async fn dashboard(
     PageUser(user): PageUser,
     Query(query): Query<FilterQuery>,
 ) -> Response {
-    let today = clock::today();
+    let today = state.clock.today();
     let filter = match Filter::parse(&query, today) {
         Ok(filter) => filter,
         Err(error) => return page.error(&state, error).into_response(),
@@ -143,7 +142,7 @@ async fn designations_page(
             filter => Serde(filter_shown), districts => Serde(district_list), designations => Serde(list),
             types => Serde(designations::types()), oversees => user.may(Power::RecordDesignations), form => Serde(form.map(|f| json!(f))),
             designees => Serde(designees),
-            current_year => chrono::Datelike::year(&clock::today()),
+            current_year => chrono::Datelike::year(&state.clock.today()),
         },
         error,
     )
@@ -156,7 +155,7 @@ pub async fn designations_index(
     PageUser(user): PageUser,
     Query(query): Query<FilterQuery>,
 ) -> Response {
-    match Filter::parse(&query, clock::today()) {
+    match Filter::parse(&query, state.clock.today()) {
         Ok(filter) => designations_page(&state, &page, &user, &filter, None, None).await,
         Err(error) => page.error(&state, error).into_response(),
     }
@@ -204,7 +203,7 @@ pub async fn designations_create(
                 evidence_url: form.evidence_url.clone(),
                 note: form.note.clone(),
             };
-            designations::create(&state.db, &user, &input, clock::today()).await.map(|_| ())
+            designations::create(&state.db, &user, &input, state.clock.today()).await.map(|_| ())
         }
         Err(error) => Err(error),
     };
@@ -253,7 +252,7 @@ async fn report_page(
             filter => Serde(filter_shown), districts => Serde(district_list), reports => Serde(reports),
             form => Serde(form.map(|f| json!(f))), oversees => user.may(Power::OverseeCity),
             may_report => user.may(Power::SubmitSchoolReports),
-            current_year => chrono::Datelike::year(&clock::today()),
+            current_year => chrono::Datelike::year(&state.clock.today()),
         },
         error,
     )
@@ -287,7 +286,7 @@ pub async fn report_submit(
         dual_qualified_teachers: n(&form.dual_qualified_teachers),
         practice_days: n(&form.practice_days),
     };
-    match school_reports::submit(&state.db, &user, &input, clock::today()).await {
+    match school_reports::submit(&state.db, &user, &input, state.clock.today()).await {
         Ok(_) => Redirect::to("/statistics/school-report").into_response(),
         Err(error) if error.belongs_on_form() => report_page(&state, &page, &user, Some(&form), Some(error)).await,
         Err(error) => page.error(&state, error).into_response(),
