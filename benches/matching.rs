@@ -161,7 +161,7 @@ async fn main() -> Result<(), BoxError> {
     let config = Config { data_dir: dir.path().to_path_buf(), ..Config::default() };
     let db = db::connect(&config).await?;
     db::migrate(&db).await?;
-    demo::seed(&db).await?;
+    demo::seed(&db, &chanjiao_api::clock::Clock::system()).await?;
     let reference = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/reference");
     let imported = chanjiao_api::services::reference::import(&db, &reference).await?;
     eprintln!("reference data: {} profiles, {} crosswalk pairs", imported.program_profiles, imported.crosswalk_pairs);
@@ -180,7 +180,15 @@ async fn main() -> Result<(), BoxError> {
             let Ok(posting) = NewPosting::parse(&input_of(doc, doc.id)) else { continue };
             let pool = if posting.side() == Side::Enterprise { &enterprises } else { &schools };
             let org = pool[doc.id as usize % pool.len()];
-            insert_historical(&txn, org, &posting, PostingStatus::Published, doc.created_at).await?;
+            insert_historical(
+                &txn,
+                org,
+                &posting,
+                PostingStatus::Published,
+                doc.created_at,
+                chanjiao_api::clock::Clock::system().now(),
+            )
+            .await?;
             inserted += 1;
         }
         txn.commit().await?;

@@ -284,7 +284,7 @@ async fn main() -> Result<(), BoxError> {
 
     let start = Instant::now();
     chanjiao_api::db::migrate(&db).await?;
-    chanjiao_api::demo::seed(&db).await?;
+    chanjiao_api::demo::seed(&db, &chanjiao_api::clock::Clock::system()).await?;
     generate(&db, args.postings, today).await?;
     println!("generated {} postings with their codes in {:.1} s", args.postings, start.elapsed().as_secs_f64());
     let start = Instant::now();

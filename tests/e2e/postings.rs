@@ -260,9 +260,11 @@ async fn postings_past_their_end_date_expire_and_leave_listings() {
     body["ends_on"] = json!(today.to_string());
     body["publish"] = json!(true);
     let id = create(&app, &enterprise, body).await["id"].as_i64().unwrap();
-    let expired = chanjiao_api::services::postings::expire_due(&app.db, today).await.unwrap();
+    let expired = chanjiao_api::services::postings::expire_due(&app.db, today, app.clock.now()).await.unwrap();
     assert_eq!(expired, 0, "the end date itself still counts");
-    let expired = chanjiao_api::services::postings::expire_due(&app.db, today.succ_opt().unwrap()).await.unwrap();
+    let expired = chanjiao_api::services::postings::expire_due(&app.db, today.succ_opt().unwrap(), app.clock.now())
+        .await
+        .unwrap();
     assert_eq!(expired, 1);
     let posting: Value = app.get_json(&format!("/api/v1/postings/{id}"), Some(&enterprise)).await.json().await.unwrap();
     assert_eq!(posting["status"], "expired");

@@ -78,7 +78,7 @@ async fn spawn(with_reference: bool, clock: Clock, configure: impl FnOnce(&mut C
     let app = Application::build_with_clock(config, clock.clone()).await.expect("application starts");
     let addr = app.local_addr().expect("bound");
     let db = app.state().db.clone();
-    demo::seed(&db).await.expect("demo data");
+    demo::seed(&db, &clock).await.expect("demo data");
     if with_reference {
         chanjiao_api::services::reference::import(&db, &shared_reference()).await.expect("reference import");
     }
@@ -206,7 +206,7 @@ pub async fn page_text(browser: &Client, app: &TestApp, path: &str) -> String {
 
 /// Loads every demo posting and waits until the index has them; returns the city's token.
 pub async fn with_demo_postings(app: &TestApp) -> String {
-    demo::seed_all(&app.db, app.clock.today()).await.unwrap();
+    demo::seed_all(&app.db, &app.clock).await.unwrap();
     let token = app.demo_login("city@demo.local").await;
     let indexed = app
         .eventually(std::time::Duration::from_secs(30), || async {

@@ -43,6 +43,7 @@ pub fn spawn(state: &AppState) -> Workers {
             state.index.clone(),
             state.catalogue.clone(),
             alerts_poll,
+            clock(),
         )),
         tokio::spawn(crate::services::alerts::webhooks::worker::run(db(), alerts, clock())),
         tokio::spawn(expiry_sweeps(db(), clock(), every, config.login_window_minutes)),
@@ -68,7 +69,7 @@ async fn expiry_sweeps(db: DatabaseConnection, clock: Clock, every: Duration, lo
     let mut ticks = tokio::time::interval(every);
     loop {
         ticks.tick().await;
-        match crate::services::postings::expire_due(&db, clock.today()).await {
+        match crate::services::postings::expire_due(&db, clock.today(), clock.now()).await {
             Ok(0) => {}
             Ok(count) => tracing::info!(count, "expired postings past their end date"),
             Err(error) => tracing::warn!(%error, "expiry sweep failed"),

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use chanjiao_domain::booking::{BookingStatus, Period};
 use chanjiao_domain::posting::{PostingKind, PostingStatus, Side};
-use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder,
@@ -30,6 +30,7 @@ pub async fn seed(
     db: &impl ConnectionTrait,
     org_ids: &HashMap<usize, (i64, Side)>,
     today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<usize, ApiError> {
     let ids: Vec<i64> = org_ids.values().map(|(id, _)| *id).collect();
     let kinds = [PostingKind::TrainingBaseHosted.as_str(), PostingKind::SharedTrainingBase.as_str()];
@@ -77,7 +78,7 @@ pub async fn seed(
                     ends_at: Set(clock::from_local(day.and_time(end))),
                     capacity: Set(capacity),
                     booked: Set(0),
-                    created_at: Set(Utc::now()),
+                    created_at: Set(now),
                     ..Default::default()
                 }
                 .insert(db)
@@ -85,7 +86,7 @@ pub async fn seed(
                 added += 1;
                 let booker = bookers.iter().find(|(b, _)| *b == base.id).map(|(_, org)| *org);
                 if let (Some(organization_id), true) = (booker, week < 2 && offset == 0) {
-                    book(db, &slot, organization_id, capacity / 2).await?;
+                    book(db, &slot, organization_id, capacity / 2, now).await?;
                 }
             }
         }
@@ -99,6 +100,7 @@ async fn book(
     slot: &training_slots::Model,
     organization_id: i64,
     headcount: i32,
+    now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let mut claimed: training_slots::ActiveModel = slot.clone().into();
     claimed.booked = Set(headcount);
@@ -111,7 +113,7 @@ async fn book(
         purpose: Set("专业课程实训（演示数据）".to_owned()),
         contact: Set(None),
         status: Set(Stored(BookingStatus::Confirmed)),
-        created_at: Set(Utc::now()),
+        created_at: Set(now),
         cancelled_at: Set(None),
         ..Default::default()
     }
@@ -119,6 +121,6 @@ async fn book(
     .await?;
     let changes =
         json!({"slot_id": slot.id, "posting_id": slot.posting_id, "headcount": headcount, "status": "confirmed"});
-    audit::record(db, None, "slot_booking", row.id, "book", changes).await?;
+    audit::record(db, None, now, "slot_booking", row.id, "book", changes).await?;
     Ok(())
 }

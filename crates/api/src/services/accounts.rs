@@ -4,7 +4,7 @@
 
 use chanjiao_domain::organization::OrganizationInput;
 use chanjiao_domain::{Email, Invalids, NewOrganization, OrgKind, Password, Role, Verification};
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
     QueryFilter,
@@ -45,8 +45,13 @@ enum Origin {
 }
 
 /// Registers an organization, pending verification, with its first administrator.
-pub async fn register(db: &DatabaseConnection, hasher: &Hasher, form: Registration) -> Result<Organization, ApiError> {
-    create(db, hasher, form, Origin::SelfService).await
+pub async fn register(
+    db: &DatabaseConnection,
+    hasher: &Hasher,
+    form: Registration,
+    now: DateTime<Utc>,
+) -> Result<Organization, ApiError> {
+    create(db, hasher, form, Origin::SelfService, now).await
 }
 
 /// A platform administrator creates an organization of any kind (authorities only this way),
@@ -55,8 +60,9 @@ pub async fn create_verified(
     db: &DatabaseConnection,
     hasher: &Hasher,
     form: Registration,
+    now: DateTime<Utc>,
 ) -> Result<Organization, ApiError> {
-    create(db, hasher, form, Origin::PlatformAdmin).await
+    create(db, hasher, form, Origin::PlatformAdmin, now).await
 }
 
 async fn create(
@@ -64,6 +70,7 @@ async fn create(
     hasher: &Hasher,
     form: Registration,
     origin: Origin,
+    now: DateTime<Utc>,
 ) -> Result<Organization, ApiError> {
     let parsed_org = NewOrganization::parse(&OrganizationInput {
         kind: &form.kind,
@@ -107,8 +114,8 @@ async fn create(
         Origin::SelfService => Verification::Pending,
         Origin::PlatformAdmin => Verification::Verified,
     };
-    let org = insert_organization(&txn, &new_org, standing).await?;
-    insert_user(&txn, Some(org.id), &email, hash, Role::OrgAdmin).await?;
+    let org = insert_organization(&txn, &new_org, standing, now).await?;
+    insert_user(&txn, Some(org.id), &email, hash, Role::OrgAdmin, now).await?;
     txn.commit().await?;
     Ok(org)
 }
@@ -121,8 +128,8 @@ pub async fn insert_organization(
     db: &impl ConnectionTrait,
     org: &NewOrganization,
     verification: Verification,
+    now: DateTime<Utc>,
 ) -> Result<Organization, ApiError> {
-    let now = Utc::now();
     let row = organizations::ActiveModel {
         kind: Set(Stored(org.identity.kind())),
         name: Set(org.name.as_str().to_owned()),
@@ -145,13 +152,14 @@ async fn insert_user(
     email: &Email,
     password_hash: String,
     role: Role,
+    now: DateTime<Utc>,
 ) -> Result<users::Model, ApiError> {
     users::ActiveModel {
         organization_id: Set(organization_id),
         email: Set(email.as_str().to_owned()),
         password_hash: Set(password_hash),
         role: Set(Stored(role)),
-        created_at: Set(Utc::now()),
+        created_at: Set(now),
         ..Default::default()
     }
     .insert(db)
@@ -173,6 +181,7 @@ pub async fn add_user(
     hasher: &Hasher,
     organization_id: Option<i64>,
     form: NewUser,
+    now: DateTime<Utc>,
 ) -> Result<i64, ApiError> {
     let mut errors = Invalids::default();
     let email = errors.take("email", Email::parse(&form.email));
@@ -194,7 +203,7 @@ pub async fn add_user(
         return Err(errors.into());
     }
     let hash = hasher.hash(password_ok.expose()).await?;
-    Ok(insert_user(db, organization_id, &email, hash, role).await?.id)
+    Ok(insert_user(db, organization_id, &email, hash, role, now).await?.id)
 }
 
 /// A sign-in attempt and the client it comes from (see [`crate::abuse::ClientAddr`]).
@@ -213,11 +222,12 @@ pub async fn login(
     hasher: &Hasher,
     config: &Config,
     attempt: LoginAttempt<'_>,
+    now: DateTime<Utc>,
 ) -> Result<String, ApiError> {
     let email: String = attempt.email.trim().to_lowercase().chars().take(254).collect();
     let client = attempt.client.limit_key().to_string();
     let policy = login_throttle::Policy::from_config(config);
-    if let Err(retry_after_secs) = login_throttle::reserve(db, &policy, &email, &client).await? {
+    if let Err(retry_after_secs) = login_throttle::reserve(db, &policy, &email, &client, now).await? {
         tracing::info!(client = %attempt.client, retry_after_secs, "login refused by the throttle");
         return Err(ApiError::TooManyAttempts { retry_after_secs });
     }
@@ -228,7 +238,6 @@ pub async fn login(
         .one(db)
         .await?;
     let ok = hasher.verify(attempt.password, user.as_ref().map(|u| u.password_hash.clone())).await?;
-    let now = Utc::now();
     let Some(user) = user.filter(|_| ok) else {
         // The throttle has counted it already; this row is the record of it.
         login_failures::ActiveModel {
@@ -257,11 +266,15 @@ pub async fn login(
 }
 
 /// The user behind a live session token, if any.
-pub async fn session_user(db: &impl ConnectionTrait, token: &str) -> Result<Option<CurrentUser>, ApiError> {
+pub async fn session_user(
+    db: &impl ConnectionTrait,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<CurrentUser>, ApiError> {
     let digest = token::digest(token);
     let session = sessions::Entity::find()
         .filter(sessions::Column::TokenHash.eq(digest.as_str()))
-        .filter(sessions::Column::ExpiresAt.gt(Utc::now()))
+        .filter(sessions::Column::ExpiresAt.gt(now))
         .one(db)
         .await?;
     let Some(session) = session else { return Ok(None) };

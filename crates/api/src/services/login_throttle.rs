@@ -82,10 +82,10 @@ pub async fn reserve(
     policy: &Policy,
     email: &str,
     client: &str,
+    now: DateTime<Utc>,
 ) -> Result<Result<(), u64>, ApiError> {
     let keys = keys(email, client);
     for _ in 0..RACE_RETRIES {
-        let now = Utc::now();
         let rows = login_throttles::Entity::find().filter(key_condition(&keys)).all(db).await?;
         let mut plan = Vec::with_capacity(keys.len());
         let mut wait = 0;

@@ -22,7 +22,7 @@ pub async fn change_password(
     ApiUser(user): ApiUser,
     ApiJson(form): ApiJson<PasswordChange>,
 ) -> Result<StatusCode, ApiError> {
-    account_security::change_password(&state.db, &state.hasher, &user, &form).await?;
+    account_security::change_password(&state.db, &state.hasher, &user, &form, state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -42,7 +42,7 @@ pub async fn disable(
     ApiAdmin(admin): ApiAdmin,
     Path(id): Path<i64>,
 ) -> Result<Json<UserAccount>, ApiError> {
-    Ok(Json(account_security::set_disabled(&state.db, &admin, id, true).await?))
+    Ok(Json(account_security::set_disabled(&state.db, &admin, id, true, state.clock.now()).await?))
 }
 
 pub async fn enable(
@@ -50,5 +50,5 @@ pub async fn enable(
     ApiAdmin(admin): ApiAdmin,
     Path(id): Path<i64>,
 ) -> Result<Json<UserAccount>, ApiError> {
-    Ok(Json(account_security::set_disabled(&state.db, &admin, id, false).await?))
+    Ok(Json(account_security::set_disabled(&state.db, &admin, id, false, state.clock.now()).await?))
 }

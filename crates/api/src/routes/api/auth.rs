@@ -31,7 +31,7 @@ pub async fn login(
     ApiJson(body): ApiJson<Credentials>,
 ) -> Result<Response, ApiError> {
     let attempt = LoginAttempt { email: &body.email, password: &body.password, client };
-    let token = accounts::login(&state.db, &state.hasher, &state.config, attempt).await?;
+    let token = accounts::login(&state.db, &state.hasher, &state.config, attempt, state.clock.now()).await?;
     let cookie = session_cookie(&state, &token);
     Ok(([(SET_COOKIE, cookie)], Json(json!({ "token": token }))).into_response())
 }

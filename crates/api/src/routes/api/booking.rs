@@ -47,7 +47,7 @@ pub async fn update(
     Path(id): Path<i64>,
     ApiJson(patch): ApiJson<SlotPatch>,
 ) -> Result<Json<Slot>, ApiError> {
-    Ok(Json(booking::set_capacity(&state.db, &user, id, patch.capacity.as_ref()).await?))
+    Ok(Json(booking::set_capacity(&state.db, &user, id, patch.capacity.as_ref(), state.clock.now()).await?))
 }
 
 /// `DELETE /slots/{id}`: only while nothing is booked.
@@ -56,7 +56,7 @@ pub async fn delete(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    booking::delete(&state.db, &user, id).await?;
+    booking::delete(&state.db, &user, id, state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

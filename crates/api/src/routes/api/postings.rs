@@ -29,7 +29,7 @@ pub async fn create(
     ApiJson(body): ApiJson<CreateBody>,
 ) -> Result<(StatusCode, Json<Posting>), ApiError> {
     let request = Create { input: body.input, publish: body.publish };
-    let posting = postings::create(&state.db, &user, request, state.clock.today()).await?;
+    let posting = postings::create(&state.db, &user, request, state.clock.today(), state.clock.now()).await?;
     Ok((StatusCode::CREATED, Json(posting)))
 }
 
@@ -55,7 +55,7 @@ pub async fn update(
     Path(id): Path<i64>,
     ApiJson(patch): ApiJson<Value>,
 ) -> Result<Json<Posting>, ApiError> {
-    Ok(Json(postings::update(&state.db, &user, id, patch).await?))
+    Ok(Json(postings::update(&state.db, &user, id, patch, state.clock.now()).await?))
 }
 
 /// `POST /postings/{id}/publish|pause|resume|close|mark_filled|reopen`.
@@ -68,7 +68,7 @@ pub async fn act(
         Ok(Action::Expire) | Err(_) => return Err(ApiError::NotFound),
         Ok(action) => action,
     };
-    Ok(Json(postings::transition(&state.db, &user, id, action, state.clock.today()).await?))
+    Ok(Json(postings::transition(&state.db, &user, id, action, state.clock.today(), state.clock.now()).await?))
 }
 
 /// Who changed the posting and how; for its own organization and platform administrators.

@@ -115,7 +115,7 @@ pub async fn list_students(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<Student>>, ApiError> {
-    Ok(Json(students::list(&state.db, &user, id).await?))
+    Ok(Json(students::list(&state.db, &user, id, state.clock.now()).await?))
 }
 
 /// `POST /rounds/{id}/students`.
@@ -183,7 +183,7 @@ pub async fn results(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<StudentOutcome>>, ApiError> {
-    Ok(Json(views::results(&state.db, &user, id).await?))
+    Ok(Json(views::results(&state.db, &user, id, state.clock.now()).await?))
 }
 
 /// `GET /rounds/{id}/intake`.
@@ -192,7 +192,7 @@ pub async fn intake(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<Intake>>, ApiError> {
-    Ok(Json(views::intake(&state.db, &user, id).await?))
+    Ok(Json(views::intake(&state.db, &user, id, state.clock.now()).await?))
 }
 
 /// `GET /rounds/{id}/access-log`.
@@ -214,7 +214,7 @@ pub async fn template_sheet(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<axum::response::Response, ApiError> {
-    Ok(xlsx("志愿导入模板", views::preferences_sheet(&state.db, &user, id, true).await?))
+    Ok(xlsx("志愿导入模板", views::preferences_sheet(&state.db, &user, id, true, state.clock.now()).await?))
 }
 
 /// `GET /rounds/{id}/sheets/preferences`: the caller's school's students and preferences.
@@ -223,7 +223,7 @@ pub async fn preferences_sheet(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<axum::response::Response, ApiError> {
-    Ok(xlsx("学生志愿", views::preferences_sheet(&state.db, &user, id, false).await?))
+    Ok(xlsx("学生志愿", views::preferences_sheet(&state.db, &user, id, false, state.clock.now()).await?))
 }
 
 /// `POST /rounds/{id}/sheets/preferences`: import students and preferences (multipart `file`),
@@ -249,5 +249,5 @@ pub async fn results_sheet(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<axum::response::Response, ApiError> {
-    Ok(xlsx("分配结果", views::results_sheet(&state.db, &user, id).await?))
+    Ok(xlsx("分配结果", views::results_sheet(&state.db, &user, id, state.clock.now()).await?))
 }

@@ -24,7 +24,8 @@ pub async fn import(
 ) -> Result<(StatusCode, Json<Imported>), ApiError> {
     imports::may_import(&user)?;
     let upload = read_upload(multipart).await?;
-    let imported = imports::import(&state.db, &user, upload, &state.imports, state.clock.today()).await?;
+    let imported =
+        imports::import(&state.db, &user, upload, &state.imports, state.clock.today(), state.clock.now()).await?;
     Ok((StatusCode::CREATED, Json(imported)))
 }
 

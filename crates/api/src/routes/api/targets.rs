@@ -45,7 +45,7 @@ pub async fn create_designation(
     ApiUser(user): ApiUser,
     ApiJson(input): ApiJson<DesignationInput>,
 ) -> Result<(StatusCode, Json<DesignationView>), ApiError> {
-    let created = designations::create(&state.db, &user, &input, state.clock.today()).await?;
+    let created = designations::create(&state.db, &user, &input, state.clock.today(), state.clock.now()).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -56,7 +56,7 @@ pub async fn revoke_designation(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<RevokeInput>,
 ) -> Result<Json<DesignationView>, ApiError> {
-    Ok(Json(designations::revoke(&state.db, &user, id, &input).await?))
+    Ok(Json(designations::revoke(&state.db, &user, id, &input, state.clock.now()).await?))
 }
 
 /// `GET /statistics/school-reports`
@@ -73,5 +73,5 @@ pub async fn submit_school_report(
     ApiUser(user): ApiUser,
     ApiJson(input): ApiJson<SchoolReportInput>,
 ) -> Result<Json<SchoolReportView>, ApiError> {
-    Ok(Json(school_reports::submit(&state.db, &user, &input, state.clock.today()).await?))
+    Ok(Json(school_reports::submit(&state.db, &user, &input, state.clock.today(), state.clock.now()).await?))
 }

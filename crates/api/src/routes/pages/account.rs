@@ -55,7 +55,7 @@ pub async fn login(
 ) -> Response {
     let next = safe_next(form.next.as_deref());
     let attempt = LoginAttempt { email: &form.email, password: &form.password, client };
-    match accounts::login(&state.db, &state.hasher, &state.config, attempt).await {
+    match accounts::login(&state.db, &state.hasher, &state.config, attempt, state.clock.now()).await {
         Ok(token) => ([(SET_COOKIE, session_cookie(&state, &token))], Redirect::to(&next)).into_response(),
         Err(error @ (ApiError::BadCredentials | ApiError::TooManyAttempts { .. } | ApiError::Overloaded { .. })) => {
             let mut response = page.render_with_status(
@@ -132,7 +132,7 @@ pub async fn register_form(State(state): State<AppState>, page: Page) -> Respons
 }
 
 pub async fn register(State(state): State<AppState>, page: Page, PageForm(form): PageForm<Registration>) -> Response {
-    match accounts::register(&state.db, &state.hasher, form.clone()).await {
+    match accounts::register(&state.db, &state.hasher, form.clone(), state.clock.now()).await {
         Ok(_) => Redirect::to("/login?registered=1").into_response(),
         Err(error @ (ApiError::Validation(_) | ApiError::Conflict { .. })) => {
             register_page(&state, &page, error.status_code(), &form, Some(error), OrgFormFor::Registration)

@@ -39,7 +39,7 @@ pub async fn change_password(
     PageUser(user): PageUser,
     PageForm(form): PageForm<PasswordChange>,
 ) -> Response {
-    match account_security::change_password(&state.db, &state.hasher, &user, &form).await {
+    match account_security::change_password(&state.db, &state.hasher, &user, &form, state.clock.now()).await {
         Ok(()) => Redirect::to("/account?changed=1").into_response(),
         Err(error) if error.belongs_on_form() => account_page(&state, &page, false, Some(error)),
         Err(error) => page.error(&state, error).into_response(),

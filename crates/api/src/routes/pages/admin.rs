@@ -43,7 +43,7 @@ pub async fn create_organization(
     PageAdmin(_): PageAdmin,
     PageForm(form): PageForm<Registration>,
 ) -> Response {
-    match accounts::create_verified(&state.db, &state.hasher, form.clone()).await {
+    match accounts::create_verified(&state.db, &state.hasher, form.clone(), state.clock.now()).await {
         Ok(_) => Redirect::to("/admin/verifications").into_response(),
         Err(error @ (ApiError::Validation(_) | ApiError::Conflict { .. })) => {
             register_page(&state, &page, error.status_code(), &form, Some(error), OrgFormFor::PlatformAdmin)

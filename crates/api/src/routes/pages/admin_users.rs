@@ -31,7 +31,7 @@ pub async fn index(State(state): State<AppState>, page: Page, PageAdmin(admin): 
 }
 
 async fn set(state: &AppState, page: &Page, admin: &crate::auth::CurrentUser, id: i64, disabled: bool) -> Response {
-    match account_security::set_disabled(&state.db, admin, id, disabled).await {
+    match account_security::set_disabled(&state.db, admin, id, disabled, state.clock.now()).await {
         Ok(_) => Redirect::to(&format!("/admin/users#user-{id}")).into_response(),
         Err(e) => page.error(state, e).into_response(),
     }

@@ -39,14 +39,14 @@ pub async fn read(
     Path(id): Path<i64>,
     PageForm(form): PageForm<NextForm>,
 ) -> Response {
-    match inbox::mark_read(&state.db, &user, id).await {
+    match inbox::mark_read(&state.db, &user, id, state.clock.now()).await {
         Ok(()) => Redirect::to(&next_or(form.next.as_deref(), "/inbox")).into_response(),
         Err(e) => page.error(&state, e).into_response(),
     }
 }
 
 pub async fn read_all(State(state): State<AppState>, page: Page, PageUser(user): PageUser) -> Response {
-    match inbox::mark_all_read(&state.db, &user).await {
+    match inbox::mark_all_read(&state.db, &user, state.clock.now()).await {
         Ok(()) => Redirect::to("/inbox").into_response(),
         Err(e) => page.error(&state, e).into_response(),
     }
@@ -125,7 +125,7 @@ pub async fn create(
     PageForm(pairs): PageForm<Vec<(String, String)>>,
 ) -> Response {
     let next = pairs.iter().find(|(k, _)| k == "next").map(|(_, v)| v.clone());
-    match subscriptions::create(&state.db, &state.config.alerts, &user, from_form(&pairs)).await {
+    match subscriptions::create(&state.db, &state.config.alerts, &user, from_form(&pairs), state.clock.now()).await {
         // The secret is shown once, on this page; without one, back to where the form was.
         Ok(created) if created.webhook_secret.is_some() => show_page(&state, &page, &user, created).await,
         Ok(created) => Redirect::to(&next_or(next.as_deref(), &format!("/alerts/{}", created.id))).into_response(),
@@ -177,7 +177,7 @@ pub async fn delete(
     Path(id): Path<i64>,
     PageForm(form): PageForm<NextForm>,
 ) -> Response {
-    match subscriptions::delete(&state.db, &user, id).await {
+    match subscriptions::delete(&state.db, &user, id, state.clock.now()).await {
         Ok(()) => Redirect::to(&next_or(form.next.as_deref(), "/alerts")).into_response(),
         Err(e) => page.error(&state, e).into_response(),
     }

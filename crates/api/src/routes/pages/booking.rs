@@ -282,7 +282,7 @@ pub async fn set_capacity(
     Path(id): Path<i64>,
     PageForm(form): PageForm<CapacityForm>,
 ) -> Response {
-    match booking::set_capacity(&state.db, &user, id, number(&form.capacity).as_ref()).await {
+    match booking::set_capacity(&state.db, &user, id, number(&form.capacity).as_ref(), state.clock.now()).await {
         Ok(slot) => back_to_calendar(&slot),
         Err(error) => page.error(&state, error).into_response(),
     }
@@ -301,7 +301,7 @@ pub async fn delete_slot(
     Path(id): Path<i64>,
     PageForm(form): PageForm<NextForm>,
 ) -> Response {
-    match booking::delete(&state.db, &user, id).await {
+    match booking::delete(&state.db, &user, id, state.clock.now()).await {
         Ok(()) => Redirect::to(&safe_next(form.next.as_deref())).into_response(),
         Err(error) => page.error(&state, error).into_response(),
     }

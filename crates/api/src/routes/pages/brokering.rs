@@ -107,7 +107,7 @@ pub async fn index(
     PageUser(user): PageUser,
     Query(query): Query<proposals::ListQuery>,
 ) -> Response {
-    match proposals::list(&state.db, &user, &query).await {
+    match proposals::list(&state.db, &user, &query, state.clock.now()).await {
         Ok(list) => page.render(
             &state,
             "proposals.html",
@@ -124,7 +124,7 @@ async fn proposal_page(
     id: i64,
     error: Option<ApiError>,
 ) -> Response {
-    match proposals::get(&state.db, user, id).await {
+    match proposals::get(&state.db, user, id, state.clock.now()).await {
         Ok(view) => page.render_form(
             state,
             "proposal_show.html",
@@ -263,7 +263,7 @@ pub async fn project_update(
         match form.assessor_org_id.trim().parse::<i64>() {
             Ok(assessor_org_id) => {
                 let request = assessments::Appointment { assessor_org_id };
-                assessments::appoint(&state.db, &user, id, request).await.map(|_| ())
+                assessments::appoint(&state.db, &user, id, request, state.clock.now()).await.map(|_| ())
             }
             Err(_) => Err(ApiError::invalid("assessor_org_id", chanjiao_domain::Invalid::Required)),
         }

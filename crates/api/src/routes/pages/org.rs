@@ -80,7 +80,7 @@ pub async fn add_member(
     let Some(org_id) = user.organization_id().filter(|id| user.may_administer(*id)) else {
         return page.error(&state, ApiError::Forbidden).into_response();
     };
-    match accounts::add_user(&state.db, &state.hasher, Some(org_id), form).await {
+    match accounts::add_user(&state.db, &state.hasher, Some(org_id), form, state.clock.now()).await {
         Ok(_) => Redirect::to("/org").into_response(),
         Err(e @ (ApiError::Validation(_) | ApiError::Conflict { .. })) => {
             let status = e.status_code();

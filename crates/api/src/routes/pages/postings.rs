@@ -260,7 +260,7 @@ pub async fn create(
     let input = input_from_pairs(kind, &pairs);
     let publish = pairs.iter().any(|(k, v)| k == "intent" && v == "publish");
     let request = Create { input: input.clone(), publish };
-    match postings::create(&state.db, &user, request, state.clock.today()).await {
+    match postings::create(&state.db, &user, request, state.clock.today(), state.clock.now()).await {
         Ok(posting) => Redirect::to(&format!("/postings/{}", posting.id)).into_response(),
         Err(error @ (ApiError::Validation(_) | ApiError::Transition(_))) => {
             let action = format!("/postings/new?kind={}", kind.as_str());
@@ -299,7 +299,7 @@ pub async fn update(
     };
     let input = input_from_pairs(kind, &pairs);
     let patch = serde_json::to_value(&input).unwrap_or(Value::Null);
-    match postings::update(&state.db, &user, id, patch).await {
+    match postings::update(&state.db, &user, id, patch, state.clock.now()).await {
         Ok(_) => Redirect::to(&format!("/postings/{id}")).into_response(),
         Err(error @ ApiError::Validation(_)) => {
             form_page(&state, &page, error.status_code(), kind, &input, format!("/postings/{id}/edit"), Some(error))
@@ -325,7 +325,7 @@ pub async fn act(
         Ok(Action::Expire) | Err(_) => return page.error(&state, ApiError::NotFound).into_response(),
         Ok(action) => action,
     };
-    match postings::transition(&state.db, &user, id, action, state.clock.today()).await {
+    match postings::transition(&state.db, &user, id, action, state.clock.today(), state.clock.now()).await {
         Ok(_) => Redirect::to(&format!("/postings/{id}")).into_response(),
         Err(error) => page.error(&state, error).into_response(),
     }

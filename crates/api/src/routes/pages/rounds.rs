@@ -242,7 +242,7 @@ async fn render_students(
         Ok(detail) => detail,
         Err(e) => return page.error(state, e).into_response(),
     };
-    let list = match students::list(&state.db, user, id).await {
+    let list = match students::list(&state.db, user, id, state.clock.now()).await {
         Ok(list) => list,
         Err(e) => return page.error(state, e).into_response(),
     };
@@ -390,12 +390,12 @@ pub async fn results(
     };
     let enterprise = detail.places.iter().any(|p| Some(p.organization_id) == user.organization_id());
     let (results, intake) = if enterprise && detail.part != Part::Organizer {
-        match views::intake(&state.db, &user, id).await {
+        match views::intake(&state.db, &user, id, state.clock.now()).await {
             Ok(intake) => (None, Some(intake)),
             Err(e) => return page.error(&state, e).into_response(),
         }
     } else {
-        match views::results(&state.db, &user, id).await {
+        match views::results(&state.db, &user, id, state.clock.now()).await {
             Ok(results) => (Some(results), None),
             Err(e) => return page.error(&state, e).into_response(),
         }

@@ -43,7 +43,9 @@ pub async fn upload(
         return page.error(&state, error).into_response();
     }
     let result = match read_upload(multipart).await {
-        Ok(upload) => imports::import(&state.db, &user, upload, &state.imports, state.clock.today()).await,
+        Ok(upload) => {
+            imports::import(&state.db, &user, upload, &state.imports, state.clock.today(), state.clock.now()).await
+        }
         Err(error) => Err(error),
     };
     // The page shows the form again, ready for the next file.

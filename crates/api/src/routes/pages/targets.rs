@@ -203,7 +203,7 @@ pub async fn designations_create(
                 evidence_url: form.evidence_url.clone(),
                 note: form.note.clone(),
             };
-            designations::create(&state.db, &user, &input, state.clock.today()).await.map(|_| ())
+            designations::create(&state.db, &user, &input, state.clock.today(), state.clock.now()).await.map(|_| ())
         }
         Err(error) => Err(error),
     };
@@ -224,7 +224,7 @@ pub async fn designations_revoke(
     Path(id): Path<i64>,
     PageForm(form): PageForm<RevokeInput>,
 ) -> Response {
-    match designations::revoke(&state.db, &user, id, &form).await {
+    match designations::revoke(&state.db, &user, id, &form, state.clock.now()).await {
         Ok(_) => Redirect::to("/statistics/designations").into_response(),
         Err(error) if error.belongs_on_form() => {
             designations_page(&state, &page, &user, &Filter::default(), None, Some(error)).await
@@ -286,7 +286,7 @@ pub async fn report_submit(
         dual_qualified_teachers: n(&form.dual_qualified_teachers),
         practice_days: n(&form.practice_days),
     };
-    match school_reports::submit(&state.db, &user, &input, state.clock.today()).await {
+    match school_reports::submit(&state.db, &user, &input, state.clock.today(), state.clock.now()).await {
         Ok(_) => Redirect::to("/statistics/school-report").into_response(),
         Err(error) if error.belongs_on_form() => report_page(&state, &page, &user, Some(&form), Some(error)).await,
         Err(error) => page.error(&state, error).into_response(),

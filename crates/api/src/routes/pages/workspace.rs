@@ -62,7 +62,7 @@ pub async fn grant(
     PageForm(form): PageForm<GrantForm>,
 ) -> Response {
     let result = match form.intermediary_id.trim().parse::<i64>() {
-        Ok(id) => delegations::grant(&state.db, &user, id).await.map(|_| ()),
+        Ok(id) => delegations::grant(&state.db, &user, id, state.clock.now()).await.map(|_| ()),
         Err(_) => Err(ApiError::invalid("intermediary_id", chanjiao_domain::Invalid::Required)),
     };
     match result {
@@ -78,7 +78,7 @@ pub async fn revoke(
     PageUser(user): PageUser,
     Path(id): Path<i64>,
 ) -> Response {
-    match delegations::revoke(&state.db, &user, id).await {
+    match delegations::revoke(&state.db, &user, id, state.clock.now()).await {
         Ok(_) => Redirect::to("/delegations").into_response(),
         Err(error) => page.error(&state, error).into_response(),
     }
@@ -114,7 +114,7 @@ pub async fn acting(
 }
 
 pub async fn board(State(state): State<AppState>, page: Page, PageUser(user): PageUser) -> Response {
-    let pipeline = match workspace::pipeline(&state.db, &user).await {
+    let pipeline = match workspace::pipeline(&state.db, &user, state.clock.now()).await {
         Ok(pipeline) => pipeline,
         Err(error) => return page.error(&state, error).into_response(),
     };
@@ -136,7 +136,7 @@ pub async fn add_note(
     PageUser(user): PageUser,
     PageForm(note): PageForm<workspace::NewNote>,
 ) -> Response {
-    match workspace::add_note(&state.db, &user, note).await {
+    match workspace::add_note(&state.db, &user, note, state.clock.now()).await {
         Ok(_) => Redirect::to("/workspace#notes").into_response(),
         Err(error) => page.error(&state, error).into_response(),
     }
@@ -188,7 +188,7 @@ pub async fn submit(
             }
         }
     }
-    match assessments::submit(&state.db, &user, id, input).await {
+    match assessments::submit(&state.db, &user, id, input, state.clock.now()).await {
         Ok(_) => Redirect::to("/assessments").into_response(),
         Err(error) if error.belongs_on_form() => assessments_page(&state, &page, &user, Some(error)).await,
         Err(error) => page.error(&state, error).into_response(),

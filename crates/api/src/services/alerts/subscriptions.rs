@@ -149,6 +149,7 @@ pub async fn create(
     config: &AlertsConfig,
     user: &CurrentUser,
     input: NewSubscription,
+    now: DateTime<Utc>,
 ) -> Result<Subscription, ApiError> {
     let org = user.organization.as_ref().ok_or(ApiError::Forbidden)?;
     let kind: SubscriptionKind = input.kind.parse().map_err(|e| ApiError::invalid("kind", e))?;
@@ -157,7 +158,7 @@ pub async fn create(
         organization_id: Set(org.id),
         kind: Set(Stored(kind)),
         created_by: Set(Some(user.id)),
-        created_at: Set(Utc::now()),
+        created_at: Set(now),
         // Set up by an intermediary acting for the organization: revoking its grant disables it.
         created_by_intermediary_id: Set(user.intermediary.as_ref().map(|i| i.id)),
         ..Default::default()
@@ -250,6 +251,7 @@ pub async fn create(
     crate::services::audit::record(
         &txn,
         Some(user),
+        now,
         "subscription",
         saved.id,
         "create",
@@ -300,12 +302,12 @@ pub async fn get_owned(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -
     if view.read_only { Err(ApiError::Forbidden) } else { Ok(view) }
 }
 
-pub async fn delete(db: &DatabaseConnection, user: &CurrentUser, id: i64) -> Result<(), ApiError> {
+pub async fn delete(db: &DatabaseConnection, user: &CurrentUser, id: i64, now: DateTime<Utc>) -> Result<(), ApiError> {
     let view = get_owned(db, user, id).await?;
     let txn = crate::db::begin_write(db).await?;
     subscriptions::Entity::delete_by_id(id).exec(&txn).await?;
     let changes = serde_json::json!({"kind": view.kind, "name": view.name});
-    crate::services::audit::record(&txn, Some(user), "subscription", id, "delete", changes).await?;
+    crate::services::audit::record(&txn, Some(user), now, "subscription", id, "delete", changes).await?;
     txn.commit().await?;
     Ok(())
 }

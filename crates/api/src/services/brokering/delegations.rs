@@ -75,6 +75,7 @@ pub async fn grant(
     db: &impl ConnectionTrait,
     user: &CurrentUser,
     intermediary_id: i64,
+    now: DateTime<Utc>,
 ) -> Result<Delegation, ApiError> {
     user.require(Power::GrantDelegations)?;
     let organization_id = user.organization_id().ok_or(ApiError::Forbidden)?;
@@ -91,14 +92,15 @@ pub async fn grant(
         organization_id: Set(organization_id),
         intermediary_id: Set(intermediary_id),
         granted_by: Set(Some(user.id)),
-        granted_at: Set(Utc::now()),
+        granted_at: Set(now),
         ..Default::default()
     }
     // A concurrent duplicate grant is refused by uq_delegations_active_pair, which
     // crate::db::constraints maps to the same 409 as a repeated grant.
     .insert(db)
     .await?;
-    audit::record(db, Some(user), "delegation", row.id, "grant", json!({ "intermediary_id": intermediary_id })).await?;
+    audit::record(db, Some(user), now, "delegation", row.id, "grant", json!({ "intermediary_id": intermediary_id }))
+        .await?;
     view(db, row).await
 }
 
@@ -121,7 +123,12 @@ pub struct Revocation {
 
 /// The organization's administrator revokes a grant; acting for it stops at once, and what the
 /// intermediary set up for the organization is disabled in the same transaction.
-pub async fn revoke(db: &DatabaseConnection, user: &CurrentUser, id: i64) -> Result<Revocation, ApiError> {
+pub async fn revoke(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<Revocation, ApiError> {
     let row = delegations::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound)?;
     if user.intermediary.is_some() || !user.may_administer(row.organization_id) {
         return Err(if user.may_read_private(row.organization_id) { ApiError::Forbidden } else { ApiError::NotFound });
@@ -129,7 +136,6 @@ pub async fn revoke(db: &DatabaseConnection, user: &CurrentUser, id: i64) -> Res
     if row.revoked_at.is_some() {
         return Err(already_revoked());
     }
-    let now = Utc::now();
     let txn = crate::db::begin_write(db).await?;
     // Compare-and-set, the transaction's first write: of two concurrent revocations one wins.
     let revoked = delegations::Entity::update_many()
@@ -148,7 +154,7 @@ pub async fn revoke(db: &DatabaseConnection, user: &CurrentUser, id: i64) -> Res
     let changes = json!({ "intermediary_id": row.intermediary_id, "disabled_subscriptions": disabled,
                           "cancelled_deliveries": ended.cancelled_deliveries,
                           "unshared_subscriptions": ended.unshared_subscriptions });
-    audit::record(&txn, Some(user), "delegation", id, "revoke", changes).await?;
+    audit::record(&txn, Some(user), now, "delegation", id, "revoke", changes).await?;
     let row = delegations::Entity::find_by_id(id).one(&txn).await?.ok_or(ApiError::NotFound)?;
     txn.commit().await?;
     Ok(Revocation { delegation: view(db, row).await?, ended })

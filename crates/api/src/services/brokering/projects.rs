@@ -65,7 +65,7 @@ pub(crate) async fn create_from(
     }
     .insert(txn)
     .await?;
-    audit::record(txn, Some(user), "project", row.id, "create", json!({ "proposal_id": proposal.id })).await?;
+    audit::record(txn, Some(user), now, "project", row.id, "create", json!({ "proposal_id": proposal.id })).await?;
     Ok(row)
 }
 
@@ -218,7 +218,7 @@ pub async fn update(
     if action == Some(ProjectAction::Complete) {
         let people = outcomes.placed.unwrap_or(0);
         for posting in [row.proposer_posting_id, row.recipient_posting_id] {
-            postings::record_placements(&txn, user, posting, people).await?;
+            postings::record_placements(&txn, user, posting, people, now).await?;
         }
     }
     let changes = json!({
@@ -226,14 +226,14 @@ pub async fn update(
         "outcomes": if recording { serde_json::to_value(outcomes).unwrap_or_default() } else { serde_json::Value::Null },
     });
     let name = action.map_or("outcomes", ProjectAction::as_str);
-    audit::record(&txn, Some(user), "project", id, name, changes).await?;
+    audit::record(&txn, Some(user), now, "project", id, name, changes).await?;
     let (what_zh, what_en) = match action {
         Some(ProjectAction::Start) => ("已启动", "started"),
         Some(ProjectAction::Complete) => ("已完成", "completed"),
         Some(ProjectAction::Cancel) => ("已取消", "cancelled"),
         None => ("成效已更新", "outcomes updated"),
     };
-    super::notices::project_updated(&txn, &row, user.organization_id(), what_zh, what_en).await?;
+    super::notices::project_updated(&txn, &row, user.organization_id(), what_zh, what_en, now).await?;
     txn.commit().await?;
     get(db, user, id).await
 }

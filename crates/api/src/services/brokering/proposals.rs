@@ -199,10 +199,10 @@ pub async fn create(
     with_terms(event(row.id, now, EventKind::Propose, Some(ProposalSide::Proposer), Some(user)), &terms)
         .insert(&txn)
         .await?;
-    audit::record(&txn, Some(user), "proposal", row.id, "propose", json!({ "to_posting_id": to.id })).await?;
-    super::notices::proposal_received(&txn, &row).await?;
+    audit::record(&txn, Some(user), now, "proposal", row.id, "propose", json!({ "to_posting_id": to.id })).await?;
+    super::notices::proposal_received(&txn, &row, now).await?;
     txn.commit().await?;
-    views::proposal(db, user, row, false).await
+    views::proposal(db, user, row, false, now).await
 }
 
 /// Answers (accept, decline, counter) or withdraws a proposal as `user`'s side.
@@ -285,16 +285,16 @@ pub async fn answer(
         }));
     }
     record.insert(&txn).await?;
-    audit::record(&txn, Some(user), "proposal", row.id, action.name(), json!({ "status": after.status.as_str() }))
+    audit::record(&txn, Some(user), now, "proposal", row.id, action.name(), json!({ "status": after.status.as_str() }))
         .await?;
-    super::notices::proposal_answered(&txn, &row, side, &action).await?;
+    super::notices::proposal_answered(&txn, &row, side, &action, now).await?;
     if after.status == ProposalStatus::Accepted {
         let accepted = proposals::Entity::find_by_id(row.id).one(&txn).await?.ok_or(ApiError::NotFound)?;
         super::projects::create_from(&txn, user, &accepted, now).await?;
     }
     txn.commit().await?;
     let row = proposals::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound)?;
-    views::proposal(db, user, row, true).await
+    views::proposal(db, user, row, true, now).await
 }
 
 /// Sends due reminders and expires unanswered proposals as of `now`; returns how many changed.
@@ -327,9 +327,9 @@ pub async fn sweep(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize,
             continue;
         }
         event(row.id, now, action.kind(), Some(before.awaiting), None).insert(&txn).await?;
-        audit::record(&txn, None, "proposal", row.id, action.name(), json!({ "status": after.status.as_str() }))
+        audit::record(&txn, None, now, "proposal", row.id, action.name(), json!({ "status": after.status.as_str() }))
             .await?;
-        super::notices::proposal_due(&txn, &row, before.awaiting, &action).await?;
+        super::notices::proposal_due(&txn, &row, before.awaiting, &action, now).await?;
         txn.commit().await?;
         changed += 1;
     }
@@ -360,6 +360,7 @@ pub async fn list(
     db: &DatabaseConnection,
     user: &CurrentUser,
     query: &ListQuery,
+    now: DateTime<Utc>,
 ) -> Result<Vec<ProposalView>, ApiError> {
     let mut select = proposals::Entity::find().order_by_desc(proposals::Column::UpdatedAt).limit(500);
     if let Some(status) = query.status.as_deref().filter(|s| !s.is_empty()) {
@@ -385,14 +386,19 @@ pub async fn list(
         (None, false, _) => return Err(ApiError::Forbidden),
     }
     let rows = select.all(db).await?;
-    views::proposals(db, user, rows).await
+    views::proposals(db, user, rows, now).await
 }
 
 /// One proposal with its history.
-pub async fn get(db: &DatabaseConnection, user: &CurrentUser, id: i64) -> Result<ProposalView, ApiError> {
+pub async fn get(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<ProposalView, ApiError> {
     let row = proposals::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound)?;
     if !visible(db, &row, user).await? {
         return Err(ApiError::NotFound);
     }
-    views::proposal(db, user, row, true).await
+    views::proposal(db, user, row, true, now).await
 }

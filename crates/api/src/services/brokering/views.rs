@@ -141,11 +141,12 @@ fn proposal_view(
     names: &Names,
     user: &CurrentUser,
     project_id: Option<i64>,
+    now: DateTime<Utc>,
 ) -> Result<ProposalView, ApiError> {
     let status = *row.status;
     let awaiting = *row.awaiting;
     let my_side = super::proposals::side_of(&row, user);
-    let open = status == ProposalStatus::Open && Utc::now() <= row.deadline;
+    let open = status == ProposalStatus::Open && now <= row.deadline;
     let decline_reason = row.decline_reason.map(Stored::into_inner);
     Ok(ProposalView {
         id: row.id,
@@ -179,6 +180,7 @@ pub async fn proposals(
     db: &impl ConnectionTrait,
     user: &CurrentUser,
     rows: Vec<proposals::Model>,
+    now: DateTime<Utc>,
 ) -> Result<Vec<ProposalView>, ApiError> {
     let names = Names::load(
         db,
@@ -196,7 +198,7 @@ pub async fn proposals(
     rows.into_iter()
         .map(|row| {
             let project = projects.get(&row.id).copied();
-            proposal_view(row, &names, user, project)
+            proposal_view(row, &names, user, project, now)
         })
         .collect()
 }
@@ -207,9 +209,10 @@ pub async fn proposal(
     user: &CurrentUser,
     row: proposals::Model,
     history: bool,
+    now: DateTime<Utc>,
 ) -> Result<ProposalView, ApiError> {
     let id = row.id;
-    let mut view = proposals(db, user, vec![row]).await?.pop().ok_or(ApiError::NotFound)?;
+    let mut view = proposals(db, user, vec![row], now).await?.pop().ok_or(ApiError::NotFound)?;
     if history {
         let events = proposal_events::Entity::find()
             .filter(proposal_events::Column::ProposalId.eq(id))

@@ -161,8 +161,16 @@ async fn create_row(
     }
     .insert(db)
     .await?;
-    audit::record(db, Some(user), "round", row.id, "create", json!({"seed": seed, "mechanism": mechanism.as_str()}))
-        .await?;
+    audit::record(
+        db,
+        Some(user),
+        now,
+        "round",
+        row.id,
+        "create",
+        json!({"seed": seed, "mechanism": mechanism.as_str()}),
+    )
+    .await?;
     view(&row, organizer_name(db, organizer_org_id).await?)
 }
 
@@ -294,6 +302,7 @@ pub async fn add_place(
     audit::record(
         &txn,
         Some(user),
+        now,
         "round",
         round_id,
         "add_place",
@@ -356,7 +365,7 @@ pub async fn advance(
     active.phase = Set(Stored(phase.after(step)));
     let txn = crate::db::begin_write(db).await?;
     let updated = active.update(&txn).await?;
-    audit::record(&txn, Some(user), "round", round_id, step.as_str(), json!({"phase": updated.phase})).await?;
+    audit::record(&txn, Some(user), now, "round", round_id, step.as_str(), json!({"phase": updated.phase})).await?;
     txn.commit().await?;
     view(&updated, organizer_name(db, updated.organizer_org_id).await?)
 }

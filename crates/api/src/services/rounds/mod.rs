@@ -164,6 +164,7 @@ pub(crate) async fn log_access(
     round_id: i64,
     what: Access,
     records: usize,
+    now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     access_log::ActiveModel {
         round_id: Set(round_id),
@@ -172,7 +173,7 @@ pub(crate) async fn log_access(
         organization_id: Set(user.organization_id()),
         what: Set(what.as_str().to_owned()),
         records: Set(i32::try_from(records).unwrap_or(i32::MAX)),
-        at: Set(Utc::now()),
+        at: Set(now),
         ..Default::default()
     }
     .insert(db)

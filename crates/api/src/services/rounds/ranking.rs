@@ -135,7 +135,7 @@ pub async fn applicants(
     let place = own_place(db, user, round_id, place_id).await?;
     check(&row, Step::Rank, now)?;
     let list = view_applicants(db, &row, &place).await?;
-    log_access(db, user, round_id, Access::Applicants, list.len()).await?;
+    log_access(db, user, round_id, Access::Applicants, list.len(), now).await?;
     Ok(Applicants { place_id, ranking_rule: rule_of(&place), applicants: list })
 }
 
@@ -241,10 +241,18 @@ pub async fn set(
     let mut active = place.clone().into_active_model();
     active.ranking_rule = Set(Stored(rule));
     let place = active.update(&txn).await?;
-    audit::record(&txn, Some(user), "round", round_id, "rank", json!({"place_id": place_id, "rule": rule.as_str()}))
-        .await?;
+    audit::record(
+        &txn,
+        Some(user),
+        now,
+        "round",
+        round_id,
+        "rank",
+        json!({"place_id": place_id, "rule": rule.as_str()}),
+    )
+    .await?;
     txn.commit().await?;
     let list = view_applicants(db, &row, &place).await?;
-    log_access(db, user, round_id, Access::Applicants, list.len()).await?;
+    log_access(db, user, round_id, Access::Applicants, list.len(), now).await?;
     Ok(Applicants { place_id, ranking_rule: rule, applicants: list })
 }

@@ -53,7 +53,7 @@ pub async fn sweep(db: &DatabaseConnection, now: DateTime<Utc>, days: i64) -> Re
             .filter(round::Column::Id.eq(row.id))
             .exec(&txn)
             .await?;
-        audit::record(&txn, None, "round", row.id, "delete_personal_data", json!({"students": deleted})).await?;
+        audit::record(&txn, None, now, "round", row.id, "delete_personal_data", json!({"students": deleted})).await?;
         txn.commit().await?;
     }
     Ok(due.len())

@@ -164,6 +164,7 @@ pub async fn run(
     audit::record(
         &txn,
         Some(user),
+        now,
         "round",
         round_id,
         "run",

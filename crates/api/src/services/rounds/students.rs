@@ -135,7 +135,7 @@ pub async fn add(
     let parsed = prepare(db, &row, school_id, body, "", now).await?;
     let txn = crate::db::begin_write(db).await?;
     let student = store(&txn, &row, school_id, parsed, &body.preferences, now).await?;
-    audit::record(&txn, Some(user), "round", round_id, "add_student", json!({"student_id": student.id})).await?;
+    audit::record(&txn, Some(user), now, "round", round_id, "add_student", json!({"student_id": student.id})).await?;
     txn.commit().await?;
     describe(db, vec![student]).await?.pop().ok_or(ApiError::NotFound)
 }
@@ -250,7 +250,8 @@ pub async fn set_preferences(
     check(&row, Step::EnterPreferences, now)?;
     let txn = crate::db::begin_write(db).await?;
     write_preferences(&txn, student_id, &body.places).await?;
-    audit::record(&txn, Some(user), "round", round_id, "set_preferences", json!({"student_id": student_id})).await?;
+    audit::record(&txn, Some(user), now, "round", round_id, "set_preferences", json!({"student_id": student_id}))
+        .await?;
     txn.commit().await?;
     describe(db, vec![student]).await?.pop().ok_or(ApiError::NotFound)
 }
@@ -269,7 +270,8 @@ pub async fn remove(
     let txn = crate::db::begin_write(db).await?;
     preferences::Entity::delete_many().filter(preferences::Column::StudentId.eq(student.id)).exec(&txn).await?;
     students::Entity::delete_by_id(student.id).exec(&txn).await?;
-    audit::record(&txn, Some(user), "round", round_id, "remove_student", json!({"student_id": student_id})).await?;
+    audit::record(&txn, Some(user), now, "round", round_id, "remove_student", json!({"student_id": student_id}))
+        .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -317,6 +319,7 @@ pub async fn respond(
     audit::record(
         &txn,
         Some(user),
+        now,
         "round",
         round_id,
         "respond",
@@ -328,7 +331,12 @@ pub async fn respond(
 }
 
 /// The students the caller may see: a school its own, the organizer everyone. Logged.
-pub async fn list(db: &DatabaseConnection, user: &CurrentUser, round_id: i64) -> Result<Vec<Student>, ApiError> {
+pub async fn list(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    round_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<Student>, ApiError> {
     let (_, part) = load(db, user, round_id).await?;
     let mut query = students::Entity::find().filter(students::Column::RoundId.eq(round_id));
     match part {
@@ -337,7 +345,7 @@ pub async fn list(db: &DatabaseConnection, user: &CurrentUser, round_id: i64) ->
         Part::Enterprise | Part::Observer => return Err(ApiError::Forbidden),
     }
     let rows = query.order_by_asc(students::Column::Id).all(db).await?;
-    log_access(db, user, round_id, Access::Students, rows.len()).await?;
+    log_access(db, user, round_id, Access::Students, rows.len(), now).await?;
     describe(db, rows).await
 }
 
@@ -442,7 +450,8 @@ pub async fn import(
     for (parsed, preferences) in prepared {
         stored.push(store(&txn, &row, school_id, parsed, &preferences, now).await?);
     }
-    audit::record(&txn, Some(user), "round", round_id, "import_students", json!({"students": stored.len()})).await?;
+    audit::record(&txn, Some(user), now, "round", round_id, "import_students", json!({"students": stored.len()}))
+        .await?;
     txn.commit().await?;
     describe(db, stored).await
 }

@@ -105,6 +105,7 @@ pub async fn create(
     user: &CurrentUser,
     input: &DesignationInput,
     today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<DesignationView, ApiError> {
     user.require(Power::RecordDesignations)?;
     let parsed = NewDesignation::parse(input, CITY, today.year())?;
@@ -124,7 +125,6 @@ pub async fn create(
         }
     };
     let district = district.ok_or_else(|| ApiError::invalid("district", Invalid::Required))?;
-    let now = Utc::now();
     let txn = crate::db::begin_write(db).await?;
     let row = designations::ActiveModel {
         designation_type: Set(Stored(parsed.designation_type)),
@@ -147,7 +147,7 @@ pub async fn create(
         "organization_name": row.organization_name, "district": row.region_code, "year": row.year,
         "issuing_body": row.issuing_body, "document_number": row.document_number, "evidence_url": row.evidence_url,
     });
-    audit::record(&txn, Some(user), "designation", row.id, "create", changes).await?;
+    audit::record(&txn, Some(user), now, "designation", row.id, "create", changes).await?;
     txn.commit().await?;
     view(row)
 }
@@ -164,6 +164,7 @@ pub async fn revoke(
     user: &CurrentUser,
     id: i64,
     input: &RevokeInput,
+    now: DateTime<Utc>,
 ) -> Result<DesignationView, ApiError> {
     user.require(Power::RecordDesignations)?;
     let reason = text::clean(&input.reason, 2, 500, true).map_err(|e| ApiError::invalid("reason", e))?;
@@ -178,11 +179,11 @@ pub async fn revoke(
         });
     }
     let mut active: designations::ActiveModel = row.into();
-    active.revoked_at = Set(Some(Utc::now()));
+    active.revoked_at = Set(Some(now));
     active.revoked_by = Set(Some(user.id));
     active.revoke_reason = Set(Some(reason.clone()));
     let row = active.update(&txn).await?;
-    audit::record(&txn, Some(user), "designation", row.id, "revoke", json!({ "reason": reason })).await?;
+    audit::record(&txn, Some(user), now, "designation", row.id, "revoke", json!({ "reason": reason })).await?;
     txn.commit().await?;
     view(row)
 }

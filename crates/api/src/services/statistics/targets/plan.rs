@@ -5,7 +5,7 @@
 
 use chanjiao_domain::region::{RegionCode, RegionLevel};
 use chanjiao_domain::statistics::targets::{CellError, PlanPeriod, Target, parse_targets_csv, shaoxing_targets};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
 };
@@ -80,6 +80,7 @@ pub async fn import(
     first_year: i32,
     last_year: i32,
     text: &str,
+    now: DateTime<Utc>,
 ) -> Result<usize, ImportError> {
     let code = RegionCode::parse(city).map_err(|_| ImportError::City(city.to_owned()))?;
     if code.region().level != RegionLevel::City {
@@ -87,7 +88,6 @@ pub async fn import(
     }
     let period = PlanPeriod::parse(first_year, last_year).map_err(|_| ImportError::Period(first_year, last_year))?;
     let targets = parse_targets_csv(text).map_err(ImportError::Cells)?;
-    let now = Utc::now();
     let txn = crate::db::begin_write(db).await?;
     plan_targets::Entity::delete_many()
         .filter(plan_targets::Column::CityCode.eq(code.as_str()))

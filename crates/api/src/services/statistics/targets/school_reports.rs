@@ -97,6 +97,7 @@ pub async fn submit(
     user: &CurrentUser,
     input: &SchoolReportInput,
     today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<SchoolReportView, ApiError> {
     let school = reporting_school(user)?;
     let report = SchoolYearReport::parse(input, today.year())?;
@@ -104,7 +105,6 @@ pub async fn submit(
         json!({"full_time_teachers": r.full_time_teachers, "dual_qualified_teachers": r.dual_qualified_teachers,
             "practice_days": r.practice_days})
     };
-    let now = Utc::now();
     let txn = crate::db::begin_write(db).await?;
     let existing = school_reports::Entity::find()
         .filter(school_reports::Column::OrganizationId.eq(school))
@@ -126,6 +126,7 @@ pub async fn submit(
             audit::record(
                 &txn,
                 Some(user),
+                now,
                 "school_report",
                 row.id,
                 "replace",
@@ -150,7 +151,7 @@ pub async fn submit(
             .await?;
             let mut changes = as_json(&report);
             changes["year"] = json!(report.year);
-            audit::record(&txn, Some(user), "school_report", row.id, "create", changes).await?;
+            audit::record(&txn, Some(user), now, "school_report", row.id, "create", changes).await?;
             row
         }
     };
