@@ -425,7 +425,7 @@ pub async fn follow_up(
             school_id: Set(student.school_id),
             pseudonym: Set(student.pseudonym.clone()),
             program_code: Set(student.program_code.clone()),
-            level: Set(student.level.clone()),
+            level: Set(student.level),
             consent_at: Set(student.consent_at),
             response: Set(Stored(Response::Pending)),
             responded_at: Set(None),
