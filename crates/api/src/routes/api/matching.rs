@@ -59,5 +59,5 @@ pub async fn match_text(
     ApiJson(request): ApiJson<MatchRequest>,
 ) -> Result<Json<FreeMatches>, ApiError> {
     let lang = query.lang.unwrap_or_else(|| Lang::from_headers(&headers, None));
-    Ok(Json(free::match_text(&state, &request, lang.code(), state.clock.now()).await?))
+    Ok(Json(free::match_text(&state, &request, lang.code()).await?))
 }

@@ -128,16 +128,11 @@ fn program_view(ranked: RankedProgram, lang: &str) -> ProgramMatch {
 }
 
 /// Ranks catalogue programs (of the level asked for, else of every level) and school offers.
-pub async fn match_text(
-    state: &AppState,
-    request: &MatchRequest,
-    lang: &str,
-    now: DateTime<Utc>,
-) -> Result<FreeMatches, ApiError> {
+pub async fn match_text(state: &AppState, request: &MatchRequest, lang: &str) -> Result<FreeMatches, ApiError> {
     let parsed = parse(request)?;
     let limit = request.limit.unwrap_or(super::postings::DEFAULT_LIMIT);
     let model = state.catalogue.get(&state.db).await?;
-    let subject = as_posting(&parsed, now)?;
+    let subject = as_posting(&parsed, state.clock.now())?;
     let programs = {
         let (model, text, level, lang) = (model.clone(), parsed.text.clone(), parsed.level, lang.to_owned());
         tokio::task::spawn_blocking(move || {
