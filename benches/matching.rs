@@ -29,8 +29,8 @@ use chanjiao_api::entities::{organizations, postings as posting_rows};
 use chanjiao_api::services::matching::postings::{CANDIDATES, matches_of};
 use chanjiao_api::services::postings::{insert_historical, with_org_names};
 use chanjiao_api::{Config, db, indexer};
+use chanjiao_domain::SchoolLevel;
 use chanjiao_domain::posting::{NewPosting, PostingInput, PostingStatus, Rule, Side};
-use chanjiao_domain::{OrgKind, SchoolLevel};
 use chanjiao_search::{IndexDoc, SearchIndex};
 use chanjiao_tools::demo;
 use sea_orm::{EntityTrait, QueryOrder, TransactionTrait};
@@ -140,21 +140,14 @@ async fn main() -> Result<(), BoxError> {
     let config = Config { data_dir: dir.path().to_path_buf(), ..Config::default() };
     let db = db::connect(&config).await?;
     db::migrate(&db).await?;
-    demo::seed(&db).await?;
+    demo::seed(&db, &chanjiao_api::clock::Clock::system()).await?;
     let reference = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/reference");
     let imported = chanjiao_api::services::reference::import(&db, &reference).await?;
     eprintln!("reference data: {} profiles, {} crosswalk pairs", imported.program_profiles, imported.crosswalk_pairs);
 
     let orgs = organizations::Entity::find().order_by_asc(organizations::Column::Id).all(&db).await?;
-    let of_side = |side: Side| -> Vec<i64> {
-        orgs.iter()
-            .filter(|o| {
-                let kind: Option<OrgKind> = o.kind.parse().ok();
-                kind.and_then(Side::of) == Some(side)
-            })
-            .map(|o| o.id)
-            .collect()
-    };
+    let of_side =
+        |side: Side| -> Vec<i64> { orgs.iter().filter(|o| Side::of(*o.kind) == Some(side)).map(|o| o.id).collect() };
     let (enterprises, schools) = (of_side(Side::Enterprise), of_side(Side::School));
 
     let started = Instant::now();
@@ -166,7 +159,15 @@ async fn main() -> Result<(), BoxError> {
             let Ok(posting) = NewPosting::parse(&input_of(doc, doc.id)) else { continue };
             let pool = if posting.side() == Side::Enterprise { &enterprises } else { &schools };
             let org = pool[doc.id as usize % pool.len()];
-            insert_historical(&txn, org, &posting, PostingStatus::Published, doc.created_at).await?;
+            insert_historical(
+                &txn,
+                org,
+                &posting,
+                PostingStatus::Published,
+                doc.created_at,
+                chanjiao_api::clock::Clock::system().now(),
+            )
+            .await?;
             inserted += 1;
         }
         txn.commit().await?;

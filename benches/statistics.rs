@@ -203,7 +203,9 @@ async fn outlook_in_rust(
     let codes: Vec<(i64, String)> = posting_codes::Entity::find()
         .select_only()
         .columns([posting_codes::Column::PostingId, posting_codes::Column::Code])
-        .filter(posting_codes::Column::CodeType.eq("program"))
+        .filter(
+            posting_codes::Column::CodeType.eq(chanjiao_api::db::Stored(chanjiao_domain::posting::CodeKind::Program)),
+        )
         .into_tuple()
         .all(db)
         .await?;
@@ -278,11 +280,11 @@ async fn main() -> Result<(), BoxError> {
     let prefix = &base[..base.rfind('/').expect("database url has a path")];
     let url = format!("{prefix}/{name}");
     let db = Database::connect(url.as_str()).await?;
-    let today = chanjiao_api::clock::today();
+    let today = chanjiao_api::clock::Clock::system().today();
 
     let start = Instant::now();
     chanjiao_api::db::migrate(&db).await?;
-    chanjiao_tools::demo::seed(&db).await?;
+    chanjiao_tools::demo::seed(&db, &chanjiao_api::clock::Clock::system()).await?;
     generate(&db, args.postings, today).await?;
     println!("generated {} postings with their codes in {:.1} s", args.postings, start.elapsed().as_secs_f64());
     let start = Instant::now();

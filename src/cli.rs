@@ -189,9 +189,15 @@ pub async fn run() -> anyhow::Result<()> {
             let text = read_text_file(&file, MAX_TARGETS_FILE_BYTES, MAX_TARGETS_ROWS)?;
             let db = db::connect(&config).await.context("connecting to the database")?;
             db::migrate(&db).await.context("migrating")?;
-            let count =
-                chanjiao_api::services::statistics::targets::plan::import(&db, &city, first_year, last_year, &text)
-                    .await?;
+            let count = chanjiao_api::services::statistics::targets::plan::import(
+                &db,
+                &city,
+                first_year,
+                last_year,
+                &text,
+                chanjiao_api::clock::Clock::system().now(),
+            )
+            .await?;
             println!("imported {count} targets for {city}, {first_year}–{last_year}");
             Ok(())
         }
@@ -200,7 +206,9 @@ pub async fn run() -> anyhow::Result<()> {
             db::migrate(&db).await.context("migrating")?;
             let form = accounts::Registration { kind, name, region, credit_code, level, admin_email, admin_password };
             let hasher = chanjiao_api::auth::password::Hasher::new(1, 0);
-            let org = accounts::create_verified(&db, &hasher, form).await.map_err(|e| anyhow::anyhow!(describe(&e)))?;
+            let org = accounts::create_verified(&db, &hasher, form, chanjiao_api::clock::Clock::system().now())
+                .await
+                .map_err(|e| anyhow::anyhow!(describe(&e)))?;
             println!("organization {} added ({}, verified): {}", org.id, org.kind, org.name);
             Ok(())
         }
@@ -208,9 +216,15 @@ pub async fn run() -> anyhow::Result<()> {
             let db = db::connect(&config).await.context("connecting to the database")?;
             db::migrate(&db).await.context("migrating")?;
             let hasher = chanjiao_api::auth::password::Hasher::new(1, 0);
-            let id = accounts::add_user(&db, &hasher, org, NewUser { email, password, role })
-                .await
-                .map_err(|e| anyhow::anyhow!(describe(&e)))?;
+            let id = accounts::add_user(
+                &db,
+                &hasher,
+                org,
+                NewUser { email, password, role },
+                chanjiao_api::clock::Clock::system().now(),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!(describe(&e)))?;
             println!("user {id} added");
             Ok(())
         }
@@ -235,9 +249,8 @@ async fn serve(mut config: Config, args: ServeArgs) -> anyhow::Result<()> {
     let app = Application::build(config).await.context("starting the server")?;
     let addr = app.local_addr().context("no local address")?;
     if args.demo {
-        let (accounts, added) = demo::seed_all(&app.state().db, chanjiao_api::clock::today())
-            .await
-            .map_err(|e| anyhow::anyhow!(describe(&e)))?;
+        let (accounts, added) =
+            demo::seed_all(&app.state().db, &app.state().clock).await.map_err(|e| anyhow::anyhow!(describe(&e)))?;
         if added > 0 {
             tracing::info!(postings = added, "demo postings created");
         }

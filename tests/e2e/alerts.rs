@@ -182,7 +182,7 @@ async fn each_member_has_their_own_read_state_and_other_organizations_notices_do
             link: "/org".into(),
             data: json!({"n": n}),
         };
-        notify(&app.db, notice).await.unwrap();
+        notify(&app.db, notice, app.clock.now()).await.unwrap();
     }
     let first = inbox(&app, &admin, "").await["items"][1]["id"].as_i64().unwrap();
     assert_eq!(inbox(&app, &admin, "").await["unread"], 2);

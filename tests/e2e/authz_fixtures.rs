@@ -503,6 +503,6 @@ async fn notice(app: &TestApp, organization: i64) -> i64 {
         link: "/projects".into(),
         data: json!({}),
     };
-    notify(&app.db, notice).await.expect("a notice");
+    notify(&app.db, notice, app.clock.now()).await.expect("a notice");
     scalar(app, &format!("SELECT MAX(id) FROM notifications WHERE organization_id = {organization}")).await
 }

@@ -11,7 +11,7 @@ use super::support::{TestApp, problem_fields, spawn_app};
 
 /// A day comfortably in the future, so slots on it can be booked.
 pub fn future_day(days: i64) -> NaiveDate {
-    chanjiao_api::clock::today() + Duration::days(days)
+    chanjiao_api::clock::Clock::system().today() + Duration::days(days)
 }
 
 /// A published training base of the enterprise's, returned by id.
@@ -310,10 +310,10 @@ async fn parallel_cancellations_free_a_bookings_places_once() {
 #[tokio::test]
 async fn the_demo_has_slots_and_bookings_for_both_demo_accounts() {
     let app = spawn_app().await;
-    chanjiao_tools::demo::seed_all(&app.db, chanjiao_api::clock::today()).await.unwrap();
+    chanjiao_tools::demo::seed_all(&app.db, &app.clock).await.unwrap();
     let slots = scalar(&app, "SELECT COUNT(*) FROM training_slots").await;
     assert!(slots >= 100, "{slots}");
-    chanjiao_tools::demo::seed_all(&app.db, chanjiao_api::clock::today()).await.unwrap();
+    chanjiao_tools::demo::seed_all(&app.db, &app.clock).await.unwrap();
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM training_slots").await, slots, "seeding twice adds nothing");
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM training_slots WHERE booked > capacity").await, 0);
     for email in ["school@demo.local", "enterprise@demo.local"] {

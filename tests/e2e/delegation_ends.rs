@@ -48,7 +48,7 @@ async fn tell(app: &TestApp, organization_id: i64, proposal_id: i64) {
         link: "/proposals/1".into(),
         data: json!({"proposal_id": proposal_id}),
     };
-    notify(&txn, notice).await.unwrap();
+    notify(&txn, notice, app.clock.now()).await.unwrap();
     txn.commit().await.unwrap();
 }
 

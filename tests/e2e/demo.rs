@@ -10,10 +10,9 @@ const COUNTIES: [&str; 6] = ["330602", "330603", "330604", "330624", "330681", "
 #[tokio::test]
 async fn the_demo_shows_hundreds_of_postings_of_every_kind_across_the_city() {
     let app = spawn_app().await;
-    let today = chanjiao_api::clock::today();
-    let (_, added) = chanjiao_tools::demo::seed_all(&app.db, today).await.unwrap();
+    let (_, added) = chanjiao_tools::demo::seed_all(&app.db, &app.clock).await.unwrap();
     assert!(added >= 400, "{added}");
-    let (_, again) = chanjiao_tools::demo::seed_all(&app.db, today).await.unwrap();
+    let (_, again) = chanjiao_tools::demo::seed_all(&app.db, &app.clock).await.unwrap();
     assert_eq!(again, 0, "seeding twice adds nothing");
 
     let token = app.demo_login("city@demo.local").await;

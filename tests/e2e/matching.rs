@@ -141,6 +141,7 @@ async fn token_of_org(app: &TestApp, organization_id: i64) -> String {
             password: "matching-test-1".into(),
             role: "org_admin".into(),
         },
+        app.clock.now(),
     )
     .await
     .unwrap();

@@ -16,6 +16,7 @@ mod brokering_pages;
 mod browser;
 mod browser_brokering;
 mod cli;
+mod corrupt_rows;
 mod delegation_ends;
 mod demo;
 mod hostile_files;

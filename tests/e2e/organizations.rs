@@ -229,7 +229,7 @@ async fn seeding_the_demo_twice_changes_nothing() {
     let count = |v: Value| v["total"].as_i64().unwrap();
     let before =
         count(app.get_json("/api/v1/organizations?verification=verified", Some(&admin)).await.json().await.unwrap());
-    chanjiao_tools::demo::seed(&app.db).await.unwrap();
+    chanjiao_tools::demo::seed(&app.db, &app.clock).await.unwrap();
     let after =
         count(app.get_json("/api/v1/organizations?verification=verified", Some(&admin)).await.json().await.unwrap());
     assert_eq!(before, after);

@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::support::{TestApp, problem_fields, spawn_app};
+use super::support::{TestApp, problem_fields, spawn_app, spawn_app_at};
 
 fn job(title: &str) -> Value {
     json!({
@@ -254,15 +254,17 @@ async fn listings_filter_count_and_page() {
 async fn postings_past_their_end_date_expire_and_leave_listings() {
     let app = spawn_app().await;
     let enterprise = app.demo_login("enterprise@demo.local").await;
-    let today = chanjiao_api::clock::today();
+    let today = app.clock.today();
     let mut body = job("短期招聘");
     body["starts_on"] = json!(today.to_string());
     body["ends_on"] = json!(today.to_string());
     body["publish"] = json!(true);
     let id = create(&app, &enterprise, body).await["id"].as_i64().unwrap();
-    let expired = chanjiao_api::services::postings::expire_due(&app.db, today).await.unwrap();
+    let expired = chanjiao_api::services::postings::expire_due(&app.db, today, app.clock.now()).await.unwrap();
     assert_eq!(expired, 0, "the end date itself still counts");
-    let expired = chanjiao_api::services::postings::expire_due(&app.db, today.succ_opt().unwrap()).await.unwrap();
+    let expired = chanjiao_api::services::postings::expire_due(&app.db, today.succ_opt().unwrap(), app.clock.now())
+        .await
+        .unwrap();
     assert_eq!(expired, 1);
     let posting: Value = app.get_json(&format!("/api/v1/postings/{id}"), Some(&enterprise)).await.json().await.unwrap();
     assert_eq!(posting["status"], "expired");
@@ -280,4 +282,22 @@ async fn postings_past_their_end_date_expire_and_leave_listings() {
     assert_eq!(refused.status(), StatusCode::CONFLICT);
     let body: Value = refused.json().await.unwrap();
     assert_eq!(body["errors"][0]["code"], "end_date_passed");
+}
+
+#[tokio::test]
+async fn listings_follow_the_servers_clock_past_a_postings_end_date() {
+    let app = spawn_app_at("2026-06-01T02:00:00Z".parse().unwrap()).await;
+    let enterprise = app.demo_login("enterprise@demo.local").await;
+    let mut body = job("暑期实习");
+    body["starts_on"] = json!("2026-06-01");
+    body["ends_on"] = json!("2026-06-02");
+    body["publish"] = json!(true);
+    create(&app, &enterprise, body).await;
+    let listed: Value = app.get_json("/api/v1/postings?kind=job", Some(&enterprise)).await.json().await.unwrap();
+    assert_eq!(listed["total"], 1);
+    // 2026-06-03 10:00 in China: the end date has passed for every handler at once (and the
+    // session, good for 14 days by the same clock, still holds).
+    app.clock.advance(chrono::Duration::days(2));
+    let listed: Value = app.get_json("/api/v1/postings?kind=job", Some(&enterprise)).await.json().await.unwrap();
+    assert_eq!(listed["total"], 0);
 }

@@ -17,7 +17,7 @@ async fn history(app: &TestApp, org: i64, side: Side, input: Value, per_year: &[
         let input: PostingInput = serde_json::from_value(input).unwrap();
         let posting = NewPosting::parse_for_side(&input, side).unwrap();
         let created = Utc.with_ymd_and_hms(year, 3, 1, 9, 0, 0).unwrap();
-        insert_historical(&app.db, org, &posting, PostingStatus::Expired, created).await.unwrap();
+        insert_historical(&app.db, org, &posting, PostingStatus::Expired, created, app.clock.now()).await.unwrap();
     }
 }
 
@@ -76,7 +76,7 @@ async fn growing_demand_is_a_shortage_to_expand_and_persistent_oversupply_is_at_
 #[tokio::test]
 async fn the_demo_has_history_enough_to_forecast() {
     let app = spawn_app().await;
-    chanjiao_tools::demo::seed_all(&app.db, chanjiao_api::clock::today()).await.unwrap();
+    chanjiao_tools::demo::seed_all(&app.db, &app.clock).await.unwrap();
     let token = app.demo_login("city@demo.local").await;
     let report: Value = app.get_json("/api/v1/statistics/outlook", Some(&token)).await.json().await.unwrap();
     let classes = report["classes"].as_array().unwrap();

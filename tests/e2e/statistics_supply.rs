@@ -17,7 +17,7 @@ async fn historical(app: &TestApp, org: i64, side: Side, input: Value, year: i32
     let input: PostingInput = serde_json::from_value(input).unwrap();
     let posting = NewPosting::parse_for_side(&input, side).unwrap();
     let created = Utc.with_ymd_and_hms(year, 3, 1, 9, 0, 0).unwrap();
-    insert_historical(&app.db, org, &posting, status, created).await.unwrap().id
+    insert_historical(&app.db, org, &posting, status, created, app.clock.now()).await.unwrap().id
 }
 
 struct Fixture {
@@ -330,7 +330,7 @@ async fn each_industry_cluster_has_an_outlook_with_its_back_test() {
 #[tokio::test]
 async fn the_demo_gives_clusters_years_of_history() {
     let app = spawn_app().await;
-    chanjiao_tools::demo::seed_all(&app.db, chanjiao_api::clock::today()).await.unwrap();
+    chanjiao_tools::demo::seed_all(&app.db, &app.clock).await.unwrap();
     let token = app.demo_login("city@demo.local").await;
     let report: Value = app.get_json("/api/v1/statistics/outlook", Some(&token)).await.json().await.unwrap();
     let clusters = report["clusters"].as_array().unwrap();

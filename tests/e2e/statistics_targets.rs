@@ -327,20 +327,20 @@ async fn without_any_data_every_target_reads_zero_or_nothing_reported_and_is_beh
 async fn an_imported_plan_replaces_the_embedded_one_and_a_bad_file_changes_nothing() {
     let app = spawn_app().await;
     let bad = "id,name_zh,name_en,target,unit\npilot_enterprise,试点企业,Pilot,forty,count\nsteel,钢,Steel,1,count\n";
-    let error = plan::import(&app.db, "330600", 2025, 2029, bad).await.unwrap_err().to_string();
+    let error = plan::import(&app.db, "330600", 2025, 2029, bad, app.clock.now()).await.unwrap_err().to_string();
     assert!(error.contains("row 2, column target") && error.contains("row 3, column id"), "{error}");
     let city = app.demo_login("city@demo.local").await;
     assert_eq!(targets(&app, &city, "").await["plan_source"], "embedded");
 
     let good = "id,name_zh,name_en,target,unit,lead_unit\npilot_enterprise,省级产教融合试点企业,Pilot enterprises,40,count,市发改委\n\
                 dual_qualified_teacher_ratio,双师型比例,Dual-qualified share,0.95,ratio (at least),市教育局\n";
-    assert_eq!(plan::import(&app.db, "330600", 2025, 2029, good).await.unwrap(), 2);
+    assert_eq!(plan::import(&app.db, "330600", 2025, 2029, good, app.clock.now()).await.unwrap(), 2);
     let report = targets(&app, &city, "").await;
     assert_eq!(report["plan_source"], "imported");
     assert_eq!(report["period"], json!({"first_year": 2025, "last_year": 2029}));
     assert_eq!(report["targets"].as_array().unwrap().len(), 2);
     assert_eq!(line(&report, "pilot_enterprise")["target"], 40.0);
-    assert!(plan::import(&app.db, "330603", 2025, 2029, good).await.is_err(), "a district is no city");
+    assert!(plan::import(&app.db, "330603", 2025, 2029, good, app.clock.now()).await.is_err(), "a district is no city");
 }
 
 #[tokio::test]
@@ -398,10 +398,9 @@ async fn the_city_records_a_designation_on_the_page_and_the_dashboard_shows_it()
 #[tokio::test]
 async fn the_demo_dashboard_has_designations_and_reports_in_every_district_and_is_seeded_once() {
     let app = spawn_app().await;
-    let today = chanjiao_api::clock::today();
-    chanjiao_tools::demo::seed_all(&app.db, today).await.unwrap();
+    chanjiao_tools::demo::seed_all(&app.db, &app.clock).await.unwrap();
     let count = designations::Entity::find().count(&app.db).await.unwrap();
-    chanjiao_tools::demo::seed_all(&app.db, today).await.unwrap();
+    chanjiao_tools::demo::seed_all(&app.db, &app.clock).await.unwrap();
     assert_eq!(designations::Entity::find().count(&app.db).await.unwrap(), count, "seeded once");
     let report = targets(&app, &app.demo_login("city@demo.local").await, "").await;
     assert_eq!(actual(&report, "pilot_enterprise"), 26.0, "the revoked one does not count");

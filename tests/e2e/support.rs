@@ -1,6 +1,7 @@
 //! `spawn_app()`: the real application on 127.0.0.1:0 over a database of its own, with the
 //! demo organizations and accounts seeded.
 
+use chanjiao_api::clock::Clock;
 use chanjiao_api::{Application, Config};
 use chanjiao_tools::demo;
 use reqwest::{Client, Response, StatusCode, redirect};
@@ -13,6 +14,9 @@ pub const DEMO_PASSWORD: &str = "chanjiao-demo";
 pub struct TestApp {
     pub base: String,
     pub db: DatabaseConnection,
+    /// The server's clock: the system clock, or the fixed one [`spawn_app_at`] started it with
+    /// (`app.clock.set(…)`/`advance(…)` move "now" for every handler and worker).
+    pub clock: Clock,
     /// A client without cookies or redirects, for API calls.
     pub api: Client,
     _dir: TempDir,
@@ -39,21 +43,26 @@ pub fn shared_reference() -> std::path::PathBuf {
 }
 
 pub async fn spawn_app() -> TestApp {
-    spawn(false, |_| {}).await
+    spawn(false, Clock::system(), |_| {}).await
+}
+
+/// The app with its clock standing still at `now` until the test moves it.
+pub async fn spawn_app_at(now: chrono::DateTime<chrono::Utc>) -> TestApp {
+    spawn(false, Clock::fixed(now), |_| {}).await
 }
 
 /// The app with some settings changed from the defaults first (limits, proxies, HTTPS).
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
-    spawn(false, configure).await
+    spawn(false, Clock::system(), configure).await
 }
 
 /// The app with the national reference data imported before it starts, so its catalogue model
 /// (built at start) has the crosswalk, the profiles and the occupation definitions.
 pub async fn spawn_app_with_reference() -> TestApp {
-    spawn(true, |_| {}).await
+    spawn(true, Clock::system(), |_| {}).await
 }
 
-async fn spawn(with_reference: bool, configure: impl FnOnce(&mut Config)) -> TestApp {
+async fn spawn(with_reference: bool, clock: Clock, configure: impl FnOnce(&mut Config)) -> TestApp {
     chanjiao_api::tls::install_crypto_provider();
     // Logs only when asked for (RUST_LOG=info cargo test …), to keep test output readable.
     if std::env::var_os("RUST_LOG").is_some() {
@@ -67,16 +76,16 @@ async fn spawn(with_reference: bool, configure: impl FnOnce(&mut Config)) -> Tes
         ..Config::default()
     };
     configure(&mut config);
-    let app = Application::build(config).await.expect("application starts");
+    let app = Application::build_with_clock(config, clock.clone()).await.expect("application starts");
     let addr = app.local_addr().expect("bound");
     let db = app.state().db.clone();
-    demo::seed(&db).await.expect("demo data");
+    demo::seed(&db, &clock).await.expect("demo data");
     if with_reference {
         chanjiao_api::services::reference::import(&db, &shared_reference()).await.expect("reference import");
     }
     tokio::spawn(app.run_until(std::future::pending()));
     let api = Client::builder().redirect(redirect::Policy::none()).build().unwrap();
-    let app = TestApp { base: format!("http://{addr}"), db, api, _dir: dir };
+    let app = TestApp { base: format!("http://{addr}"), db, clock, api, _dir: dir };
     app.wait_until_ready().await;
     app
 }
@@ -198,7 +207,7 @@ pub async fn page_text(browser: &Client, app: &TestApp, path: &str) -> String {
 
 /// Loads every demo posting and waits until the index has them; returns the city's token.
 pub async fn with_demo_postings(app: &TestApp) -> String {
-    demo::seed_all(&app.db, chanjiao_api::clock::today()).await.unwrap();
+    demo::seed_all(&app.db, &app.clock).await.unwrap();
     let token = app.demo_login("city@demo.local").await;
     let indexed = app
         .eventually(std::time::Duration::from_secs(30), || async {

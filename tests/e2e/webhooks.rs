@@ -110,7 +110,7 @@ async fn start_node(data_dir: &Path, database_url: Option<String>, allowed_hosts
     let app = Application::build(config).await.expect("application starts");
     let base = format!("http://{}", app.local_addr().unwrap());
     let db = app.state().db.clone();
-    demo::seed(&db).await.expect("demo data");
+    demo::seed(&db, &app.state().clock).await.expect("demo data");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
@@ -177,7 +177,7 @@ async fn notify_proposal(db: &DatabaseConnection, organization_id: i64) {
         link: "/postings/1".into(),
         data: json!({"proposal_id": 7}),
     };
-    notify(&txn, notice).await.unwrap();
+    notify(&txn, notice, chrono::Utc::now()).await.unwrap();
     txn.commit().await.unwrap();
 }
 

@@ -55,7 +55,11 @@ pub enum ApiError {
     #[error("malformed request: {0}")]
     BadRequest(String),
     #[error("database error: {0}")]
-    Database(#[from] sea_orm::DbErr),
+    Database(sea_orm::DbErr),
+    /// A stored row holds a value its type does not know ([`crate::db::stored`]): a 500, logged
+    /// with the column and the value.
+    #[error("{0}")]
+    Corrupt(crate::db::CorruptValue),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -83,7 +87,7 @@ impl ApiError {
             ApiError::Sheet(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::Database(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Database(_) | ApiError::Corrupt(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -182,7 +186,9 @@ impl ApiError {
             ApiError::Csrf => ("表单已过期，请刷新页面后重试", "The form has expired; reload the page and try again"),
             ApiError::UnsupportedMediaType => ("不支持的内容类型", "Unsupported content type"),
             ApiError::BadRequest(_) => ("请求格式错误", "Malformed request"),
-            ApiError::Database(_) | ApiError::Internal(_) => ("服务器内部错误", "Internal server error"),
+            ApiError::Database(_) | ApiError::Corrupt(_) | ApiError::Internal(_) => {
+                ("服务器内部错误", "Internal server error")
+            }
         };
         if zh { zh_text.into() } else { en_text.into() }
     }
@@ -228,6 +234,23 @@ impl ApiError {
         if self.status_code().is_server_error() && !matches!(self, ApiError::Overloaded { .. }) {
             tracing::error!(error = %self, "request failed");
         }
+    }
+}
+
+impl From<sea_orm::DbErr> for ApiError {
+    /// A corrupt stored value and a unique violation a user can fix (409 naming the field,
+    /// [`crate::db::constraints`]) are told apart here, once, from other database failures.
+    fn from(err: sea_orm::DbErr) -> Self {
+        if let Some(corrupt) = crate::db::CorruptValue::find(&err) {
+            return ApiError::Corrupt(corrupt.clone());
+        }
+        crate::db::constraints::conflict(&err).unwrap_or(ApiError::Database(err))
+    }
+}
+
+impl From<crate::db::CorruptValue> for ApiError {
+    fn from(corrupt: crate::db::CorruptValue) -> Self {
+        ApiError::Corrupt(corrupt)
     }
 }
 

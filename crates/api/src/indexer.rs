@@ -15,9 +15,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chanjiao_search::{Change, IndexDoc, SearchIndex};
-use chrono::Utc;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
+use crate::clock::Clock;
 use crate::entities::{posting_outbox, postings as posting_rows, program_profiles};
 use crate::error::ApiError;
 use crate::services::postings::{Posting, with_org_names};
@@ -101,7 +101,7 @@ async fn changes_for(db: &DatabaseConnection, ids: Vec<i64>) -> Result<Vec<Chang
 
 /// Applies the outbox rows after the index's last sequence, up to the first fresh gap. Returns
 /// how many rows were applied.
-pub async fn catch_up(db: &DatabaseConnection, index: &Arc<SearchIndex>) -> Result<usize, ApiError> {
+pub async fn catch_up(db: &DatabaseConnection, index: &Arc<SearchIndex>, clock: &Clock) -> Result<usize, ApiError> {
     let mut last = index.last_seq().unwrap_or(0);
     let mut applied = 0;
     loop {
@@ -115,7 +115,7 @@ pub async fn catch_up(db: &DatabaseConnection, index: &Arc<SearchIndex>) -> Resu
         let mut expected = last + 1;
         for row in &rows {
             let old_enough =
-                Utc::now().signed_duration_since(row.created_at).to_std().unwrap_or_default() > GAP_PATIENCE;
+                clock.now().signed_duration_since(row.created_at).to_std().unwrap_or_default() > GAP_PATIENCE;
             if row.seq != expected && !old_enough {
                 break;
             }
@@ -169,7 +169,7 @@ pub async fn rebuild(db: &DatabaseConnection, index: &Arc<SearchIndex>) -> Resul
 }
 
 /// Tails the outbox for as long as the process runs.
-pub async fn run(db: DatabaseConnection, index: Arc<SearchIndex>) {
+pub async fn run(db: DatabaseConnection, index: Arc<SearchIndex>, clock: Clock) {
     if index.last_seq().is_none() {
         match rebuild(&db, &index).await {
             Ok(count) => tracing::info!(count, "search index rebuilt"),
@@ -177,7 +177,7 @@ pub async fn run(db: DatabaseConnection, index: Arc<SearchIndex>) {
         }
     }
     loop {
-        match catch_up(&db, &index).await {
+        match catch_up(&db, &index, &clock).await {
             Ok(0) => tokio::time::sleep(POLL).await,
             Ok(_) => {}
             Err(error) => {

@@ -35,6 +35,8 @@ pub struct AppState {
     pub hasher: auth::password::Hasher,
     /// Per-client rate limits of this process.
     pub limits: Arc<crate::abuse::RateLimits>,
+    /// "Now" for every handler and worker (fixed in tests that choose the time).
+    pub clock: crate::clock::Clock,
 }
 
 /// A bound, ready-to-run server.
@@ -70,6 +72,11 @@ pub const MAX_BODY_BYTES: usize = 20 * 1024 * 1024;
 impl Application {
     /// Connects, migrates and binds. Binding port 0 picks a free port; see [`Application::port`].
     pub async fn build(config: Config) -> Result<Application, StartupError> {
+        Self::build_with_clock(config, crate::clock::Clock::system()).await
+    }
+
+    /// [`Application::build`] with a clock of the caller's choosing (tests fix "now").
+    pub async fn build_with_clock(config: Config, clock: crate::clock::Clock) -> Result<Application, StartupError> {
         crate::tls::install_crypto_provider();
         let db = db::connect(&config).await?;
         db::migrate(&db).await?;
@@ -91,6 +98,7 @@ impl Application {
                 catalogue: Default::default(),
                 hasher,
                 limits,
+                clock,
             },
         })
     }

@@ -13,6 +13,7 @@ use std::time::Duration;
 use sea_orm::DatabaseConnection;
 use tokio::task::JoinHandle;
 
+use crate::clock::Clock;
 use crate::startup::AppState;
 
 /// The running loops; [`Workers::stop`] ends them.
@@ -32,20 +33,22 @@ pub fn spawn(state: &AppState) -> Workers {
     let config = &state.config;
     let every = Duration::from_secs(config.expiry_sweep_secs.max(1));
     let db = || state.db.clone();
+    let clock = || state.clock.clone();
     let alerts = Arc::new(config.alerts.clone());
     let alerts_poll = Duration::from_millis(alerts.alerts_poll_ms.max(10));
     let tasks = vec![
-        tokio::spawn(crate::indexer::run(db(), state.index.clone())),
+        tokio::spawn(crate::indexer::run(db(), state.index.clone(), clock())),
         tokio::spawn(crate::services::alerts::processor::run(
             db(),
             state.index.clone(),
             state.catalogue.clone(),
             alerts_poll,
+            clock(),
         )),
-        tokio::spawn(crate::services::alerts::webhooks::worker::run(db(), alerts)),
-        tokio::spawn(expiry_sweeps(db(), every, config.login_window_minutes)),
-        tokio::spawn(crate::services::brokering::sweeps(db(), every)),
-        tokio::spawn(crate::services::rounds::retention::sweeps(db(), every, config.rounds_retention_days)),
+        tokio::spawn(crate::services::alerts::webhooks::worker::run(db(), alerts, clock())),
+        tokio::spawn(expiry_sweeps(db(), clock(), every, config.login_window_minutes)),
+        tokio::spawn(crate::services::brokering::sweeps(db(), clock(), every)),
+        tokio::spawn(crate::services::rounds::retention::sweeps(db(), clock(), every, config.rounds_retention_days)),
         tokio::spawn(abuse_sweeps(state.clone())),
         tokio::spawn(warm_up_catalogue(state.clone())),
     ];
@@ -62,16 +65,16 @@ async fn warm_up_catalogue(state: AppState) {
 /// Expires postings whose end date has passed, now and then every `every`. Listings already
 /// hide them in between; the sweep makes the status (and the audit log) say so. It also prunes
 /// expired sessions and login failures older than the lock-out window.
-async fn expiry_sweeps(db: DatabaseConnection, every: Duration, login_window_minutes: i64) {
+async fn expiry_sweeps(db: DatabaseConnection, clock: Clock, every: Duration, login_window_minutes: i64) {
     let mut ticks = tokio::time::interval(every);
     loop {
         ticks.tick().await;
-        match crate::services::postings::expire_due(&db, crate::clock::today()).await {
+        match crate::services::postings::expire_due(&db, clock.today(), clock.now()).await {
             Ok(0) => {}
             Ok(count) => tracing::info!(count, "expired postings past their end date"),
             Err(error) => tracing::warn!(%error, "expiry sweep failed"),
         }
-        let now = chrono::Utc::now();
+        let now = clock.now();
         match crate::services::account_security::prune(&db, now, login_window_minutes).await {
             Ok((0, 0)) => {}
             Ok((sessions, failures)) => {
@@ -90,7 +93,7 @@ async fn abuse_sweeps(state: AppState) {
     loop {
         ticks.tick().await;
         state.limits.forget_idle();
-        match crate::services::login_throttle::prune(&state.db, window, chrono::Utc::now()).await {
+        match crate::services::login_throttle::prune(&state.db, window, state.clock.now()).await {
             Ok(0) => {}
             Ok(count) => tracing::debug!(count, "pruned quiet login throttle counters"),
             Err(error) => tracing::warn!(%error, "login throttle sweep failed"),

@@ -8,7 +8,8 @@
 //! assessments), training-base slots and bookings ([`booking`]), the allocation mechanisms that place students into contested places, with their
 //! reports and explanations ([`allocation`]), and city statistics ([`statistics`]: forecasts of
 //! demand and supply with back-tests, shortage/oversupply early warning, effectiveness indicators), and the
-//! login throttle's growing waits ([`throttle`]).
+//! login throttle's growing waits ([`throttle`]). [`stored`] fixes the text each stored value is
+//! written as and read back from.
 //!
 //! [`bounds`] holds the one window of dates (2000–2100) and the number bounds every input is
 //! checked against, so no user-controlled value reaches an overflow.
@@ -31,6 +32,7 @@ pub mod reference;
 pub mod region;
 pub mod rounds;
 pub mod statistics;
+pub mod stored;
 pub mod text;
 pub mod throttle;
 
@@ -46,3 +48,4 @@ pub use reference::{
     search_occupations, search_programs,
 };
 pub use region::{Region, RegionCode, RegionLevel};
+pub use stored::StoredText;

@@ -43,6 +43,8 @@ macro_rules! string_enum {
                 f.write_str(self.as_str())
             }
         }
+
+        $crate::stored::stored_as_str!($name);
     };
 }
 pub(crate) use string_enum;

@@ -118,6 +118,18 @@ impl RegionCode {
     }
 }
 
+impl crate::stored::StoredText for RegionCode {
+    const TYPE_NAME: &'static str = "RegionCode";
+
+    fn stored_text(&self) -> &str {
+        self.as_str()
+    }
+
+    fn from_stored_text(text: &str) -> Option<Self> {
+        RegionCode::parse(text).ok().filter(|code| code.as_str() == text)
+    }
+}
+
 impl fmt::Display for RegionCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

@@ -37,6 +37,8 @@ impl fmt::Display for ThrottleScope {
     }
 }
 
+crate::stored::stored_as_str!(ThrottleScope);
+
 impl FromStr for ThrottleScope {
     type Err = ();
 

@@ -109,7 +109,7 @@ async fn resolve(parts: &Parts, state: &AppState, allow_cookie: bool) -> Result<
         None => None,
     };
     let user = match token {
-        Some(token) if !token.is_empty() => accounts::session_user(&state.db, token).await?,
+        Some(token) if !token.is_empty() => accounts::session_user(&state.db, token, state.clock.now()).await?,
         _ => None,
     };
     let Some(user) = user else { return Ok(None) };

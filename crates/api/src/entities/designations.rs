@@ -1,11 +1,14 @@
+use chanjiao_domain::statistics::targets::DesignationType;
 use sea_orm::entity::prelude::*;
+
+use crate::db::Stored;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "designations")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub designation_type: String,
+    pub designation_type: Stored<DesignationType>,
     pub organization_id: Option<i64>,
     pub organization_name: String,
     pub region_code: String,

@@ -1,4 +1,7 @@
+use chanjiao_domain::throttle::ThrottleScope;
 use sea_orm::entity::prelude::*;
+
+use crate::db::Stored;
 
 /// A throttle counter; `scope` holds a [`chanjiao_domain::throttle::ThrottleScope`], and an
 /// empty `email` or `client` means "any".
@@ -7,7 +10,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub scope: String,
+    pub scope: Stored<ThrottleScope>,
     pub email: String,
     pub client: String,
     pub failures: i32,

@@ -1,4 +1,7 @@
+use chanjiao_domain::statistics::targets::{TargetKind, TargetUnit};
 use sea_orm::entity::prelude::*;
+
+use crate::db::Stored;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "plan_targets")]
@@ -8,12 +11,12 @@ pub struct Model {
     pub city_code: String,
     pub first_year: i32,
     pub last_year: i32,
-    pub target_id: String,
+    pub target_id: Stored<TargetKind>,
     pub position: i32,
     pub name_zh: String,
     pub name_en: String,
     pub target: f64,
-    pub unit: String,
+    pub unit: Stored<TargetUnit>,
     pub lead_unit: String,
     pub imported_at: DateTimeUtc,
 }

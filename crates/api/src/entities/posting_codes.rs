@@ -1,4 +1,7 @@
+use chanjiao_domain::posting::CodeKind;
 use sea_orm::entity::prelude::*;
+
+use crate::db::Stored;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "posting_codes")]
@@ -6,7 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub posting_id: i64,
     #[sea_orm(primary_key, auto_increment = false)]
-    pub code_type: String,
+    pub code_type: Stored<CodeKind>,
     #[sea_orm(primary_key, auto_increment = false)]
     pub code: String,
 }

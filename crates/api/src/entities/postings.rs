@@ -1,4 +1,7 @@
+use chanjiao_domain::{PostingKind, PostingStatus, SchoolLevel, Side};
 use sea_orm::entity::prelude::*;
+
+use crate::db::Stored;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "postings")]
@@ -6,15 +9,15 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub organization_id: i64,
-    pub side: String,
-    pub kind: String,
-    pub status: String,
+    pub side: Stored<Side>,
+    pub kind: Stored<PostingKind>,
+    pub status: Stored<PostingStatus>,
     pub title: String,
     pub region_code: String,
     pub starts_on: Option<Date>,
     pub ends_on: Option<Date>,
     pub quantity: Option<i64>,
-    pub education_level: Option<String>,
+    pub education_level: Option<Stored<SchoolLevel>>,
     /// The posting as `PostingInput` JSON; parsed again on every read.
     pub details: String,
     pub created_by: Option<i64>,

@@ -1,4 +1,7 @@
+use chanjiao_domain::SchoolLevel;
 use sea_orm::entity::prelude::*;
+
+use crate::db::Stored;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "program_occupations")]
@@ -8,7 +11,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub occupation_code: String,
     #[sea_orm(primary_key, auto_increment = false)]
-    pub level: String,
+    pub level: Stored<SchoolLevel>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

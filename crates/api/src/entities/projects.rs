@@ -1,4 +1,7 @@
+use chanjiao_domain::brokering::{ProjectStatus, ProjectType};
 use sea_orm::entity::prelude::*;
+
+use crate::db::Stored;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "projects")]
@@ -6,8 +9,8 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub proposal_id: i64,
-    pub project_type: String,
-    pub status: String,
+    pub project_type: Stored<ProjectType>,
+    pub status: Stored<ProjectStatus>,
     pub title: String,
     pub proposer_org_id: i64,
     pub recipient_org_id: i64,

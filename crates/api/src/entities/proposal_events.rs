@@ -1,4 +1,7 @@
+use chanjiao_domain::brokering::proposal::{EventKind, ProposalSide};
 use sea_orm::entity::prelude::*;
+
+use crate::db::Stored;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "proposal_events")]
@@ -7,8 +10,8 @@ pub struct Model {
     pub id: i64,
     pub proposal_id: i64,
     pub at: DateTimeUtc,
-    pub action: String,
-    pub side: Option<String>,
+    pub action: Stored<EventKind>,
+    pub side: Option<Stored<ProposalSide>>,
     pub actor_user_id: Option<i64>,
     pub on_behalf_of: Option<i64>,
     pub message: Option<String>,

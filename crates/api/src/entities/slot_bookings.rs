@@ -1,4 +1,7 @@
+use chanjiao_domain::booking::BookingStatus;
 use sea_orm::entity::prelude::*;
+
+use crate::db::Stored;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "slot_bookings")]
@@ -12,7 +15,7 @@ pub struct Model {
     pub purpose: String,
     pub contact: Option<String>,
     /// `confirmed` or `cancelled` (`BookingStatus`).
-    pub status: String,
+    pub status: Stored<BookingStatus>,
     pub created_at: DateTimeUtc,
     pub cancelled_at: Option<DateTimeUtc>,
 }

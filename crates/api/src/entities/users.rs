@@ -1,4 +1,7 @@
+use chanjiao_domain::Role;
 use sea_orm::entity::prelude::*;
+
+use crate::db::Stored;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
@@ -8,7 +11,7 @@ pub struct Model {
     pub organization_id: Option<i64>,
     pub email: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: Stored<Role>,
     pub created_at: DateTimeUtc,
     /// Set while a platform administrator has disabled the user: no sign-in, no sessions.
     pub disabled_at: Option<DateTimeUtc>,

@@ -40,6 +40,7 @@ pub async fn change_password(
     hasher: &Hasher,
     user: &CurrentUser,
     form: &PasswordChange,
+    now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let mut errors = Invalids::default();
     if form.current_password.is_empty() {
@@ -64,7 +65,8 @@ pub async fn change_password(
         .exec(&txn)
         .await?
         .rows_affected;
-    audit::record(&txn, Some(user), "user", user.id, "change_password", json!({ "ended_sessions": ended })).await?;
+    audit::record(&txn, Some(user), now, "user", user.id, "change_password", json!({ "ended_sessions": ended }))
+        .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -94,8 +96,7 @@ impl TryFrom<users::Model> for UserAccount {
     type Error = ApiError;
 
     fn try_from(row: users::Model) -> Result<Self, ApiError> {
-        let role =
-            row.role.parse().map_err(|_| ApiError::Internal(format!("stored role {:?} is not valid", row.role)))?;
+        let role = *row.role;
         Ok(UserAccount {
             id: row.id,
             email: row.email,
@@ -120,6 +121,7 @@ pub async fn set_disabled(
     admin: &CurrentUser,
     id: i64,
     disabled: bool,
+    now: DateTime<Utc>,
 ) -> Result<UserAccount, ApiError> {
     if !admin.is_platform_admin() {
         return Err(ApiError::Forbidden);
@@ -142,7 +144,7 @@ pub async fn set_disabled(
         .await?;
     let ended = if disabled { logout_everywhere(&txn, id).await? } else { 0 };
     let action = if disabled { "disable" } else { "enable" };
-    audit::record(&txn, Some(admin), "user", id, action, json!({ "ended_sessions": ended })).await?;
+    audit::record(&txn, Some(admin), now, "user", id, action, json!({ "ended_sessions": ended })).await?;
     let row = users::Entity::find_by_id(id).one(&txn).await?.ok_or(ApiError::NotFound)?;
     txn.commit().await?;
     row.try_into()

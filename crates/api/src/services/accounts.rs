@@ -5,7 +5,7 @@
 use chanjiao_domain::Text;
 use chanjiao_domain::organization::OrganizationInput;
 use chanjiao_domain::{Email, Invalids, NewOrganization, OrgKind, Password, Role, Verification};
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
     QueryFilter,
@@ -16,10 +16,11 @@ use crate::abuse::ClientAddr;
 use crate::auth::password::Hasher;
 use crate::auth::{CurrentUser, token};
 use crate::config::Config;
+use crate::db::Stored;
 use crate::entities::{login_failures, organizations, sessions, users};
 use crate::error::ApiError;
+use crate::services::login_throttle;
 use crate::services::organizations::{self as orgs, Organization};
-use crate::services::{conflict_or, login_throttle};
 
 /// A registration as submitted by the form or the API. Every field defaults to empty so that a
 /// missing field is reported like an empty one: "required", by name.
@@ -47,16 +48,6 @@ pub struct Registration {
     pub admin_password: String,
 }
 
-fn field_of_unique(message: &str) -> Option<&'static str> {
-    if message.contains("credit_code") {
-        Some("credit_code")
-    } else if message.contains("email") {
-        Some("admin_email")
-    } else {
-        None
-    }
-}
-
 /// Who creates an organization, which decides the kinds allowed and the standing it starts with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Origin {
@@ -67,8 +58,13 @@ enum Origin {
 }
 
 /// Registers an organization, pending verification, with its first administrator.
-pub async fn register(db: &DatabaseConnection, hasher: &Hasher, form: Registration) -> Result<Organization, ApiError> {
-    create(db, hasher, form, Origin::SelfService).await
+pub async fn register(
+    db: &DatabaseConnection,
+    hasher: &Hasher,
+    form: Registration,
+    now: DateTime<Utc>,
+) -> Result<Organization, ApiError> {
+    create(db, hasher, form, Origin::SelfService, now).await
 }
 
 /// A platform administrator creates an organization of any kind (authorities only this way),
@@ -77,8 +73,9 @@ pub async fn create_verified(
     db: &DatabaseConnection,
     hasher: &Hasher,
     form: Registration,
+    now: DateTime<Utc>,
 ) -> Result<Organization, ApiError> {
-    create(db, hasher, form, Origin::PlatformAdmin).await
+    create(db, hasher, form, Origin::PlatformAdmin, now).await
 }
 
 async fn create(
@@ -86,6 +83,7 @@ async fn create(
     hasher: &Hasher,
     form: Registration,
     origin: Origin,
+    now: DateTime<Utc>,
 ) -> Result<Organization, ApiError> {
     let parsed_org = NewOrganization::parse(&OrganizationInput {
         kind: &form.kind,
@@ -134,8 +132,8 @@ async fn create(
         Origin::SelfService => Verification::Pending,
         Origin::PlatformAdmin => Verification::Verified,
     };
-    let org = insert_organization(&txn, &new_org, standing).await?;
-    insert_user(&txn, Some(org.id), &email, hash, Role::OrgAdmin).await?;
+    let org = insert_organization(&txn, &new_org, standing, now).await?;
+    insert_user(&txn, Some(org.id), &email, hash, Role::OrgAdmin, now).await?;
     txn.commit().await?;
     Ok(org)
 }
@@ -151,22 +149,21 @@ pub async fn insert_organization(
     db: &impl ConnectionTrait,
     org: &NewOrganization,
     verification: Verification,
+    now: DateTime<Utc>,
 ) -> Result<Organization, ApiError> {
-    let now = Utc::now();
     let row = organizations::ActiveModel {
-        kind: Set(org.identity.kind().as_str().to_owned()),
+        kind: Set(Stored(org.identity.kind())),
         name: Set(org.name.as_str().to_owned()),
-        region_code: Set(org.region.as_str().to_owned()),
+        region_code: Set(Stored(org.region.clone())),
         credit_code: Set(org.identity.credit_code().map(|c| c.as_str().to_owned())),
-        school_level: Set(org.identity.level().map(|l| l.as_str().to_owned())),
-        verification: Set(verification.as_str().to_owned()),
+        school_level: Set(org.identity.level().map(Stored)),
+        verification: Set(Stored(verification)),
         created_at: Set(now),
         verified_at: Set((verification == Verification::Verified).then_some(now)),
         ..Default::default()
     }
     .insert(db)
-    .await
-    .map_err(|e| conflict_or(e, field_of_unique))?;
+    .await?;
     row.try_into()
 }
 
@@ -176,18 +173,19 @@ async fn insert_user(
     email: &Email,
     password_hash: String,
     role: Role,
+    now: DateTime<Utc>,
 ) -> Result<users::Model, ApiError> {
     users::ActiveModel {
         organization_id: Set(organization_id),
         email: Set(email.as_str().to_owned()),
         password_hash: Set(password_hash),
-        role: Set(role.as_str().to_owned()),
-        created_at: Set(Utc::now()),
+        role: Set(Stored(role)),
+        created_at: Set(now),
         ..Default::default()
     }
     .insert(db)
     .await
-    .map_err(|e| conflict_or(e, |m| m.contains("email").then_some("email")))
+    .map_err(ApiError::from)
 }
 
 /// The roles [`NewUser::role`] names, for the API's document.
@@ -217,6 +215,7 @@ pub async fn add_user(
     hasher: &Hasher,
     organization_id: Option<i64>,
     form: NewUser,
+    now: DateTime<Utc>,
 ) -> Result<i64, ApiError> {
     let mut errors = Invalids::default();
     let email = errors.take("email", Email::parse(&form.email));
@@ -244,7 +243,7 @@ pub async fn add_user(
         return Err(errors.into());
     }
     let hash = hasher.hash(password_ok.expose()).await?;
-    Ok(insert_user(db, organization_id, &email, hash, role).await?.id)
+    Ok(insert_user(db, organization_id, &email, hash, role, now).await?.id)
 }
 
 /// A sign-in attempt and the client it comes from (see [`crate::abuse::ClientAddr`]).
@@ -263,11 +262,12 @@ pub async fn login(
     hasher: &Hasher,
     config: &Config,
     attempt: LoginAttempt<'_>,
+    now: DateTime<Utc>,
 ) -> Result<String, ApiError> {
     let email: String = attempt.email.trim().to_lowercase().chars().take(254).collect();
     let client = attempt.client.limit_key().to_string();
     let policy = login_throttle::Policy::from_config(config);
-    if let Err(retry_after_secs) = login_throttle::reserve(db, &policy, &email, &client).await? {
+    if let Err(retry_after_secs) = login_throttle::reserve(db, &policy, &email, &client, now).await? {
         tracing::info!(client = %attempt.client, retry_after_secs, "login refused by the throttle");
         return Err(ApiError::TooManyAttempts { retry_after_secs });
     }
@@ -278,7 +278,6 @@ pub async fn login(
         .one(db)
         .await?;
     let ok = hasher.verify(attempt.password, user.as_ref().map(|u| u.password_hash.clone())).await?;
-    let now = Utc::now();
     let Some(user) = user.filter(|_| ok) else {
         // The throttle has counted it already; this row is the record of it.
         login_failures::ActiveModel {
@@ -307,11 +306,15 @@ pub async fn login(
 }
 
 /// The user behind a live session token, if any.
-pub async fn session_user(db: &impl ConnectionTrait, token: &str) -> Result<Option<CurrentUser>, ApiError> {
+pub async fn session_user(
+    db: &impl ConnectionTrait,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<CurrentUser>, ApiError> {
     let digest = token::digest(token);
     let session = sessions::Entity::find()
         .filter(sessions::Column::TokenHash.eq(digest.as_str()))
-        .filter(sessions::Column::ExpiresAt.gt(Utc::now()))
+        .filter(sessions::Column::ExpiresAt.gt(now))
         .one(db)
         .await?;
     let Some(session) = session else { return Ok(None) };
@@ -321,8 +324,7 @@ pub async fn session_user(db: &impl ConnectionTrait, token: &str) -> Result<Opti
         Some(id) => Some(orgs::get(db, id).await?),
         None => None,
     };
-    let role =
-        user.role.parse().map_err(|_| ApiError::Internal(format!("stored role {:?} is not valid", user.role)))?;
+    let role = *user.role;
     Ok(Some(CurrentUser {
         id: user.id,
         email: user.email,

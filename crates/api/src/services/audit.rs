@@ -26,29 +26,32 @@ pub struct AuditEntry {
     pub changes: Value,
 }
 
-/// Appends an event. `actor` is `None` when the system acts on its own.
+/// Appends an event at `at` (the caller's "now", from the application's clock). `actor` is
+/// `None` when the system acts on its own.
 pub async fn record(
     db: &impl ConnectionTrait,
     actor: Option<&CurrentUser>,
+    at: DateTime<Utc>,
     entity: &str,
     entity_id: i64,
     action: &str,
     changes: Value,
 ) -> Result<(), ApiError> {
-    event(actor, entity, entity_id, action, changes).insert(db).await?;
+    event(actor, at, entity, entity_id, action, changes).insert(db).await?;
     Ok(())
 }
 
 /// An event row, for callers that insert many at once.
 pub fn event(
     actor: Option<&CurrentUser>,
+    at: DateTime<Utc>,
     entity: &str,
     entity_id: i64,
     action: &str,
     changes: Value,
 ) -> audit_events::ActiveModel {
     audit_events::ActiveModel {
-        at: Set(Utc::now()),
+        at: Set(at),
         actor_user_id: Set(actor.map(|u| u.id)),
         // An intermediary acting for a client is the actor, on the client's behalf.
         actor_organization_id: Set(actor.and_then(|u| u.home_organization()).map(|o| o.id)),

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use chanjiao_domain::Invalid;
 use chanjiao_domain::posting::Side;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::DatabaseConnection;
 use serde::Serialize;
 
@@ -122,6 +122,7 @@ pub async fn import(
     upload: Upload,
     progress: &ImportProgress,
     today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<Imported, ApiError> {
     let side = side_of(user)?;
     let progress_token = match upload.progress_token.as_deref() {
@@ -162,7 +163,7 @@ pub async fn import(
     let items: Vec<_> = rows.iter().map(|r| (&r.posting, r.publish)).collect();
     let txn = crate::db::begin_write(db).await?;
     let mut report = |done: usize| progress.set(token, Progress { phase: "saving", done, total });
-    write::insert_many(&txn, user, &items, today, &mut report).await?;
+    write::insert_many(&txn, user, &items, today, &mut report, now).await?;
     txn.commit().await?;
     progress.set(token, Progress { phase: "done", done: total, total });
     let saved = started.elapsed() - checked;

@@ -19,6 +19,7 @@ use sea_orm::{
 };
 
 use crate::config::Config;
+use crate::db::Stored;
 use crate::entities::login_throttles::{self, Column};
 use crate::error::ApiError;
 
@@ -81,15 +82,15 @@ pub async fn reserve(
     policy: &Policy,
     email: &str,
     client: &str,
+    now: DateTime<Utc>,
 ) -> Result<Result<(), u64>, ApiError> {
     let keys = keys(email, client);
     for _ in 0..RACE_RETRIES {
-        let now = Utc::now();
         let rows = login_throttles::Entity::find().filter(key_condition(&keys)).all(db).await?;
         let mut plan = Vec::with_capacity(keys.len());
         let mut wait = 0;
         for (scope, email, client) in keys {
-            let row = rows.iter().find(|r| r.scope == scope.as_str() && r.email == email && r.client == client);
+            let row = rows.iter().find(|r| r.scope == scope && r.email == email && r.client == client);
             let stored = row.map(|r| (u32::try_from(r.failures).unwrap_or(0), (now - r.last_failure_at).num_seconds()));
             match policy.of(scope).check(stored) {
                 Verdict::Go { counted } => plan.push((scope, email, client, row, counted)),
@@ -117,7 +118,7 @@ pub async fn reserve(
                 }
                 None => {
                     let fresh = login_throttles::ActiveModel {
-                        scope: Set(scope.as_str().to_owned()),
+                        scope: Set(Stored(scope)),
                         email: Set(email.to_owned()),
                         client: Set(client.to_owned()),
                         failures: Set(failures),

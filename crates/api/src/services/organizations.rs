@@ -14,6 +14,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, 
 use serde::Serialize;
 
 use crate::auth::CurrentUser;
+use crate::db::Stored;
 use crate::entities::{organizations, users};
 use crate::error::ApiError;
 
@@ -67,23 +68,12 @@ impl Organization {
     }
 }
 
-fn corrupt(what: &str, value: &str) -> ApiError {
-    ApiError::Internal(format!("stored {what} {value:?} is not valid"))
-}
-
 impl TryFrom<organizations::Model> for Organization {
     type Error = ApiError;
 
     fn try_from(row: organizations::Model) -> Result<Self, ApiError> {
-        let region = RegionCode::parse(&row.region_code).map_err(|_| corrupt("region", &row.region_code))?;
-        let level = match row.school_level.as_deref() {
-            Some(raw) => Some(raw.parse().map_err(|_| corrupt("school level", raw))?),
-            None => None,
-        };
-        let requested_region = match row.requested_region_code.as_deref() {
-            Some(code) => Some(RegionCode::parse(code).map_err(|_| corrupt("requested region", code))?),
-            None => None,
-        };
+        let region = row.region_code.into_inner();
+        let requested_region = row.requested_region_code.map(Stored::into_inner);
         let requested_change = (row.requested_name.is_some() || requested_region.is_some()).then(|| RequestedChange {
             name: row.requested_name.clone(),
             region_name: requested_region.as_ref().map(RegionCode::full_name),
@@ -91,13 +81,13 @@ impl TryFrom<organizations::Model> for Organization {
         });
         Ok(Organization {
             id: row.id,
-            kind: row.kind.parse().map_err(|_| corrupt("kind", &row.kind))?,
+            kind: *row.kind,
             name: row.name,
             region_name: region.full_name(),
-            region: row.region_code,
+            region: region.as_str().to_owned(),
             credit_code: row.credit_code,
-            level,
-            verification: row.verification.parse().map_err(|_| corrupt("verification", &row.verification))?,
+            level: row.school_level.map(Stored::into_inner),
+            verification: *row.verification,
             created_at: row.created_at,
             requested_change,
         })
@@ -167,13 +157,13 @@ pub async fn members(
         .order_by_asc(users::Column::Id)
         .all(db)
         .await?;
-    rows.into_iter()
+    Ok(rows
+        .into_iter()
         .map(|u| {
-            let role = u.role.parse().map_err(|_| corrupt("role", &u.role))?;
             let email = emails.then_some(u.email);
-            Ok(Member { id: u.id, email, role, created_at: u.created_at, disabled_at: u.disabled_at })
+            Member { id: u.id, email, role: *u.role, created_at: u.created_at, disabled_at: u.disabled_at }
         })
-        .collect()
+        .collect())
 }
 
 /// Organizations in one verification state, oldest first (the order an admin works a queue in).
@@ -213,7 +203,7 @@ pub async fn decide(db: &impl ConnectionTrait, id: i64, decision: Verification) 
         ));
     }
     let row = organizations::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound)?;
-    let deciding_a_change = row.verification == Verification::Verified.as_str()
+    let deciding_a_change = row.verification == Verification::Verified
         && (row.requested_name.is_some() || row.requested_region_code.is_some());
     let (requested_name, requested_region) = (row.requested_name.clone(), row.requested_region_code.clone());
     let mut active: organizations::ActiveModel = row.into();
@@ -227,7 +217,7 @@ pub async fn decide(db: &impl ConnectionTrait, id: i64, decision: Verification) 
             }
         }
     } else {
-        active.verification = Set(decision.as_str().to_owned());
+        active.verification = Set(Stored(decision));
         active.verified_at = Set((decision == Verification::Verified).then(Utc::now));
     }
     active.requested_name = Set(None);
@@ -274,16 +264,17 @@ pub async fn update_profile(
     if name.is_none() && region.is_none() {
         return row.try_into();
     }
-    let verified = row.verification == Verification::Verified.as_str();
+    let verified = row.verification == Verification::Verified;
     // A value equal to the approved one withdraws that part of a request.
-    let requested = |new: Option<String>, approved: &str, earlier: Option<String>| match new {
-        Some(new) if new == approved => None,
-        Some(new) => Some(new),
-        None => earlier,
-    };
+    fn requested<T: PartialEq>(new: Option<T>, approved: &T, earlier: Option<T>) -> Option<T> {
+        match new {
+            Some(new) if new == *approved => None,
+            Some(new) => Some(new),
+            None => earlier,
+        }
+    }
     let requested_name = requested(name.as_ref().map(|n| n.as_str().to_owned()), &row.name, row.requested_name.clone());
-    let requested_region =
-        requested(region.as_ref().map(|r| r.as_str().to_owned()), &row.region_code, row.requested_region_code.clone());
+    let requested_region = requested(region.clone().map(Stored), &row.region_code, row.requested_region_code.clone());
     let mut active: organizations::ActiveModel = row.into();
     if verified {
         // Held for review: the approved identity stays until an administrator approves this.
@@ -295,7 +286,7 @@ pub async fn update_profile(
             active.name = Set(name.as_str().to_owned());
         }
         if let Some(region) = region {
-            active.region_code = Set(region.as_str().to_owned());
+            active.region_code = Set(Stored(region));
         }
     }
     active.update(db).await?.try_into()

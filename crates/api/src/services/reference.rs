@@ -15,6 +15,7 @@ use chanjiao_domain::reference::{OccupationCode, ProgramCode};
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
 use serde::{Deserialize, Serialize};
 
+use crate::db::Stored;
 use crate::entities::{occupation_details, program_occupations, program_profiles};
 
 pub const PROFILES_FILE: &str = "program_profiles_2022.jsonl";
@@ -171,7 +172,7 @@ fn parse_dir(dir: &Path) -> Result<Parsed, ImportError> {
             pairs.push(program_occupations::ActiveModel {
                 program_code: Set(key.0),
                 occupation_code: Set(key.1),
-                level: Set(level.as_str().to_owned()),
+                level: Set(Stored(level)),
             });
         }
     }

@@ -82,3 +82,5 @@ impl std::fmt::Display for Mechanism {
         f.write_str(self.as_str())
     }
 }
+
+crate::stored::stored_as_str!(Mechanism);

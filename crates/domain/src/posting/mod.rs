@@ -36,6 +36,16 @@ string_enum!(
     }
 );
 
+string_enum!(
+    /// Which reference list a code a posting names comes from: a program (专业), an occupation
+    /// (职业) or an industry cluster (产业集群).
+    CodeKind, Text::new("one of program, occupation, cluster", "program、occupation、cluster 之一"), {
+        Program => "program",
+        Occupation => "occupation",
+        Cluster => "cluster",
+    }
+);
+
 impl Side {
     pub fn zh(self) -> &'static str {
         match self {

@@ -38,6 +38,8 @@ pub enum RankingRule {
 }
 
 impl RankingRule {
+    pub const ALL: [RankingRule; 2] = [RankingRule::Explicit, RankingRule::Scoring];
+
     pub fn as_str(self) -> &'static str {
         match self {
             RankingRule::Explicit => "explicit",
@@ -45,6 +47,8 @@ impl RankingRule {
         }
     }
 }
+
+crate::stored::stored_as_str!(RankingRule);
 
 impl std::str::FromStr for RankingRule {
     type Err = crate::Invalid;

@@ -117,6 +117,18 @@ impl TargetKind {
     }
 }
 
+impl crate::stored::StoredText for TargetKind {
+    const TYPE_NAME: &'static str = "TargetKind";
+
+    fn stored_text(&self) -> &str {
+        self.as_str()
+    }
+
+    fn from_stored_text(text: &str) -> Option<Self> {
+        TargetKind::parse(text).ok().filter(|kind| kind.as_str() == text)
+    }
+}
+
 impl fmt::Display for TargetKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -36,13 +36,15 @@ use std::collections::HashMap;
 use chanjiao_domain::organization::KindIdentity;
 use chanjiao_domain::posting::Side;
 use chanjiao_domain::{CreditCode, Email, NewOrganization, OrgName, RegionCode, Role, Verification};
-use chrono::NaiveDate;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
 
 use catalog::{DemoIdentity, DemoOrg};
 use chanjiao_api::auth::password;
+use chanjiao_api::clock::Clock;
+use chanjiao_api::db::Stored;
 use chanjiao_api::entities::{organizations, users};
 use chanjiao_api::error::ApiError;
 use chanjiao_api::services::accounts;
@@ -70,16 +72,17 @@ const BROKERS: &[(&str, &str, bool, &str, &str)] = &[
 
 /// Creates what is missing of the demo organizations and accounts and returns the accounts.
 /// Postings are separate ([`seed_postings`]), so tests can start from a city without any.
-pub async fn seed(db: &DatabaseConnection) -> Result<Vec<DemoAccount>, ApiError> {
-    Ok(seed_organizations(db).await?.1)
+pub async fn seed(db: &DatabaseConnection, clock: &Clock) -> Result<Vec<DemoAccount>, ApiError> {
+    Ok(seed_organizations(db, clock.now()).await?.1)
 }
 
 /// Everything `serve --demo` shows: organizations, accounts and postings.
-pub async fn seed_all(db: &DatabaseConnection, today: NaiveDate) -> Result<(Vec<DemoAccount>, usize), ApiError> {
-    let (org_ids, accounts) = seed_organizations(db).await?;
+pub async fn seed_all(db: &DatabaseConnection, clock: &Clock) -> Result<(Vec<DemoAccount>, usize), ApiError> {
+    let (today, now) = (clock.today(), clock.now());
+    let (org_ids, accounts) = seed_organizations(db, now).await?;
     let txn = chanjiao_api::db::begin_write(db).await?;
     let added = seed_postings::seed(&txn, &org_ids, today).await?;
-    seed_slots::seed(&txn, &org_ids, today).await?;
+    seed_slots::seed(&txn, &org_ids, today, now).await?;
     seed_targets::seed(&txn, &org_ids, today).await?;
     txn.commit().await?;
     Ok((accounts, added))
@@ -87,20 +90,21 @@ pub async fn seed_all(db: &DatabaseConnection, today: NaiveDate) -> Result<(Vec<
 
 async fn seed_organizations(
     db: &DatabaseConnection,
+    now: DateTime<Utc>,
 ) -> Result<(HashMap<usize, (i64, Side)>, Vec<DemoAccount>), ApiError> {
     let hash = password::hash_offline(DEMO_PASSWORD).await?;
     let txn = chanjiao_api::db::begin_write(db).await?;
     let mut org_ids = HashMap::new();
     let mut made = Vec::new();
     for (index, demo) in catalog::organizations().iter().enumerate() {
-        let id = ensure_organization(&txn, demo.name, catalogue_org(demo)?).await?;
+        let id = ensure_organization(&txn, demo.name, catalogue_org(demo)?, now).await?;
         let side = match demo.identity {
             DemoIdentity::Enterprise { .. } => Side::Enterprise,
             DemoIdentity::School { .. } => Side::School,
         };
         org_ids.insert(index, (id, side));
         if let Some((_, email, role_zh)) = CATALOGUE_ACCOUNTS.iter().find(|(i, _, _)| *i == index) {
-            ensure_user(&txn, Some(id), email, &hash, Role::OrgAdmin).await?;
+            ensure_user(&txn, Some(id), email, &hash, Role::OrgAdmin, now).await?;
             made.push(DemoAccount { email, role_zh, organization: Some(demo.name) });
         }
     }
@@ -111,11 +115,11 @@ async fn seed_organizations(
             region: RegionCode::parse(region).map_err(|_| bad(name, "region"))?,
             identity,
         };
-        let id = ensure_organization(&txn, name, org).await?;
-        ensure_user(&txn, Some(id), email, &hash, Role::OrgAdmin).await?;
+        let id = ensure_organization(&txn, name, org, now).await?;
+        ensure_user(&txn, Some(id), email, &hash, Role::OrgAdmin, now).await?;
         made.push(DemoAccount { email, role_zh, organization: Some(name) });
     }
-    ensure_user(&txn, None, PLATFORM_ADMIN, &hash, Role::PlatformAdmin).await?;
+    ensure_user(&txn, None, PLATFORM_ADMIN, &hash, Role::PlatformAdmin, now).await?;
     made.push(DemoAccount { email: PLATFORM_ADMIN, role_zh: "平台管理员", organization: None });
     txn.commit().await?;
     Ok((org_ids, made))
@@ -140,11 +144,16 @@ fn catalogue_org(demo: &DemoOrg) -> Result<NewOrganization, ApiError> {
 }
 
 /// The id of the organization named `name`, created (verified) if missing.
-async fn ensure_organization(db: &impl ConnectionTrait, name: &str, org: NewOrganization) -> Result<i64, ApiError> {
+async fn ensure_organization(
+    db: &impl ConnectionTrait,
+    name: &str,
+    org: NewOrganization,
+    now: DateTime<Utc>,
+) -> Result<i64, ApiError> {
     let existing = organizations::Entity::find().filter(organizations::Column::Name.eq(name)).one(db).await?;
     match existing {
         Some(row) => Ok(row.id),
-        None => Ok(accounts::insert_organization(db, &org, Verification::Verified).await?.id),
+        None => Ok(accounts::insert_organization(db, &org, Verification::Verified, now).await?.id),
     }
 }
 
@@ -154,6 +163,7 @@ async fn ensure_user(
     email: &str,
     hash: &str,
     role: Role,
+    now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let email = Email::parse(email).map_err(|_| ApiError::Internal(format!("demo e-mail {email} is invalid")))?;
     let exists = users::Entity::find().filter(users::Column::Email.eq(email.as_str())).one(db).await?.is_some();
@@ -162,8 +172,8 @@ async fn ensure_user(
             organization_id: Set(organization_id),
             email: Set(email.as_str().to_owned()),
             password_hash: Set(hash.to_owned()),
-            role: Set(role.as_str().to_owned()),
-            created_at: Set(chrono::Utc::now()),
+            role: Set(Stored(role)),
+            created_at: Set(now),
             ..Default::default()
         }
         .insert(db)

@@ -31,7 +31,7 @@ pub async fn seed(
         let posting = NewPosting::parse_for_side(&demo.input, *side)
             .map_err(|e| ApiError::Internal(format!("demo posting {:?} is invalid: {e}", demo.input.title)))?;
         let created = demo.created_on.and_hms_opt(9, 0, 0).map(|t| Utc.from_utc_datetime(&t)).unwrap_or_else(Utc::now);
-        write::insert_historical(db, *org_id, &posting, demo.status, created).await?;
+        write::insert_historical(db, *org_id, &posting, demo.status, created, created).await?;
         added += 1;
     }
     Ok(added)

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use chanjiao_domain::booking::{BookingStatus, Period};
 use chanjiao_domain::posting::{PostingKind, PostingStatus, Side};
-use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder,
@@ -15,6 +15,7 @@ use sea_orm::{
 use serde_json::json;
 
 use chanjiao_api::clock;
+use chanjiao_api::db::Stored;
 use chanjiao_api::entities::{postings, slot_bookings, training_slots};
 use chanjiao_api::error::ApiError;
 use chanjiao_api::services::audit;
@@ -29,6 +30,7 @@ pub async fn seed(
     db: &impl ConnectionTrait,
     org_ids: &HashMap<usize, (i64, Side)>,
     today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<usize, ApiError> {
     let ids: Vec<i64> = org_ids.values().map(|(id, _)| *id).collect();
     let kinds = [PostingKind::TrainingBaseHosted.as_str(), PostingKind::SharedTrainingBase.as_str()];
@@ -55,7 +57,7 @@ pub async fn seed(
     // Each demo account books at the first base of the other side that is not its own.
     let mut bookers: Vec<(i64, i64)> = Vec::new();
     for (booker, kind) in [(school, PostingKind::TrainingBaseHosted), (enterprise, PostingKind::SharedTrainingBase)] {
-        let target = bases.iter().find(|b| b.kind == kind.as_str() && Some(b.organization_id) != booker);
+        let target = bases.iter().find(|b| b.kind == kind && Some(b.organization_id) != booker);
         if let (Some(booker), Some(base)) = (booker, target) {
             bookers.push((base.id, booker));
         }
@@ -76,7 +78,7 @@ pub async fn seed(
                     ends_at: Set(clock::from_local(day.and_time(end))),
                     capacity: Set(capacity),
                     booked: Set(0),
-                    created_at: Set(Utc::now()),
+                    created_at: Set(now),
                     ..Default::default()
                 }
                 .insert(db)
@@ -84,7 +86,7 @@ pub async fn seed(
                 added += 1;
                 let booker = bookers.iter().find(|(b, _)| *b == base.id).map(|(_, org)| *org);
                 if let (Some(organization_id), true) = (booker, week < 2 && offset == 0) {
-                    book(db, &slot, organization_id, capacity / 2).await?;
+                    book(db, &slot, organization_id, capacity / 2, now).await?;
                 }
             }
         }
@@ -98,6 +100,7 @@ async fn book(
     slot: &training_slots::Model,
     organization_id: i64,
     headcount: i32,
+    now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let mut claimed: training_slots::ActiveModel = slot.clone().into();
     claimed.booked = Set(headcount);
@@ -109,8 +112,8 @@ async fn book(
         headcount: Set(headcount),
         purpose: Set("专业课程实训（演示数据）".to_owned()),
         contact: Set(None),
-        status: Set(BookingStatus::Confirmed.as_str().to_owned()),
-        created_at: Set(Utc::now()),
+        status: Set(Stored(BookingStatus::Confirmed)),
+        created_at: Set(now),
         cancelled_at: Set(None),
         ..Default::default()
     }
@@ -118,6 +121,6 @@ async fn book(
     .await?;
     let changes =
         json!({"slot_id": slot.id, "posting_id": slot.posting_id, "headcount": headcount, "status": "confirmed"});
-    audit::record(db, None, "slot_booking", row.id, "book", changes).await?;
+    audit::record(db, None, now, "slot_booking", row.id, "book", changes).await?;
     Ok(())
 }

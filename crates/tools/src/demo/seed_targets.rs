@@ -16,6 +16,7 @@ use sea_orm::{
 };
 
 use super::catalog::{self, Prng};
+use chanjiao_api::db::Stored;
 use chanjiao_api::entities::{designations, school_reports, users};
 use chanjiao_api::error::ApiError;
 use chanjiao_api::services::statistics::targets::designations::CITY;
@@ -115,7 +116,7 @@ async fn seed_designations(
             serial += 1 + rng.below(7);
             let created = Utc.with_ymd_and_hms(year, 6, 1, 9, 0, 0).single().unwrap_or_else(Utc::now);
             designations::ActiveModel {
-                designation_type: Set(kind.as_str().to_owned()),
+                designation_type: Set(Stored(*kind)),
                 organization_id: Set(organization_id),
                 organization_name: Set(name),
                 region_code: Set(district),
@@ -135,7 +136,7 @@ async fn seed_designations(
     // One pilot enterprise lost its designation: kept on record, no longer counted.
     if let Some((id, name, district)) = enterprises.last() {
         designations::ActiveModel {
-            designation_type: Set(DesignationType::PilotEnterprise.as_str().to_owned()),
+            designation_type: Set(Stored(DesignationType::PilotEnterprise)),
             organization_id: Set(Some(*id)),
             organization_name: Set((*name).to_owned()),
             region_code: Set(district.clone()),

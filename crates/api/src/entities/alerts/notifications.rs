@@ -1,4 +1,7 @@
+use chanjiao_domain::alerts::Topic;
 use sea_orm::entity::prelude::*;
+
+use crate::db::Stored;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "notifications")]
@@ -6,7 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub organization_id: i64,
-    pub topic: String,
+    pub topic: Stored<Topic>,
     pub title_zh: String,
     pub title_en: String,
     pub link: String,

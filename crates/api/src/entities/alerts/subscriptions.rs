@@ -1,4 +1,7 @@
+use chanjiao_domain::alerts::SubscriptionKind;
 use sea_orm::entity::prelude::*;
+
+use crate::db::Stored;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "subscriptions")]
@@ -6,7 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub organization_id: i64,
-    pub kind: String,
+    pub kind: Stored<SubscriptionKind>,
     pub name: String,
     /// For saved searches: the search page's query string.
     pub query: Option<String>,

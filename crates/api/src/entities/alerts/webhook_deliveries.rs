@@ -1,4 +1,7 @@
+use chanjiao_domain::alerts::{DeliveryState, Topic};
 use sea_orm::entity::prelude::*;
+
+use crate::db::Stored;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "webhook_deliveries")]
@@ -7,10 +10,10 @@ pub struct Model {
     pub id: i64,
     pub subscription_id: i64,
     pub notification_id: Option<i64>,
-    pub topic: String,
+    pub topic: Stored<Topic>,
     /// The JSON body exactly as sent, so every attempt signs the same bytes.
     pub body: String,
-    pub state: String,
+    pub state: Stored<DeliveryState>,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     pub leased_until: Option<DateTimeUtc>,

@@ -1,4 +1,7 @@
+use chanjiao_domain::rounds::RankingRule;
 use sea_orm::entity::prelude::*;
+
+use crate::db::Stored;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "round_places")]
@@ -11,7 +14,7 @@ pub struct Model {
     pub organization_id: i64,
     pub capacity: i32,
     /// `RankingRule`.
-    pub ranking_rule: String,
+    pub ranking_rule: Stored<RankingRule>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,4 +1,8 @@
+use chanjiao_domain::allocation::Mechanism;
+use chanjiao_domain::rounds::Phase;
 use sea_orm::entity::prelude::*;
+
+use crate::db::Stored;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "rounds")]
@@ -9,9 +13,9 @@ pub struct Model {
     pub organizer_org_id: i64,
     pub parent_round_id: Option<i64>,
     /// `Phase`.
-    pub phase: String,
+    pub phase: Stored<Phase>,
     /// `Mechanism`.
-    pub mechanism: String,
+    pub mechanism: Stored<Mechanism>,
     pub seed: i64,
     pub preference_deadline: DateTimeUtc,
     pub response_deadline: Option<DateTimeUtc>,

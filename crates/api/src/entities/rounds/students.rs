@@ -1,4 +1,8 @@
+use chanjiao_domain::SchoolLevel;
+use chanjiao_domain::rounds::Response;
 use sea_orm::entity::prelude::*;
+
+use crate::db::Stored;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "round_students")]
@@ -10,10 +14,10 @@ pub struct Model {
     pub pseudonym: String,
     pub program_code: String,
     /// `SchoolLevel`.
-    pub level: String,
+    pub level: Stored<SchoolLevel>,
     pub consent_at: DateTimeUtc,
     /// `Response`.
-    pub response: String,
+    pub response: Stored<Response>,
     pub responded_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
 }

@@ -41,7 +41,7 @@ pub async fn change_password(
     ApiUser(user): ApiUser,
     ApiJson(form): ApiJson<PasswordChange>,
 ) -> Result<StatusCode, ApiError> {
-    account_security::change_password(&state.db, &state.hasher, &user, &form).await?;
+    account_security::change_password(&state.db, &state.hasher, &user, &form, state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -103,7 +103,7 @@ pub async fn disable(
     ApiAdmin(admin): ApiAdmin,
     Path(id): Path<i64>,
 ) -> Result<Json<UserAccount>, ApiError> {
-    Ok(Json(account_security::set_disabled(&state.db, &admin, id, true).await?))
+    Ok(Json(account_security::set_disabled(&state.db, &admin, id, true, state.clock.now()).await?))
 }
 
 #[utoipa::path(
@@ -121,5 +121,5 @@ pub async fn enable(
     ApiAdmin(admin): ApiAdmin,
     Path(id): Path<i64>,
 ) -> Result<Json<UserAccount>, ApiError> {
-    Ok(Json(account_security::set_disabled(&state.db, &admin, id, false).await?))
+    Ok(Json(account_security::set_disabled(&state.db, &admin, id, false, state.clock.now()).await?))
 }

@@ -78,7 +78,7 @@ pub async fn read(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<UnreadCount>, ApiError> {
-    inbox::mark_read(&state.db, &user, id).await?;
+    inbox::mark_read(&state.db, &user, id, state.clock.now()).await?;
     Ok(Json(UnreadCount { unread: inbox::unread_count(&state.db, &user).await? }))
 }
 
@@ -94,7 +94,7 @@ pub async fn read(
     ),
 )]
 pub async fn read_all(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<UnreadCount>, ApiError> {
-    inbox::mark_all_read(&state.db, &user).await?;
+    inbox::mark_all_read(&state.db, &user, state.clock.now()).await?;
     Ok(Json(UnreadCount { unread: 0 }))
 }
 
@@ -138,7 +138,7 @@ pub async fn create(
     ApiUser(user): ApiUser,
     ApiJson(input): ApiJson<NewSubscription>,
 ) -> Result<(StatusCode, Json<Subscription>), ApiError> {
-    let created = subscriptions::create(&state.db, &state.config.alerts, &user, input).await?;
+    let created = subscriptions::create(&state.db, &state.config.alerts, &user, input, state.clock.now()).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -185,7 +185,7 @@ pub async fn delete(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    subscriptions::delete(&state.db, &user, id).await?;
+    subscriptions::delete(&state.db, &user, id, state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -63,7 +63,7 @@ pub async fn login(
     ApiJson(body): ApiJson<Credentials>,
 ) -> Result<Response, ApiError> {
     let attempt = LoginAttempt { email: &body.email, password: &body.password, client };
-    let token = accounts::login(&state.db, &state.hasher, &state.config, attempt).await?;
+    let token = accounts::login(&state.db, &state.hasher, &state.config, attempt, state.clock.now()).await?;
     let cookie = session_cookie(&state, &token);
     Ok(([(SET_COOKIE, cookie)], Json(Token { token })).into_response())
 }

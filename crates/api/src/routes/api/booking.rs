@@ -12,7 +12,6 @@ use super::ApiJson;
 use super::extract::Path;
 use super::openapi::shared::NotFound;
 use crate::auth::ApiUser;
-use crate::clock;
 use crate::error::{ApiError, Problem};
 use crate::services::booking::{self, Booking, Slot};
 use crate::startup::AppState;
@@ -38,7 +37,7 @@ pub async fn list(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<Slot>>, ApiError> {
-    Ok(Json(booking::list(&state.db, &user, id, clock::now_local()).await?))
+    Ok(Json(booking::list(&state.db, &user, id, state.clock.now_local()).await?))
 }
 
 /// `POST /postings/{id}/slots`: one slot, or one per week for `repeat_weeks` weeks.
@@ -67,7 +66,7 @@ pub async fn publish(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<SlotInput>,
 ) -> Result<(StatusCode, Json<Vec<Slot>>), ApiError> {
-    let slots = booking::publish(&state.db, &user, id, &input, clock::now_local()).await?;
+    let slots = booking::publish(&state.db, &user, id, &input, state.clock.now_local()).await?;
     Ok((StatusCode::CREATED, Json(slots)))
 }
 
@@ -105,7 +104,7 @@ pub async fn update(
     Path(id): Path<i64>,
     ApiJson(patch): ApiJson<SlotPatch>,
 ) -> Result<Json<Slot>, ApiError> {
-    Ok(Json(booking::set_capacity(&state.db, &user, id, patch.capacity.as_ref()).await?))
+    Ok(Json(booking::set_capacity(&state.db, &user, id, patch.capacity.as_ref(), state.clock.now()).await?))
 }
 
 /// `DELETE /slots/{id}`: only while nothing is booked.
@@ -132,7 +131,7 @@ pub async fn delete(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    booking::delete(&state.db, &user, id).await?;
+    booking::delete(&state.db, &user, id, state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -164,7 +163,7 @@ pub async fn book(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<BookingInput>,
 ) -> Result<(StatusCode, Json<Booking>), ApiError> {
-    let booking = booking::book(&state.db, &user, id, &input, clock::now_local()).await?;
+    let booking = booking::book(&state.db, &user, id, &input, state.clock.now_local()).await?;
     Ok((StatusCode::CREATED, Json(booking)))
 }
 
@@ -192,7 +191,7 @@ pub async fn cancel(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Booking>, ApiError> {
-    Ok(Json(booking::cancel(&state.db, &user, id, clock::now_local()).await?))
+    Ok(Json(booking::cancel(&state.db, &user, id, state.clock.now_local()).await?))
 }
 
 /// `GET /bookings`: the bookings of the caller's organization.

@@ -10,7 +10,6 @@ use serde::Deserialize;
 use super::ApiJson;
 use super::extract::{Path, Query};
 use crate::auth::ApiUser;
-use crate::clock;
 use crate::error::ApiError;
 use crate::services::brokering::assessments::{self, Appointment, Assessment};
 use crate::services::brokering::delegations::{self, Delegation};
@@ -26,7 +25,7 @@ pub async fn propose(
     ApiUser(user): ApiUser,
     ApiJson(body): ApiJson<NewProposal>,
 ) -> Result<(StatusCode, Json<ProposalView>), ApiError> {
-    let view = proposals::create(&state.db, &user, body, chrono::Utc::now(), clock::today()).await?;
+    let view = proposals::create(&state.db, &user, body, state.clock.now(), state.clock.today()).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -35,7 +34,7 @@ pub async fn list_proposals(
     ApiUser(user): ApiUser,
     Query(query): Query<proposals::ListQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let list = proposals::list(&state.db, &user, &query).await?;
+    let list = proposals::list(&state.db, &user, &query, state.clock.now()).await?;
     Ok(Json(serde_json::json!({ "proposals": list })))
 }
 
@@ -44,7 +43,7 @@ pub async fn show_proposal(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<ProposalView>, ApiError> {
-    Ok(Json(proposals::get(&state.db, &user, id).await?))
+    Ok(Json(proposals::get(&state.db, &user, id, state.clock.now()).await?))
 }
 
 /// `POST /proposals/{id}/answer` with `{"action": "accept" | "decline" | "counter" | "withdraw", …}`.
@@ -54,7 +53,7 @@ pub async fn answer(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<Answer>,
 ) -> Result<Json<ProposalView>, ApiError> {
-    Ok(Json(proposals::answer(&state.db, &user, id, body, chrono::Utc::now(), clock::today()).await?))
+    Ok(Json(proposals::answer(&state.db, &user, id, body, state.clock.now(), state.clock.today()).await?))
 }
 
 pub async fn list_projects(
@@ -82,7 +81,7 @@ pub async fn update_project(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<ProjectUpdate>,
 ) -> Result<Json<ProjectView>, ApiError> {
-    Ok(Json(projects::update(&state.db, &user, id, body, chrono::Utc::now()).await?))
+    Ok(Json(projects::update(&state.db, &user, id, body, state.clock.now()).await?))
 }
 
 #[derive(Debug, Deserialize)]
@@ -95,7 +94,10 @@ pub async fn grant(
     ApiUser(user): ApiUser,
     ApiJson(body): ApiJson<Grant>,
 ) -> Result<(StatusCode, Json<Delegation>), ApiError> {
-    Ok((StatusCode::CREATED, Json(delegations::grant(&state.db, &user, body.intermediary_id).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(delegations::grant(&state.db, &user, body.intermediary_id, state.clock.now()).await?),
+    ))
 }
 
 pub async fn list_delegations(
@@ -110,11 +112,11 @@ pub async fn revoke(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<delegations::Revocation>, ApiError> {
-    Ok(Json(delegations::revoke(&state.db, &user, id).await?))
+    Ok(Json(delegations::revoke(&state.db, &user, id, state.clock.now()).await?))
 }
 
 pub async fn pipeline(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Pipeline>, ApiError> {
-    Ok(Json(workspace::pipeline(&state.db, &user).await?))
+    Ok(Json(workspace::pipeline(&state.db, &user, state.clock.now()).await?))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -135,7 +137,7 @@ pub async fn add_note(
     ApiUser(user): ApiUser,
     ApiJson(body): ApiJson<NewNote>,
 ) -> Result<(StatusCode, Json<CaseNote>), ApiError> {
-    Ok((StatusCode::CREATED, Json(workspace::add_note(&state.db, &user, body).await?)))
+    Ok((StatusCode::CREATED, Json(workspace::add_note(&state.db, &user, body, state.clock.now()).await?)))
 }
 
 pub async fn appoint(
@@ -144,7 +146,7 @@ pub async fn appoint(
     Path(project_id): Path<i64>,
     ApiJson(body): ApiJson<Appointment>,
 ) -> Result<(StatusCode, Json<Assessment>), ApiError> {
-    Ok((StatusCode::CREATED, Json(assessments::appoint(&state.db, &user, project_id, body).await?)))
+    Ok((StatusCode::CREATED, Json(assessments::appoint(&state.db, &user, project_id, body, state.clock.now()).await?)))
 }
 
 pub async fn list_assessments(
@@ -160,7 +162,7 @@ pub async fn submit_assessment(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<AssessmentInput>,
 ) -> Result<Json<Assessment>, ApiError> {
-    Ok(Json(assessments::submit(&state.db, &user, id, body).await?))
+    Ok(Json(assessments::submit(&state.db, &user, id, body, state.clock.now()).await?))
 }
 
 /// Response rate and median response time; public like the organization's profile.

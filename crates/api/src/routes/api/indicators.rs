@@ -7,7 +7,6 @@ use axum::extract::State;
 
 use super::extract::Query;
 use crate::auth::ApiUser;
-use crate::clock;
 use crate::error::ApiError;
 use crate::services::statistics::indicators::{self, League, LeagueQuery, LeagueRequest};
 use crate::startup::AppState;
@@ -18,7 +17,7 @@ pub async fn league(
     ApiUser(user): ApiUser,
     Query(query): Query<LeagueQuery>,
 ) -> Result<Json<League>, ApiError> {
-    let request = LeagueRequest::parse(&query, clock::today())?;
+    let request = LeagueRequest::parse(&query, state.clock.today())?;
     Ok(Json(indicators::league(&state.db, &user, request).await?))
 }
 
@@ -29,6 +28,6 @@ pub async fn mine(
     ApiUser(user): ApiUser,
     Query(query): Query<LeagueQuery>,
 ) -> Result<Json<League>, ApiError> {
-    let request = LeagueRequest::parse(&query, clock::today())?;
+    let request = LeagueRequest::parse(&query, state.clock.today())?;
     Ok(Json(indicators::mine(&state.db, &user, request).await?))
 }

@@ -39,7 +39,7 @@ pub async fn create_verified(
     ApiJson(form): ApiJson<Registration>,
 ) -> Result<(StatusCode, Json<Organization>), ApiError> {
     user.require(Power::AdministerPlatform)?;
-    let org = accounts::create_verified(&state.db, &state.hasher, form).await?;
+    let org = accounts::create_verified(&state.db, &state.hasher, form, state.clock.now()).await?;
     Ok((StatusCode::CREATED, Json(org)))
 }
 
@@ -62,7 +62,7 @@ pub async fn register(
     State(state): State<AppState>,
     ApiJson(form): ApiJson<Registration>,
 ) -> Result<(StatusCode, Json<Organization>), ApiError> {
-    let org = accounts::register(&state.db, &state.hasher, form).await?;
+    let org = accounts::register(&state.db, &state.hasher, form, state.clock.now()).await?;
     Ok((StatusCode::CREATED, Json(org)))
 }
 
@@ -208,7 +208,7 @@ pub async fn add_member(
     if !user.may_administer(id) {
         return Err(ApiError::Forbidden);
     }
-    let user_id = accounts::add_user(&state.db, &state.hasher, Some(id), form).await?;
+    let user_id = accounts::add_user(&state.db, &state.hasher, Some(id), form, state.clock.now()).await?;
     Ok((StatusCode::CREATED, Json(Created { id: user_id })))
 }
 

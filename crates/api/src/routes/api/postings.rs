@@ -12,7 +12,6 @@ use super::ApiJson;
 use super::extract::{Path, Query};
 use super::openapi::shared::{Conflict, NotFound};
 use crate::auth::ApiUser;
-use crate::clock;
 use crate::error::{ApiError, Problem};
 use crate::services::audit::{self, AuditEntry};
 use crate::services::postings::{self, Create, ListPage, ListQuery, Posting};
@@ -66,7 +65,7 @@ pub async fn create(
     ApiJson(body): ApiJson<CreateBody>,
 ) -> Result<(StatusCode, Json<Posting>), ApiError> {
     let request = Create { input: body.input, publish: body.publish };
-    let posting = postings::create(&state.db, &user, request, clock::today()).await?;
+    let posting = postings::create(&state.db, &user, request, state.clock.today(), state.clock.now()).await?;
     Ok((StatusCode::CREATED, Json(posting)))
 }
 
@@ -89,7 +88,7 @@ pub async fn list(
     ApiUser(user): ApiUser,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<ListPage>, ApiError> {
-    Ok(Json(postings::list(&state.db, &user, &query, clock::today()).await?))
+    Ok(Json(postings::list(&state.db, &user, &query, state.clock.today()).await?))
 }
 
 #[utoipa::path(
@@ -142,7 +141,7 @@ pub async fn update(
     Path(id): Path<i64>,
     ApiJson(patch): ApiJson<Value>,
 ) -> Result<Json<Posting>, ApiError> {
-    Ok(Json(postings::update(&state.db, &user, id, patch).await?))
+    Ok(Json(postings::update(&state.db, &user, id, patch, state.clock.now()).await?))
 }
 
 /// `POST /postings/{id}/publish|pause|resume|close|mark_filled|reopen`.
@@ -177,7 +176,7 @@ pub async fn act(
         Ok(Action::Expire) | Err(_) => return Err(ApiError::NotFound),
         Ok(action) => action,
     };
-    Ok(Json(postings::transition(&state.db, &user, id, action, clock::today()).await?))
+    Ok(Json(postings::transition(&state.db, &user, id, action, state.clock.today(), state.clock.now()).await?))
 }
 
 /// Who changed the posting and how; for its own organization and platform administrators.

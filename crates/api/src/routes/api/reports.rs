@@ -6,7 +6,6 @@ use axum::extract::State;
 
 use super::extract::{Path, Query};
 use crate::auth::ApiUser;
-use crate::clock;
 use crate::error::ApiError;
 use crate::services::statistics::filter::{Filter, FilterQuery};
 use crate::services::statistics::reports::{Report, city, school};
@@ -19,7 +18,7 @@ pub async fn school(
     Path(org_id): Path<i64>,
     Query(query): Query<FilterQuery>,
 ) -> Result<Json<Report>, ApiError> {
-    let today = clock::today();
+    let today = state.clock.today();
     let filter = Filter::parse(&query, today)?;
     Ok(Json(school::report(&state.db, &user, org_id, &filter, today).await?))
 }
@@ -30,7 +29,7 @@ pub async fn city(
     ApiUser(user): ApiUser,
     Query(query): Query<FilterQuery>,
 ) -> Result<Json<Report>, ApiError> {
-    let today = clock::today();
+    let today = state.clock.today();
     let filter = Filter::parse(&query, today)?;
     Ok(Json(city::report(&state.db, &user, &filter, today).await?))
 }

@@ -6,7 +6,6 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chanjiao_domain::rounds::Step;
-use chrono::Utc;
 
 use super::ApiJson;
 use super::extract::Path;
@@ -32,7 +31,7 @@ pub async fn create(
     ApiUser(user): ApiUser,
     ApiJson(input): ApiJson<RoundInput>,
 ) -> Result<(StatusCode, Json<Round>), ApiError> {
-    Ok((StatusCode::CREATED, Json(manage::create(&state.db, &user, &input, Utc::now()).await?)))
+    Ok((StatusCode::CREATED, Json(manage::create(&state.db, &user, &input, state.clock.now()).await?)))
 }
 
 /// `GET /rounds/{id}`.
@@ -51,7 +50,7 @@ pub async fn add_place(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<PlaceInput>,
 ) -> Result<(StatusCode, Json<Place>), ApiError> {
-    Ok((StatusCode::CREATED, Json(manage::add_place(&state.db, &user, id, &input, Utc::now()).await?)))
+    Ok((StatusCode::CREATED, Json(manage::add_place(&state.db, &user, id, &input, state.clock.now()).await?)))
 }
 
 async fn advance(
@@ -61,7 +60,7 @@ async fn advance(
     step: Step,
     input: &AdvanceInput,
 ) -> Result<Json<Round>, ApiError> {
-    Ok(Json(manage::advance(&state.db, user, id, step, input, Utc::now()).await?))
+    Ok(Json(manage::advance(&state.db, user, id, step, input, state.clock.now()).await?))
 }
 
 /// `POST /rounds/{id}/open`.
@@ -95,7 +94,7 @@ pub async fn run_round(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<run::Report>, ApiError> {
-    Ok(Json(run::run(&state.db, &user, id, Utc::now()).await?))
+    Ok(Json(run::run(&state.db, &user, id, state.clock.now()).await?))
 }
 
 /// `POST /rounds/{id}/follow-up`.
@@ -105,7 +104,7 @@ pub async fn follow_up(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<RoundInput>,
 ) -> Result<(StatusCode, Json<Round>), ApiError> {
-    Ok((StatusCode::CREATED, Json(manage::follow_up(&state.db, &user, id, &input, Utc::now()).await?)))
+    Ok((StatusCode::CREATED, Json(manage::follow_up(&state.db, &user, id, &input, state.clock.now()).await?)))
 }
 
 /// `GET /rounds/{id}/report`.
@@ -123,7 +122,7 @@ pub async fn list_students(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<Student>>, ApiError> {
-    Ok(Json(students::list(&state.db, &user, id).await?))
+    Ok(Json(students::list(&state.db, &user, id, state.clock.now()).await?))
 }
 
 /// `POST /rounds/{id}/students`.
@@ -133,7 +132,7 @@ pub async fn add_student(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<StudentBody>,
 ) -> Result<(StatusCode, Json<Student>), ApiError> {
-    Ok((StatusCode::CREATED, Json(students::add(&state.db, &user, id, &body, Utc::now()).await?)))
+    Ok((StatusCode::CREATED, Json(students::add(&state.db, &user, id, &body, state.clock.now()).await?)))
 }
 
 /// `DELETE /rounds/{id}/students/{student}`.
@@ -142,7 +141,7 @@ pub async fn remove_student(
     ApiUser(user): ApiUser,
     Path((id, student)): Path<(i64, i64)>,
 ) -> Result<StatusCode, ApiError> {
-    students::remove(&state.db, &user, id, student, Utc::now()).await?;
+    students::remove(&state.db, &user, id, student, state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -153,7 +152,7 @@ pub async fn set_preferences(
     Path((id, student)): Path<(i64, i64)>,
     ApiJson(body): ApiJson<PreferencesBody>,
 ) -> Result<Json<Student>, ApiError> {
-    Ok(Json(students::set_preferences(&state.db, &user, id, student, &body, Utc::now()).await?))
+    Ok(Json(students::set_preferences(&state.db, &user, id, student, &body, state.clock.now()).await?))
 }
 
 /// `POST /rounds/{id}/students/{student}/response`.
@@ -163,7 +162,7 @@ pub async fn respond(
     Path((id, student)): Path<(i64, i64)>,
     ApiJson(body): ApiJson<ResponseBody>,
 ) -> Result<Json<Student>, ApiError> {
-    Ok(Json(students::respond(&state.db, &user, id, student, &body, Utc::now()).await?))
+    Ok(Json(students::respond(&state.db, &user, id, student, &body, state.clock.now()).await?))
 }
 
 /// `GET /rounds/{id}/places/{place}/applicants`.
@@ -172,7 +171,7 @@ pub async fn applicants(
     ApiUser(user): ApiUser,
     Path((id, place)): Path<(i64, i64)>,
 ) -> Result<Json<Applicants>, ApiError> {
-    Ok(Json(ranking::applicants(&state.db, &user, id, place, Utc::now()).await?))
+    Ok(Json(ranking::applicants(&state.db, &user, id, place, state.clock.now()).await?))
 }
 
 /// `PUT /rounds/{id}/places/{place}/ranking`.
@@ -182,7 +181,7 @@ pub async fn set_ranking(
     Path((id, place)): Path<(i64, i64)>,
     ApiJson(body): ApiJson<RankingBody>,
 ) -> Result<Json<Applicants>, ApiError> {
-    Ok(Json(ranking::set(&state.db, &user, id, place, &body, Utc::now()).await?))
+    Ok(Json(ranking::set(&state.db, &user, id, place, &body, state.clock.now()).await?))
 }
 
 /// `GET /rounds/{id}/results`.
@@ -191,7 +190,7 @@ pub async fn results(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<StudentOutcome>>, ApiError> {
-    Ok(Json(views::results(&state.db, &user, id).await?))
+    Ok(Json(views::results(&state.db, &user, id, state.clock.now()).await?))
 }
 
 /// `GET /rounds/{id}/intake`.
@@ -200,7 +199,7 @@ pub async fn intake(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<Intake>>, ApiError> {
-    Ok(Json(views::intake(&state.db, &user, id).await?))
+    Ok(Json(views::intake(&state.db, &user, id, state.clock.now()).await?))
 }
 
 /// `GET /rounds/{id}/access-log`.
@@ -222,7 +221,7 @@ pub async fn template_sheet(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<axum::response::Response, ApiError> {
-    Ok(xlsx("志愿导入模板", views::preferences_sheet(&state.db, &user, id, true).await?))
+    Ok(xlsx("志愿导入模板", views::preferences_sheet(&state.db, &user, id, true, state.clock.now()).await?))
 }
 
 /// `GET /rounds/{id}/sheets/preferences`: the caller's school's students and preferences.
@@ -231,7 +230,7 @@ pub async fn preferences_sheet(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<axum::response::Response, ApiError> {
-    Ok(xlsx("学生志愿", views::preferences_sheet(&state.db, &user, id, false).await?))
+    Ok(xlsx("学生志愿", views::preferences_sheet(&state.db, &user, id, false, state.clock.now()).await?))
 }
 
 /// `POST /rounds/{id}/sheets/preferences`: import students and preferences (multipart `file`),
@@ -242,13 +241,13 @@ pub async fn import_preferences(
     Path(id): Path<i64>,
     super::extract::ApiMultipart(multipart): super::extract::ApiMultipart,
 ) -> Result<(StatusCode, Json<Vec<Student>>), ApiError> {
-    students::may_import(&state.db, &user, id, Utc::now()).await?;
+    students::may_import(&state.db, &user, id, state.clock.now()).await?;
     let upload = crate::routes::uploads::read_upload(multipart).await?;
     let rows = tokio::task::spawn_blocking(move || crate::sheets::rounds::read_preferences(&upload.bytes))
         .await
         .map_err(|e| ApiError::Internal(format!("sheet task: {e}")))?
         .map_err(ApiError::Sheet)?;
-    Ok((StatusCode::CREATED, Json(students::import(&state.db, &user, id, rows, Utc::now()).await?)))
+    Ok((StatusCode::CREATED, Json(students::import(&state.db, &user, id, rows, state.clock.now()).await?)))
 }
 
 /// `GET /rounds/{id}/sheets/results`.
@@ -257,5 +256,5 @@ pub async fn results_sheet(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<axum::response::Response, ApiError> {
-    Ok(xlsx("分配结果", views::results_sheet(&state.db, &user, id).await?))
+    Ok(xlsx("分配结果", views::results_sheet(&state.db, &user, id, state.clock.now()).await?))
 }

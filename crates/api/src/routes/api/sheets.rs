@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 
 use super::extract::{ApiMultipart, Path, Query};
 use crate::auth::ApiUser;
-use crate::clock;
 use crate::error::ApiError;
 use crate::routes::uploads::read_upload;
 use crate::services::imports::{self, Imported, Progress};
@@ -27,7 +26,8 @@ pub async fn import(
 ) -> Result<(StatusCode, Json<Imported>), ApiError> {
     imports::may_import(&user)?;
     let upload = read_upload(multipart).await?;
-    let imported = imports::import(&state.db, &user, upload, &state.imports, clock::today()).await?;
+    let imported =
+        imports::import(&state.db, &user, upload, &state.imports, state.clock.today(), state.clock.now()).await?;
     Ok((StatusCode::CREATED, Json(imported)))
 }
 
@@ -72,7 +72,7 @@ pub async fn export(
     Query(query): Query<FileQuery>,
 ) -> Result<Response, ApiError> {
     let format = parse_format(query.format.as_deref())?;
-    let bytes = imports::export(&state.db, &user, &query.listing, format, clock::today()).await?;
+    let bytes = imports::export(&state.db, &user, &query.listing, format, state.clock.today()).await?;
     Ok(attachment(format, "供需信息导出", bytes))
 }
 

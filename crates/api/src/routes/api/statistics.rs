@@ -6,7 +6,6 @@ use axum::extract::State;
 
 use super::extract::Query;
 use crate::auth::ApiUser;
-use crate::clock;
 use crate::error::ApiError;
 use crate::services::statistics::filter::{Filter, FilterQuery};
 use crate::services::statistics::open_data;
@@ -22,8 +21,8 @@ pub async fn outlook(
     ApiUser(_user): ApiUser,
     Query(query): Query<FilterQuery>,
 ) -> Result<Json<OutlookReport>, ApiError> {
-    let filter = Filter::parse(&query, clock::today())?;
-    Ok(Json(outlook::report_for(&state.db, &filter, clock::today()).await?))
+    let filter = Filter::parse(&query, state.clock.today())?;
+    Ok(Json(outlook::report_for(&state.db, &filter, state.clock.today()).await?))
 }
 
 /// `GET /statistics/supply-demand`: demand, supply, placements, gap and fill rate by program
@@ -33,7 +32,7 @@ pub async fn supply_demand(
     ApiUser(_user): ApiUser,
     Query(query): Query<FilterQuery>,
 ) -> Result<Json<SupplyDemand>, ApiError> {
-    let filter = Filter::parse(&query, clock::today())?;
+    let filter = Filter::parse(&query, state.clock.today())?;
     Ok(Json(supply_demand::summary(&state.db, &filter).await?))
 }
 
@@ -44,7 +43,7 @@ pub async fn supply_demand_postings(
     ApiUser(user): ApiUser,
     Query(query): Query<DrillQuery>,
 ) -> Result<Json<supply_demand_postings::Postings>, ApiError> {
-    let drill = Drill::parse(&query, clock::today())?;
+    let drill = Drill::parse(&query, state.clock.today())?;
     Ok(Json(supply_demand_postings::postings(&state.db, &user, &drill).await?))
 }
 

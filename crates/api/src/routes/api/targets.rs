@@ -11,7 +11,6 @@ use chanjiao_domain::statistics::targets::SchoolReportInput;
 use super::ApiJson;
 use super::extract::{Path, Query};
 use crate::auth::ApiUser;
-use crate::clock;
 use crate::error::ApiError;
 use crate::services::statistics::filter::{Filter, FilterQuery};
 use crate::services::statistics::targets::designations::{self, DesignationView, RevokeInput};
@@ -25,7 +24,7 @@ pub async fn progress(
     ApiUser(user): ApiUser,
     Query(query): Query<FilterQuery>,
 ) -> Result<Json<TargetsReport>, ApiError> {
-    let today = clock::today();
+    let today = state.clock.today();
     let filter = Filter::parse(&query, today)?;
     Ok(Json(targets::progress(&state.db, &filter, today).await?.for_viewer(&user)))
 }
@@ -36,7 +35,7 @@ pub async fn list_designations(
     ApiUser(user): ApiUser,
     Query(query): Query<FilterQuery>,
 ) -> Result<Json<Vec<DesignationView>>, ApiError> {
-    let filter = Filter::parse(&query, clock::today())?;
+    let filter = Filter::parse(&query, state.clock.today())?;
     Ok(Json(designations::list(&state.db, &user, &filter).await?))
 }
 
@@ -46,7 +45,7 @@ pub async fn create_designation(
     ApiUser(user): ApiUser,
     ApiJson(input): ApiJson<DesignationInput>,
 ) -> Result<(StatusCode, Json<DesignationView>), ApiError> {
-    let created = designations::create(&state.db, &user, &input, clock::today()).await?;
+    let created = designations::create(&state.db, &user, &input, state.clock.today(), state.clock.now()).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -57,7 +56,7 @@ pub async fn revoke_designation(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<RevokeInput>,
 ) -> Result<Json<DesignationView>, ApiError> {
-    Ok(Json(designations::revoke(&state.db, &user, id, &input).await?))
+    Ok(Json(designations::revoke(&state.db, &user, id, &input, state.clock.now()).await?))
 }
 
 /// `GET /statistics/school-reports`
@@ -74,5 +73,5 @@ pub async fn submit_school_report(
     ApiUser(user): ApiUser,
     ApiJson(input): ApiJson<SchoolReportInput>,
 ) -> Result<Json<SchoolReportView>, ApiError> {
-    Ok(Json(school_reports::submit(&state.db, &user, &input, clock::today()).await?))
+    Ok(Json(school_reports::submit(&state.db, &user, &input, state.clock.today(), state.clock.now()).await?))
 }

@@ -75,7 +75,7 @@ pub async fn disable_for_grant(
             .rows_affected;
     }
     for row in rows {
-        let kind = row.kind.parse().map_err(|e| ApiError::Internal(format!("stored subscription kind: {e}")))?;
+        let kind = *row.kind;
         ended.disabled_subscriptions.push(DisabledSubscription { id: row.id, kind, name: row.name });
     }
     let intermediarys_own: Vec<i64> = subscriptions::Entity::find()

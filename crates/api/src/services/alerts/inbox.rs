@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 pub use chanjiao_domain::alerts::Topic;
 
 use crate::auth::CurrentUser;
+use crate::db::Stored;
 use crate::entities::alerts::{notification_reads, notifications, subscriptions, webhook_deliveries};
 use crate::error::ApiError;
 
@@ -33,11 +34,10 @@ pub struct Notice {
 /// its subscriptions that wants it: topic webhooks that chose the topic, and the subscription
 /// named by `data.subscription_id` when it has a webhook. Call it with the transaction of the
 /// change the notice is about.
-pub async fn notify(db: &impl ConnectionTrait, notice: Notice) -> Result<(), ApiError> {
-    let now = Utc::now();
+pub async fn notify(db: &impl ConnectionTrait, notice: Notice, now: DateTime<Utc>) -> Result<(), ApiError> {
     let row = notifications::ActiveModel {
         organization_id: Set(notice.organization_id),
-        topic: Set(notice.topic.as_str().to_owned()),
+        topic: Set(Stored(notice.topic)),
         title_zh: Set(clip(&notice.title_zh, 300)),
         title_en: Set(clip(&notice.title_en, 300)),
         link: Set(clip(&notice.link, 500)),
@@ -70,9 +70,9 @@ pub async fn notify(db: &impl ConnectionTrait, notice: Notice) -> Result<(), Api
         .map(|hook| webhook_deliveries::ActiveModel {
             subscription_id: Set(hook.id),
             notification_id: Set(Some(row.id)),
-            topic: Set(notice.topic.as_str().to_owned()),
+            topic: Set(Stored(notice.topic)),
             body: Set(body.clone()),
-            state: Set(DeliveryState::Pending.as_str().to_owned()),
+            state: Set(Stored(DeliveryState::Pending)),
             attempts: Set(0),
             next_attempt_at: Set(now),
             created_at: Set(now),
@@ -157,8 +157,7 @@ pub async fn list(
     let items = rows
         .into_iter()
         .map(|row| {
-            let topic: Topic =
-                row.topic.parse().map_err(|e| ApiError::Internal(format!("stored notice topic: {e}")))?;
+            let topic: Topic = *row.topic;
             Ok(InboxItem {
                 id: row.id,
                 topic,
@@ -177,16 +176,21 @@ pub async fn list(
 }
 
 /// Marks one notice read for `user`; notices of other organizations do not exist for them.
-pub async fn mark_read(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> Result<(), ApiError> {
+pub async fn mark_read(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
     let notice = notifications::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound)?;
     if user.organization_id() != Some(notice.organization_id) {
         return Err(ApiError::NotFound);
     }
-    insert_reads(db, user.id, vec![id]).await
+    insert_reads(db, user.id, vec![id], now).await
 }
 
 /// Marks every notice of the user's organization read for them.
-pub async fn mark_all_read(db: &impl ConnectionTrait, user: &CurrentUser) -> Result<(), ApiError> {
+pub async fn mark_all_read(db: &impl ConnectionTrait, user: &CurrentUser, now: DateTime<Utc>) -> Result<(), ApiError> {
     let Some(org) = user.organization_id() else { return Ok(()) };
     let ids: Vec<i64> = notifications::Entity::find()
         .select_only()
@@ -195,12 +199,16 @@ pub async fn mark_all_read(db: &impl ConnectionTrait, user: &CurrentUser) -> Res
         .into_tuple()
         .all(db)
         .await?;
-    insert_reads(db, user.id, ids).await
+    insert_reads(db, user.id, ids, now).await
 }
 
 /// Read marks, ignoring those already there (marking twice is not an error).
-async fn insert_reads(db: &impl ConnectionTrait, user_id: i64, ids: Vec<i64>) -> Result<(), ApiError> {
-    let now = Utc::now();
+async fn insert_reads(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    ids: Vec<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
     for chunk in ids.chunks(500) {
         let rows = chunk.iter().map(|id| notification_reads::ActiveModel {
             notification_id: Set(*id),

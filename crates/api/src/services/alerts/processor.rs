@@ -15,6 +15,7 @@
 //! An organization is never told about its own postings, and disabled subscriptions (their
 //! delegation was revoked) are not evaluated.
 
+use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,6 +29,7 @@ use serde_json::json;
 
 use super::inbox::{Notice, Topic, notify};
 use super::subscriptions::saved_search_query;
+use crate::clock::Clock;
 use crate::entities::alerts::{alert_cursor, alert_hits, subscription_shares, subscriptions};
 use crate::entities::{posting_outbox, postings as posting_rows};
 use crate::error::ApiError;
@@ -46,9 +48,9 @@ struct Pending {
 }
 
 /// Processes new postings until the process stops.
-pub async fn run(db: DatabaseConnection, index: Arc<SearchIndex>, catalogue: Catalogue, poll: Duration) {
+pub async fn run(db: DatabaseConnection, index: Arc<SearchIndex>, catalogue: Catalogue, poll: Duration, clock: Clock) {
     loop {
-        match process(&db, &index, &catalogue).await {
+        match process(&db, &index, &catalogue, clock.now()).await {
             Ok(0) => tokio::time::sleep(poll).await,
             Ok(_) => {}
             Err(error) => {
@@ -65,6 +67,7 @@ pub async fn process(
     db: &DatabaseConnection,
     index: &Arc<SearchIndex>,
     catalogue: &Catalogue,
+    now: DateTime<Utc>,
 ) -> Result<usize, ApiError> {
     let Some(indexed) = index.last_seq() else { return Ok(0) };
     let cursor = alert_cursor::Entity::find_by_id(1).one(db).await?.map(|c| c.last_seq).unwrap_or(0);
@@ -140,7 +143,7 @@ pub async fn process(
             .exec_without_returning(&txn)
             .await?;
         if first_time == 1 {
-            notify(&txn, notice).await?;
+            notify(&txn, notice, now).await?;
             sent += 1;
         }
     }

@@ -23,6 +23,7 @@ use serde_json::Value;
 use super::webhooks::guard;
 use crate::auth::CurrentUser;
 use crate::config::AlertsConfig;
+use crate::db::Stored;
 use crate::entities::alerts::{subscription_shares, subscriptions};
 use crate::entities::organizations;
 use crate::error::ApiError;
@@ -95,10 +96,9 @@ pub struct SharedWith {
 /// Whether a subscription's webhook wants a notice: a topic webhook wants its topics; a saved
 /// search or new-match subscription wants the notices it produced itself.
 pub fn wants(row: &subscriptions::Model, topic: Topic, data: &Value) -> bool {
-    match row.kind.parse::<SubscriptionKind>() {
-        Ok(SubscriptionKind::Webhook) => topics_of(row).contains(&topic),
-        Ok(_) => data.get("subscription_id").and_then(Value::as_i64) == Some(row.id),
-        Err(_) => false,
+    match *row.kind {
+        SubscriptionKind::Webhook => topics_of(row).contains(&topic),
+        _ => data.get("subscription_id").and_then(Value::as_i64) == Some(row.id),
     }
 }
 
@@ -159,15 +159,16 @@ pub async fn create(
     config: &AlertsConfig,
     user: &CurrentUser,
     input: NewSubscription,
+    now: DateTime<Utc>,
 ) -> Result<Subscription, ApiError> {
     let org = user.organization.as_ref().ok_or(ApiError::Forbidden)?;
     let kind: SubscriptionKind = input.kind.parse().map_err(|e| ApiError::invalid("kind", e))?;
     let mut errors = Invalids::default();
     let mut row = subscriptions::ActiveModel {
         organization_id: Set(org.id),
-        kind: Set(kind.as_str().to_owned()),
+        kind: Set(Stored(kind)),
         created_by: Set(Some(user.id)),
-        created_at: Set(Utc::now()),
+        created_at: Set(now),
         // Set up by an intermediary acting for the organization: revoking its grant disables it.
         created_by_intermediary_id: Set(user.intermediary.as_ref().map(|i| i.id)),
         ..Default::default()
@@ -260,6 +261,7 @@ pub async fn create(
     crate::services::audit::record(
         &txn,
         Some(user),
+        now,
         "subscription",
         saved.id,
         "create",
@@ -310,12 +312,12 @@ pub async fn get_owned(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -
     if view.read_only { Err(ApiError::Forbidden) } else { Ok(view) }
 }
 
-pub async fn delete(db: &DatabaseConnection, user: &CurrentUser, id: i64) -> Result<(), ApiError> {
+pub async fn delete(db: &DatabaseConnection, user: &CurrentUser, id: i64, now: DateTime<Utc>) -> Result<(), ApiError> {
     let view = get_owned(db, user, id).await?;
     let txn = crate::db::begin_write(db).await?;
     subscriptions::Entity::delete_by_id(id).exec(&txn).await?;
     let changes = serde_json::json!({"kind": view.kind, "name": view.name});
-    crate::services::audit::record(&txn, Some(user), "subscription", id, "delete", changes).await?;
+    crate::services::audit::record(&txn, Some(user), now, "subscription", id, "delete", changes).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -358,8 +360,7 @@ async fn views(
         .collect();
     rows.into_iter()
         .map(|row| {
-            let kind: SubscriptionKind =
-                row.kind.parse().map_err(|e| ApiError::Internal(format!("stored subscription kind: {e}")))?;
+            let kind: SubscriptionKind = *row.kind;
             let shared_with = shares
                 .iter()
                 .filter(|s| s.subscription_id == row.id)

@@ -3,7 +3,7 @@
 
 use chanjiao_domain::access::Power;
 use chanjiao_domain::booking::{BookingInput, BookingStatus, NewBooking, Refusal, rules};
-use chrono::{NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
@@ -12,6 +12,7 @@ use serde_json::json;
 
 use super::{Booking, describe, slot_row, state_of};
 use crate::auth::CurrentUser;
+use crate::db::Stored;
 use crate::entities::{postings as posting_rows, slot_bookings, training_slots};
 use crate::error::ApiError;
 use crate::services::{audit, postings};
@@ -65,8 +66,8 @@ pub async fn book(
         headcount: Set(headcount),
         purpose: Set(request.purpose.as_str().to_owned()),
         contact: Set(request.contact.as_ref().map(|c| c.as_str().to_owned())),
-        status: Set(BookingStatus::Confirmed.as_str().to_owned()),
-        created_at: Set(Utc::now()),
+        status: Set(Stored(BookingStatus::Confirmed)),
+        created_at: Set(crate::clock::from_local(now)),
         cancelled_at: Set(None),
         ..Default::default()
     }
@@ -76,7 +77,7 @@ pub async fn book(
         "slot_id": slot_id, "posting_id": slot.posting_id, "headcount": headcount,
         "purpose": request.purpose.as_str(), "status": "confirmed",
     });
-    audit::record(&txn, Some(user), "slot_booking", row.id, "book", changes).await?;
+    audit::record(&txn, Some(user), crate::clock::from_local(now), "slot_booking", row.id, "book", changes).await?;
     let when = crate::clock::to_local(slot.starts_at).format("%Y-%m-%d %H:%M");
     booking_notice(
         &txn,
@@ -84,6 +85,7 @@ pub async fn book(
         format!("{} 预约了 {} 的 {headcount} 个名额：{}", booker_name(user), when, base.posting.title.as_str()),
         format!("{} booked {headcount} places on {when}: {}", booker_name(user), base.posting.title.as_str()),
         slot.posting_id,
+        crate::clock::from_local(now),
     )
     .await?;
     txn.commit().await?;
@@ -107,8 +109,7 @@ pub async fn cancel(
             return Err(ApiError::NotFound);
         }
     }
-    let status: BookingStatus =
-        row.status.parse().map_err(|e| ApiError::Internal(format!("stored booking status: {e}")))?;
+    let status: BookingStatus = *row.status;
     rules::may_cancel(status, &state_of(&slot), now).map_err(ApiError::Booking)?;
 
     let txn = crate::db::begin_write(db).await?;
@@ -116,7 +117,7 @@ pub async fn cancel(
     // release its places.
     let flipped = slot_bookings::Entity::update_many()
         .col_expr(slot_bookings::Column::Status, Expr::value(BookingStatus::Cancelled.as_str()))
-        .col_expr(slot_bookings::Column::CancelledAt, Expr::value(Utc::now()))
+        .col_expr(slot_bookings::Column::CancelledAt, Expr::value(crate::clock::from_local(now)))
         .filter(slot_bookings::Column::Id.eq(booking_id))
         .filter(slot_bookings::Column::Status.eq(BookingStatus::Confirmed.as_str()))
         .exec(&txn)
@@ -138,7 +139,8 @@ pub async fn cancel(
         return Err(ApiError::Internal(format!("slot {} holds fewer places than booking {booking_id}", row.slot_id)));
     }
     let changes = json!({ "status": ["confirmed", "cancelled"], "headcount": row.headcount, "slot_id": row.slot_id });
-    audit::record(&txn, Some(user), "slot_booking", booking_id, "cancel", changes).await?;
+    audit::record(&txn, Some(user), crate::clock::from_local(now), "slot_booking", booking_id, "cancel", changes)
+        .await?;
     // The other party hears of it: the base's owner when the booker cancels, the booker when the
     // owner does.
     let owner = posting_rows::Entity::find_by_id(slot.posting_id).one(&txn).await?.map(|p| p.organization_id);
@@ -151,6 +153,7 @@ pub async fn cancel(
             format!("{when} 的 {} 个实训名额预约已取消", row.headcount),
             format!("A booking of {} places on {when} was cancelled", row.headcount),
             slot.posting_id,
+            crate::clock::from_local(now),
         )
         .await?;
     }
@@ -182,6 +185,7 @@ async fn booking_notice(
     title_zh: String,
     title_en: String,
     posting_id: i64,
+    now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     crate::services::alerts::notify(
         txn,
@@ -193,6 +197,7 @@ async fn booking_notice(
             link: format!("/postings/{posting_id}/calendar"),
             data: json!({ "posting_id": posting_id }),
         },
+        now,
     )
     .await
 }

@@ -124,7 +124,7 @@ async fn describe(db: &impl ConnectionTrait, rows: Vec<slot_bookings::Model>) ->
     rows.into_iter()
         .map(|row| {
             let slot = slots.get(&row.slot_id).ok_or(ApiError::Internal(format!("booking {} has no slot", row.id)))?;
-            let status = row.status.parse().map_err(|e| ApiError::Internal(format!("stored booking status: {e}")))?;
+            let status = *row.status;
             Ok(Booking {
                 id: row.id,
                 slot_id: row.slot_id,

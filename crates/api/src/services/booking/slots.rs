@@ -1,14 +1,13 @@
 //! Slots: listed for everyone who can see the base, published, resized and deleted by its
 //! owners.
 
-use chanjiao_domain::Text;
 use chanjiao_domain::booking::{Capacity, NewSlot, SlotInput, rules};
 use chanjiao_domain::posting::NumberInput;
 use chanjiao_domain::{Invalid, Invalids};
-use chrono::{NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, SqlErr,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
 };
 use serde_json::json;
 
@@ -73,7 +72,7 @@ pub async fn publish(
     let posting = postings::get_owned(db, user, posting_id).await?;
     rules::may_add_slots(posting.posting.kind, posting.status).map_err(ApiError::Booking)?;
     let parsed = NewSlot::parse_all(input, now)?;
-    let created_at = Utc::now();
+    let created_at = crate::clock::from_local(now);
     let models: Vec<training_slots::ActiveModel> = parsed
         .iter()
         .map(|slot| training_slots::ActiveModel {
@@ -87,7 +86,9 @@ pub async fn publish(
         })
         .collect();
     let txn = crate::db::begin_write(db).await?;
-    let rows = training_slots::Entity::insert_many(models).exec_with_returning(&txn).await.map_err(clash)?;
+    // A clash with an existing slot is uq_training_slots_posting_time: 409 on the date field
+    // (crate::db::constraints).
+    let rows = training_slots::Entity::insert_many(models).exec_with_returning(&txn).await?;
     for row in &rows {
         let changes = json!({
             "posting_id": posting_id,
@@ -95,23 +96,13 @@ pub async fn publish(
             "ends_at": clock::to_local(row.ends_at),
             "capacity": row.capacity,
         });
-        audit::record(&txn, Some(user), "training_slot", row.id, "create", changes).await?;
+        audit::record(&txn, Some(user), crate::clock::from_local(now), "training_slot", row.id, "create", changes)
+            .await?;
     }
     txn.commit().await?;
     let mut slots: Vec<Slot> = rows.iter().map(Slot::from_row).collect();
     slots.sort_by_key(|s| s.starts_at);
     Ok(slots)
-}
-
-/// A slot at the same time as an existing one is the user's to fix, on the date field.
-fn clash(err: sea_orm::DbErr) -> ApiError {
-    if let Some(SqlErr::UniqueConstraintViolation(_)) = err.sql_err() {
-        return ApiError::Conflict {
-            field: "date",
-            invalid: Invalid::NotAllowed(Text::new("a slot at the same time already exists", "同一时间已有时段")),
-        };
-    }
-    ApiError::Database(err)
 }
 
 /// A slot and its base, for one of the base's owners: 404 if they cannot see the base, 403 if it
@@ -132,6 +123,7 @@ pub async fn set_capacity(
     user: &CurrentUser,
     slot_id: i64,
     capacity: Option<&NumberInput>,
+    now: DateTime<Utc>,
 ) -> Result<Slot, ApiError> {
     let row = owned_slot(db, user, slot_id).await?;
     let capacity = match capacity {
@@ -158,14 +150,19 @@ pub async fn set_capacity(
         }));
     }
     let changes = json!({ "capacity": [row.capacity, capacity] });
-    audit::record(&txn, Some(user), "training_slot", slot_id, "update", changes).await?;
+    audit::record(&txn, Some(user), now, "training_slot", slot_id, "update", changes).await?;
     let row = slot_row(&txn, slot_id).await?;
     txn.commit().await?;
     Ok(Slot::from_row(&row))
 }
 
 /// Deletes a slot in which no places are booked (its cancelled bookings go with it).
-pub async fn delete(db: &DatabaseConnection, user: &CurrentUser, slot_id: i64) -> Result<(), ApiError> {
+pub async fn delete(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    slot_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
     let row = owned_slot(db, user, slot_id).await?;
     rules::may_delete(&state_of(&row)).map_err(ApiError::Booking)?;
     let txn = crate::db::begin_write(db).await?;
@@ -186,7 +183,7 @@ pub async fn delete(db: &DatabaseConnection, user: &CurrentUser, slot_id: i64) -
         "starts_at": clock::to_local(row.starts_at),
         "capacity": row.capacity,
     });
-    audit::record(&txn, Some(user), "training_slot", slot_id, "delete", changes).await?;
+    audit::record(&txn, Some(user), now, "training_slot", slot_id, "delete", changes).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -63,10 +63,11 @@ pub async fn appoint(
     user: &CurrentUser,
     project_id: i64,
     request: Appointment,
+    now: DateTime<Utc>,
 ) -> Result<Assessment, ApiError> {
     user.require(Power::AppointAssessors)?;
     let project = projects::Entity::find_by_id(project_id).one(db).await?.ok_or(ApiError::NotFound)?;
-    if project.status != ProjectStatus::Completed.as_str() {
+    if project.status != ProjectStatus::Completed {
         return Err(ApiError::invalid(
             "project_id",
             Invalid::NotAllowed(Text::new("a project that is not completed", "尚未完成的项目")),
@@ -109,13 +110,13 @@ pub async fn appoint(
         project_id: Set(project_id),
         assessor_org_id: Set(assessor.id),
         appointed_by: Set(Some(user.id)),
-        appointed_at: Set(Utc::now()),
+        appointed_at: Set(now),
         ..Default::default()
     }
     .insert(&txn)
     .await?;
-    audit::record(&txn, Some(user), "assessment", row.id, "appoint", json!({ "project_id": project_id })).await?;
-    super::notices::assessment_assigned(&txn, assessor.id, &project).await?;
+    audit::record(&txn, Some(user), now, "assessment", row.id, "appoint", json!({ "project_id": project_id })).await?;
+    super::notices::assessment_assigned(&txn, assessor.id, &project, now).await?;
     txn.commit().await?;
     view(db, row).await
 }
@@ -126,6 +127,7 @@ pub async fn submit(
     user: &CurrentUser,
     id: i64,
     input: AssessmentInput,
+    now: DateTime<Utc>,
 ) -> Result<Assessment, ApiError> {
     let row = assessments::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound)?;
     if user.organization_id() != Some(row.assessor_org_id) || user.intermediary.is_some() {
@@ -144,13 +146,13 @@ pub async fn submit(
         scores.scores.iter().map(|(c, s)| (c.as_str().to_owned(), json!(s))).collect();
     let mut active: assessments::ActiveModel = row.into();
     active.submitted_by = Set(Some(user.id));
-    active.submitted_at = Set(Some(Utc::now()));
+    active.submitted_at = Set(Some(now));
     active.scores = Set(Some(serde_json::Value::Object(by_criterion.clone()).to_string()));
     active.mean = Set(Some(scores.mean()));
     active.comment = Set(Some(scores.comment.clone()).filter(|c| !c.is_empty()));
     active.evidence = Set(Some(scores.evidence.join("\n")).filter(|e| !e.is_empty()));
     let row = active.update(db).await?;
-    audit::record(db, Some(user), "assessment", row.id, "submit", json!({ "scores": by_criterion })).await?;
+    audit::record(db, Some(user), now, "assessment", row.id, "submit", json!({ "scores": by_criterion })).await?;
     view(db, row).await
 }
 

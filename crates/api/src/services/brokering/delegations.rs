@@ -18,8 +18,8 @@ use chanjiao_domain::{Invalid, OrgKind, Role, Verification};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, SqlErr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -76,6 +76,7 @@ pub async fn grant(
     db: &impl ConnectionTrait,
     user: &CurrentUser,
     intermediary_id: i64,
+    now: DateTime<Utc>,
 ) -> Result<Delegation, ApiError> {
     user.require(Power::GrantDelegations)?;
     let organization_id = user.organization_id().ok_or(ApiError::Forbidden)?;
@@ -95,13 +96,15 @@ pub async fn grant(
         organization_id: Set(organization_id),
         intermediary_id: Set(intermediary_id),
         granted_by: Set(Some(user.id)),
-        granted_at: Set(Utc::now()),
+        granted_at: Set(now),
         ..Default::default()
     }
+    // A concurrent duplicate grant is refused by uq_delegations_active_pair, which
+    // crate::db::constraints maps to the same 409 as a repeated grant.
     .insert(db)
-    .await
-    .map_err(conflict_or_database)?;
-    audit::record(db, Some(user), "delegation", row.id, "grant", json!({ "intermediary_id": intermediary_id })).await?;
+    .await?;
+    audit::record(db, Some(user), now, "delegation", row.id, "grant", json!({ "intermediary_id": intermediary_id }))
+        .await?;
     view(db, row).await
 }
 
@@ -109,15 +112,6 @@ fn already_delegated() -> ApiError {
     ApiError::Conflict {
         field: "intermediary_id",
         invalid: Invalid::NotAllowed(Text::new("already delegated", "已委托")),
-    }
-}
-
-/// The unique index on active grants refused a concurrent duplicate: the same 409 as a
-/// repeated grant.
-fn conflict_or_database(err: DbErr) -> ApiError {
-    match err.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => already_delegated(),
-        _ => ApiError::Database(err),
     }
 }
 
@@ -136,7 +130,12 @@ pub struct Revocation {
 
 /// The organization's administrator revokes a grant; acting for it stops at once, and what the
 /// intermediary set up for the organization is disabled in the same transaction.
-pub async fn revoke(db: &DatabaseConnection, user: &CurrentUser, id: i64) -> Result<Revocation, ApiError> {
+pub async fn revoke(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<Revocation, ApiError> {
     let row = delegations::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound)?;
     if user.intermediary.is_some() || !user.may_administer(row.organization_id) {
         return Err(if user.may_read_private(row.organization_id) { ApiError::Forbidden } else { ApiError::NotFound });
@@ -144,7 +143,6 @@ pub async fn revoke(db: &DatabaseConnection, user: &CurrentUser, id: i64) -> Res
     if row.revoked_at.is_some() {
         return Err(already_revoked());
     }
-    let now = Utc::now();
     let txn = crate::db::begin_write(db).await?;
     // Compare-and-set, the transaction's first write: of two concurrent revocations one wins.
     let revoked = delegations::Entity::update_many()
@@ -163,7 +161,7 @@ pub async fn revoke(db: &DatabaseConnection, user: &CurrentUser, id: i64) -> Res
     let changes = json!({ "intermediary_id": row.intermediary_id, "disabled_subscriptions": disabled,
                           "cancelled_deliveries": ended.cancelled_deliveries,
                           "unshared_subscriptions": ended.unshared_subscriptions });
-    audit::record(&txn, Some(user), "delegation", id, "revoke", changes).await?;
+    audit::record(&txn, Some(user), now, "delegation", id, "revoke", changes).await?;
     let row = delegations::Entity::find_by_id(id).one(&txn).await?.ok_or(ApiError::NotFound)?;
     txn.commit().await?;
     Ok(Revocation { delegation: view(db, row).await?, ended })

@@ -3,6 +3,7 @@
 //! assessment to do. Each notice is written in the transaction of the change it reports.
 
 use chanjiao_domain::brokering::{ProposalAction, ProposalSide};
+use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 use serde_json::json;
 
@@ -18,7 +19,11 @@ fn party(row: &proposals::Model, side: ProposalSide) -> i64 {
 }
 
 /// A new proposal, to its recipient.
-pub async fn proposal_received(db: &impl ConnectionTrait, row: &proposals::Model) -> Result<(), ApiError> {
+pub async fn proposal_received(
+    db: &impl ConnectionTrait,
+    row: &proposals::Model,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
     notify(
         db,
         Notice {
@@ -29,6 +34,7 @@ pub async fn proposal_received(db: &impl ConnectionTrait, row: &proposals::Model
             link: format!("/proposals/{}", row.id),
             data: json!({ "proposal_id": row.id, "deadline": row.deadline }),
         },
+        now,
     )
     .await
 }
@@ -39,6 +45,7 @@ pub async fn proposal_answered(
     row: &proposals::Model,
     side: ProposalSide,
     action: &ProposalAction,
+    now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let (zh, en) = match action {
         ProposalAction::Accept => ("对方已接受合作提议", "Your proposal was accepted"),
@@ -57,6 +64,7 @@ pub async fn proposal_answered(
             link: format!("/proposals/{}", row.id),
             data: json!({ "proposal_id": row.id, "action": action.name() }),
         },
+        now,
     )
     .await
 }
@@ -67,6 +75,7 @@ pub async fn proposal_due(
     row: &proposals::Model,
     awaiting: ProposalSide,
     action: &ProposalAction,
+    now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let link = format!("/proposals/{}", row.id);
     match action {
@@ -84,6 +93,7 @@ pub async fn proposal_due(
                     link,
                     data: json!({ "proposal_id": row.id, "deadline": row.deadline }),
                 },
+                now,
             )
             .await
         }
@@ -99,6 +109,7 @@ pub async fn proposal_due(
                         link: link.clone(),
                         data: json!({ "proposal_id": row.id }),
                     },
+                    now,
                 )
                 .await?;
             }
@@ -115,6 +126,7 @@ pub async fn project_updated(
     actor_org: Option<i64>,
     what_zh: &str,
     what_en: &str,
+    now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let mut to: Vec<i64> = vec![row.proposer_org_id, row.recipient_org_id];
     to.extend(row.broker_org_id);
@@ -131,6 +143,7 @@ pub async fn project_updated(
                 link: format!("/projects/{}", row.id),
                 data: json!({ "project_id": row.id }),
             },
+            now,
         )
         .await?;
     }
@@ -142,6 +155,7 @@ pub async fn assessment_assigned(
     db: &impl ConnectionTrait,
     assessor_org_id: i64,
     project: &projects::Model,
+    now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     notify(
         db,
@@ -153,6 +167,7 @@ pub async fn assessment_assigned(
             link: "/assessments".to_owned(),
             data: json!({ "project_id": project.id }),
         },
+        now,
     )
     .await
 }

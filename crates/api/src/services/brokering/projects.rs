@@ -19,6 +19,7 @@ use serde_json::json;
 
 use super::views::{self, ProjectView};
 use crate::auth::CurrentUser;
+use crate::db::Stored;
 use crate::entities::{assessments, delegations, postings as posting_rows, projects, proposals};
 use crate::error::ApiError;
 use crate::services::{audit, postings};
@@ -36,7 +37,7 @@ pub(crate) async fn create_from(
         .await?;
     let kind_of = |id: i64| -> Result<(PostingKind, String), ApiError> {
         let row = kinds.iter().find(|r| r.id == id).ok_or(ApiError::NotFound)?;
-        let kind = row.kind.parse().map_err(|e| ApiError::Internal(format!("stored kind: {e}")))?;
+        let kind = *row.kind;
         Ok((kind, row.title.clone()))
     };
     let (a, a_title) = kind_of(proposal.proposer_posting_id)?;
@@ -48,8 +49,8 @@ pub(crate) async fn create_from(
     let broker = proposal.on_behalf_of.or_else(|| user.intermediary.as_ref().map(|o| o.id));
     let row = projects::ActiveModel {
         proposal_id: Set(proposal.id),
-        project_type: Set(project_type.as_str().to_owned()),
-        status: Set(ProjectStatus::Agreed.as_str().to_owned()),
+        project_type: Set(Stored(project_type)),
+        status: Set(Stored(ProjectStatus::Agreed)),
         title: Set(title),
         proposer_org_id: Set(proposal.proposer_org_id),
         recipient_org_id: Set(proposal.recipient_org_id),
@@ -65,7 +66,7 @@ pub(crate) async fn create_from(
     }
     .insert(txn)
     .await?;
-    audit::record(txn, Some(user), "project", row.id, "create", json!({ "proposal_id": proposal.id })).await?;
+    audit::record(txn, Some(user), now, "project", row.id, "create", json!({ "proposal_id": proposal.id })).await?;
     Ok(row)
 }
 
@@ -163,8 +164,7 @@ pub async fn update(
     if !participant {
         return Err(ApiError::Forbidden);
     }
-    let status: ProjectStatus =
-        row.status.parse().map_err(|e| ApiError::Internal(format!("stored project status: {e}")))?;
+    let status: ProjectStatus = *row.status;
     let action = match request.action.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
         Some(raw) => {
             Some(raw.parse::<ProjectAction>().map_err(|e| ApiError::Validation(Invalids::single("action", e)))?)
@@ -225,7 +225,7 @@ pub async fn update(
     if action == Some(ProjectAction::Complete) {
         let people = outcomes.placed.unwrap_or(0);
         for posting in [row.proposer_posting_id, row.recipient_posting_id] {
-            postings::record_placements(&txn, user, posting, people).await?;
+            postings::record_placements(&txn, user, posting, people, now).await?;
         }
     }
     let changes = json!({
@@ -233,14 +233,14 @@ pub async fn update(
         "outcomes": if recording { serde_json::to_value(outcomes).unwrap_or_default() } else { serde_json::Value::Null },
     });
     let name = action.map_or("outcomes", ProjectAction::as_str);
-    audit::record(&txn, Some(user), "project", id, name, changes).await?;
+    audit::record(&txn, Some(user), now, "project", id, name, changes).await?;
     let (what_zh, what_en) = match action {
         Some(ProjectAction::Start) => ("已启动", "started"),
         Some(ProjectAction::Complete) => ("已完成", "completed"),
         Some(ProjectAction::Cancel) => ("已取消", "cancelled"),
         None => ("成效已更新", "outcomes updated"),
     };
-    super::notices::project_updated(&txn, &row, user.organization_id(), what_zh, what_en).await?;
+    super::notices::project_updated(&txn, &row, user.organization_id(), what_zh, what_en, now).await?;
     txn.commit().await?;
     get(db, user, id).await
 }

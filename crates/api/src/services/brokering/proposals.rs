@@ -25,6 +25,8 @@ use serde_json::json;
 
 use super::views::{self, ProposalView};
 use crate::auth::CurrentUser;
+use crate::db::CorruptValue;
+use crate::db::Stored;
 use crate::entities::{proposal_events, proposals};
 use crate::error::ApiError;
 use crate::services::{audit, postings};
@@ -57,12 +59,13 @@ pub(crate) fn refused(error: ProposalError) -> ApiError {
 }
 
 fn state_of(row: &proposals::Model) -> Result<ProposalState, ApiError> {
-    let corrupt = |what: &str| ApiError::Internal(format!("stored proposal {} has a bad {what}", row.id));
+    let round = u32::try_from(row.round)
+        .map_err(|_| CorruptValue::new(format!("proposals.round (id {})", row.id), "u32", row.round.to_string()))?;
     Ok(ProposalState {
-        status: row.status.parse().map_err(|_| corrupt("status"))?,
-        awaiting: row.awaiting.parse().map_err(|_| corrupt("awaiting side"))?,
+        status: *row.status,
+        awaiting: *row.awaiting,
         deadline: row.deadline,
-        round: u32::try_from(row.round).map_err(|_| corrupt("round"))?,
+        round,
         reminded: row.reminded,
     })
 }
@@ -97,8 +100,8 @@ fn event(
     proposal_events::ActiveModel {
         proposal_id: Set(proposal_id),
         at: Set(at),
-        action: Set(action.as_str().to_owned()),
-        side: Set(side.map(|s| s.as_str().to_owned())),
+        action: Set(Stored(action)),
+        side: Set(side.map(Stored)),
         actor_user_id: Set(user.map(|u| u.id)),
         on_behalf_of: Set(user.and_then(|u| u.intermediary.as_ref()).map(|o| o.id)),
         ..Default::default()
@@ -196,8 +199,8 @@ pub async fn create(
         recipient_org_id: Set(to.organization_id),
         proposer_posting_id: Set(from.id),
         recipient_posting_id: Set(to.id),
-        status: Set(state.status.as_str().to_owned()),
-        awaiting: Set(state.awaiting.as_str().to_owned()),
+        status: Set(Stored(state.status)),
+        awaiting: Set(Stored(state.awaiting)),
         round: Set(state.round as i32),
         deadline: Set(state.deadline),
         reminded: Set(false),
@@ -216,10 +219,10 @@ pub async fn create(
     with_terms(event(row.id, now, EventKind::Propose, Some(ProposalSide::Proposer), Some(user)), &terms)
         .insert(&txn)
         .await?;
-    audit::record(&txn, Some(user), "proposal", row.id, "propose", json!({ "to_posting_id": to.id })).await?;
-    super::notices::proposal_received(&txn, &row).await?;
+    audit::record(&txn, Some(user), now, "proposal", row.id, "propose", json!({ "to_posting_id": to.id })).await?;
+    super::notices::proposal_received(&txn, &row, now).await?;
     txn.commit().await?;
-    views::proposal(db, user, row, false).await
+    views::proposal(db, user, row, false, now).await
 }
 
 /// Answers (accept, decline, counter) or withdraws a proposal as `user`'s side.
@@ -313,16 +316,16 @@ pub async fn answer(
         }));
     }
     record.insert(&txn).await?;
-    audit::record(&txn, Some(user), "proposal", row.id, action.name(), json!({ "status": after.status.as_str() }))
+    audit::record(&txn, Some(user), now, "proposal", row.id, action.name(), json!({ "status": after.status.as_str() }))
         .await?;
-    super::notices::proposal_answered(&txn, &row, side, &action).await?;
+    super::notices::proposal_answered(&txn, &row, side, &action, now).await?;
     if after.status == ProposalStatus::Accepted {
         let accepted = proposals::Entity::find_by_id(row.id).one(&txn).await?.ok_or(ApiError::NotFound)?;
         super::projects::create_from(&txn, user, &accepted, now).await?;
     }
     txn.commit().await?;
     let row = proposals::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound)?;
-    views::proposal(db, user, row, true).await
+    views::proposal(db, user, row, true, now).await
 }
 
 /// Sends due reminders and expires unanswered proposals as of `now`; returns how many changed.
@@ -355,9 +358,9 @@ pub async fn sweep(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize,
             continue;
         }
         event(row.id, now, action.kind(), Some(before.awaiting), None).insert(&txn).await?;
-        audit::record(&txn, None, "proposal", row.id, action.name(), json!({ "status": after.status.as_str() }))
+        audit::record(&txn, None, now, "proposal", row.id, action.name(), json!({ "status": after.status.as_str() }))
             .await?;
-        super::notices::proposal_due(&txn, &row, before.awaiting, &action).await?;
+        super::notices::proposal_due(&txn, &row, before.awaiting, &action, now).await?;
         txn.commit().await?;
         changed += 1;
     }
@@ -388,6 +391,7 @@ pub async fn list(
     db: &DatabaseConnection,
     user: &CurrentUser,
     query: &ListQuery,
+    now: DateTime<Utc>,
 ) -> Result<Vec<ProposalView>, ApiError> {
     let mut select = proposals::Entity::find().order_by_desc(proposals::Column::UpdatedAt).limit(500);
     if let Some(status) = query.status.as_deref().filter(|s| !s.is_empty()) {
@@ -413,14 +417,19 @@ pub async fn list(
         (None, false, _) => return Err(ApiError::Forbidden),
     }
     let rows = select.all(db).await?;
-    views::proposals(db, user, rows).await
+    views::proposals(db, user, rows, now).await
 }
 
 /// One proposal with its history.
-pub async fn get(db: &DatabaseConnection, user: &CurrentUser, id: i64) -> Result<ProposalView, ApiError> {
+pub async fn get(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<ProposalView, ApiError> {
     let row = proposals::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound)?;
     if !visible(db, &row, user).await? {
         return Err(ApiError::NotFound);
     }
-    views::proposal(db, user, row, true).await
+    views::proposal(db, user, row, true, now).await
 }

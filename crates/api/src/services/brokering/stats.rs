@@ -4,6 +4,7 @@
 use chanjiao_domain::brokering::{EventKind, ProposalSide, ResponseStats, Round, RoundEnd};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
+use crate::db::Stored;
 use crate::entities::{proposal_events, proposals};
 use crate::error::ApiError;
 
@@ -43,10 +44,7 @@ pub(crate) fn rounds(events: &[&proposal_events::Model]) -> Result<Vec<(Proposal
     // The open round: when it opened and whose answer it waits for.
     let mut open: Option<(chrono::DateTime<chrono::Utc>, ProposalSide)> = None;
     for event in events {
-        let kind: EventKind = event
-            .action
-            .parse()
-            .map_err(|_| ApiError::Internal(format!("stored proposal event {} has a bad action", event.id)))?;
+        let kind = *event.action;
         let end = match kind {
             EventKind::Counter | EventKind::Accept | EventKind::Decline => Some(RoundEnd::Answered(event.at)),
             EventKind::Expire => Some(RoundEnd::Expired),
@@ -62,7 +60,7 @@ pub(crate) fn rounds(events: &[&proposal_events::Model]) -> Result<Vec<(Proposal
         match kind {
             EventKind::Propose => open = Some((event.at, ProposalSide::Recipient)),
             EventKind::Counter => {
-                let by: Option<ProposalSide> = event.side.as_deref().and_then(|s| s.parse().ok());
+                let by = event.side.map(Stored::into_inner);
                 open = Some((event.at, by.unwrap_or(ProposalSide::Recipient).other()));
             }
             _ => {}

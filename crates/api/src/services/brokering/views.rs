@@ -12,6 +12,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use serde::Serialize;
 
 use crate::auth::CurrentUser;
+use crate::db::Stored;
 use crate::entities::{delegations, organizations, postings, projects, proposal_events, proposals};
 use crate::error::ApiError;
 
@@ -114,7 +115,7 @@ impl Names {
             .all(db)
             .await?
             .into_iter()
-            .map(|p| (p.id, (p.title, p.kind)))
+            .map(|p| (p.id, (p.title, p.kind.as_str().to_owned())))
             .collect();
         Ok(Names { orgs, postings })
     }
@@ -140,13 +141,13 @@ fn proposal_view(
     names: &Names,
     user: &CurrentUser,
     project_id: Option<i64>,
+    now: DateTime<Utc>,
 ) -> Result<ProposalView, ApiError> {
-    let corrupt = |what: &str| ApiError::Internal(format!("stored proposal {} has a bad {what}", row.id));
-    let status: ProposalStatus = row.status.parse().map_err(|_| corrupt("status"))?;
-    let awaiting: ProposalSide = row.awaiting.parse().map_err(|_| corrupt("awaiting side"))?;
+    let status = *row.status;
+    let awaiting = *row.awaiting;
     let my_side = super::proposals::side_of(&row, user);
-    let open = status == ProposalStatus::Open && Utc::now() <= row.deadline;
-    let decline_reason: Option<DeclineReason> = row.decline_reason.as_deref().and_then(|r| r.parse().ok());
+    let open = status == ProposalStatus::Open && now <= row.deadline;
+    let decline_reason = row.decline_reason.map(Stored::into_inner);
     Ok(ProposalView {
         id: row.id,
         status,
@@ -179,6 +180,7 @@ pub async fn proposals(
     db: &impl ConnectionTrait,
     user: &CurrentUser,
     rows: Vec<proposals::Model>,
+    now: DateTime<Utc>,
 ) -> Result<Vec<ProposalView>, ApiError> {
     let names = Names::load(
         db,
@@ -196,7 +198,7 @@ pub async fn proposals(
     rows.into_iter()
         .map(|row| {
             let project = projects.get(&row.id).copied();
-            proposal_view(row, &names, user, project)
+            proposal_view(row, &names, user, project, now)
         })
         .collect()
 }
@@ -207,9 +209,10 @@ pub async fn proposal(
     user: &CurrentUser,
     row: proposals::Model,
     history: bool,
+    now: DateTime<Utc>,
 ) -> Result<ProposalView, ApiError> {
     let id = row.id;
-    let mut view = proposals(db, user, vec![row]).await?.pop().ok_or(ApiError::NotFound)?;
+    let mut view = proposals(db, user, vec![row], now).await?.pop().ok_or(ApiError::NotFound)?;
     if history {
         let events = proposal_events::Entity::find()
             .filter(proposal_events::Column::ProposalId.eq(id))
@@ -221,8 +224,8 @@ pub async fn proposal(
             .into_iter()
             .map(|e| EventView {
                 at: e.at,
-                action: e.action,
-                side: e.side,
+                action: e.action.as_str().to_owned(),
+                side: e.side.map(|side| side.as_str().to_owned()),
                 on_behalf_of: e.on_behalf_of.map(|id| names.org(id)),
                 message: e.message,
                 quantity: e.quantity,
@@ -273,9 +276,8 @@ pub async fn projects(
     let count = |v: Option<i32>| v.and_then(|v| u32::try_from(v).ok());
     rows.into_iter()
         .map(|row| {
-            let corrupt = |what: &str| ApiError::Internal(format!("stored project {} has a bad {what}", row.id));
-            let project_type: ProjectType = row.project_type.parse().map_err(|_| corrupt("type"))?;
-            let status: ProjectStatus = row.status.parse().map_err(|_| corrupt("status"))?;
+            let project_type = *row.project_type;
+            let status = *row.status;
             let participant =
                 user.organization_id().is_some_and(|org| org == row.proposer_org_id || org == row.recipient_org_id);
             Ok(ProjectView {

@@ -44,7 +44,7 @@ fn intermediary(user: &CurrentUser) -> Result<i64, ApiError> {
     Ok(home.id)
 }
 
-pub async fn pipeline(db: &DatabaseConnection, user: &CurrentUser) -> Result<Pipeline, ApiError> {
+pub async fn pipeline(db: &DatabaseConnection, user: &CurrentUser, now: DateTime<Utc>) -> Result<Pipeline, ApiError> {
     let home = intermediary(user)?;
     let clients = delegations::clients(db, home).await?;
     let ids: Vec<i64> = clients.iter().map(|c| c.organization_id).collect();
@@ -60,12 +60,12 @@ pub async fn pipeline(db: &DatabaseConnection, user: &CurrentUser) -> Result<Pip
         .all(db)
         .await?;
     for p in postings {
-        board.postings.entry(p.status.clone()).or_default().push(BoardPosting {
+        board.postings.entry(p.status.as_str().to_owned()).or_default().push(BoardPosting {
             id: p.id,
             organization_id: p.organization_id,
             title: p.title,
-            kind: p.kind,
-            status: p.status,
+            kind: p.kind.as_str().to_owned(),
+            status: p.status.as_str().to_owned(),
         });
     }
     let either = |a: proposals::Column, b: proposals::Column| {
@@ -77,7 +77,7 @@ pub async fn pipeline(db: &DatabaseConnection, user: &CurrentUser) -> Result<Pip
         .limit(500)
         .all(db)
         .await?;
-    for view in views::proposals(db, user, rows).await? {
+    for view in views::proposals(db, user, rows, now).await? {
         board.proposals.entry(view.status.as_str().to_owned()).or_default().push(view);
     }
     let rows = projects::Entity::find()
@@ -117,7 +117,12 @@ pub struct NewNote {
 }
 
 /// Adds a note on a client the intermediary holds a grant from.
-pub async fn add_note(db: &impl ConnectionTrait, user: &CurrentUser, note: NewNote) -> Result<CaseNote, ApiError> {
+pub async fn add_note(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    note: NewNote,
+    now: DateTime<Utc>,
+) -> Result<CaseNote, ApiError> {
     let home = intermediary(user)?;
     if !delegations::clients(db, home).await?.iter().any(|c| c.organization_id == note.client_org_id) {
         return Err(ApiError::invalid("client_org_id", Invalid::NotAllowed(Text::new("not a client", "不是委托客户"))));
@@ -134,7 +139,7 @@ pub async fn add_note(db: &impl ConnectionTrait, user: &CurrentUser, note: NewNo
         author_user_id: Set(Some(user.id)),
         subject: Set(Some(subject.to_owned()).filter(|s| !s.is_empty())),
         body: Set(body),
-        created_at: Set(Utc::now()),
+        created_at: Set(now),
         ..Default::default()
     }
     .insert(db)

@@ -5,7 +5,7 @@
 use chanjiao_domain::matching::RankedProgram;
 use chanjiao_domain::posting::{NewPosting, PostingKind, PostingStatus, Side, TimeWindow};
 use chanjiao_domain::{Invalid, Invalids, RegionCode, SchoolLevel, text};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::postings::{MatchView, matches_of};
@@ -74,7 +74,7 @@ fn parse(request: &MatchRequest) -> Result<Parsed, Invalids> {
 }
 
 /// A job standing for the text, so the posting matcher can rank school offers for it.
-fn as_posting(parsed: &Parsed) -> Result<Posting, Invalids> {
+fn as_posting(parsed: &Parsed, now: DateTime<Utc>) -> Result<Posting, Invalids> {
     let first_line: String = parsed.text.lines().next().unwrap_or_default().chars().take(80).collect();
     let title = chanjiao_domain::posting::Title::parse(&first_line).map_err(|e| Invalids::single("text", e))?;
     let description =
@@ -98,7 +98,6 @@ fn as_posting(parsed: &Parsed) -> Result<Posting, Invalids> {
         equipment: Vec::new(),
         open_periods: Vec::new(),
     };
-    let now = Utc::now();
     Ok(Posting {
         id: 0,
         organization_id: 0,
@@ -133,7 +132,7 @@ pub async fn match_text(state: &AppState, request: &MatchRequest, lang: &str) ->
     let parsed = parse(request)?;
     let limit = request.limit.unwrap_or(super::postings::DEFAULT_LIMIT);
     let model = state.catalogue.get(&state.db).await?;
-    let subject = as_posting(&parsed)?;
+    let subject = as_posting(&parsed, state.clock.now())?;
     let programs = {
         let (model, text, level, lang) = (model.clone(), parsed.text.clone(), parsed.level, lang.to_owned());
         tokio::task::spawn_blocking(move || {

@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 
-use chanjiao_domain::SchoolLevel;
 use chanjiao_domain::matching::{CatalogueModel, ReferenceTexts};
 use sea_orm::{DatabaseConnection, EntityTrait};
 
@@ -29,13 +28,7 @@ pub async fn reference_texts(db: &DatabaseConnection) -> Result<ReferenceTexts, 
         })
         .collect();
     let definitions = details.into_iter().map(|d| (d.code, format!("{} {}", d.definition, d.tasks))).collect();
-    let crosswalk = pairs
-        .into_iter()
-        .filter_map(|pair| {
-            let level: SchoolLevel = pair.level.parse().ok()?;
-            Some((level, pair.program_code, pair.occupation_code))
-        })
-        .collect();
+    let crosswalk = pairs.into_iter().map(|pair| (*pair.level, pair.program_code, pair.occupation_code)).collect();
     Ok(ReferenceTexts { profiles, definitions, crosswalk })
 }
 

@@ -135,7 +135,7 @@ pub async fn matches_of(
     // index over every published posting instead. Unpublished rows are dropped in scoring.
     let rows =
         posting_rows::Entity::find().filter(posting_rows::Column::Id.is_in(relevance.keys().copied())).all(db).await?;
-    let rows = rows.into_iter().filter(|r| r.status == PostingStatus::Published.as_str()).collect();
+    let rows = rows.into_iter().filter(|r| r.status == PostingStatus::Published).collect();
     let candidates = with_org_names(db, rows).await?;
     let organizations: Vec<i64> = candidates.iter().map(|c| c.organization_id).collect();
     let track_records = crate::services::brokering::assessments::track_records(db, &organizations).await?;

@@ -1,5 +1,6 @@
 //! Listing postings with filters and keyset pagination (newest first, `cursor` = last id seen).
 
+use chanjiao_domain::posting::CodeKind;
 use chanjiao_domain::posting::{PostingKind, PostingStatus, Side};
 use chanjiao_domain::reference::ClusterId;
 use chanjiao_domain::{Invalid, Invalids, RegionCode};
@@ -12,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Posting, with_org_names};
 use crate::auth::CurrentUser;
+use crate::db::Stored;
 use crate::entities::{posting_codes, postings};
 use crate::error::ApiError;
 
@@ -203,7 +205,7 @@ fn condition(filters: &Filters, user: &CurrentUser, today: NaiveDate) -> Result<
         let tagged = Query::select()
             .column(posting_codes::Column::PostingId)
             .from(posting_codes::Entity)
-            .and_where(posting_codes::Column::CodeType.eq("cluster"))
+            .and_where(posting_codes::Column::CodeType.eq(Stored(CodeKind::Cluster)))
             .and_where(posting_codes::Column::Code.eq(cluster.as_str()))
             .to_owned();
         condition = condition.add(postings::Column::Id.in_subquery(tagged));

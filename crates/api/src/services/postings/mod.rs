@@ -15,6 +15,7 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 use serde::Serialize;
 
 use crate::auth::CurrentUser;
+use crate::db::CorruptValue;
 use crate::entities::postings;
 use crate::error::ApiError;
 
@@ -54,16 +55,14 @@ impl Posting {
     }
 }
 
-fn corrupt(id: i64, what: impl std::fmt::Display) -> ApiError {
-    ApiError::Internal(format!("stored posting {id} is not valid: {what}"))
-}
-
-/// Parses a stored row back into the domain. A row that no longer parses is a bug (or an
-/// unmigrated rule change), reported as an internal error rather than shown half-valid.
+/// Parses a stored row back into the domain. A row whose details no longer parse is a bug (or
+/// an unmigrated rule change), reported as a corrupt value rather than shown half-valid.
 pub(crate) fn from_row(row: postings::Model, organization_name: String) -> Result<Posting, ApiError> {
-    let input: PostingInput = serde_json::from_str(&row.details).map_err(|e| corrupt(row.id, e))?;
-    let posting = NewPosting::parse(&input).map_err(|e| corrupt(row.id, e))?;
-    let status: PostingStatus = row.status.parse().map_err(|e| corrupt(row.id, e))?;
+    let corrupt =
+        || CorruptValue::new(format!("postings.details (id {})", row.id), "PostingInput", row.details.as_str());
+    let input: PostingInput = serde_json::from_str(&row.details).map_err(|_| corrupt())?;
+    let posting = NewPosting::parse(&input).map_err(|_| corrupt())?;
+    let status = *row.status;
     Ok(Posting {
         id: row.id,
         organization_id: row.organization_id,

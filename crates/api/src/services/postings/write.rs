@@ -2,9 +2,10 @@
 
 use chanjiao_domain::Text;
 use chanjiao_domain::access::Power;
+use chanjiao_domain::posting::CodeKind;
 use chanjiao_domain::posting::{Action, Actor, Context, NewPosting, PostingInput, PostingStatus, Side};
 use chanjiao_domain::{Invalid, Invalids};
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
@@ -12,6 +13,7 @@ use serde_json::Value;
 
 use super::{Posting, from_row, get_owned};
 use crate::auth::CurrentUser;
+use crate::db::Stored;
 use crate::entities::{posting_codes, posting_outbox, postings};
 use crate::error::ApiError;
 use crate::services::audit;
@@ -44,10 +46,11 @@ pub async fn create(
     user: &CurrentUser,
     request: Create,
     today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<Posting, ApiError> {
     let posting = NewPosting::parse_for_side(&request.input, side_of(user)?)?;
     let txn = crate::db::begin_write(db).await?;
-    let created = insert(&txn, user, &posting, request.publish, today).await?;
+    let created = insert(&txn, user, &posting, request.publish, today, now).await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -60,10 +63,13 @@ pub async fn insert(
     posting: &NewPosting,
     publish: bool,
     today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<Posting, ApiError> {
     let org = user.organization.as_ref().ok_or(ApiError::Forbidden)?;
-    let row =
-        insert_many(txn, user, &[(posting, publish)], today, &mut |_| {}).await?.pop().ok_or(ApiError::NotFound)?;
+    let row = insert_many(txn, user, &[(posting, publish)], today, &mut |_| {}, now)
+        .await?
+        .pop()
+        .ok_or(ApiError::NotFound)?;
     from_row(row, org.name.clone())
 }
 
@@ -76,9 +82,9 @@ pub async fn insert_many(
     items: &[(&NewPosting, bool)],
     today: NaiveDate,
     progress: &mut (dyn FnMut(usize) + Send),
+    now: DateTime<Utc>,
 ) -> Result<Vec<postings::Model>, ApiError> {
     let org = user.organization.as_ref().ok_or(ApiError::Forbidden)?;
-    let now = Utc::now();
     let mut prepared = Vec::with_capacity(items.len());
     for (posting, publish) in items {
         let status = if *publish {
@@ -110,10 +116,10 @@ pub async fn insert_many(
     let mut events = Vec::with_capacity(rows.len());
     for (row, ((posting, _), (_, details))) in rows.iter().zip(items.iter().zip(&prepared)) {
         codes.extend(code_rows(row.id, posting));
-        outbox.push(outbox_row(row.id));
+        outbox.push(outbox_row(row.id, now));
         let mut changes = details.clone();
-        changes["status"] = Value::String(row.status.clone());
-        events.push(audit::event(Some(user), "posting", row.id, "create", changes));
+        changes["status"] = Value::String(row.status.as_str().to_owned());
+        events.push(audit::event(Some(user), now, "posting", row.id, "create", changes));
     }
     for chunk in codes.chunks(1000) {
         posting_codes::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
@@ -141,15 +147,15 @@ fn row_model(
     let details = details_of(posting)?;
     let model = postings::ActiveModel {
         organization_id: Set(organization_id),
-        side: Set(posting.side().as_str().to_owned()),
-        kind: Set(posting.kind.as_str().to_owned()),
-        status: Set(status.as_str().to_owned()),
+        side: Set(Stored(posting.side())),
+        kind: Set(Stored(posting.kind)),
+        status: Set(Stored(status)),
         title: Set(posting.title.as_str().to_owned()),
         region_code: Set(posting.region.as_str().to_owned()),
         starts_on: Set(posting.window.starts_on()),
         ends_on: Set(posting.window.ends_on()),
         quantity: Set(posting.quantity.map(|q| i64::from(q.get()))),
-        education_level: Set(posting.education_level.map(|l| l.as_str().to_owned())),
+        education_level: Set(posting.education_level.map(Stored)),
         details: Set(details.to_string()),
         created_by: Set(created_by),
         created_at: Set(at),
@@ -168,6 +174,7 @@ pub async fn insert_historical(
     posting: &NewPosting,
     status: PostingStatus,
     created_at: chrono::DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> Result<postings::Model, ApiError> {
     let (model, details) = row_model(organization_id, posting, status, None, created_at)?;
     let row = model.insert(txn).await?;
@@ -176,10 +183,10 @@ pub async fn insert_historical(
         posting_codes::Entity::insert_many(codes).exec(txn).await?;
     }
     facts::refresh(txn, &[row.id]).await?;
-    outbox_row(row.id).insert(txn).await?;
+    outbox_row(row.id, now).insert(txn).await?;
     let mut changes = details;
     changes["status"] = Value::String(status.as_str().to_owned());
-    audit::event(None, "posting", row.id, "create", changes).insert(txn).await?;
+    audit::event(None, now, "posting", row.id, "create", changes).insert(txn).await?;
     Ok(row)
 }
 
@@ -187,23 +194,23 @@ fn code_rows(posting_id: i64, posting: &NewPosting) -> Vec<posting_codes::Active
     let codes = posting
         .program_codes
         .iter()
-        .map(|c| ("program", c.as_str().to_owned()))
-        .chain(posting.occupation_codes.iter().map(|c| ("occupation", c.as_str().to_owned())))
-        .chain(posting.industry_clusters.iter().map(|c| ("cluster", c.as_str().to_owned())));
+        .map(|c| (CodeKind::Program, c.as_str().to_owned()))
+        .chain(posting.occupation_codes.iter().map(|c| (CodeKind::Occupation, c.as_str().to_owned())))
+        .chain(posting.industry_clusters.iter().map(|c| (CodeKind::Cluster, c.as_str().to_owned())));
     codes
         .map(|(code_type, code)| posting_codes::ActiveModel {
             posting_id: Set(posting_id),
-            code_type: Set(code_type.to_owned()),
+            code_type: Set(Stored(code_type)),
             code: Set(code),
         })
         .collect()
 }
 
-fn outbox_row(posting_id: i64) -> posting_outbox::ActiveModel {
+fn outbox_row(posting_id: i64, now: DateTime<Utc>) -> posting_outbox::ActiveModel {
     posting_outbox::ActiveModel {
         posting_id: Set(posting_id),
         op: Set("upsert".to_owned()),
-        created_at: Set(Utc::now()),
+        created_at: Set(now),
         ..Default::default()
     }
 }
@@ -219,13 +226,19 @@ async fn write_codes(txn: &impl ConnectionTrait, posting_id: i64, posting: &NewP
 }
 
 /// Tells the search indexers that a posting changed; they re-read it and decide visibility.
-async fn enqueue(txn: &impl ConnectionTrait, posting_id: i64) -> Result<(), ApiError> {
-    outbox_row(posting_id).insert(txn).await?;
+async fn enqueue(txn: &impl ConnectionTrait, posting_id: i64, now: DateTime<Utc>) -> Result<(), ApiError> {
+    outbox_row(posting_id, now).insert(txn).await?;
     Ok(())
 }
 
 /// Applies a JSON merge of `patch` over the posting's fields. The kind cannot change.
-pub async fn update(db: &DatabaseConnection, user: &CurrentUser, id: i64, patch: Value) -> Result<Posting, ApiError> {
+pub async fn update(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    id: i64,
+    patch: Value,
+    now: DateTime<Utc>,
+) -> Result<Posting, ApiError> {
     let Value::Object(patch) = patch else {
         return Err(ApiError::BadRequest("the body must be a JSON object".into()));
     };
@@ -258,14 +271,14 @@ pub async fn update(db: &DatabaseConnection, user: &CurrentUser, id: i64, patch:
     active.starts_on = Set(posting.window.starts_on());
     active.ends_on = Set(posting.window.ends_on());
     active.quantity = Set(posting.quantity.map(|q| i64::from(q.get())));
-    active.education_level = Set(posting.education_level.map(|l| l.as_str().to_owned()));
+    active.education_level = Set(posting.education_level.map(Stored));
     active.details = Set(after.to_string());
-    active.updated_at = Set(Utc::now());
+    active.updated_at = Set(now);
     let row = active.update(&txn).await?;
     write_codes(&txn, id, &posting).await?;
     facts::refresh(&txn, &[id]).await?;
-    enqueue(&txn, id).await?;
-    audit::record(&txn, Some(user), "posting", id, "update", changes).await?;
+    enqueue(&txn, id, now).await?;
+    audit::record(&txn, Some(user), now, "posting", id, "update", changes).await?;
     txn.commit().await?;
     from_row(row, current.organization_name)
 }
@@ -277,6 +290,7 @@ pub async fn transition(
     id: i64,
     action: Action,
     today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<Posting, ApiError> {
     let current = get_owned(db, user, id).await?;
     if matches!(action, Action::Publish | Action::Resume) {
@@ -285,18 +299,22 @@ pub async fn transition(
     let context = Context { actor: Actor::User(user.role), today, ends_on: current.posting.window.ends_on() };
     let next = current.status.apply(action, &context).map_err(ApiError::Transition)?;
     let txn = crate::db::begin_write(db).await?;
-    let row = set_status(&txn, id, next).await?;
+    let row = set_status(&txn, id, next, now).await?;
     let changes = serde_json::json!({ "status": [current.status.as_str(), next.as_str()] });
-    audit::record(&txn, Some(user), "posting", id, action.as_str(), changes).await?;
+    audit::record(&txn, Some(user), now, "posting", id, action.as_str(), changes).await?;
     txn.commit().await?;
     from_row(row, current.organization_name)
 }
 
-async fn set_status(txn: &impl ConnectionTrait, id: i64, status: PostingStatus) -> Result<postings::Model, ApiError> {
+async fn set_status(
+    txn: &impl ConnectionTrait,
+    id: i64,
+    status: PostingStatus,
+    now: DateTime<Utc>,
+) -> Result<postings::Model, ApiError> {
     let row = postings::Entity::find_by_id(id).one(txn).await?.ok_or(ApiError::NotFound)?;
     let mut active: postings::ActiveModel = row.into();
-    let now = Utc::now();
-    active.status = Set(status.as_str().to_owned());
+    active.status = Set(Stored(status));
     active.updated_at = Set(now);
     if status == PostingStatus::Published {
         active.published_at = Set(Some(now));
@@ -304,12 +322,12 @@ async fn set_status(txn: &impl ConnectionTrait, id: i64, status: PostingStatus) 
     let row = active.update(txn).await?;
     // Publishing a draft makes it count in the statistics.
     facts::refresh(txn, &[id]).await?;
-    enqueue(txn, id).await?;
+    enqueue(txn, id, now).await?;
     Ok(row)
 }
 
 /// Expires every published or paused posting whose end date has passed. Returns how many.
-pub async fn expire_due(db: &DatabaseConnection, today: NaiveDate) -> Result<usize, ApiError> {
+pub async fn expire_due(db: &DatabaseConnection, today: NaiveDate, now: DateTime<Utc>) -> Result<usize, ApiError> {
     let due = postings::Entity::find()
         .filter(postings::Column::Status.is_in([PostingStatus::Published.as_str(), PostingStatus::Paused.as_str()]))
         .filter(postings::Column::EndsOn.lt(today))
@@ -317,15 +335,14 @@ pub async fn expire_due(db: &DatabaseConnection, today: NaiveDate) -> Result<usi
         .await?;
     let mut expired = 0;
     for row in due {
-        let status: PostingStatus =
-            row.status.parse().map_err(|e| ApiError::Internal(format!("stored status: {e}")))?;
+        let status: PostingStatus = *row.status;
         if !status.is_due_to_expire(row.ends_on, today) {
             continue;
         }
         let txn = crate::db::begin_write(db).await?;
-        set_status(&txn, row.id, PostingStatus::Expired).await?;
+        set_status(&txn, row.id, PostingStatus::Expired, now).await?;
         let changes = serde_json::json!({ "status": [status.as_str(), "expired"] });
-        audit::record(&txn, None, "posting", row.id, "expire", changes).await?;
+        audit::record(&txn, None, now, "posting", row.id, "expire", changes).await?;
         txn.commit().await?;
         expired += 1;
     }
@@ -340,24 +357,25 @@ pub(crate) async fn record_placements(
     user: &CurrentUser,
     id: i64,
     people: u32,
+    now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let row = postings::Entity::find_by_id(id).one(txn).await?.ok_or(ApiError::NotFound)?;
     let placed = row.placed.saturating_add(i32::try_from(people).unwrap_or(i32::MAX));
-    let status: PostingStatus = row.status.parse().map_err(|e| ApiError::Internal(format!("stored status: {e}")))?;
+    let status: PostingStatus = *row.status;
     let full = row.quantity.is_some_and(|quantity| i64::from(placed) >= quantity);
     let fills = full && matches!(status, PostingStatus::Published | PostingStatus::Paused);
     let mut active: postings::ActiveModel = row.into();
     active.placed = Set(placed);
-    active.updated_at = Set(Utc::now());
+    active.updated_at = Set(now);
     if fills {
-        active.status = Set(PostingStatus::Filled.as_str().to_owned());
+        active.status = Set(Stored(PostingStatus::Filled));
     }
     active.update(txn).await?;
     let mut changes = serde_json::json!({ "placed": placed });
     if fills {
         facts::refresh(txn, &[id]).await?;
         changes["status"] = serde_json::json!([status.as_str(), PostingStatus::Filled.as_str()]);
-        enqueue(txn, id).await?;
+        enqueue(txn, id, now).await?;
     }
-    audit::record(txn, Some(user), "posting", id, "placements", changes).await
+    audit::record(txn, Some(user), now, "posting", id, "placements", changes).await
 }

@@ -18,9 +18,10 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{Part, Round, check, load, phase_of, refused, view};
+use super::{Part, Round, check, load, refused, view};
 use crate::auth::CurrentUser;
 use crate::clock;
+use crate::db::Stored;
 use crate::entities::rounds::{places, results, round, students};
 use crate::entities::{organizations, postings};
 use crate::error::ApiError;
@@ -157,8 +158,8 @@ async fn create_row(
         name: Set(name),
         organizer_org_id: Set(organizer_org_id),
         parent_round_id: Set(parent),
-        phase: Set(Phase::Draft.as_str().to_owned()),
-        mechanism: Set(mechanism.as_str().to_owned()),
+        phase: Set(Stored(Phase::Draft)),
+        mechanism: Set(Stored(mechanism)),
         seed: Set(seed as i64),
         preference_deadline: Set(deadline),
         created_by: Set(Some(user.id)),
@@ -167,8 +168,16 @@ async fn create_row(
     }
     .insert(db)
     .await?;
-    audit::record(db, Some(user), "round", row.id, "create", json!({"seed": seed, "mechanism": mechanism.as_str()}))
-        .await?;
+    audit::record(
+        db,
+        Some(user),
+        now,
+        "round",
+        row.id,
+        "create",
+        json!({"seed": seed, "mechanism": mechanism.as_str()}),
+    )
+    .await?;
     view(&row, organizer_name(db, organizer_org_id).await?)
 }
 
@@ -182,7 +191,7 @@ pub async fn list(db: &DatabaseConnection, user: &CurrentUser) -> Result<Vec<Rou
     let mut rounds = Vec::new();
     let mut names: HashMap<i64, String> = HashMap::new();
     for row in rows {
-        if super::part_of(user, &row) != Part::Organizer && phase_of(&row)? == Phase::Draft {
+        if super::part_of(user, &row) != Part::Organizer && *row.phase == Phase::Draft {
             continue;
         }
         let name = match names.get(&row.organizer_org_id) {
@@ -229,11 +238,11 @@ pub(crate) async fn places_of(db: &impl ConnectionTrait, round_id: i64) -> Resul
                 id: r.id,
                 posting_id: r.posting_id,
                 title: posting.map(|p| p.title.clone()).unwrap_or_default(),
-                kind: posting.map(|p| p.kind.clone()).unwrap_or_default(),
+                kind: posting.map(|p| p.kind.as_str().to_owned()).unwrap_or_default(),
                 organization_id: r.organization_id,
                 organization_name: names.get(&r.organization_id).cloned().unwrap_or_default(),
                 capacity: u32::try_from(r.capacity).unwrap_or(0),
-                ranking_rule: r.ranking_rule,
+                ranking_rule: r.ranking_rule.as_str().to_owned(),
                 applicants: counts.get(&r.id).copied().unwrap_or(0),
             }
         })
@@ -259,9 +268,7 @@ pub async fn add_place(
     let posting = postings::Entity::find_by_id(posting_id).one(db).await?;
     let posting = posting
         .filter(|p| {
-            p.side == Side::Enterprise.as_str()
-                && p.status == PostingStatus::Published.as_str()
-                && PLACE_KINDS.iter().any(|k| k.as_str() == p.kind)
+            p.side == Side::Enterprise && p.status == PostingStatus::Published && PLACE_KINDS.contains(&*p.kind)
         })
         .ok_or_else(|| {
             ApiError::invalid(
@@ -295,7 +302,7 @@ pub async fn add_place(
         posting_id: Set(posting_id),
         organization_id: Set(posting.organization_id),
         capacity: Set(capacity as i32),
-        ranking_rule: Set("scoring".to_owned()),
+        ranking_rule: Set(Stored(chanjiao_domain::rounds::RankingRule::Scoring)),
         ..Default::default()
     }
     .insert(&txn)
@@ -303,6 +310,7 @@ pub async fn add_place(
     audit::record(
         &txn,
         Some(user),
+        now,
         "round",
         round_id,
         "add_place",
@@ -362,10 +370,10 @@ pub async fn advance(
         Step::Close => active.closed_at = Set(Some(now)),
         _ => return Err(refused(chanjiao_domain::rounds::PhaseRefusal::WrongPhase { phase, step })),
     }
-    active.phase = Set(phase.after(step).as_str().to_owned());
+    active.phase = Set(Stored(phase.after(step)));
     let txn = crate::db::begin_write(db).await?;
     let updated = active.update(&txn).await?;
-    audit::record(&txn, Some(user), "round", round_id, step.as_str(), json!({"phase": updated.phase})).await?;
+    audit::record(&txn, Some(user), now, "round", round_id, step.as_str(), json!({"phase": updated.phase})).await?;
     txn.commit().await?;
     view(&updated, organizer_name(db, updated.organizer_org_id).await?)
 }
@@ -395,7 +403,7 @@ pub async fn follow_up(
     let mut held: HashMap<i64, i32> = HashMap::new();
     let mut left_over = Vec::new();
     for student in &parent_students {
-        let declined = student.response == Response::Declined.as_str();
+        let declined = student.response == Response::Declined;
         match result_rows.get(&student.id).and_then(|r| r.place_id) {
             Some(place) if !declined => *held.entry(place).or_default() += 1,
             _ => left_over.push(student),
@@ -412,7 +420,7 @@ pub async fn follow_up(
                 posting_id: Set(place.posting_id),
                 organization_id: Set(place.organization_id),
                 capacity: Set(seats),
-                ranking_rule: Set("scoring".to_owned()),
+                ranking_rule: Set(Stored(chanjiao_domain::rounds::RankingRule::Scoring)),
                 ..Default::default()
             }
             .insert(&txn)
@@ -425,9 +433,9 @@ pub async fn follow_up(
             school_id: Set(student.school_id),
             pseudonym: Set(student.pseudonym.clone()),
             program_code: Set(student.program_code.clone()),
-            level: Set(student.level.clone()),
+            level: Set(student.level),
             consent_at: Set(student.consent_at),
-            response: Set(Response::Pending.as_str().to_owned()),
+            response: Set(Stored(Response::Pending)),
             responded_at: Set(None),
             created_at: Set(now),
             ..Default::default()

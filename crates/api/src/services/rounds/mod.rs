@@ -69,14 +69,6 @@ pub enum Part {
     Observer,
 }
 
-pub(crate) fn corrupt(what: &str, value: &str) -> ApiError {
-    ApiError::Internal(format!("stored {what} {value:?} is not valid"))
-}
-
-pub(crate) fn phase_of(row: &round::Model) -> Result<Phase, ApiError> {
-    row.phase.parse().map_err(|_| corrupt("round phase", &row.phase))
-}
-
 pub(crate) fn view(row: &round::Model, organizer_name: String) -> Result<Round, ApiError> {
     Ok(Round {
         id: row.id,
@@ -84,8 +76,8 @@ pub(crate) fn view(row: &round::Model, organizer_name: String) -> Result<Round, 
         organizer_org_id: row.organizer_org_id,
         organizer_name,
         parent_round_id: row.parent_round_id,
-        phase: phase_of(row)?,
-        mechanism: row.mechanism.parse().map_err(|_| corrupt("round mechanism", &row.mechanism))?,
+        phase: *row.phase,
+        mechanism: *row.mechanism,
         seed: row.seed as u64,
         preference_deadline: clock::to_local(row.preference_deadline),
         response_deadline: row.response_deadline.map(clock::to_local),
@@ -117,7 +109,7 @@ pub(crate) async fn load(
 ) -> Result<(round::Model, Part), ApiError> {
     let row = round::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound)?;
     let part = part_of(user, &row);
-    if part != Part::Organizer && phase_of(&row)? == Phase::Draft {
+    if part != Part::Organizer && *row.phase == Phase::Draft {
         // Schools may prepare students while the round is a draft only if they know of it; a
         // draft is the organizer's until opened.
         return Err(ApiError::NotFound);
@@ -127,7 +119,7 @@ pub(crate) async fn load(
 
 /// Refuses a step the round's phase (or deadline) does not allow: 409 naming the phase.
 pub(crate) fn check(row: &round::Model, step: Step, now: DateTime<Utc>) -> Result<Phase, ApiError> {
-    let phase = phase_of(row)?;
+    let phase = *row.phase;
     let deadline = match step {
         Step::Respond => row.response_deadline,
         _ => Some(row.preference_deadline),
@@ -172,6 +164,7 @@ pub(crate) async fn log_access(
     round_id: i64,
     what: Access,
     records: usize,
+    now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     access_log::ActiveModel {
         round_id: Set(round_id),
@@ -180,7 +173,7 @@ pub(crate) async fn log_access(
         organization_id: Set(user.organization_id()),
         what: Set(what.as_str().to_owned()),
         records: Set(i32::try_from(records).unwrap_or(i32::MAX)),
-        at: Set(Utc::now()),
+        at: Set(now),
         ..Default::default()
     }
     .insert(db)

@@ -5,6 +5,7 @@
 use chanjiao_domain::Text;
 use std::collections::HashMap;
 
+use chanjiao_domain::posting::CodeKind;
 use chanjiao_domain::rounds::{Applicant, ProgramFit, RankingRule, Step, lottery_key, rank_applicants};
 use chanjiao_domain::{Invalid, Invalids, ProgramCode};
 use chrono::{DateTime, Utc};
@@ -17,6 +18,7 @@ use serde_json::json;
 
 use super::{Access, check, load, log_access, student_key};
 use crate::auth::CurrentUser;
+use crate::db::Stored;
 use crate::entities::posting_codes;
 use crate::entities::rounds::{places, preferences, rankings, round, students};
 use crate::error::ApiError;
@@ -85,7 +87,7 @@ async fn own_place(
 pub(crate) async fn posting_programs(db: &impl ConnectionTrait, posting_id: i64) -> Result<Vec<ProgramCode>, ApiError> {
     Ok(posting_codes::Entity::find()
         .filter(posting_codes::Column::PostingId.eq(posting_id))
-        .filter(posting_codes::Column::CodeType.eq("program"))
+        .filter(posting_codes::Column::CodeType.eq(Stored(CodeKind::Program)))
         .all(db)
         .await?
         .iter()
@@ -118,7 +120,7 @@ async fn applicant_rows(
 }
 
 fn rule_of(place: &places::Model) -> RankingRule {
-    place.ranking_rule.parse().unwrap_or_default()
+    *place.ranking_rule
 }
 
 /// The applicants to one of the caller's places, in the order its ranking gives them. Only
@@ -134,7 +136,7 @@ pub async fn applicants(
     let place = own_place(db, user, round_id, place_id).await?;
     check(&row, Step::Rank, now)?;
     let list = view_applicants(db, &row, &place).await?;
-    log_access(db, user, round_id, Access::Applicants, list.len()).await?;
+    log_access(db, user, round_id, Access::Applicants, list.len(), now).await?;
     Ok(Applicants { place_id, ranking_rule: rule_of(&place), applicants: list })
 }
 
@@ -166,7 +168,7 @@ async fn view_applicants(
             pseudonym: student.pseudonym,
             program_name: code.map(|c| c.name().to_owned()).unwrap_or_default(),
             program_code: student.program_code,
-            level: student.level,
+            level: student.level.as_str().to_owned(),
             fit,
             score: fit.score(interview),
             rank,
@@ -241,12 +243,20 @@ pub async fn set(
         .await?;
     }
     let mut active = place.clone().into_active_model();
-    active.ranking_rule = Set(rule.as_str().to_owned());
+    active.ranking_rule = Set(Stored(rule));
     let place = active.update(&txn).await?;
-    audit::record(&txn, Some(user), "round", round_id, "rank", json!({"place_id": place_id, "rule": rule.as_str()}))
-        .await?;
+    audit::record(
+        &txn,
+        Some(user),
+        now,
+        "round",
+        round_id,
+        "rank",
+        json!({"place_id": place_id, "rule": rule.as_str()}),
+    )
+    .await?;
     txn.commit().await?;
     let list = view_applicants(db, &row, &place).await?;
-    log_access(db, user, round_id, Access::Applicants, list.len()).await?;
+    log_access(db, user, round_id, Access::Applicants, list.len(), now).await?;
     Ok(Applicants { place_id, ranking_rule: rule, applicants: list })
 }

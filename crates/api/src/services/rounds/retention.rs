@@ -53,18 +53,18 @@ pub async fn sweep(db: &DatabaseConnection, now: DateTime<Utc>, days: i64) -> Re
             .filter(round::Column::Id.eq(row.id))
             .exec(&txn)
             .await?;
-        audit::record(&txn, None, "round", row.id, "delete_personal_data", json!({"students": deleted})).await?;
+        audit::record(&txn, None, now, "round", row.id, "delete_personal_data", json!({"students": deleted})).await?;
         txn.commit().await?;
     }
     Ok(due.len())
 }
 
 /// Runs [`sweep`] now and then every `every`.
-pub async fn sweeps(db: DatabaseConnection, every: std::time::Duration, days: i64) {
+pub async fn sweeps(db: DatabaseConnection, clock: crate::clock::Clock, every: std::time::Duration, days: i64) {
     let mut ticks = tokio::time::interval(every);
     loop {
         ticks.tick().await;
-        match sweep(&db, Utc::now(), days).await {
+        match sweep(&db, clock.now(), days).await {
             Ok(0) => {}
             Ok(count) => tracing::info!(count, "personal data of closed rounds deleted"),
             Err(error) => tracing::warn!(%error, "round retention sweep failed"),

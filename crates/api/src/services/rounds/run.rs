@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use chanjiao_domain::ProgramCode;
 use chanjiao_domain::allocation::Mechanism;
-use chanjiao_domain::rounds::{Mark, Outcome, Phase, PlaceEntry, RankingRule, RunInput, Step, StudentEntry};
+use chanjiao_domain::rounds::{Mark, Outcome, Phase, PlaceEntry, RunInput, Step, StudentEntry};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
@@ -18,8 +18,10 @@ use serde_json::json;
 
 use super::manage::places_of;
 use super::ranking::posting_programs;
-use super::{Part, check, corrupt, key_id, load, phase_of, place_key, student_key};
+use super::{Part, check, key_id, load, place_key, student_key};
 use crate::auth::CurrentUser;
+use crate::db::CorruptValue;
+use crate::db::Stored;
 use crate::entities::rounds::{places, preferences, rankings, results, round, students};
 use crate::error::ApiError;
 use crate::services::audit;
@@ -95,7 +97,9 @@ pub(crate) async fn input_of(db: &impl ConnectionTrait, row: &round::Model) -> R
         students.push(StudentEntry {
             id: student_key(s.id),
             school_id: s.school_id,
-            program: ProgramCode::parse(&s.program_code).map_err(|_| corrupt("program code", &s.program_code))?,
+            program: ProgramCode::parse(&s.program_code).map_err(|_| {
+                CorruptValue::new("round_students.program_code", "ProgramCode", s.program_code.as_str())
+            })?,
             pseudonym: s.pseudonym,
             prefs: list.into_iter().map(|(_, p)| place_key(p)).collect(),
         });
@@ -106,7 +110,7 @@ pub(crate) async fn input_of(db: &impl ConnectionTrait, row: &round::Model) -> R
             id: place_key(p.id),
             capacity: u32::try_from(p.capacity).unwrap_or(1),
             program_codes: posting_programs(db, p.posting_id).await?,
-            rule: p.ranking_rule.parse::<RankingRule>().unwrap_or_default(),
+            rule: *p.ranking_rule,
             marks: marks.remove(&p.id).unwrap_or_default(),
         });
     }
@@ -126,7 +130,7 @@ pub async fn run(
     }
     check(&row, Step::Run, now)?;
     let input = input_of(db, &row).await?;
-    let mechanism: Mechanism = row.mechanism.parse().map_err(|_| corrupt("round mechanism", &row.mechanism))?;
+    let mechanism: Mechanism = *row.mechanism;
     let outcome = tokio::task::spawn_blocking(move || chanjiao_domain::rounds::run(&input, mechanism))
         .await
         .map_err(|e| ApiError::Internal(format!("run task: {e}")))?
@@ -153,13 +157,14 @@ pub async fn run(
         results::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
     }
     let mut active = row.clone().into_active_model();
-    active.phase = Set(Phase::Run.as_str().to_owned());
+    active.phase = Set(Stored(Phase::Run));
     active.run_at = Set(Some(now));
     active.report = Set(Some(serde_json::to_string(&report).map_err(|e| ApiError::Internal(format!("report: {e}")))?));
     active.update(&txn).await?;
     audit::record(
         &txn,
         Some(user),
+        now,
         "round",
         round_id,
         "run",
@@ -205,11 +210,11 @@ async fn report_of(db: &impl ConnectionTrait, row: &round::Model, outcome: &Outc
 /// The stored report: the organizer's once the round has run, everyone's once published.
 pub async fn report(db: &DatabaseConnection, user: &CurrentUser, round_id: i64) -> Result<Report, ApiError> {
     let (row, part) = load(db, user, round_id).await?;
-    let phase = phase_of(&row)?;
+    let phase = *row.phase;
     let visible = match part {
         Part::Organizer => phase != Phase::Draft && phase != Phase::Collecting,
         _ => matches!(phase, Phase::Published | Phase::Closed),
     };
     let stored = row.report.as_deref().filter(|_| visible).ok_or(ApiError::NotFound)?;
-    serde_json::from_str(stored).map_err(|_| corrupt("round report", stored))
+    serde_json::from_str(stored).map_err(|_| ApiError::from(CorruptValue::new("rounds.report", "RoundReport", stored)))
 }

@@ -18,6 +18,7 @@ use serde_json::json;
 
 use super::{Access, Part, check, load, log_access};
 use crate::auth::CurrentUser;
+use crate::db::Stored;
 use crate::entities::rounds::{places, preferences, results, round, students};
 use crate::error::ApiError;
 use crate::services::audit;
@@ -139,7 +140,7 @@ pub async fn add(
     let parsed = prepare(db, &row, school_id, body, "", now).await?;
     let txn = crate::db::begin_write(db).await?;
     let student = store(&txn, &row, school_id, parsed, &body.preferences, now).await?;
-    audit::record(&txn, Some(user), "round", round_id, "add_student", json!({"student_id": student.id})).await?;
+    audit::record(&txn, Some(user), now, "round", round_id, "add_student", json!({"student_id": student.id})).await?;
     txn.commit().await?;
     describe(db, vec![student]).await?.pop().ok_or(ApiError::NotFound)
 }
@@ -209,16 +210,15 @@ pub(crate) async fn store(
         school_id: Set(school_id),
         pseudonym: Set(parsed.pseudonym),
         program_code: Set(parsed.program_code.as_str().to_owned()),
-        level: Set(parsed.level.as_str().to_owned()),
+        level: Set(Stored(parsed.level)),
         consent_at: Set(now),
-        response: Set(Response::Pending.as_str().to_owned()),
+        response: Set(Stored(Response::Pending)),
         responded_at: Set(None),
         created_at: Set(now),
         ..Default::default()
     }
     .insert(db)
-    .await
-    .map_err(|e| crate::services::conflict_or(e, |m| m.contains("pseudonym").then_some("pseudonym")))?;
+    .await?;
     write_preferences(db, student.id, preferences).await?;
     Ok(student)
 }
@@ -263,7 +263,8 @@ pub async fn set_preferences(
     check(&row, Step::EnterPreferences, now)?;
     let txn = crate::db::begin_write(db).await?;
     write_preferences(&txn, student_id, &body.places).await?;
-    audit::record(&txn, Some(user), "round", round_id, "set_preferences", json!({"student_id": student_id})).await?;
+    audit::record(&txn, Some(user), now, "round", round_id, "set_preferences", json!({"student_id": student_id}))
+        .await?;
     txn.commit().await?;
     describe(db, vec![student]).await?.pop().ok_or(ApiError::NotFound)
 }
@@ -282,7 +283,8 @@ pub async fn remove(
     let txn = crate::db::begin_write(db).await?;
     preferences::Entity::delete_many().filter(preferences::Column::StudentId.eq(student.id)).exec(&txn).await?;
     students::Entity::delete_by_id(student.id).exec(&txn).await?;
-    audit::record(&txn, Some(user), "round", round_id, "remove_student", json!({"student_id": student_id})).await?;
+    audit::record(&txn, Some(user), now, "round", round_id, "remove_student", json!({"student_id": student_id}))
+        .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -325,12 +327,13 @@ pub async fn respond(
     }
     let txn = crate::db::begin_write(db).await?;
     let mut active = student.into_active_model();
-    active.response = Set(response.as_str().to_owned());
+    active.response = Set(Stored(response));
     active.responded_at = Set(Some(now));
     let updated = active.update(&txn).await?;
     audit::record(
         &txn,
         Some(user),
+        now,
         "round",
         round_id,
         "respond",
@@ -342,7 +345,12 @@ pub async fn respond(
 }
 
 /// The students the caller may see: a school its own, the organizer everyone. Logged.
-pub async fn list(db: &DatabaseConnection, user: &CurrentUser, round_id: i64) -> Result<Vec<Student>, ApiError> {
+pub async fn list(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    round_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<Student>, ApiError> {
     let (_, part) = load(db, user, round_id).await?;
     let mut query = students::Entity::find().filter(students::Column::RoundId.eq(round_id));
     match part {
@@ -351,7 +359,7 @@ pub async fn list(db: &DatabaseConnection, user: &CurrentUser, round_id: i64) ->
         Part::Enterprise | Part::Observer => return Err(ApiError::Forbidden),
     }
     let rows = query.order_by_asc(students::Column::Id).all(db).await?;
-    log_access(db, user, round_id, Access::Students, rows.len()).await?;
+    log_access(db, user, round_id, Access::Students, rows.len(), now).await?;
     describe(db, rows).await
 }
 
@@ -377,9 +385,9 @@ pub(crate) async fn describe(db: &impl ConnectionTrait, rows: Vec<students::Mode
                 pseudonym: row.pseudonym,
                 program_code: row.program_code,
                 program_name,
-                level: row.level,
+                level: row.level.as_str().to_owned(),
                 consent_at: row.consent_at,
-                response: row.response,
+                response: row.response.as_str().to_owned(),
                 preferences: list.into_iter().map(|(_, place)| place).collect(),
             }
         })
@@ -461,7 +469,8 @@ pub async fn import(
     for (parsed, preferences) in prepared {
         stored.push(store(&txn, &row, school_id, parsed, &preferences, now).await?);
     }
-    audit::record(&txn, Some(user), "round", round_id, "import_students", json!({"students": stored.len()})).await?;
+    audit::record(&txn, Some(user), now, "round", round_id, "import_students", json!({"students": stored.len()}))
+        .await?;
     txn.commit().await?;
     describe(db, stored).await
 }

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::manage::places_of;
 use super::students::school_of;
-use super::{Access, Part, load, log_access, phase_of};
+use super::{Access, Part, load, log_access};
 use crate::auth::CurrentUser;
 use crate::entities::rounds::{access_log, places, results, students};
 use crate::error::ApiError;
@@ -82,9 +82,10 @@ pub async fn results(
     db: &DatabaseConnection,
     user: &CurrentUser,
     round_id: i64,
+    now: DateTime<Utc>,
 ) -> Result<Vec<StudentOutcome>, ApiError> {
     let (row, part) = load(db, user, round_id).await?;
-    let phase = phase_of(&row)?;
+    let phase = *row.phase;
     let mut query = students::Entity::find().filter(students::Column::RoundId.eq(round_id));
     match part {
         Part::Organizer if matches!(phase, Phase::Run | Phase::Published | Phase::Closed) => {}
@@ -105,7 +106,7 @@ pub async fn results(
     let place_list = places_of(db, round_id).await?;
     let place_info: HashMap<i64, (String, String)> =
         place_list.into_iter().map(|p| (p.id, (p.title, p.organization_name))).collect();
-    log_access(db, user, round_id, Access::Results, rows.len()).await?;
+    log_access(db, user, round_id, Access::Results, rows.len(), now).await?;
     Ok(rows
         .into_iter()
         .map(|s| {
@@ -117,21 +118,26 @@ pub async fn results(
                 pseudonym: s.pseudonym,
                 school_id: s.school_id,
                 program_code: s.program_code,
-                level: s.level,
+                level: s.level.as_str().to_owned(),
                 place_id,
                 place_title: info.map(|i| i.0.clone()),
                 organization_name: info.map(|i| i.1.clone()),
                 choice: result.and_then(|r| r.choice).map(|c| c as u32),
                 explanation_zh: result.map(|r| r.explanation_zh.clone()).unwrap_or_default(),
                 explanation_en: result.map(|r| r.explanation_en.clone()).unwrap_or_default(),
-                response: s.response,
+                response: s.response.as_str().to_owned(),
             }
         })
         .collect())
 }
 
 /// The enterprise's places in the round and the students placed there, once published.
-pub async fn intake(db: &DatabaseConnection, user: &CurrentUser, round_id: i64) -> Result<Vec<Intake>, ApiError> {
+pub async fn intake(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    round_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<Intake>, ApiError> {
     let (row, _) = load(db, user, round_id).await?;
     let org = user.organization_id().ok_or(ApiError::Forbidden)?;
     let own: Vec<places::Model> = places::Entity::find()
@@ -143,7 +149,7 @@ pub async fn intake(db: &DatabaseConnection, user: &CurrentUser, round_id: i64) 
     if own.is_empty() {
         return Err(ApiError::Forbidden);
     }
-    let phase = phase_of(&row)?;
+    let phase = *row.phase;
     if !matches!(phase, Phase::Published | Phase::Closed) {
         return Err(not_yet(phase));
     }
@@ -158,7 +164,7 @@ pub async fn intake(db: &DatabaseConnection, user: &CurrentUser, round_id: i64) 
         .collect();
     let schools = crate::services::organizations::names(db, student_rows.values().map(|s| s.school_id)).await?;
     let titles: HashMap<i64, String> = places_of(db, round_id).await?.into_iter().map(|p| (p.id, p.title)).collect();
-    log_access(db, user, round_id, Access::Intake, placed.len()).await?;
+    log_access(db, user, round_id, Access::Intake, placed.len(), now).await?;
     Ok(own
         .into_iter()
         .map(|place| {
@@ -174,11 +180,11 @@ pub async fn intake(db: &DatabaseConnection, user: &CurrentUser, round_id: i64) 
                             .map(|c| c.name().to_owned())
                             .unwrap_or_default(),
                         program_code: s.program_code.clone(),
-                        level: s.level.clone(),
+                        level: s.level.as_str().to_owned(),
                         school_id: s.school_id,
                         school_name: schools.get(&s.school_id).cloned().unwrap_or_default(),
                         choice: r.choice.map(|c| c as u32),
-                        response: s.response.clone(),
+                        response: s.response.as_str().to_owned(),
                     })
                 })
                 .collect();
@@ -229,6 +235,7 @@ pub async fn preferences_sheet(
     user: &CurrentUser,
     round_id: i64,
     template: bool,
+    now: DateTime<Utc>,
 ) -> Result<Vec<u8>, ApiError> {
     let (_, _) = load(db, user, round_id).await?;
     let places: Vec<Vec<String>> = places_of(db, round_id)
@@ -245,7 +252,7 @@ pub async fn preferences_sheet(
             .order_by_asc(students::Column::Id)
             .all(db)
             .await?;
-        log_access(db, user, round_id, Access::Export, students.len()).await?;
+        log_access(db, user, round_id, Access::Export, students.len(), now).await?;
         for student in super::students::describe(db, students).await? {
             let mut row = vec![student.pseudonym, student.program_code, student.level, "是".to_owned()];
             row.extend(student.preferences.iter().map(ToString::to_string));
@@ -256,8 +263,13 @@ pub async fn preferences_sheet(
 }
 
 /// The results workbook: what [`results`] shows the caller.
-pub async fn results_sheet(db: &DatabaseConnection, user: &CurrentUser, round_id: i64) -> Result<Vec<u8>, ApiError> {
-    let rows: Vec<Vec<String>> = results(db, user, round_id)
+pub async fn results_sheet(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    round_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<u8>, ApiError> {
+    let rows: Vec<Vec<String>> = results(db, user, round_id, now)
         .await?
         .into_iter()
         .map(|r| {

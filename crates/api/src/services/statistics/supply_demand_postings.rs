@@ -20,6 +20,7 @@ use super::facts::Sql;
 use super::filter::{FIRST_YEAR, Filter, FilterQuery, districts};
 use super::supply_demand::{class_name, cluster_name};
 use crate::auth::CurrentUser;
+use crate::db::Stored;
 use crate::error::ApiError;
 
 /// Postings per page.
@@ -174,8 +175,8 @@ pub struct Row {
     pub title: String,
     pub organization_id: i64,
     pub organization_name: String,
-    pub kind: String,
-    pub status: String,
+    pub kind: Stored<PostingKind>,
+    pub status: Stored<PostingStatus>,
     pub region_code: String,
     pub quantity: i64,
     pub year: i32,
@@ -304,14 +305,8 @@ pub async fn postings(db: &impl ConnectionTrait, user: &CurrentUser, drill: &Dri
         .push(" OFFSET ")
         .bind(((drill.page - 1) * PAGE_SIZE) as i64);
     let rows = Row::find_by_statement(sql.statement()).all(db).await?;
-    let items = rows
-        .into_iter()
-        .map(|row| Listed {
-            kind_zh: row.kind.parse::<PostingKind>().map(PostingKind::zh).unwrap_or(""),
-            status_zh: row.status.parse::<PostingStatus>().map(PostingStatus::zh).unwrap_or(""),
-            row,
-        })
-        .collect();
+    let items =
+        rows.into_iter().map(|row| Listed { kind_zh: row.kind.zh(), status_zh: row.status.zh(), row }).collect();
     let pages = (totals.visible_postings.max(0) as u64).div_ceil(PAGE_SIZE).max(1);
     Ok(Postings {
         target: drill.target.clone(),

@@ -60,7 +60,7 @@ pub async fn login(
 ) -> Result<Response, PageError> {
     let next = safe_next(form.next.as_deref());
     let attempt = LoginAttempt { email: &form.email, password: &form.password, client };
-    match accounts::login(&state.db, &state.hasher, &state.config, attempt).await {
+    match accounts::login(&state.db, &state.hasher, &state.config, attempt, state.clock.now()).await {
         Ok(token) => Ok(([(SET_COOKIE, session_cookie(&state, &token))], Redirect::to(&next)).into_response()),
         // Refused credentials have no field of their own: the form says so above the fields.
         Err(error @ (ApiError::BadCredentials | ApiError::TooManyAttempts { .. } | ApiError::Overloaded { .. })) => {
@@ -140,7 +140,7 @@ pub async fn register(
     page: Page,
     PageForm(form): PageForm<Registration>,
 ) -> Result<Response, PageError> {
-    match accounts::register(&state.db, &state.hasher, form.clone()).await {
+    match accounts::register(&state.db, &state.hasher, form.clone(), state.clock.now()).await {
         Ok(_) => Ok(Redirect::to("/login?registered=1").into_response()),
         Err(error) => {
             let error = on_form(error)?;

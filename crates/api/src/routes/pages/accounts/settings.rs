@@ -34,7 +34,7 @@ pub async fn change_password(
     PageUser(user): PageUser,
     PageForm(form): PageForm<PasswordChange>,
 ) -> Result<Response, PageError> {
-    match account_security::change_password(&state.db, &state.hasher, &user, &form).await {
+    match account_security::change_password(&state.db, &state.hasher, &user, &form, state.clock.now()).await {
         Ok(()) => Ok(Redirect::to("/account?changed=1").into_response()),
         Err(error) => page.form(&state, "accounts/account.html", context! { changed => false }, error),
     }

@@ -40,7 +40,7 @@ pub async fn index(
 }
 
 async fn set(state: &AppState, admin: &CurrentUser, id: i64, disabled: bool) -> Result<Response, PageError> {
-    account_security::set_disabled(&state.db, admin, id, disabled).await?;
+    account_security::set_disabled(&state.db, admin, id, disabled, state.clock.now()).await?;
     Ok(Redirect::to(&format!("/admin/users#user-{id}")).into_response())
 }
 

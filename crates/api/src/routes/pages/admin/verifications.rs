@@ -37,7 +37,7 @@ pub async fn create_organization(
     PageAdmin(_): PageAdmin,
     PageForm(form): PageForm<Registration>,
 ) -> Result<Response, PageError> {
-    match accounts::create_verified(&state.db, &state.hasher, form.clone()).await {
+    match accounts::create_verified(&state.db, &state.hasher, form.clone(), state.clock.now()).await {
         Ok(_) => Ok(Redirect::to("/admin/verifications").into_response()),
         Err(error) => {
             let error = on_form(error)?;

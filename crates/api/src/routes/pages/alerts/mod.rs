@@ -32,12 +32,12 @@ pub async fn read(
     PagePath(id): PagePath<i64>,
     PageForm(form): PageForm<NextForm>,
 ) -> Result<Response, PageError> {
-    inbox::mark_read(&state.db, &user, id).await?;
+    inbox::mark_read(&state.db, &user, id, state.clock.now()).await?;
     Ok(Redirect::to(&next_or(form.next.as_deref(), "/inbox")).into_response())
 }
 
 pub async fn read_all(State(state): State<AppState>, PageUser(user): PageUser) -> Result<Response, PageError> {
-    inbox::mark_all_read(&state.db, &user).await?;
+    inbox::mark_all_read(&state.db, &user, state.clock.now()).await?;
     Ok(Redirect::to("/inbox").into_response())
 }
 
@@ -94,7 +94,7 @@ pub async fn create(
     PageForm(pairs): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let next = pairs.iter().find(|(k, _)| k == "next").map(|(_, v)| v.clone());
-    match subscriptions::create(&state.db, &state.config.alerts, &user, from_form(&pairs)).await {
+    match subscriptions::create(&state.db, &state.config.alerts, &user, from_form(&pairs), state.clock.now()).await {
         // The secret is shown once, on this page; without one, back to where the form was.
         Ok(created) if created.webhook_secret.is_some() => Ok(show_page(&state, &page, &user, created).await),
         Ok(created) => Ok(Redirect::to(&next_or(next.as_deref(), &format!("/alerts/{}", created.id))).into_response()),
@@ -139,7 +139,7 @@ pub async fn delete(
     PagePath(id): PagePath<i64>,
     PageForm(form): PageForm<NextForm>,
 ) -> Result<Response, PageError> {
-    subscriptions::delete(&state.db, &user, id).await?;
+    subscriptions::delete(&state.db, &user, id, state.clock.now()).await?;
     Ok(Redirect::to(&next_or(form.next.as_deref(), "/alerts")).into_response())
 }
 

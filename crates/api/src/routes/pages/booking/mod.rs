@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 
 use super::{PageForm, PagePath, PageQuery};
 use crate::auth::{CurrentUser, PageUser};
-use crate::clock;
 use crate::error::ApiError;
 use crate::services::booking;
 use crate::services::postings;
@@ -60,7 +59,7 @@ pub async fn publish(
     PagePath(id): PagePath<i64>,
     PageForm(form): PageForm<SlotForm>,
 ) -> Result<Response, PageError> {
-    match booking::publish(&state.db, &user, id, &form.input(), clock::now_local()).await {
+    match booking::publish(&state.db, &user, id, &form.input(), state.clock.now_local()).await {
         Ok(slots) => {
             let month = slots.first().map(|s| s.starts_at.format("%Y-%m").to_string()).unwrap_or_default();
             Ok(Redirect::to(&format!("/postings/{id}/calendar?month={month}")).into_response())
@@ -97,7 +96,7 @@ async fn book_form(
     error: Option<ApiError>,
 ) -> Result<Response, PageError> {
     let posting = postings::get(&state.db, user, id).await?;
-    let slots = booking::list(&state.db, user, id, clock::now_local()).await?;
+    let slots = booking::list(&state.db, user, id, state.clock.now_local()).await?;
     let ctx = context! {
         posting => Serde(&posting),
         bookable => slots.iter().any(|s| s.remaining > 0),
@@ -135,7 +134,7 @@ pub async fn book(
         purpose: form.purpose.clone(),
         contact: form.contact.clone(),
     };
-    match booking::book(&state.db, &user, slot_id, &input, clock::now_local()).await {
+    match booking::book(&state.db, &user, slot_id, &input, state.clock.now_local()).await {
         Ok(made) => Ok(Redirect::to(&format!("/bookings?booked={}", made.id)).into_response()),
         Err(error) => {
             let error = on_form(error)?;
@@ -158,7 +157,7 @@ pub async fn calendar(
     PagePath(id): PagePath<i64>,
     PageQuery(query): PageQuery<MonthQuery>,
 ) -> Result<Response, PageError> {
-    let calendar = booking::month(&state.db, &user, id, query.month.as_deref(), clock::today()).await?;
+    let calendar = booking::month(&state.db, &user, id, query.month.as_deref(), state.clock.today()).await?;
     Ok(page.render(
         &state,
         "booking/calendar.html",
@@ -187,7 +186,7 @@ pub async fn set_capacity(
     PagePath(id): PagePath<i64>,
     PageForm(form): PageForm<CapacityForm>,
 ) -> Result<Response, PageError> {
-    let slot = booking::set_capacity(&state.db, &user, id, number(&form.capacity).as_ref()).await?;
+    let slot = booking::set_capacity(&state.db, &user, id, number(&form.capacity).as_ref(), state.clock.now()).await?;
     let month = slot.starts_at.format("%Y-%m");
     Ok(Redirect::to(&format!("/postings/{}/calendar?month={month}", slot.posting_id)).into_response())
 }
@@ -199,7 +198,7 @@ pub async fn delete_slot(
     PagePath(id): PagePath<i64>,
     PageForm(form): PageForm<NextForm>,
 ) -> Result<Response, PageError> {
-    booking::delete(&state.db, &user, id).await?;
+    booking::delete(&state.db, &user, id, state.clock.now()).await?;
     Ok(Redirect::to(&safe_next(form.next.as_deref())).into_response())
 }
 
@@ -217,7 +216,7 @@ pub async fn mine(
     PageQuery(query): PageQuery<BookedQuery>,
 ) -> Result<Response, PageError> {
     let bookings = booking::mine(&state.db, &user).await?;
-    let now = clock::now_local();
+    let now = state.clock.now_local();
     let items: Vec<BookingView> = bookings.iter().map(|b| BookingView::new(b, page.lang).cancellable_at(now)).collect();
     Ok(page.render(&state, "booking/mine.html", context! { items => Serde(items), booked => query.booked }))
 }
@@ -229,7 +228,7 @@ pub async fn cancel(
     PagePath(id): PagePath<i64>,
     PageForm(form): PageForm<NextForm>,
 ) -> Result<Response, PageError> {
-    booking::cancel(&state.db, &user, id, clock::now_local()).await?;
+    booking::cancel(&state.db, &user, id, state.clock.now_local()).await?;
     let next = form.next.as_deref().map(|n| safe_next(Some(n))).unwrap_or_else(|| "/bookings".to_owned());
     Ok(Redirect::to(&next).into_response())
 }

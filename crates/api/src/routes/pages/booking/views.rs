@@ -7,7 +7,6 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime};
 use serde::Serialize;
 
 use crate::auth::CurrentUser;
-use crate::clock;
 use crate::services::booking::{self, Booking, Slot};
 use crate::services::postings::Posting;
 use crate::startup::AppState;
@@ -143,9 +142,9 @@ pub async fn panel(state: &AppState, user: &CurrentUser, posting: &Posting, lang
         slots: Vec::new(),
         bookable: false,
         periods: options(Period::ALL, lang),
-        today: clock::today().to_string(),
+        today: state.clock.today().to_string(),
     };
-    match booking::list(&state.db, user, posting.id, clock::now_local()).await {
+    match booking::list(&state.db, user, posting.id, state.clock.now_local()).await {
         Ok(slots) => {
             panel.bookable = slots.iter().any(|s| s.remaining > 0);
             panel.slots = SlotView::all(&slots, lang);

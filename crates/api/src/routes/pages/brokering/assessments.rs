@@ -51,7 +51,7 @@ pub async fn submit(
             }
         }
     }
-    match assessments::submit(&state.db, &user, id, input).await {
+    match assessments::submit(&state.db, &user, id, input, state.clock.now()).await {
         Ok(_) => Ok(Redirect::to("/assessments").into_response()),
         Err(error) => assessments_page(&state, &page, &user, Some(on_form(error)?)).await,
     }

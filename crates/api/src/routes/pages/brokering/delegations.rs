@@ -68,7 +68,7 @@ pub async fn grant(
     PageForm(form): PageForm<GrantForm>,
 ) -> Result<Response, PageError> {
     let result = match form.intermediary_id.trim().parse::<i64>() {
-        Ok(id) => delegations::grant(&state.db, &user, id).await.map(|_| ()),
+        Ok(id) => delegations::grant(&state.db, &user, id, state.clock.now()).await.map(|_| ()),
         Err(_) => Err(ApiError::invalid("intermediary_id", chanjiao_domain::Invalid::Required)),
     };
     match result {
@@ -83,7 +83,7 @@ pub async fn revoke(
     PageUser(user): PageUser,
     PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
-    delegations::revoke(&state.db, &user, id).await?;
+    delegations::revoke(&state.db, &user, id, state.clock.now()).await?;
     Ok(Redirect::to("/delegations").into_response())
 }
 

@@ -84,7 +84,7 @@ pub async fn update(
         match form.assessor_org_id.trim().parse::<i64>() {
             Ok(assessor_org_id) => {
                 let request = assessments::Appointment { assessor_org_id };
-                assessments::appoint(&state.db, &user, id, request).await.map(|_| ())
+                assessments::appoint(&state.db, &user, id, request, state.clock.now()).await.map(|_| ())
             }
             Err(_) => Err(ApiError::invalid("assessor_org_id", chanjiao_domain::Invalid::Required)),
         }
@@ -100,7 +100,7 @@ pub async fn update(
                 practice_hours: number(&form.practice_hours),
             },
         };
-        projects::update(&state.db, &user, id, request, chrono::Utc::now()).await.map(|_| ())
+        projects::update(&state.db, &user, id, request, state.clock.now()).await.map(|_| ())
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),

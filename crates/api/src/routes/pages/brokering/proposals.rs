@@ -11,7 +11,6 @@ use serde::{Deserialize, Serialize};
 
 use super::number;
 use crate::auth::{CurrentUser, PageUser};
-use crate::clock;
 use crate::error::ApiError;
 use crate::routes::pages::{PageForm, PagePath, PageQuery};
 use crate::services::brokering::proposals;
@@ -91,7 +90,7 @@ pub async fn create(
     PageForm(form): PageForm<TermsForm>,
 ) -> Result<Response, PageError> {
     let request = proposals::NewProposal { from_posting_id: form.from, to_posting_id: form.to, terms: form.input() };
-    match proposals::create(&state.db, &user, request, chrono::Utc::now(), clock::today()).await {
+    match proposals::create(&state.db, &user, request, state.clock.now(), state.clock.today()).await {
         Ok(view) => Ok(Redirect::to(&format!("/proposals/{}", view.id)).into_response()),
         Err(error) => propose_page(&state, &page, &user, &form, Some(on_form(error)?)).await,
     }
@@ -104,7 +103,7 @@ pub async fn index(
     PageUser(user): PageUser,
     PageQuery(query): PageQuery<proposals::ListQuery>,
 ) -> Result<Response, PageError> {
-    let list = proposals::list(&state.db, &user, &query).await?;
+    let list = proposals::list(&state.db, &user, &query, state.clock.now()).await?;
     let ctx = context! { proposals => Serde(list), mailbox => Serde(query.mailbox) };
     Ok(page.render(&state, "brokering/proposals.html", ctx))
 }
@@ -116,7 +115,7 @@ async fn proposal_page(
     id: i64,
     error: Option<ApiError>,
 ) -> Result<Response, PageError> {
-    let view = proposals::get(&state.db, user, id).await?;
+    let view = proposals::get(&state.db, user, id, state.clock.now()).await?;
     let ctx = context! { p => Serde(view), reasons => Serde(options(DeclineReason::ALL, page.lang)) };
     Ok(page.render_form(state, "brokering/proposal_show.html", ctx, error))
 }
@@ -165,7 +164,7 @@ pub async fn answer(
             respond_within_days: number(&form.respond_within_days),
         },
     };
-    match proposals::answer(&state.db, &user, id, answer, chrono::Utc::now(), clock::today()).await {
+    match proposals::answer(&state.db, &user, id, answer, state.clock.now(), state.clock.today()).await {
         Ok(view) => Ok(match view.project_id {
             Some(project) => Redirect::to(&format!("/projects/{project}")).into_response(),
             None => Redirect::to(&format!("/proposals/{id}")).into_response(),

@@ -14,7 +14,7 @@ use crate::web::{Page, PageError};
 
 /// `GET /workspace`.
 pub async fn board(State(state): State<AppState>, page: Page, PageUser(user): PageUser) -> Result<Response, PageError> {
-    let pipeline = workspace::pipeline(&state.db, &user).await?;
+    let pipeline = workspace::pipeline(&state.db, &user, state.clock.now()).await?;
     // The board is useful without its notes; a failure to read them leaves the list empty.
     let notes = workspace::notes(&state.db, &user, None).await.unwrap_or_default();
     let ctx = context! {
@@ -31,7 +31,7 @@ pub async fn add_note(
     PageUser(user): PageUser,
     PageForm(note): PageForm<workspace::NewNote>,
 ) -> Result<Response, PageError> {
-    workspace::add_note(&state.db, &user, note).await?;
+    workspace::add_note(&state.db, &user, note, state.clock.now()).await?;
     Ok(Redirect::to("/workspace#notes").into_response())
 }
 

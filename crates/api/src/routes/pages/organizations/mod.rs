@@ -63,7 +63,7 @@ pub async fn add_member(
     PageForm(form): PageForm<NewUser>,
 ) -> Result<Response, PageError> {
     let org_id = administered(&user)?;
-    match accounts::add_user(&state.db, &state.hasher, Some(org_id), form).await {
+    match accounts::add_user(&state.db, &state.hasher, Some(org_id), form, state.clock.now()).await {
         Ok(_) => Ok(Redirect::to("/org").into_response()),
         Err(error) => org_page(&state, &page, &user, Some(on_form(error)?)).await,
     }

@@ -15,7 +15,6 @@ use serde::{Deserialize, Serialize};
 
 use super::{PageForm, PagePath, PageQuery};
 use crate::auth::{CurrentUser, PageUser};
-use crate::clock;
 use crate::error::ApiError;
 use crate::services::audit;
 use crate::services::postings::{self, Create, ListQuery, Posting};
@@ -134,7 +133,7 @@ pub async fn index(
     PageUser(user): PageUser,
     PageQuery(query): PageQuery<ListQuery>,
 ) -> Result<Response, PageError> {
-    let result = postings::list(&state.db, &user, &query, clock::today()).await?;
+    let result = postings::list(&state.db, &user, &query, state.clock.today()).await?;
     let items: Vec<PostingView> = result.items.iter().map(|p| PostingView::new(p, page.lang)).collect();
     let base_query = query_without_cursor(&query);
     Ok(page.render(
@@ -160,8 +159,11 @@ pub async fn show(
     let posting = postings::get(&state.db, &user, id).await?;
     let owner = posting.owned_by(&user);
     let actions: Vec<Labelled> = if owner {
-        let context =
-            Context { actor: Actor::User(user.role), today: clock::today(), ends_on: posting.posting.window.ends_on() };
+        let context = Context {
+            actor: Actor::User(user.role),
+            today: state.clock.today(),
+            ends_on: posting.posting.window.ends_on(),
+        };
         posting
             .status
             .available_actions(&context)
@@ -283,7 +285,7 @@ pub async fn create(
     let input = input_from_pairs(kind, &pairs);
     let publish = pairs.iter().any(|(k, v)| k == "intent" && v == "publish");
     let request = Create { input: input.clone(), publish };
-    match postings::create(&state.db, &user, request, clock::today()).await {
+    match postings::create(&state.db, &user, request, state.clock.today(), state.clock.now()).await {
         Ok(posting) => Ok(Redirect::to(&format!("/postings/{}", posting.id)).into_response()),
         Err(error) => {
             let error = on_form(error)?;
@@ -318,7 +320,7 @@ pub async fn update(
     let input = input_from_pairs(kind, &pairs);
     // The service takes the API's merge patch; the form sends every field of the kind.
     let patch = serde_json::to_value(&input).map_err(|e| ApiError::Internal(format!("posting form: {e}")))?;
-    match postings::update(&state.db, &user, id, patch).await {
+    match postings::update(&state.db, &user, id, patch, state.clock.now()).await {
         Ok(_) => Ok(Redirect::to(&format!("/postings/{id}")).into_response()),
         Err(error) => {
             let error = on_form(error)?;
@@ -344,6 +346,6 @@ pub async fn act(
         Ok(Action::Expire) | Err(_) => return Err(ApiError::NotFound.into()),
         Ok(action) => action,
     };
-    postings::transition(&state.db, &user, id, action, clock::today()).await?;
+    postings::transition(&state.db, &user, id, action, state.clock.today(), state.clock.now()).await?;
     Ok(Redirect::to(&format!("/postings/{id}")).into_response())
 }

@@ -10,7 +10,6 @@ use minijinja::value::Serde;
 use serde::Deserialize;
 
 use crate::auth::PageUser;
-use crate::clock;
 use crate::error::ApiError;
 use crate::routes::pages::PageQuery;
 use crate::routes::uploads::read_upload;
@@ -41,7 +40,9 @@ pub async fn upload(
 ) -> Result<Response, PageError> {
     imports::may_import(&user)?;
     let result = match read_upload(multipart).await {
-        Ok(upload) => imports::import(&state.db, &user, upload, &state.imports, clock::today()).await,
+        Ok(upload) => {
+            imports::import(&state.db, &user, upload, &state.imports, state.clock.today(), state.clock.now()).await
+        }
         Err(error) => Err(error),
     };
     // The page shows the form again, ready for the next file.
@@ -103,7 +104,7 @@ pub async fn export(
     PageQuery(query): PageQuery<FileQuery>,
 ) -> Result<Response, PageError> {
     let format = parse_format(query.format.as_deref())?;
-    let bytes = imports::export(&state.db, &user, &query.listing, format, clock::today()).await?;
+    let bytes = imports::export(&state.db, &user, &query.listing, format, state.clock.today()).await?;
     Ok(attachment(format, "供需信息导出", bytes))
 }
 

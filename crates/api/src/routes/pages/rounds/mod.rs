@@ -13,7 +13,6 @@ pub(super) use students::{add_student, preferences, students_page};
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chanjiao_domain::rounds::Step;
-use chrono::Utc;
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
@@ -86,7 +85,7 @@ pub async fn create(
         mechanism: Some(form.mechanism.clone()),
         seed: None,
     };
-    match manage::create(&state.db, &user, &input, Utc::now()).await {
+    match manage::create(&state.db, &user, &input, state.clock.now()).await {
         Ok(round) => Ok(Redirect::to(&format!("/rounds/{}", round.id)).into_response()),
         Err(error) => list_page(&state, &page, &user, &form, Some(on_form(error)?)).await,
     }
@@ -187,7 +186,7 @@ pub async fn add_place(
 ) -> Result<Response, PageError> {
     let input =
         PlaceInput { posting_id: form.posting_id.trim().parse().ok(), capacity: form.capacity.trim().parse().ok() };
-    match manage::add_place(&state.db, &user, id, &input, Utc::now()).await {
+    match manage::add_place(&state.db, &user, id, &input, state.clock.now()).await {
         Ok(_) => Ok(Redirect::to(&format!("/rounds/{id}")).into_response()),
         Err(error) => show_page(&state, &page, &user, id, Some(on_form(error)?)).await,
     }
@@ -209,7 +208,7 @@ pub async fn step(
     PagePath(id): PagePath<i64>,
     PageForm(form): PageForm<StepForm>,
 ) -> Result<Response, PageError> {
-    let now = Utc::now();
+    let now = state.clock.now();
     let plain = AdvanceInput::default();
     let advance = |step| manage::advance(&state.db, &user, id, step, &plain, now);
     let done = match form.step.as_str() {

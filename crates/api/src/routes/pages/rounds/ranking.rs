@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
 use minijinja::context;
 use minijinja::value::Serde;
 
@@ -38,7 +37,7 @@ async fn render_ranking(
     error: Option<ApiError>,
 ) -> Result<Response, PageError> {
     let detail = manage::get(&state.db, user, id).await?;
-    let applicants = ranking::applicants(&state.db, user, id, place, Utc::now()).await?;
+    let applicants = ranking::applicants(&state.db, user, id, place, state.clock.now()).await?;
     let title = detail.places.iter().find(|p| p.id == place).map(|p| p.title.clone()).unwrap_or_default();
     let ctx = context! { round => Serde(&detail.round), place => place, title, applicants => Serde(&applicants) };
     Ok(page.render_form(state, "rounds/ranking.html", ctx, error))
@@ -53,7 +52,7 @@ pub async fn save_ranking(
     PagePath((id, place)): PagePath<(i64, i64)>,
     PageForm(form): PageForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let current = ranking::applicants(&state.db, &user, id, place, Utc::now()).await?;
+    let current = ranking::applicants(&state.db, &user, id, place, state.clock.now()).await?;
     // A number field that is not a number is sent on as -1, which the service refuses for
     // that field; an empty one means "none".
     let number = |key: String| -> Option<i64> {
@@ -73,7 +72,7 @@ pub async fn save_ranking(
             })
             .collect(),
     };
-    match ranking::set(&state.db, &user, id, place, &body, Utc::now()).await {
+    match ranking::set(&state.db, &user, id, place, &body, state.clock.now()).await {
         Ok(_) => Ok(Redirect::to(&format!("/rounds/{id}/places/{place}/ranking")).into_response()),
         Err(error) => render_ranking(&state, &page, &user, id, place, Some(on_form(error)?)).await,
     }

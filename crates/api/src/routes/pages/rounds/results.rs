@@ -4,7 +4,6 @@
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chanjiao_domain::rounds::Step;
-use chrono::Utc;
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
@@ -46,9 +45,9 @@ pub async fn results(
     let detail = manage::get(&state.db, &user, id).await?;
     let enterprise = detail.places.iter().any(|p| Some(p.organization_id) == user.organization_id());
     let (results, intake) = if enterprise && detail.part != Part::Organizer {
-        (None, Some(views::intake(&state.db, &user, id).await?))
+        (None, Some(views::intake(&state.db, &user, id, state.clock.now()).await?))
     } else {
-        (Some(views::results(&state.db, &user, id).await?), None)
+        (Some(views::results(&state.db, &user, id, state.clock.now()).await?), None)
     };
     let rows: Option<Vec<ResultRow<'_>>> =
         results.as_ref().map(|rows| rows.iter().map(|r| ResultRow::new(r, page.lang)).collect());
@@ -74,6 +73,6 @@ pub async fn respond(
     PageForm(form): PageForm<ResponseForm>,
 ) -> Result<Response, PageError> {
     let body = students::ResponseBody { response: Some(form.response) };
-    students::respond(&state.db, &user, id, student, &body, Utc::now()).await?;
+    students::respond(&state.db, &user, id, student, &body, state.clock.now()).await?;
     Ok(Redirect::to(&format!("/rounds/{id}/results")).into_response())
 }

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
@@ -89,7 +88,7 @@ async fn render_students(
     error: Option<ApiError>,
 ) -> Result<Response, PageError> {
     let detail = manage::get(&state.db, user, id).await?;
-    let list = students::list(&state.db, user, id).await?;
+    let list = students::list(&state.db, user, id, state.clock.now()).await?;
     let titles: HashMap<i64, String> =
         detail.places.iter().map(|p| (p.id, format!("{}（{}）", p.title, p.organization_name))).collect();
     let cards: Vec<StudentCard<'_>> = list.iter().map(|s| StudentCard::new(s, &detail.places, &titles)).collect();
@@ -126,7 +125,7 @@ pub async fn add_student(
         consent: !form.consent.is_empty(),
         preferences: Vec::new(),
     };
-    match students::add(&state.db, &user, id, &body, Utc::now()).await {
+    match students::add(&state.db, &user, id, &body, state.clock.now()).await {
         Ok(_) => Ok(Redirect::to(&format!("/rounds/{id}/students")).into_response()),
         Err(error) => render_students(&state, &page, &user, id, &form, Some(on_form(error)?)).await,
     }
@@ -185,7 +184,7 @@ pub async fn preferences(
 ) -> Result<Response, PageError> {
     let current = students::one(&state.db, &user, id, student).await?;
     let body = PreferencesBody { places: reorder(&current.preferences, &form) };
-    match students::set_preferences(&state.db, &user, id, student, &body, Utc::now()).await {
+    match students::set_preferences(&state.db, &user, id, student, &body, state.clock.now()).await {
         Ok(_) => Ok(Redirect::to(&format!("/rounds/{id}/students#student-{student}")).into_response()),
         Err(error) => render_students(&state, &page, &user, id, &StudentForm::default(), Some(on_form(error)?)).await,
     }

@@ -13,7 +13,6 @@ use serde::{Deserialize, Serialize};
 
 use super::stats_nav;
 use crate::auth::{CurrentUser, PageUser};
-use crate::clock;
 use crate::error::ApiError;
 use crate::routes::pages::{PageForm, PagePath, PageQuery};
 use crate::services::statistics::filter::{Filter, FilterQuery};
@@ -35,7 +34,7 @@ async fn designations_page(
     let ctx = context! {
         designations => Serde(list), types => Serde(options(DesignationType::ALL, page.lang)), oversees,
         form => Serde(form), designees => Serde(designees),
-        current_year => chrono::Datelike::year(&clock::today()),
+        current_year => chrono::Datelike::year(&state.clock.today()),
         ..stats_nav(filter)
     };
     Ok(page.render_form(state, "statistics/designations.html", ctx, error))
@@ -48,7 +47,7 @@ pub async fn index(
     PageUser(user): PageUser,
     PageQuery(query): PageQuery<FilterQuery>,
 ) -> Result<Response, PageError> {
-    let filter = Filter::parse(&query, clock::today())?;
+    let filter = Filter::parse(&query, state.clock.today())?;
     designations_page(&state, &page, &user, &filter, None, None).await
 }
 
@@ -100,7 +99,9 @@ pub async fn create(
     PageForm(form): PageForm<DesignationForm>,
 ) -> Result<Response, PageError> {
     let result = match form.input() {
-        Ok(input) => designations::create(&state.db, &user, &input, clock::today()).await.map(|_| ()),
+        Ok(input) => {
+            designations::create(&state.db, &user, &input, state.clock.today(), state.clock.now()).await.map(|_| ())
+        }
         Err(error) => Err(error),
     };
     match result {
@@ -120,7 +121,7 @@ pub async fn revoke(
     PagePath(id): PagePath<i64>,
     PageForm(form): PageForm<RevokeInput>,
 ) -> Result<Response, PageError> {
-    match designations::revoke(&state.db, &user, id, &form).await {
+    match designations::revoke(&state.db, &user, id, &form, state.clock.now()).await {
         Ok(_) => Ok(Redirect::to("/statistics/designations").into_response()),
         Err(error) => {
             let error = on_form(error)?;

@@ -11,7 +11,6 @@ use serde::Serialize;
 
 use super::stats_nav;
 use crate::auth::PageUser;
-use crate::clock;
 use crate::routes::pages::PageQuery;
 use crate::services::statistics::indicators::{self, League, LeagueQuery, LeagueRequest, RANKED, Scope};
 use crate::startup::AppState;
@@ -54,7 +53,7 @@ pub async fn league(
     PageUser(user): PageUser,
     PageQuery(query): PageQuery<LeagueQuery>,
 ) -> Result<Response, PageError> {
-    let request = LeagueRequest::parse(&query, clock::today())?;
+    let request = LeagueRequest::parse(&query, state.clock.today())?;
     let league = indicators::league(&state.db, &user, request).await?;
     Ok(render(&state, &page, league, false))
 }
@@ -66,7 +65,7 @@ pub async fn mine(
     PageUser(user): PageUser,
     PageQuery(query): PageQuery<LeagueQuery>,
 ) -> Result<Response, PageError> {
-    let request = LeagueRequest::parse(&query, clock::today())?;
+    let request = LeagueRequest::parse(&query, state.clock.today())?;
     let league = indicators::mine(&state.db, &user, request).await?;
     Ok(render(&state, &page, league, true))
 }

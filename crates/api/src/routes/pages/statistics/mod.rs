@@ -23,7 +23,6 @@ use serde::Serialize;
 
 use super::PageQuery;
 use crate::auth::PageUser;
-use crate::clock;
 use crate::services::statistics::filter::{Filter, FilterQuery, districts};
 use crate::services::statistics::targets::{self, DistrictLine, SchoolBehind, TargetLine, TargetsReport, YearLine};
 use crate::startup::AppState;
@@ -196,7 +195,7 @@ pub async fn dashboard(
     PageUser(user): PageUser,
     PageQuery(query): PageQuery<FilterQuery>,
 ) -> Result<Response, PageError> {
-    let today = clock::today();
+    let today = state.clock.today();
     let filter = Filter::parse(&query, today)?;
     let report = targets::progress(&state.db, &filter, today).await?.for_viewer(&user);
     let lang = page.lang;

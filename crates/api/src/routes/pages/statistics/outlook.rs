@@ -12,7 +12,6 @@ use serde::Serialize;
 
 use super::stats_nav;
 use crate::auth::PageUser;
-use crate::clock;
 use crate::routes::pages::PageQuery;
 use crate::services::statistics::filter::{Filter, FilterQuery};
 use crate::services::statistics::open_data;
@@ -28,8 +27,8 @@ pub async fn outlook(
     PageUser(_user): PageUser,
     PageQuery(query): PageQuery<FilterQuery>,
 ) -> Result<Response, PageError> {
-    let filter = Filter::parse(&query, clock::today())?;
-    let report = outlook::report_for(&state.db, &filter, clock::today()).await?;
+    let filter = Filter::parse(&query, state.clock.today())?;
+    let report = outlook::report_for(&state.db, &filter, state.clock.today()).await?;
     let lang = page.lang;
     let classes: Vec<Card<'_>> = report.classes.iter().map(|c| Card::new(c, lang)).collect();
     let clusters: Vec<Card<'_>> = report.clusters.iter().map(|c| Card::new(c, lang)).collect();

@@ -8,7 +8,6 @@ use minijinja::value::Serde;
 
 use super::stats_nav;
 use crate::auth::{CurrentUser, PageUser};
-use crate::clock;
 use crate::error::ApiError;
 use crate::routes::pages::{PagePath, PageQuery};
 use crate::services::statistics::filter::{Filter, FilterQuery};
@@ -25,7 +24,7 @@ pub async fn index(
     PageUser(user): PageUser,
     PageQuery(query): PageQuery<FilterQuery>,
 ) -> Result<Response, PageError> {
-    let filter = Filter::parse(&query, clock::today())?;
+    let filter = Filter::parse(&query, state.clock.today())?;
     let offer = reports::offer(&state.db, &user, &filter).await?;
     let ctx = context! { offer => Serde(offer), ..stats_nav(&filter) };
     Ok(page.render(&state, "statistics/reports.html", ctx))
@@ -45,7 +44,7 @@ pub async fn school(
     };
     // The id shares its path segment with the extension, so a bad one is simply no such report.
     let org_id = id.parse::<i64>().map_err(|_| ApiError::NotFound)?;
-    let today = clock::today();
+    let today = state.clock.today();
     let filter = Filter::parse(&query, today)?;
     let report = school::report(&state.db, &user, org_id, &filter, today).await?;
     if workbook {
@@ -79,7 +78,7 @@ pub async fn city_workbook(
 }
 
 async fn city_report(state: &AppState, user: &CurrentUser, query: &FilterQuery) -> Result<Report, ApiError> {
-    let today = clock::today();
+    let today = state.clock.today();
     let filter = Filter::parse(query, today)?;
     city::report(&state.db, user, &filter, today).await
 }

@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 
 use super::stats_nav;
 use crate::auth::{CurrentUser, PageUser};
-use crate::clock;
 use crate::error::ApiError;
 use crate::routes::pages::PageForm;
 use crate::services::statistics::filter::Filter;
@@ -31,7 +30,7 @@ async fn report_page(
     let ctx = context! {
         reports => Serde(reports), form => Serde(form), oversees => user.may(Power::OverseeCity),
         may_report => user.may(Power::SubmitSchoolReports),
-        current_year => chrono::Datelike::year(&clock::today()),
+        current_year => chrono::Datelike::year(&state.clock.today()),
         ..stats_nav(&Filter::default())
     };
     Ok(page.render_form(state, "statistics/school_report.html", ctx, error))
@@ -65,7 +64,7 @@ pub async fn submit(
         dual_qualified_teachers: n(&form.dual_qualified_teachers),
         practice_days: n(&form.practice_days),
     };
-    match school_reports::submit(&state.db, &user, &input, clock::today()).await {
+    match school_reports::submit(&state.db, &user, &input, state.clock.today(), state.clock.now()).await {
         Ok(_) => Ok(Redirect::to("/statistics/school-report").into_response()),
         Err(error) => report_page(&state, &page, &user, Some(&form), Some(on_form(error)?)).await,
     }

@@ -9,7 +9,6 @@ use minijinja::value::Serde;
 
 use super::stats_nav;
 use crate::auth::PageUser;
-use crate::clock;
 use crate::routes::pages::PageQuery;
 use crate::services::statistics::filter::{Filter, FilterQuery, districts};
 use crate::services::statistics::supply_demand::{self, Line, SupplyDemand};
@@ -71,7 +70,7 @@ pub async fn supply_demand(
     PageUser(_user): PageUser,
     PageQuery(query): PageQuery<FilterQuery>,
 ) -> Result<Response, PageError> {
-    let filter = Filter::parse(&query, clock::today())?;
+    let filter = Filter::parse(&query, state.clock.today())?;
     let report = supply_demand::summary(&state.db, &filter).await?;
     let lang = page.lang;
     let (by_class, by_cluster, by_district) = match lang {
@@ -98,7 +97,7 @@ pub async fn postings(
     PageUser(user): PageUser,
     PageQuery(query): PageQuery<DrillQuery>,
 ) -> Result<Response, PageError> {
-    let drill = Drill::parse(&query, clock::today())?;
+    let drill = Drill::parse(&query, state.clock.today())?;
     let listed = supply_demand_postings::postings(&state.db, &user, &drill).await?;
     let back = format!("/statistics/supply-demand{}", drill.filter.query_string());
     let place = drill.filter.region_prefix().and_then(|code| districts().into_iter().find(|d| d.code == code));

@@ -71,7 +71,7 @@ pub async fn log(
         .await?;
     rows.into_iter()
         .map(|row| {
-            let state = row.state.parse().map_err(|e| ApiError::Internal(format!("stored delivery state: {e}")))?;
+            let state = *row.state;
             let attempt_log = attempts
                 .iter()
                 .filter(|a| a.delivery_id == row.id)
@@ -85,7 +85,7 @@ pub async fn log(
                 .collect();
             Ok(Delivery {
                 id: row.id,
-                topic: row.topic,
+                topic: row.topic.as_str().to_owned(),
                 state,
                 attempts: row.attempts,
                 next_attempt_at: row.next_attempt_at,

@@ -21,6 +21,7 @@ use sea_orm::{
 use tokio::task::JoinSet;
 
 use super::{guard, signature};
+use crate::clock::Clock;
 use crate::config::AlertsConfig;
 use crate::entities::alerts::{subscriptions, webhook_attempts, webhook_deliveries as deliveries};
 use crate::error::ApiError;
@@ -46,10 +47,10 @@ fn duration_ms(ms: u64) -> chrono::Duration {
 }
 
 /// Sends due deliveries until the process stops.
-pub async fn run(db: DatabaseConnection, config: Arc<AlertsConfig>) {
+pub async fn run(db: DatabaseConnection, config: Arc<AlertsConfig>, clock: Clock) {
     let poll = Duration::from_millis(config.alerts_poll_ms.max(10));
     loop {
-        match deliver_due(&db, &config).await {
+        match deliver_due(&db, &config, &clock).await {
             Ok(0) => tokio::time::sleep(poll).await,
             Ok(_) => {}
             Err(error) => {
@@ -62,8 +63,12 @@ pub async fn run(db: DatabaseConnection, config: Arc<AlertsConfig>) {
 
 /// One round: lease the due deliveries, send them, record the outcomes. Returns how many were
 /// sent (or given up on).
-pub async fn deliver_due(db: &DatabaseConnection, config: &Arc<AlertsConfig>) -> Result<usize, ApiError> {
-    let now = Utc::now();
+pub async fn deliver_due(
+    db: &DatabaseConnection,
+    config: &Arc<AlertsConfig>,
+    clock: &Clock,
+) -> Result<usize, ApiError> {
+    let now = clock.now();
     let due = deliveries::Entity::find()
         .filter(deliveries::Column::State.eq(DeliveryState::Pending.as_str()))
         .filter(deliveries::Column::NextAttemptAt.lte(now))
@@ -75,12 +80,12 @@ pub async fn deliver_due(db: &DatabaseConnection, config: &Arc<AlertsConfig>) ->
     let mut sending = JoinSet::new();
     let mut handled = 0;
     for delivery in due {
-        let Some(attempt_id) = claim(db, config, &delivery).await? else { continue };
+        let Some(attempt_id) = claim(db, config, &delivery, clock.now()).await? else { continue };
         handled += 1;
-        let (db, config) = (db.clone(), config.clone());
+        let (db, config, clock) = (db.clone(), config.clone(), clock.clone());
         sending.spawn(async move {
-            let outcome = send(&db, &config, &delivery).await;
-            if let Err(error) = record(&db, &config, &delivery, attempt_id, outcome).await {
+            let outcome = send(&db, &config, &delivery, clock.now()).await;
+            if let Err(error) = record(&db, &config, &delivery, attempt_id, outcome, clock.now()).await {
                 // The lease runs out and the delivery is sent again: at least once.
                 tracing::warn!(%error, delivery = delivery.id, "webhook outcome not recorded");
             }
@@ -101,8 +106,8 @@ async fn claim(
     db: &DatabaseConnection,
     config: &AlertsConfig,
     delivery: &deliveries::Model,
+    now: chrono::DateTime<Utc>,
 ) -> Result<Option<i64>, ApiError> {
-    let now = Utc::now();
     let exhausted = delivery.attempts >= i32::try_from(config.webhook_max_attempts).unwrap_or(i32::MAX);
     let txn = crate::db::begin_write(db).await?;
     let mut update = deliveries::Entity::update_many()
@@ -182,7 +187,12 @@ fn tls_config() -> rustls::ClientConfig {
         .with_no_client_auth()
 }
 
-async fn send(db: &DatabaseConnection, config: &AlertsConfig, delivery: &deliveries::Model) -> Outcome {
+async fn send(
+    db: &DatabaseConnection,
+    config: &AlertsConfig,
+    delivery: &deliveries::Model,
+    now: chrono::DateTime<Utc>,
+) -> Outcome {
     let subscription = match subscriptions::Entity::find_by_id(delivery.subscription_id).one(db).await {
         Ok(Some(row)) => row,
         Ok(None) => return Outcome::Refused("the subscription was deleted".into()),
@@ -204,7 +214,7 @@ async fn send(db: &DatabaseConnection, config: &AlertsConfig, delivery: &deliver
         Ok(client) => client,
         Err(error) => return Outcome::Unreachable(describe(&error)),
     };
-    let timestamp = Utc::now().timestamp();
+    let timestamp = now.timestamp();
     let request = client
         .post(target.url)
         .header(reqwest::header::CONTENT_TYPE, "application/json")
@@ -227,8 +237,8 @@ async fn record(
     delivery: &deliveries::Model,
     attempt_id: i64,
     outcome: Outcome,
+    now: chrono::DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    let now = Utc::now();
     let attempts = delivery.attempts + 1;
     let give_up = attempts >= i32::try_from(config.webhook_max_attempts).unwrap_or(i32::MAX);
     let retry_or_fail = if give_up { DeliveryState::Failed } else { DeliveryState::Pending };

@@ -11,7 +11,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chanjiao_domain::brokering::{ProjectStatus, ProjectType, ProposalSide, ResponseStats, Round};
+use chanjiao_domain::brokering::{ProjectStatus, ProposalSide, ResponseStats, Round};
 use chanjiao_domain::statistics::indicators::mean;
 use chanjiao_domain::statistics::{MatchTiming, OrgIndicators, OutcomeTotals, ProjectOutcome, TimeToMatch};
 use chrono::{DateTime, Utc};
@@ -171,8 +171,7 @@ async fn response_rounds(
             answerers.push((ProposalSide::Proposer, intermediary));
         }
         for event in &history {
-            if let (Some(intermediary), Some(side)) =
-                (event.on_behalf_of, event.side.as_deref().and_then(|s| s.parse::<ProposalSide>().ok()))
+            if let (Some(intermediary), Some(side)) = (event.on_behalf_of, event.side.map(|side| *side))
                 && !answerers.contains(&(side, intermediary))
             {
                 answerers.push((side, intermediary));
@@ -387,7 +386,7 @@ async fn completed_projects(
 pub(crate) fn outcome_of(project: &projects::Model) -> ProjectOutcome {
     let count = |v: Option<i32>| v.and_then(|v| u32::try_from(v).ok());
     ProjectOutcome {
-        project_type: project.project_type.parse::<ProjectType>().ok(),
+        project_type: Some(*project.project_type),
         placed: count(project.placed),
         hired: count(project.hired),
         retained_6m: count(project.retained6m),

@@ -150,8 +150,8 @@ async fn projects_section(db: &impl ConnectionTrait, filter: &Filter) -> Result<
         if window.is_some_and(|(start, end)| project.created_at < start || project.created_at >= end) {
             continue;
         }
-        let Ok(kind) = project.project_type.parse::<ProjectType>() else { continue };
-        let Ok(status) = project.status.parse::<ProjectStatus>() else { continue };
+        // A corrupt row fails the read (see crate::db::stored); none is skipped here.
+        let (kind, status) = (*project.project_type, *project.status);
         let order = ProjectType::ALL.iter().position(|k| *k == kind).unwrap_or(usize::MAX);
         let column = ProjectStatus::ALL.iter().position(|s| *s == status).unwrap_or(0);
         counts.entry((order, kind.zh())).or_default()[column] += 1;
@@ -168,7 +168,7 @@ async fn outcomes_section(db: &impl ConnectionTrait, filter: &Filter) -> Result<
     let completed: Vec<_> = projects_in(db, filter)
         .await?
         .iter()
-        .filter(|p| p.status == ProjectStatus::Completed.as_str())
+        .filter(|p| p.status == ProjectStatus::Completed)
         .filter(|p| window.is_none_or(|(start, end)| p.completed_at.is_some_and(|at| at >= start && at < end)))
         .map(outcome_of)
         .collect();

@@ -9,6 +9,7 @@
 //! the school posting's programs (`effectiveness::relevant`).
 
 use chanjiao_domain::access::Power;
+use chanjiao_domain::posting::CodeKind;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chanjiao_domain::brokering::{ProjectStatus, ProjectType};
@@ -21,6 +22,7 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 
 use super::{Cell, Column, Report, Section};
 use crate::auth::CurrentUser;
+use crate::db::Stored;
 use crate::entities::{organizations, posting_codes, postings, program_occupations, projects};
 use crate::error::ApiError;
 use crate::services::statistics::filter::Filter;
@@ -39,7 +41,7 @@ pub async fn report(
         return Err(ApiError::NotFound);
     }
     let school = organizations::Entity::find_by_id(org_id).one(db).await?.ok_or(ApiError::NotFound)?;
-    if school.kind != OrgKind::School.as_str() {
+    if school.kind != OrgKind::School {
         return Err(ApiError::NotFound);
     }
     let year = filter.year.unwrap_or(today.year() - 1);
@@ -66,7 +68,7 @@ pub async fn report(
         .await?;
     let completed: Vec<&projects::Model> = involved
         .iter()
-        .filter(|p| p.status == ProjectStatus::Completed.as_str() && p.completed_at.is_some_and(within))
+        .filter(|p| p.status == ProjectStatus::Completed && p.completed_at.is_some_and(within))
         .collect();
     let agreed: Vec<&projects::Model> = involved.iter().filter(|p| within(p.created_at)).collect();
     let ours = |p: &projects::Model| {
@@ -153,10 +155,8 @@ pub async fn report(
         title_en: format!("Annual quality report {year}: {}", school.name),
         subject: school.name,
         filter: Filter { district: None, year: Some(year) },
-        district_name: chanjiao_domain::region::RegionCode::parse(&school.region_code)
-            .map(|r| r.full_name())
-            .unwrap_or_default(),
-        region_code: school.region_code.clone(),
+        district_name: school.region_code.full_name(),
+        region_code: school.region_code.as_str().to_owned(),
         generated_on: today,
         sections: vec![
             overview,
@@ -176,12 +176,12 @@ async fn codes_of(db: &impl ConnectionTrait, ids: &[i64]) -> Result<HashMap<i64,
     }
     let rows = posting_codes::Entity::find()
         .filter(posting_codes::Column::PostingId.is_in(ids.iter().copied()))
-        .filter(posting_codes::Column::CodeType.is_in(["program", "occupation"]))
+        .filter(posting_codes::Column::CodeType.is_in([Stored(CodeKind::Program), Stored(CodeKind::Occupation)]))
         .all(db)
         .await?;
     for row in rows {
         let entry = out.entry(row.posting_id).or_default();
-        if row.code_type == "program" {
+        if row.code_type == CodeKind::Program {
             let class = ProgramCode::parse(&row.code)
                 .map(|c| c.class_code().to_owned())
                 .unwrap_or_else(|_| row.code.chars().take(4).collect());
@@ -306,8 +306,8 @@ fn placements_section(rows: Vec<Vec<Cell>>) -> Section {
 fn projects_section(agreed: &[&projects::Model]) -> Section {
     let mut counts: BTreeMap<(usize, &str), [u64; 4]> = BTreeMap::new();
     for project in agreed {
-        let Ok(kind) = project.project_type.parse::<ProjectType>() else { continue };
-        let Ok(status) = project.status.parse::<ProjectStatus>() else { continue };
+        // A corrupt row fails the read (see crate::db::stored); none is skipped here.
+        let (kind, status) = (*project.project_type, *project.status);
         let order = ProjectType::ALL.iter().position(|k| *k == kind).unwrap_or(usize::MAX);
         let column = ProjectStatus::ALL.iter().position(|s| *s == status).unwrap_or(0);
         counts.entry((order, kind.zh())).or_default()[column] += 1;

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::auth::CurrentUser;
+use crate::db::Stored;
 use crate::entities::{designations, organizations};
 use crate::error::ApiError;
 use crate::services::audit;
@@ -53,10 +54,7 @@ pub struct DesignationView {
 }
 
 fn view(row: designations::Model) -> Result<DesignationView, ApiError> {
-    let kind: DesignationType = row
-        .designation_type
-        .parse()
-        .map_err(|_| ApiError::Internal(format!("stored designation type {:?}", row.designation_type)))?;
+    let kind = *row.designation_type;
     let district_name = RegionCode::parse(&row.region_code).map(|c| c.name().to_owned()).unwrap_or_default();
     Ok(DesignationView {
         id: row.id,
@@ -108,6 +106,7 @@ pub async fn create(
     user: &CurrentUser,
     input: &DesignationInput,
     today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<DesignationView, ApiError> {
     user.require(Power::RecordDesignations)?;
     let parsed = NewDesignation::parse(input, CITY, today.year())?;
@@ -125,15 +124,14 @@ pub async fn create(
                         Invalid::NotAllowed(Text::new("an organization on the platform", "平台上的机构")),
                     )
                 })?;
-            let district = parsed.district.clone().or_else(|| district_of(&org.region_code, CITY));
+            let district = parsed.district.clone().or_else(|| district_of(org.region_code.as_str(), CITY));
             (Some(org.id), org.name, district)
         }
     };
     let district = district.ok_or_else(|| ApiError::invalid("district", Invalid::Required))?;
-    let now = Utc::now();
     let txn = crate::db::begin_write(db).await?;
     let row = designations::ActiveModel {
-        designation_type: Set(parsed.designation_type.as_str().to_owned()),
+        designation_type: Set(Stored(parsed.designation_type)),
         organization_id: Set(organization_id),
         organization_name: Set(name),
         region_code: Set(district.as_str().to_owned()),
@@ -153,7 +151,7 @@ pub async fn create(
         "organization_name": row.organization_name, "district": row.region_code, "year": row.year,
         "issuing_body": row.issuing_body, "document_number": row.document_number, "evidence_url": row.evidence_url,
     });
-    audit::record(&txn, Some(user), "designation", row.id, "create", changes).await?;
+    audit::record(&txn, Some(user), now, "designation", row.id, "create", changes).await?;
     txn.commit().await?;
     view(row)
 }
@@ -170,6 +168,7 @@ pub async fn revoke(
     user: &CurrentUser,
     id: i64,
     input: &RevokeInput,
+    now: DateTime<Utc>,
 ) -> Result<DesignationView, ApiError> {
     user.require(Power::RecordDesignations)?;
     let reason = text::clean(&input.reason, 2, 500, true).map_err(|e| ApiError::invalid("reason", e))?;
@@ -184,11 +183,11 @@ pub async fn revoke(
         });
     }
     let mut active: designations::ActiveModel = row.into();
-    active.revoked_at = Set(Some(Utc::now()));
+    active.revoked_at = Set(Some(now));
     active.revoked_by = Set(Some(user.id));
     active.revoke_reason = Set(Some(reason.clone()));
     let row = active.update(&txn).await?;
-    audit::record(&txn, Some(user), "designation", row.id, "revoke", json!({ "reason": reason })).await?;
+    audit::record(&txn, Some(user), now, "designation", row.id, "revoke", json!({ "reason": reason })).await?;
     txn.commit().await?;
     view(row)
 }
@@ -202,7 +201,7 @@ pub async fn designees(db: &DatabaseConnection) -> Result<Vec<DesigneeOrg>, ApiE
         .order_by_asc(organizations::Column::Name)
         .all(db)
         .await?;
-    Ok(rows.into_iter().map(|o| DesigneeOrg { id: o.id, name: o.name, kind: o.kind }).collect())
+    Ok(rows.into_iter().map(|o| DesigneeOrg { id: o.id, name: o.name, kind: *o.kind }).collect())
 }
 
 /// An organization a designation can name, with its kind (`enterprise` or `school`).
@@ -210,5 +209,5 @@ pub async fn designees(db: &DatabaseConnection) -> Result<Vec<DesigneeOrg>, ApiE
 pub struct DesigneeOrg {
     pub id: i64,
     pub name: String,
-    pub kind: String,
+    pub kind: chanjiao_domain::OrgKind,
 }

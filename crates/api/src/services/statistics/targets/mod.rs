@@ -359,7 +359,7 @@ async fn load_schools(db: &impl ConnectionTrait) -> Result<Vec<School>, ApiError
         .into_iter()
         .map(|org| School {
             id: org.id,
-            district: district_of(&org.region_code, CITY),
+            district: district_of(org.region_code.as_str(), CITY),
             reports: rows.iter().filter(|r| r.organization_id == org.id).map(school_reports::domain).collect(),
             name: org.name,
         })

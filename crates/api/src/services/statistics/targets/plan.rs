@@ -4,15 +4,14 @@
 //! whole, in one transaction, after the whole file has been checked.
 
 use chanjiao_domain::region::{RegionCode, RegionLevel};
-use chanjiao_domain::statistics::targets::{
-    CellError, PlanPeriod, Target, TargetKind, parse_targets_csv, shaoxing_targets,
-};
-use chrono::Utc;
+use chanjiao_domain::statistics::targets::{CellError, PlanPeriod, Target, parse_targets_csv, shaoxing_targets};
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
 };
 use serde::Serialize;
 
+use crate::db::{CorruptValue, Stored};
 use crate::entities::plan_targets;
 use crate::error::ApiError;
 
@@ -24,10 +23,6 @@ pub struct ActivePlan {
     /// `embedded` (the Shaoxing file compiled in) or `imported`.
     pub source: &'static str,
     pub targets: Vec<Target>,
-}
-
-fn corrupt(what: &str, value: &str) -> ApiError {
-    ApiError::Internal(format!("stored plan target {what} {value:?} is not valid"))
 }
 
 /// The plan of `city`: its imported period with the latest first year, else the embedded
@@ -47,16 +42,17 @@ pub async fn active(db: &impl ConnectionTrait, city: &str) -> Result<ActivePlan,
             targets: shaoxing_targets(),
         });
     };
-    let period = PlanPeriod::parse(first.first_year, first.last_year)
-        .map_err(|_| corrupt("period", &format!("{}–{}", first.first_year, first.last_year)))?;
+    let period = PlanPeriod::parse(first.first_year, first.last_year).map_err(|_| {
+        CorruptValue::new("plan_targets.first_year", "PlanPeriod", format!("{}–{}", first.first_year, first.last_year))
+    })?;
     let mut targets = Vec::new();
     for row in rows.iter().filter(|r| r.first_year == period.first_year) {
         targets.push(Target {
-            kind: TargetKind::parse(&row.target_id).map_err(|_| corrupt("id", &row.target_id))?,
+            kind: *row.target_id,
             name_zh: row.name_zh.clone(),
             name_en: row.name_en.clone(),
             value: row.target,
-            unit: row.unit.parse().map_err(|_| corrupt("unit", &row.unit))?,
+            unit: *row.unit,
             lead_unit: row.lead_unit.clone(),
         });
     }
@@ -84,6 +80,7 @@ pub async fn import(
     first_year: i32,
     last_year: i32,
     text: &str,
+    now: DateTime<Utc>,
 ) -> Result<usize, ImportError> {
     let code = RegionCode::parse(city).map_err(|_| ImportError::City(city.to_owned()))?;
     if code.region().level != RegionLevel::City {
@@ -91,7 +88,6 @@ pub async fn import(
     }
     let period = PlanPeriod::parse(first_year, last_year).map_err(|_| ImportError::Period(first_year, last_year))?;
     let targets = parse_targets_csv(text).map_err(ImportError::Cells)?;
-    let now = Utc::now();
     let txn = crate::db::begin_write(db).await?;
     plan_targets::Entity::delete_many()
         .filter(plan_targets::Column::CityCode.eq(code.as_str()))
@@ -102,12 +98,12 @@ pub async fn import(
         city_code: Set(code.as_str().to_owned()),
         first_year: Set(period.first_year),
         last_year: Set(period.last_year),
-        target_id: Set(t.kind.as_str().to_owned()),
+        target_id: Set(Stored(t.kind)),
         position: Set(position as i32),
         name_zh: Set(t.name_zh.clone()),
         name_en: Set(t.name_en.clone()),
         target: Set(t.value),
-        unit: Set(t.unit.as_str().to_owned()),
+        unit: Set(Stored(t.unit)),
         lead_unit: Set(t.lead_unit.clone()),
         imported_at: Set(now),
         ..Default::default()

@@ -49,7 +49,7 @@ pub(super) fn domain(row: &school_reports::Model) -> SchoolYearReport {
 
 fn view(row: &school_reports::Model, school: Option<&organizations::Model>) -> SchoolReportView {
     let report = domain(row);
-    let district = school.and_then(|s| district_of(&s.region_code, CITY));
+    let district = school.and_then(|s| district_of(s.region_code.as_str(), CITY));
     SchoolReportView {
         id: row.id,
         organization_id: row.organization_id,
@@ -97,6 +97,7 @@ pub async fn submit(
     user: &CurrentUser,
     input: &SchoolReportInput,
     today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<SchoolReportView, ApiError> {
     let school = reporting_school(user)?;
     let report = SchoolYearReport::parse(input, today.year())?;
@@ -104,7 +105,6 @@ pub async fn submit(
         json!({"full_time_teachers": r.full_time_teachers, "dual_qualified_teachers": r.dual_qualified_teachers,
             "practice_days": r.practice_days})
     };
-    let now = Utc::now();
     let txn = crate::db::begin_write(db).await?;
     let existing = school_reports::Entity::find()
         .filter(school_reports::Column::OrganizationId.eq(school))
@@ -126,6 +126,7 @@ pub async fn submit(
             audit::record(
                 &txn,
                 Some(user),
+                now,
                 "school_report",
                 row.id,
                 "replace",
@@ -147,11 +148,10 @@ pub async fn submit(
                 ..Default::default()
             }
             .insert(&txn)
-            .await
-            .map_err(|e| crate::services::conflict_or(e, |m| m.contains("school_reports").then_some("year")))?;
+            .await?;
             let mut changes = as_json(&report);
             changes["year"] = json!(report.year);
-            audit::record(&txn, Some(user), "school_report", row.id, "create", changes).await?;
+            audit::record(&txn, Some(user), now, "school_report", row.id, "create", changes).await?;
             row
         }
     };

@@ -1,5 +1,6 @@
 //! Connecting to the database (SQLite by default, PostgreSQL through `DATABASE_URL`) and
-//! bringing its schema up to date.
+//! bringing its schema up to date; typed text columns ([`stored`]) and what a unique violation
+//! means ([`constraints`]).
 
 use std::time::Duration;
 
@@ -10,6 +11,11 @@ use sea_orm::{
 };
 
 use crate::config::Config;
+
+pub mod constraints;
+pub mod stored;
+
+pub use stored::{CorruptValue, Stored};
 
 /// Opens a pool, creating the SQLite file and its folder when needed.
 pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
