@@ -11,7 +11,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
-use super::support::{DEMO_PASSWORD, TestApp, first_hit, spawn_app, with_demo_postings};
+use crate::e2e::support::{DEMO_PASSWORD, TestApp, first_hit, spawn_app, with_demo_postings};
 
 pub(crate) struct Chromedriver {
     child: Child,

@@ -1,45 +1,19 @@
-mod abuse;
-mod access;
-mod account_hygiene;
+//! The end-to-end tests, one directory per feature (the same names as the code and the docs),
+//! plus `security` and `platform` for what crosses features; `support` starts servers and
+//! signs people in, `browser` drives Chromium.
+
 mod accounts;
-mod actors;
 mod alerts;
-mod alerts_browser;
-mod allocate;
-mod api_input;
-mod authz_fixtures;
-mod authz_matrix;
 mod booking;
-mod booking_pages;
 mod brokering;
-mod brokering_pages;
 mod browser;
-mod browser_brokering;
-mod cli;
-mod corrupt_rows;
-mod delegation_ends;
-mod demo;
-mod hostile_files;
-mod hostile_inputs;
 mod matching;
-mod nodes;
-mod openapi;
-mod openapi_live;
 mod organizations;
-mod pages;
-mod posting_pages;
+mod platform;
 mod postings;
 mod reference;
 mod rounds;
-mod rounds_browser;
-mod rounds_pages;
 mod search;
-mod sheets;
+mod security;
 mod statistics;
-mod statistics_browser;
-mod statistics_indicators;
-mod statistics_reports;
-mod statistics_supply;
-mod statistics_targets;
 mod support;
-mod webhooks;

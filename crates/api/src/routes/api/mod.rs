@@ -1,8 +1,7 @@
 //! The JSON API, version 1. Errors are `application/problem+json` (see [`crate::error`]).
 
-mod account;
+mod accounts;
 mod alerts;
-pub(crate) mod auth;
 mod booking;
 mod brokering;
 pub(crate) mod extract;
@@ -18,6 +17,8 @@ mod search;
 pub(crate) mod sheets;
 mod statistics;
 mod targets;
+
+pub(crate) use accounts::{account, auth};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

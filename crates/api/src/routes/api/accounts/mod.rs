@@ -1,0 +1,5 @@
+//! The accounts API: signing in and out (`auth`), and the signed-in person's own account and the
+//! platform administrator's view of users (`account`).
+
+pub(crate) mod account;
+pub(crate) mod auth;

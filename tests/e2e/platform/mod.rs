@@ -1,0 +1,8 @@
+//! The platform as a whole: the command line, the demo city, several nodes, the OpenAPI document and the pages shared by every feature.
+
+pub(crate) mod cli;
+pub(crate) mod demo;
+pub(crate) mod nodes;
+pub(crate) mod openapi;
+pub(crate) mod openapi_live;
+pub(crate) mod pages;

@@ -1,0 +1,6 @@
+//! End-to-end tests of postings (docs/postings.md): the API, the pages and, where there are any, the browser.
+
+pub(crate) mod api;
+pub(crate) mod corrupt_rows;
+pub(crate) mod pages;
+pub(crate) mod sheets;
