@@ -23,7 +23,22 @@ pub struct AuditEntry {
     #[schema(required = true)]
     pub on_behalf_of: Option<i64>,
     pub action: String,
-    pub changes: Value,
+    pub changes: Changes,
+}
+
+/// What an event changed: each field with its value before and after, `{"field": [old, new]}`.
+/// Fields are the posting's own, so their values are whatever the posting stores; a page shows
+/// which fields changed ([`Changes::fields`]), the API the whole record.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+#[serde(transparent)]
+#[schema(value_type = Object)]
+pub struct Changes(Map<String, Value>);
+
+impl Changes {
+    /// The changed fields' names, in order.
+    pub fn fields(&self) -> Vec<&str> {
+        self.0.keys().map(String::as_str).collect()
+    }
 }
 
 /// Appends an event at `at` (the caller's "now", from the application's clock). `actor` is
@@ -103,7 +118,7 @@ pub async fn for_entity(db: &impl ConnectionTrait, entity: &str, entity_id: i64)
             actor_organization_id: e.actor_organization_id,
             on_behalf_of: e.on_behalf_of,
             action: e.action,
-            changes: serde_json::from_str(&e.changes).unwrap_or(Value::Null),
+            changes: Changes(serde_json::from_str(&e.changes).unwrap_or_default()),
         })
         .collect())
 }
