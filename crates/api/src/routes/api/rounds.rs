@@ -9,8 +9,9 @@ use chanjiao_domain::rounds::Step;
 
 use super::ApiJson;
 use super::extract::Path;
+use super::openapi::shared::{NotFound, TooManyRequests};
 use crate::auth::ApiUser;
-use crate::error::ApiError;
+use crate::error::{ApiError, Problem};
 use crate::services::rounds::manage::{AdvanceInput, Place, PlaceInput, RoundDetail, RoundInput};
 use crate::services::rounds::ranking::{Applicants, RankingBody};
 use crate::services::rounds::students::{PreferencesBody, ResponseBody, Student, StudentBody};
@@ -21,11 +22,36 @@ use crate::startup::AppState;
 type Db = State<AppState>;
 
 /// `GET /rounds`.
+#[utoipa::path(
+    get,
+    path = "/rounds",
+    operation_id = "listRounds",
+    tag = "rounds",
+    summary = "Rounds the caller may see: their own as organizer, and every opened one",
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The rounds.", body = Vec<Round>),
+        (status = 404, response = NotFound),
+    ),
+)]
 pub async fn list(State(state): Db, ApiUser(user): ApiUser) -> Result<Json<Vec<Round>>, ApiError> {
     Ok(Json(manage::list(&state.db, &user).await?))
 }
 
 /// `POST /rounds`: a draft round with its deadline and recorded seed.
+#[utoipa::path(
+    post,
+    path = "/rounds",
+    operation_id = "createRound",
+    tag = "rounds",
+    summary = "Open a round as a draft (authorities and intermediaries); the lottery seed is drawn and recorded",
+    request_body = RoundInput,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 201, description = "The round.", body = Round),
+        (status = 404, response = NotFound),
+    ),
+)]
 pub async fn create(
     State(state): Db,
     ApiUser(user): ApiUser,
@@ -35,6 +61,21 @@ pub async fn create(
 }
 
 /// `GET /rounds/{id}`.
+#[utoipa::path(
+    get,
+    path = "/rounds/{id}",
+    operation_id = "getRound",
+    tag = "rounds",
+    summary = "A round with its places and the caller's part in it",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The round's id."),
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The round.", body = RoundDetail),
+        (status = 404, response = NotFound),
+    ),
+)]
 pub async fn show(
     State(state): Db,
     ApiUser(user): ApiUser,
@@ -44,6 +85,26 @@ pub async fn show(
 }
 
 /// `POST /rounds/{id}/places`.
+#[utoipa::path(
+    post,
+    path = "/rounds/{id}/places",
+    operation_id = "addRoundPlace",
+    tag = "rounds",
+    summary = "Add a published apprenticeship, order-class or training-base posting of an enterprise as a place",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The round's id."),
+    ),
+    request_body = PlaceInput,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 201, description = "The place.", body = Place),
+        (status = 404, response = NotFound),
+        (status = 409, description = "Refused in the round's current phase (code `wrong_phase`, field `phase`) or \
+            after the deadline (`deadline_passed`). Also `posting_id` when the posting is already in the round.",
+            body = Problem,
+            content_type = "application/problem+json"),
+    ),
+)]
 pub async fn add_place(
     State(state): Db,
     ApiUser(user): ApiUser,
@@ -64,11 +125,49 @@ async fn advance(
 }
 
 /// `POST /rounds/{id}/open`.
+#[utoipa::path(
+    post,
+    path = "/rounds/{id}/open",
+    operation_id = "openRound",
+    tag = "rounds",
+    summary = "Open a draft round for preferences",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The round's id."),
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The round.", body = Round),
+        (status = 404, response = NotFound),
+        (status = 409, description = "Refused in the round's current phase (code `wrong_phase`, field `phase`) or \
+            after the deadline (`deadline_passed`). Also `no_places`.", body = Problem,
+            content_type = "application/problem+json"),
+    ),
+)]
 pub async fn open(State(state): Db, ApiUser(user): ApiUser, Path(id): Path<i64>) -> Result<Json<Round>, ApiError> {
     advance(&state, &user, id, Step::Open, &AdvanceInput::default()).await
 }
 
 /// `POST /rounds/{id}/publish`, with an optional body `{"response_deadline": …}`.
+#[utoipa::path(
+    post,
+    path = "/rounds/{id}/publish",
+    operation_id = "publishRound",
+    tag = "rounds",
+    summary = "Publish the results; schools then record responses until the response deadline (7 days by default)",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The round's id."),
+    ),
+    request_body(content = Option<AdvanceInput>, description = "Optional; an empty body takes the defaults. A body \
+        that is not JSON of this shape is a 400."),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The round.", body = Round),
+        (status = 404, response = NotFound),
+        (status = 409, description = "Refused in the round's current phase (code `wrong_phase`, field `phase`) or \
+            after the deadline (`deadline_passed`).", body = Problem,
+            content_type = "application/problem+json"),
+    ),
+)]
 pub async fn publish(
     State(state): Db,
     ApiUser(user): ApiUser,
@@ -84,11 +183,47 @@ pub async fn publish(
 }
 
 /// `POST /rounds/{id}/close`.
+#[utoipa::path(
+    post,
+    path = "/rounds/{id}/close",
+    operation_id = "closeRound",
+    tag = "rounds",
+    summary = "Close a published round; its personal data is deleted after the retention period",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The round's id."),
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The round.", body = Round),
+        (status = 404, response = NotFound),
+        (status = 409, description = "Refused in the round's current phase (code `wrong_phase`, field `phase`) or \
+            after the deadline (`deadline_passed`).", body = Problem,
+            content_type = "application/problem+json"),
+    ),
+)]
 pub async fn close(State(state): Db, ApiUser(user): ApiUser, Path(id): Path<i64>) -> Result<Json<Round>, ApiError> {
     advance(&state, &user, id, Step::Close, &AdvanceInput::default()).await
 }
 
 /// `POST /rounds/{id}/run`: the report of the run.
+#[utoipa::path(
+    post,
+    path = "/rounds/{id}/run",
+    operation_id = "runRound",
+    tag = "rounds",
+    summary = "Run the round (again): results are stored but visible to the organizer only; deterministic",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The round's id."),
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The report.", body = run::Report),
+        (status = 404, response = NotFound),
+        (status = 409, description = "Refused in the round's current phase (code `wrong_phase`, field `phase`) or \
+            after the deadline (`deadline_passed`).", body = Problem,
+            content_type = "application/problem+json"),
+    ),
+)]
 pub async fn run_round(
     State(state): Db,
     ApiUser(user): ApiUser,
@@ -98,6 +233,25 @@ pub async fn run_round(
 }
 
 /// `POST /rounds/{id}/follow-up`.
+#[utoipa::path(
+    post,
+    path = "/rounds/{id}/follow-up",
+    operation_id = "followUpRound",
+    tag = "rounds",
+    summary = "Open a follow-up round for unfilled places and unplaced or declined students",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The round's id."),
+    ),
+    request_body = RoundInput,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 201, description = "The new round.", body = Round),
+        (status = 404, response = NotFound),
+        (status = 409, description = "Refused in the round's current phase (code `wrong_phase`, field `phase`) or \
+            after the deadline (`deadline_passed`).", body = Problem,
+            content_type = "application/problem+json"),
+    ),
+)]
 pub async fn follow_up(
     State(state): Db,
     ApiUser(user): ApiUser,
@@ -108,6 +262,22 @@ pub async fn follow_up(
 }
 
 /// `GET /rounds/{id}/report`.
+#[utoipa::path(
+    get,
+    path = "/rounds/{id}/report",
+    operation_id = "getRoundReport",
+    tag = "rounds",
+    summary = "The aggregate report: matched counts, rank distribution, unfilled places, blocking pairs, mechanism \
+        comparison",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The round's id."),
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The report.", body = run::Report),
+        (status = 404, response = NotFound),
+    ),
+)]
 pub async fn report(
     State(state): Db,
     ApiUser(user): ApiUser,
@@ -117,6 +287,21 @@ pub async fn report(
 }
 
 /// `GET /rounds/{id}/students`.
+#[utoipa::path(
+    get,
+    path = "/rounds/{id}/students",
+    operation_id = "listRoundStudents",
+    tag = "rounds",
+    summary = "The caller's school's students (the organizer: all); logged",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The round's id."),
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The students.", body = Vec<Student>),
+        (status = 404, response = NotFound),
+    ),
+)]
 pub async fn list_students(
     State(state): Db,
     ApiUser(user): ApiUser,
@@ -126,6 +311,25 @@ pub async fn list_students(
 }
 
 /// `POST /rounds/{id}/students`.
+#[utoipa::path(
+    post,
+    path = "/rounds/{id}/students",
+    operation_id = "addRoundStudent",
+    tag = "rounds",
+    summary = "Put a student of the caller's school forward, with consent",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The round's id."),
+    ),
+    request_body = StudentBody,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 201, description = "The student.", body = Student),
+        (status = 404, response = NotFound),
+        (status = 409, description = "Refused in the round's current phase (code `wrong_phase`, field `phase`) or \
+            after the deadline (`deadline_passed`).", body = Problem,
+            content_type = "application/problem+json"),
+    ),
+)]
 pub async fn add_student(
     State(state): Db,
     ApiUser(user): ApiUser,
@@ -136,6 +340,25 @@ pub async fn add_student(
 }
 
 /// `DELETE /rounds/{id}/students/{student}`.
+#[utoipa::path(
+    delete,
+    path = "/rounds/{id}/students/{student}",
+    operation_id = "removeRoundStudent",
+    tag = "rounds",
+    summary = "Remove a student of the caller's school while the round collects preferences",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The round's id."),
+        ("student" = i64, Path, minimum = 1, description = "The student's id in the round."),
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 204, description = "Removed."),
+        (status = 404, response = NotFound),
+        (status = 409, description = "Refused in the round's current phase (code `wrong_phase`, field `phase`) or \
+            after the deadline (`deadline_passed`).", body = Problem,
+            content_type = "application/problem+json"),
+    ),
+)]
 pub async fn remove_student(
     State(state): Db,
     ApiUser(user): ApiUser,
@@ -146,6 +369,26 @@ pub async fn remove_student(
 }
 
 /// `PUT /rounds/{id}/students/{student}/preferences`.
+#[utoipa::path(
+    put,
+    path = "/rounds/{id}/students/{student}/preferences",
+    operation_id = "setRoundPreferences",
+    tag = "rounds",
+    summary = "Replace a student's ranked places (at most 20)",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The round's id."),
+        ("student" = i64, Path, minimum = 1, description = "The student's id in the round."),
+    ),
+    request_body = PreferencesBody,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The student.", body = Student),
+        (status = 404, response = NotFound),
+        (status = 409, description = "Refused in the round's current phase (code `wrong_phase`, field `phase`) or \
+            after the deadline (`deadline_passed`).", body = Problem,
+            content_type = "application/problem+json"),
+    ),
+)]
 pub async fn set_preferences(
     State(state): Db,
     ApiUser(user): ApiUser,
@@ -156,6 +399,26 @@ pub async fn set_preferences(
 }
 
 /// `POST /rounds/{id}/students/{student}/response`.
+#[utoipa::path(
+    post,
+    path = "/rounds/{id}/students/{student}/response",
+    operation_id = "respondRoundResult",
+    tag = "rounds",
+    summary = "Record a placed student's acceptance or decline",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The round's id."),
+        ("student" = i64, Path, minimum = 1, description = "The student's id in the round."),
+    ),
+    request_body = ResponseBody,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The student.", body = Student),
+        (status = 404, response = NotFound),
+        (status = 409, description = "Refused in the round's current phase (code `wrong_phase`, field `phase`) or \
+            after the deadline (`deadline_passed`). Also `not_placed`.", body = Problem,
+            content_type = "application/problem+json"),
+    ),
+)]
 pub async fn respond(
     State(state): Db,
     ApiUser(user): ApiUser,
@@ -166,6 +429,25 @@ pub async fn respond(
 }
 
 /// `GET /rounds/{id}/places/{place}/applicants`.
+#[utoipa::path(
+    get,
+    path = "/rounds/{id}/places/{place}/applicants",
+    operation_id = "listRoundApplicants",
+    tag = "rounds",
+    summary = "The applicants to one of the caller's places (pseudonym, program, level), in ranking order; logged",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The round's id."),
+        ("place" = i64, Path, minimum = 1, description = "The place's id in the round."),
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The applicants.", body = Applicants),
+        (status = 404, response = NotFound),
+        (status = 409, description = "Refused in the round's current phase (code `wrong_phase`, field `phase`) or \
+            after the deadline (`deadline_passed`).", body = Problem,
+            content_type = "application/problem+json"),
+    ),
+)]
 pub async fn applicants(
     State(state): Db,
     ApiUser(user): ApiUser,
@@ -175,6 +457,26 @@ pub async fn applicants(
 }
 
 /// `PUT /rounds/{id}/places/{place}/ranking`.
+#[utoipa::path(
+    put,
+    path = "/rounds/{id}/places/{place}/ranking",
+    operation_id = "setRoundRanking",
+    tag = "rounds",
+    summary = "Rank the applicants explicitly or choose the scoring rule; interview scores and unacceptable marks",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The round's id."),
+        ("place" = i64, Path, minimum = 1, description = "The place's id in the round."),
+    ),
+    request_body = RankingBody,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The applicants.", body = Applicants),
+        (status = 404, response = NotFound),
+        (status = 409, description = "Refused in the round's current phase (code `wrong_phase`, field `phase`) or \
+            after the deadline (`deadline_passed`).", body = Problem,
+            content_type = "application/problem+json"),
+    ),
+)]
 pub async fn set_ranking(
     State(state): Db,
     ApiUser(user): ApiUser,
@@ -185,6 +487,25 @@ pub async fn set_ranking(
 }
 
 /// `GET /rounds/{id}/results`.
+#[utoipa::path(
+    get,
+    path = "/rounds/{id}/results",
+    operation_id = "listRoundResults",
+    tag = "rounds",
+    summary = "Results with explanations: a school's own students once published (the organizer: all once run); \
+        logged",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The round's id."),
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The results.", body = Vec<StudentOutcome>),
+        (status = 404, response = NotFound),
+        (status = 409, description = "Refused in the round's current phase (code `wrong_phase`, field `phase`) or \
+            after the deadline (`deadline_passed`).", body = Problem,
+            content_type = "application/problem+json"),
+    ),
+)]
 pub async fn results(
     State(state): Db,
     ApiUser(user): ApiUser,
@@ -194,6 +515,24 @@ pub async fn results(
 }
 
 /// `GET /rounds/{id}/intake`.
+#[utoipa::path(
+    get,
+    path = "/rounds/{id}/intake",
+    operation_id = "getRoundIntake",
+    tag = "rounds",
+    summary = "The students placed with the caller's places, once published; logged",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The round's id."),
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The intake per place.", body = Vec<Intake>),
+        (status = 404, response = NotFound),
+        (status = 409, description = "Refused in the round's current phase (code `wrong_phase`, field `phase`) or \
+            after the deadline (`deadline_passed`).", body = Problem,
+            content_type = "application/problem+json"),
+    ),
+)]
 pub async fn intake(
     State(state): Db,
     ApiUser(user): ApiUser,
@@ -203,6 +542,21 @@ pub async fn intake(
 }
 
 /// `GET /rounds/{id}/access-log`.
+#[utoipa::path(
+    get,
+    path = "/rounds/{id}/access-log",
+    operation_id = "getRoundAccessLog",
+    tag = "rounds",
+    summary = "Who read student-level data of the round, newest first (the organizer)",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The round's id."),
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The log.", body = Vec<AccessEntry>),
+        (status = 404, response = NotFound),
+    ),
+)]
 pub async fn access_log(
     State(state): Db,
     ApiUser(user): ApiUser,
@@ -216,6 +570,23 @@ fn xlsx(stem: &str, bytes: Vec<u8>) -> axum::response::Response {
 }
 
 /// `GET /rounds/{id}/sheets/template`: the preferences template with the round's places.
+#[utoipa::path(
+    get,
+    path = "/rounds/{id}/sheets/template",
+    operation_id = "roundPreferencesTemplate",
+    tag = "rounds",
+    summary = "The preferences template (.xlsx): columns 化名编号, 专业代码, 层次, 同意, 志愿1–志愿20 (place ids), and a sheet \
+        listing the round's places",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The round's id."),
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The workbook.", body = String,
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 404, response = NotFound),
+    ),
+)]
 pub async fn template_sheet(
     State(state): Db,
     ApiUser(user): ApiUser,
@@ -225,6 +596,23 @@ pub async fn template_sheet(
 }
 
 /// `GET /rounds/{id}/sheets/preferences`: the caller's school's students and preferences.
+#[utoipa::path(
+    get,
+    path = "/rounds/{id}/sheets/preferences",
+    operation_id = "exportRoundPreferences",
+    tag = "rounds",
+    summary = "The caller's school's students and preferences (.xlsx); logged",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The round's id."),
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The workbook.", body = String,
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 404, response = NotFound),
+        (status = 429, response = TooManyRequests),
+    ),
+)]
 pub async fn preferences_sheet(
     State(state): Db,
     ApiUser(user): ApiUser,
@@ -233,8 +621,46 @@ pub async fn preferences_sheet(
     Ok(xlsx("学生志愿", views::preferences_sheet(&state.db, &user, id, false, state.clock.now()).await?))
 }
 
+/// The multipart form of a preferences import; only its description is used (the handler reads
+/// the form with `routes::uploads`).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct PreferencesUpload {
+    /// The workbook (.xlsx).
+    #[schema(value_type = String, content_media_type = "application/octet-stream")]
+    file: Vec<u8>,
+}
+
 /// `POST /rounds/{id}/sheets/preferences`: import students and preferences (multipart `file`),
 /// all or nothing. The caller and the round's phase are checked before the upload is read.
+#[utoipa::path(
+    post,
+    path = "/rounds/{id}/sheets/preferences",
+    operation_id = "importRoundPreferences",
+    tag = "rounds",
+    summary = "Import students and preferences of the caller's school from .xlsx, all or nothing; problems name \
+        `rows[N].field`",
+    description = "The caller (a school), the round (visible to it) and its phase (collecting preferences) are \
+        checked before the file is read; then the file is read within the bounds of docs/security/files.md.",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The round's id."),
+    ),
+    request_body(content = PreferencesUpload, content_type = "multipart/form-data"),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 201, description = "The students imported.", body = Vec<Student>),
+        (status = 404, response = NotFound),
+        (status = 409, description = "Refused in the round's current phase.", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 413, description = "The upload is larger than 16 MiB, or the file goes over a bound of the \
+            readers (zip members and their inflated size, shared strings, the sheet's declared or actual rows and \
+            columns, cells, cell length, text, CSV record length): `errors[0]` names field `file`, the bound as \
+            `code` and the value and the limit in `reason` (docs/security/files.md). Nothing was stored.",
+            body = Problem,
+            content_type = "application/problem+json"),
+        (status = 429, response = TooManyRequests),
+    ),
+)]
 pub async fn import_preferences(
     State(state): Db,
     ApiUser(user): ApiUser,
@@ -251,6 +677,25 @@ pub async fn import_preferences(
 }
 
 /// `GET /rounds/{id}/sheets/results`.
+#[utoipa::path(
+    get,
+    path = "/rounds/{id}/sheets/results",
+    operation_id = "exportRoundResults",
+    tag = "rounds",
+    summary = "The results the caller may see (.xlsx), with explanations",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The round's id."),
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The workbook.", body = String,
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 404, response = NotFound),
+        (status = 409, description = "Results not published yet.", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 429, response = TooManyRequests),
+    ),
+)]
 pub async fn results_sheet(
     State(state): Db,
     ApiUser(user): ApiUser,
