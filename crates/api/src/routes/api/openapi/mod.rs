@@ -17,7 +17,7 @@ use serde_json::Value;
 use utoipa::OpenApi;
 use utoipa::openapi::Components;
 
-use super::{account, alerts, auth, booking, organizations, postings, reference, rounds};
+use super::{account, alerts, auth, booking, matching, organizations, postings, reference, rounds, search};
 use shared::{
     BadCredentials, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, ServiceUnavailable, TooManyRequests,
     Unauthorized, UnprocessableEntity, UnsupportedMediaType,
@@ -56,6 +56,7 @@ and English. Prose documentation: docs/api.md, docs/matching.md, docs/brokering.
         rounds::remove_student, rounds::set_preferences, rounds::respond, rounds::applicants, rounds::set_ranking,
         rounds::results, rounds::intake, rounds::access_log, rounds::template_sheet, rounds::preferences_sheet,
         rounds::import_preferences, rounds::results_sheet,
+        search::search, search::suggest, matching::posting_matches, matching::match_text,
     ),
     components(
         // Types only parameters name are not collected from the paths: they are listed here.
