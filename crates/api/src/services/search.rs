@@ -18,26 +18,55 @@ use crate::error::ApiError;
 use crate::services::postings::with_org_names;
 
 /// The query string of a search; list filters take comma-separated values.
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
+    /// The search text; without it, a browse.
+    #[param(required = false, example = "数控")]
     pub q: String,
+    /// Posting kinds. Comma-separated values match any of them.
+    #[param(example = "job,apprenticeship")]
     pub kind: Option<String>,
+    /// One side.
+    #[param(value_type = Option<chanjiao_domain::posting::Side>)]
     pub side: Option<String>,
+    /// A region code: the division and everything under it.
     pub region: Option<String>,
+    /// Industry cluster ids. Comma-separated values match any of them.
     pub cluster: Option<String>,
+    /// Education levels. Comma-separated values match any of them.
     pub level: Option<String>,
+    /// Four-digit program class codes (专业类), e.g. 4601. Comma-separated values match any of them.
     pub program_class: Option<String>,
+    /// One organization's postings (its id).
+    #[param(value_type = Option<i64>, minimum = 1)]
     pub organization: Option<String>,
+    /// Order (default `relevance`; a browse without text is newest first).
+    #[param(value_type = Option<SearchSort>, inline)]
     pub sort: Option<String>,
+    /// Page size, 1–100 (default 20).
+    #[param(value_type = Option<u8>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
+    /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+/// The orders of `GET /search`, for the document only (the handler parses `sort` itself).
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum SearchSort {
+    Relevance,
+    Newest,
+    ClosingSoon,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SearchHit {
     pub id: i64,
     pub title: String,
+    /// The title, HTML-escaped, matched words in `<mark>`.
     pub title_html: String,
     /// Part of the description with `<mark>` around matched words; all else HTML-escaped.
     pub snippet: String,
@@ -52,16 +81,18 @@ pub struct SearchHit {
     pub ends_on: Option<chrono::NaiveDate>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FacetValue {
     pub value: String,
     pub label: String,
     pub count: u64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SearchPage {
     pub hits: Vec<SearchHit>,
+    /// Counts by `kind`, `side`, `region`, `cluster`, `level` and `program_class`, labelled in
+    /// Chinese; a filtered dimension counts as if it were not filtered.
     pub facets: HashMap<String, Vec<FacetValue>>,
     pub total: u64,
     pub next_cursor: Option<String>,
@@ -203,8 +234,10 @@ pub async fn search(
 }
 
 /// Completions of what was typed, best first.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Suggestions {
+    /// Up to 10 titles.
+    #[schema(max_items = 10)]
     pub suggestions: Vec<String>,
 }
 

@@ -35,6 +35,7 @@ pub use report::{Stats, blocking_pairs};
 /// How an assignment is computed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Mechanism {
     /// Student-proposing deferred acceptance.
     #[default]

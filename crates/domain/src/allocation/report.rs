@@ -9,6 +9,7 @@ use super::instance::Instance;
 /// The figures of one assignment. Ranks are 1-based here, as users count choices. Stored with
 /// a round's report and read back from it, hence `Deserialize`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Stats {
     pub students: u64,
     pub places: u64,

@@ -29,6 +29,7 @@ pub const INTERVIEW_WEIGHT: u32 = 4;
 /// How an enterprise ranks the applicants to a place.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum RankingRule {
     /// By the ranks the enterprise entered.
     Explicit,
@@ -69,6 +70,7 @@ impl std::str::FromStr for RankingRule {
 /// How well a student's program fits a posting's program codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ProgramFit {
     None,
     SameCategory,

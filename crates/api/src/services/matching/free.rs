@@ -17,17 +17,24 @@ use crate::startup::AppState;
 /// Longest text read: a full job advert fits; the matcher reads no further anyway.
 pub const MAX_TEXT: usize = 4_000;
 
-#[derive(Debug, Default, Deserialize)]
+/// A need described in words.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct MatchRequest {
+    /// What is needed, in plain words.
+    #[schema(required = true, min_length = 2, max_length = 4000)]
     pub text: String,
+    /// Rank programs of this level; null, empty or absent for every level.
+    #[schema(value_type = Option<SchoolLevel>)]
     pub level: Option<String>,
+    /// A Zhejiang region code, for the offers' region criterion.
     pub region: Option<String>,
+    #[schema(value_type = Option<u8>, minimum = 1, maximum = 50, default = 10)]
     pub limit: Option<usize>,
 }
 
 /// A catalogue program ranked for the text.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ProgramMatch {
     pub code: String,
     pub name: String,
@@ -35,12 +42,15 @@ pub struct ProgramMatch {
     pub class_code: String,
     pub class_name: String,
     pub score: f64,
+    /// Text similarity.
     pub text: f64,
+    /// Occupational fit.
     pub fit: f64,
     pub reason: Option<ReasonView>,
 }
 
-#[derive(Debug, Serialize)]
+/// Programs and offers, best first.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FreeMatches {
     pub programs: Vec<ProgramMatch>,
     pub offers: Vec<MatchView>,

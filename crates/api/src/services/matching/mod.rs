@@ -29,10 +29,14 @@ impl Catalogue {
 }
 
 /// One criterion of a match as the API and pages show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = CriterionScore)]
 pub struct CriterionView {
+    /// `text`, `occupation`, `cluster`, `region`, `level`, `quantity`, `time` or `track_record`.
     pub name: &'static str,
+    /// In the language asked for.
     pub label: &'static str,
+    #[schema(minimum = 0, maximum = 1)]
     pub score: f64,
     pub weight: f64,
     /// In the language asked for.
@@ -57,8 +61,10 @@ impl CriterionView {
 }
 
 /// A reason in both languages and the one asked for.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = Reason)]
 pub struct ReasonView {
+    /// In the language asked for.
     pub text: String,
     pub zh: String,
     pub en: String,

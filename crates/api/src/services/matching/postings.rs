@@ -28,7 +28,7 @@ const PAGE_LIMIT: usize = 6;
 pub const CANDIDATES: usize = 100;
 
 /// A candidate posting, in the fields a match list shows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MatchedPosting {
     pub id: i64,
     pub title: String,
@@ -44,12 +44,19 @@ pub struct MatchedPosting {
     pub ends_on: Option<chrono::NaiveDate>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// A counterpart posting and why it fits.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = Match)]
 pub struct MatchView {
     pub posting: MatchedPosting,
+    /// The weighted sum of the criteria's scores.
     pub score: f64,
     /// The score as a whole percentage, for people.
+    #[schema(maximum = 100)]
     pub percent: u32,
+    /// Always eight, in the order text, occupation, cluster, region, level, quantity, time,
+    /// track_record.
+    #[schema(min_items = 8, max_items = 8)]
     pub criteria: Vec<CriterionView>,
 }
 

@@ -28,12 +28,17 @@ use crate::error::ApiError;
 use crate::services::audit;
 
 /// What the organizer sends to open a round.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = RoundInput)]
 pub struct RoundInput {
+    #[schema(required = true)]
     pub name: Option<String>,
-    /// China time, `2026-12-20T17:00` (as an HTML datetime field sends it) or RFC 3339.
+    /// China time, `2026-12-20T17:00` (as an HTML datetime field sends it) or RFC 3339; in the
+    /// future and within 2000-01-01 … 2100-12-31.
+    #[schema(required = true)]
     pub preference_deadline: Option<String>,
     /// `student-proposing` (the default), `enterprise-proposing` or `max-welfare`.
+    #[schema(value_type = Option<Mechanism>)]
     pub mechanism: Option<String>,
     /// The lottery seed; drawn at random when absent. Giving one lets a round be reproduced
     /// elsewhere with the same data.
@@ -41,30 +46,36 @@ pub struct RoundInput {
 }
 
 /// A place to add to a round.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = RoundPlaceInput)]
 pub struct PlaceInput {
+    #[schema(required = true)]
     pub posting_id: Option<i64>,
     /// Seats in this round; the posting's quantity when absent, never more.
+    #[schema(minimum = 1)]
     pub capacity: Option<i64>,
 }
 
 /// A place of a round with what everyone may know of it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = RoundPlace)]
 pub struct Place {
     pub id: i64,
     pub posting_id: i64,
     pub title: String,
+    #[schema(value_type = PostingKind)]
     pub kind: String,
     pub organization_id: i64,
     pub organization_name: String,
     pub capacity: u32,
+    #[schema(value_type = chanjiao_domain::rounds::RankingRule)]
     pub ranking_rule: String,
     /// How many students listed it (a count, no personal data).
     pub applicants: u64,
 }
 
 /// A round with its places.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RoundDetail {
     #[serde(flatten)]
     pub round: Round,
@@ -322,7 +333,7 @@ pub async fn add_place(
 }
 
 /// Options of a phase change.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct AdvanceInput {
     /// For publishing: until when schools record acceptances (China time); 7 days when absent.
     pub response_deadline: Option<String>,

@@ -38,7 +38,7 @@ use crate::entities::rounds::{access_log, round};
 use crate::error::ApiError;
 
 /// A round as the API shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Round {
     pub id: i64,
     pub name: String,
@@ -59,8 +59,9 @@ pub struct Round {
 }
 
 /// The caller's part in a round.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = RoundPart)]
 pub enum Part {
     Organizer,
     School,

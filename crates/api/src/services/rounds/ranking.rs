@@ -25,7 +25,8 @@ use crate::error::ApiError;
 use crate::services::audit;
 
 /// An applicant as the enterprise sees them before publication.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = RoundApplicant)]
 pub struct ApplicantView {
     pub student_id: i64,
     pub pseudonym: String,
@@ -43,7 +44,8 @@ pub struct ApplicantView {
 }
 
 /// A place's applicants and its rule.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = RoundApplicants)]
 pub struct Applicants {
     pub place_id: i64,
     pub ranking_rule: RankingRule,
@@ -51,18 +53,22 @@ pub struct Applicants {
 }
 
 /// One applicant's marks in a ranking.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = RoundMark)]
 pub struct MarkBody {
     pub student_id: i64,
     pub rank: Option<i64>,
+    #[schema(minimum = 0, maximum = 100)]
     pub interview_score: Option<i64>,
     #[serde(default)]
     pub unacceptable: bool,
 }
 
 /// A place's ranking: the rule and the marks (replacing any earlier ones).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = RoundRanking)]
 pub struct RankingBody {
+    #[schema(value_type = Option<RankingRule>)]
     pub rule: Option<String>,
     #[serde(default)]
     pub applicants: Vec<MarkBody>,

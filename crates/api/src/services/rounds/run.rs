@@ -27,7 +27,8 @@ use crate::error::ApiError;
 use crate::services::audit;
 
 /// How full one place ended up, for the report.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = RoundPlaceFill)]
 pub struct PlaceFill {
     pub place_id: i64,
     pub title: String,
@@ -38,7 +39,8 @@ pub struct PlaceFill {
 
 /// The aggregate report of a run, stored with the round and kept after its personal data is
 /// deleted: counts only, no student appears in it. Stored as JSON and read back typed.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = RoundReport)]
 pub struct Report {
     pub mechanism: Mechanism,
     pub seed: u64,
@@ -48,7 +50,7 @@ pub struct Report {
     pub places: Vec<PlaceFill>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MechanismStats {
     pub mechanism: Mechanism,
     #[serde(flatten)]

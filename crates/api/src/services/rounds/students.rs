@@ -24,27 +24,39 @@ use crate::error::ApiError;
 use crate::services::audit;
 
 /// A student as their school sends them.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = RoundStudentInput)]
 pub struct StudentBody {
+    /// Chosen by the school; never a name or an ID number.
+    #[schema(required = true, max_length = 40)]
     pub pseudonym: Option<String>,
+    #[schema(required = true)]
     pub program_code: Option<String>,
+    #[schema(required = true, value_type = Option<chanjiao_domain::SchoolLevel>)]
     pub level: Option<String>,
+    /// Must be true.
     #[serde(default)]
+    #[schema(required = true)]
     pub consent: bool,
     /// Place ids, first choice first (optional here; see [`set_preferences`]).
     #[serde(default)]
+    #[schema(max_items = 20)]
     pub preferences: Vec<i64>,
 }
 
 /// A student's ranked places.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = RoundPreferences)]
 pub struct PreferencesBody {
+    /// Place ids, first choice first.
     #[serde(default)]
+    #[schema(required = true, max_items = 20)]
     pub places: Vec<i64>,
 }
 
 /// A student and their preferences, as their school (or the organizer) sees them.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = RoundStudent)]
 pub struct Student {
     pub id: i64,
     pub school_id: i64,
@@ -53,6 +65,7 @@ pub struct Student {
     pub program_name: String,
     pub level: String,
     pub consent_at: DateTime<Utc>,
+    #[schema(value_type = Response)]
     pub response: String,
     /// Place ids, first choice first.
     pub preferences: Vec<i64>,
@@ -290,8 +303,11 @@ pub async fn remove(
 }
 
 /// A student's answer to their published result.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = RoundResponse)]
 pub struct ResponseBody {
+    /// `accepted` or `declined`.
+    #[schema(required = true)]
     pub response: Option<String>,
 }
 

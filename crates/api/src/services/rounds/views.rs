@@ -17,7 +17,8 @@ use crate::entities::rounds::{access_log, places, results, students};
 use crate::error::ApiError;
 
 /// One student's result, as their school sees it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = RoundResult)]
 pub struct StudentOutcome {
     pub student_id: i64,
     pub pseudonym: String,
@@ -35,7 +36,8 @@ pub struct StudentOutcome {
 }
 
 /// A student placed with the enterprise, as it sees them after publication.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = RoundIntern)]
 pub struct Intern {
     pub student_id: i64,
     pub pseudonym: String,
@@ -49,7 +51,8 @@ pub struct Intern {
 }
 
 /// One of the enterprise's places and who was placed there.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = RoundIntake)]
 pub struct Intake {
     pub place_id: i64,
     pub title: String,
@@ -58,7 +61,8 @@ pub struct Intake {
 }
 
 /// One access-log entry.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = RoundAccessEntry)]
 pub struct AccessEntry {
     pub at: DateTime<Utc>,
     pub user_email: String,

@@ -17,7 +17,7 @@ use serde_json::Value;
 use utoipa::OpenApi;
 use utoipa::openapi::Components;
 
-use super::{account, alerts, auth, booking, organizations, postings, reference};
+use super::{account, alerts, auth, booking, matching, organizations, postings, reference, rounds, search};
 use shared::{
     BadCredentials, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, ServiceUnavailable, TooManyRequests,
     Unauthorized, UnprocessableEntity, UnsupportedMediaType,
@@ -51,6 +51,12 @@ and English. Prose documentation: docs/api.md, docs/matching.md, docs/brokering.
         alerts::inbox, alerts::read_all, alerts::read, alerts::list, alerts::create, alerts::show, alerts::delete,
         alerts::deliveries,
         booking::list, booking::publish, booking::update, booking::delete, booking::book, booking::cancel, booking::mine,
+        rounds::list, rounds::create, rounds::show, rounds::add_place, rounds::open, rounds::publish, rounds::close,
+        rounds::run_round, rounds::follow_up, rounds::report, rounds::list_students, rounds::add_student,
+        rounds::remove_student, rounds::set_preferences, rounds::respond, rounds::applicants, rounds::set_ranking,
+        rounds::results, rounds::intake, rounds::access_log, rounds::template_sheet, rounds::preferences_sheet,
+        rounds::import_preferences, rounds::results_sheet,
+        search::search, search::suggest, matching::posting_matches, matching::match_text,
     ),
     components(
         // Types only parameters name are not collected from the paths: they are listed here.
@@ -80,6 +86,8 @@ and English. Prose documentation: docs/api.md, docs/matching.md, docs/brokering.
             webhook delivery logs; see docs/alerts.md."),
         (name = "statistics", description = "City statistics: forecasts and early warning (人才需求预测预警), plan \
             targets, designations and schools' yearly reports (目标总览)"),
+        (name = "rounds", description = "Allocation rounds (学徒与实习岗位分配): places, students' preferences, enterprises' \
+            rankings, the run, results and responses; see docs/rounds.md."),
     ),
     modifiers(&Schemes),
 )]
