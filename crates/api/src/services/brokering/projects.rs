@@ -139,7 +139,7 @@ pub async fn list(
 }
 
 /// A participant's action on a project; completing records outcomes.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ProjectUpdate {
     /// start, complete or cancel; absent to only record outcomes of a completed project.
