@@ -17,7 +17,8 @@ use crate::error::ApiError;
 pub const MIN_CELL: u64 = 3;
 
 /// A published count, or `None` when it is below [`MIN_CELL`] (and above zero).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = OpenDataCell)]
 pub struct Cell {
     pub count: Option<u64>,
     /// People or places summed over the cell, withheld with the count.
@@ -34,7 +35,8 @@ impl Cell {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// Public aggregates: no names, small cells withheld.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OpenData {
     /// Published postings by kind: `(kind, label, cell)`.
     pub by_kind: Vec<(String, String, Cell)>,
