@@ -17,7 +17,10 @@ use serde_json::Value;
 use utoipa::OpenApi;
 use utoipa::openapi::Components;
 
-use super::{account, alerts, auth, booking, organizations, postings, reference};
+use super::{
+    account, alerts, auth, booking, brokering, indicators, organizations, postings, reference, reports, sheets,
+    statistics, targets,
+};
 use shared::{
     BadCredentials, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, ServiceUnavailable, TooManyRequests,
     Unauthorized, UnprocessableEntity, UnsupportedMediaType,
@@ -51,6 +54,15 @@ and English. Prose documentation: docs/api.md, docs/matching.md, docs/brokering.
         alerts::inbox, alerts::read_all, alerts::read, alerts::list, alerts::create, alerts::show, alerts::delete,
         alerts::deliveries,
         booking::list, booking::publish, booking::update, booking::delete, booking::book, booking::cancel, booking::mine,
+        brokering::propose, brokering::list_proposals, brokering::show_proposal, brokering::answer,
+        brokering::list_projects, brokering::show_project, brokering::update_project, brokering::appoint,
+        brokering::list_assessments, brokering::submit_assessment, brokering::grant, brokering::list_delegations,
+        brokering::revoke, brokering::pipeline, brokering::notes, brokering::add_note, brokering::responsiveness,
+        sheets::import, sheets::issue, sheets::progress, sheets::export, sheets::template,
+        statistics::outlook, statistics::supply_demand, statistics::supply_demand_postings, statistics::open_data,
+        targets::progress, targets::list_designations, targets::create_designation, targets::revoke_designation,
+        targets::list_school_reports, targets::submit_school_report,
+        indicators::league, indicators::mine, reports::school, reports::city,
     ),
     components(
         // Types only parameters name are not collected from the paths: they are listed here.
@@ -58,6 +70,7 @@ and English. Prose documentation: docs/api.md, docs/matching.md, docs/brokering.
             crate::error::Problem, crate::error::FieldProblem, crate::web::Lang, postings::PostingAction,
             chanjiao_domain::SchoolLevel, chanjiao_domain::Verification, chanjiao_domain::posting::PostingKind,
             chanjiao_domain::posting::Side, chanjiao_domain::posting::PostingStatus,
+            crate::services::brokering::proposals::Mailbox, sheets::FileFormat,
         ),
         responses(
             BadRequest, Unauthorized, BadCredentials, Forbidden, NotFound, Conflict, UnsupportedMediaType,
