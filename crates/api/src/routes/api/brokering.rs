@@ -71,7 +71,6 @@ pub struct AssessmentList {
     security(("bearerAuth" = [])),
     responses(
         (status = 201, description = "The open proposal, awaiting the recipient.", body = ProposalView),
-        (status = 404, response = NotFound),
         (status = 409, description = "An open proposal on these two postings already exists (`to_posting_id`).",
             body = Problem, content_type = "application/problem+json"),
     ),
@@ -251,7 +250,6 @@ pub struct Grant {
     security(("bearerAuth" = [])),
     responses(
         (status = 201, description = "The active grant.", body = Delegation),
-        (status = 404, response = NotFound),
         (status = 409, description = "An active grant to this intermediary exists (`intermediary_id`).", body = Problem, content_type = "application/problem+json"),
     ),
 )]
@@ -362,7 +360,6 @@ pub async fn notes(
     security(("bearerAuth" = [])),
     responses(
         (status = 201, description = "The note.", body = CaseNote),
-        (status = 404, response = NotFound),
     ),
 )]
 pub async fn add_note(

@@ -143,6 +143,7 @@ pub async fn list(
 #[serde(default)]
 pub struct ProjectUpdate {
     /// start, complete or cancel; absent to only record outcomes of a completed project.
+    #[schema(value_type = Option<chanjiao_domain::brokering::ProjectAction>)]
     pub action: Option<String>,
     #[serde(flatten)]
     pub outcomes: OutcomesInput,

@@ -45,9 +45,13 @@ pub struct NewProposal {
 #[serde(default)]
 pub struct Answer {
     /// accept, decline, counter or withdraw.
+    #[schema(pattern = "^(accept|decline|counter|withdraw)$")]
     pub action: String,
-    /// For decline: one of the [`DeclineReason`]s.
+    /// Required to decline: one of the [`DeclineReason`]s.
+    #[schema(value_type = Option<chanjiao_domain::brokering::DeclineReason>)]
     pub reason: Option<String>,
+    /// Declining: an optional note.
+    #[schema(max_length = 500)]
     pub note: String,
     /// For counter: the new terms.
     #[serde(flatten)]

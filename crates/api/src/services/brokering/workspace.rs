@@ -110,9 +110,12 @@ pub struct CaseNote {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct NewNote {
+    /// A client the intermediary holds an active grant from.
     pub client_org_id: i64,
     /// What the note is about, such as `proposal:12`.
+    #[schema(max_length = 64)]
     pub subject: String,
+    #[schema(min_length = 1, max_length = 5000)]
     pub body: String,
 }
 
