@@ -19,17 +19,31 @@ use crate::services::postings::{self, ListQuery, write};
 use crate::sheets::{self, ExportRow, ImportReport, ImportRow, RowProblem, SheetError, SheetFormat};
 
 /// Where an import is, for the page's progress bar.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
+#[schema(as = ImportProgress)]
 pub struct Progress {
-    /// `waiting` (issued, no upload yet), `reading` (checking rows), `saving`, `done` or `failed`.
-    pub phase: &'static str,
+    pub phase: Phase,
     pub done: usize,
     pub total: usize,
 }
 
+/// An import's phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[schema(as = ImportPhase)]
+pub enum Phase {
+    /// The token is issued, no upload yet.
+    Waiting,
+    /// Checking rows.
+    Reading,
+    Saving,
+    Done,
+    Failed,
+}
+
 impl Progress {
     /// A token issued but not used yet.
-    const WAITING: Progress = Progress { phase: "waiting", done: 0, total: 0 };
+    const WAITING: Progress = Progress { phase: Phase::Waiting, done: 0, total: 0 };
 }
 
 /// Progress of running imports, under tokens the server issues: 128 random bits, bound to the
@@ -100,7 +114,8 @@ impl ImportProgress {
 }
 
 /// What an import created.
-#[derive(Debug, Clone, Serialize)]
+/// How many postings an import stored, and how many of them it published.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Imported {
     pub created: usize,
     pub published: usize,
@@ -143,18 +158,18 @@ pub async fn import(
     let rows = tokio::task::spawn_blocking(move || {
         let format = SheetFormat::detect(upload.file_name.as_deref(), upload.content_type.as_deref(), &upload.bytes)?;
         let mut report =
-            |done: usize, total: usize| reporter.set(token.as_deref(), Progress { phase: "reading", done, total });
+            |done: usize, total: usize| reporter.set(token.as_deref(), Progress { phase: Phase::Reading, done, total });
         sheets::import(&upload.bytes, format, side, &mut report)
     })
     .await
     .map_err(|e| ApiError::Internal(format!("import task failed: {e}")))?;
     let token = progress_token.as_deref();
     let rows = rows.map_err(|e| {
-        progress.set(token, Progress { phase: "failed", done: 0, total: 0 });
+        progress.set(token, Progress { phase: Phase::Failed, done: 0, total: 0 });
         ApiError::Sheet(e)
     })?;
     publishable(user, &rows, today).map_err(|e| {
-        progress.set(token, Progress { phase: "failed", done: 0, total: 0 });
+        progress.set(token, Progress { phase: Phase::Failed, done: 0, total: 0 });
         ApiError::Sheet(e)
     })?;
     let checked = started.elapsed();
@@ -162,10 +177,10 @@ pub async fn import(
     let published = rows.iter().filter(|r| r.publish).count();
     let items: Vec<_> = rows.iter().map(|r| (&r.posting, r.publish)).collect();
     let txn = crate::db::begin_write(db).await?;
-    let mut report = |done: usize| progress.set(token, Progress { phase: "saving", done, total });
+    let mut report = |done: usize| progress.set(token, Progress { phase: Phase::Saving, done, total });
     write::insert_many(&txn, user, &items, today, &mut report, now).await?;
     txn.commit().await?;
-    progress.set(token, Progress { phase: "done", done: total, total });
+    progress.set(token, Progress { phase: Phase::Done, done: total, total });
     let saved = started.elapsed() - checked;
     tracing::info!(
         rows = total,

@@ -44,6 +44,7 @@ impl Criterion {
 /// An assessment as submitted: a score per criterion (by its id), comments, evidence links.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssessmentInput {
     pub scores: std::collections::BTreeMap<String, String>,
     pub comment: String,

@@ -146,6 +146,7 @@ impl ProjectStatus {
 /// Outcomes as typed; [`Outcomes::parse`] checks them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutcomesInput {
     pub placed: Option<NumberInput>,
     pub hired: Option<NumberInput>,
@@ -157,6 +158,7 @@ pub struct OutcomesInput {
 
 /// What a project achieved. Unknown figures stay `None` rather than 0.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Outcomes {
     /// People placed (students, apprentices, trainees, teachers).
     pub placed: Option<u32>,

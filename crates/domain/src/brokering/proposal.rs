@@ -107,10 +107,17 @@ string_enum!(
 /// Terms as typed into a form or sent as JSON; [`Terms::parse`] checks them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TermsInput {
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 2000))]
     pub message: String,
+    /// People or places, 1–100,000.
     pub quantity: Option<NumberInput>,
+    /// Not in the past.
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub starts_on: Option<String>,
+    /// Not in the past, not before `starts_on`.
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub ends_on: Option<String>,
     /// Days the other side has to answer (1–30, default 7).
     pub respond_within_days: Option<NumberInput>,

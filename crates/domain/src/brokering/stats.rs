@@ -25,6 +25,7 @@ pub struct Round {
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResponseStats {
     /// Offers answered, and offers answered or expired.
     pub answered: u32,

@@ -25,6 +25,7 @@ pub const MIN_FIT_YEARS: usize = 2;
 
 /// One held-back year.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BackTestYear {
     pub year: i32,
     pub actual: f64,
@@ -34,6 +35,7 @@ pub struct BackTestYear {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BackTest {
     /// How many years were held back (1 or 2), and how many the model was fitted on.
     pub held_back: usize,

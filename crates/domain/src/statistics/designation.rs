@@ -13,7 +13,9 @@ use crate::text;
 /// A designation as submitted by a form or a JSON body.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DesignationInput {
+    #[cfg_attr(feature = "openapi", schema(value_type = DesignationType))]
     pub designation_type: String,
     /// An organization on the platform, or
     pub organization_id: Option<i64>,
@@ -22,9 +24,14 @@ pub struct DesignationInput {
     /// A county of the city; may be left out when the organization's region says it.
     pub district: String,
     pub year: Option<crate::posting::NumberInput>,
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 100))]
     pub issuing_body: String,
+    /// Evidence: the document number, the evidence URL (https), or both.
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub document_number: String,
+    #[cfg_attr(feature = "openapi", schema(max_length = 500, pattern = "^https://"))]
     pub evidence_url: String,
+    #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
     pub note: String,
 }
 

@@ -40,6 +40,7 @@ pub struct ProjectOutcome {
 /// Outcomes summed over completed projects. A total is `None` when no project recorded the
 /// figure at all, so an organization that never completed a project shows "no data", not 0.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutcomeTotals {
     /// Completed projects counted.
     pub projects: u32,
@@ -91,6 +92,7 @@ impl OutcomeTotals {
 /// others: never a name, and no quartiles at all when fewer than `min_cell` organizations have a
 /// value (with two, the median and one's own value give away the other's).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Spread {
     pub organizations: u32,
     pub with_data: u32,

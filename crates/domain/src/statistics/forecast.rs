@@ -84,6 +84,7 @@ impl Trend {
 /// One forecast year. `low` and `high` bound the 80 % interval; `None` when the history is too
 /// short to estimate the spread.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Forecast {
     pub year: i32,
     pub value: f64,

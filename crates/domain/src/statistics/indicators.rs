@@ -53,6 +53,7 @@ pub struct MatchTiming {
 /// (the median alone would hide postings that never found a partner). An acceptance recorded before
 /// publication (clock skew, imported data) counts as 0 days.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimeToMatch {
     pub matched: u32,
     pub unmatched: u32,
@@ -173,6 +174,7 @@ impl TargetStatus {
 
 /// Progress against a target 目标完成度.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TargetProgress {
     /// actual ÷ target; `None` when the target is 0 or less.
     pub ratio: Option<f64>,
@@ -288,6 +290,7 @@ impl LeagueIndicator {
 
 /// One organization's indicators, as the API computes them; `None` where not applicable or no data.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrgIndicators {
     pub response_rate: Option<f64>,
     pub median_days_to_match: Option<f64>,

@@ -131,6 +131,7 @@ pub struct Subject {
 
 /// A listed subject with the reason, in Chinese and English.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Recommendation {
     pub code: String,
     pub name: String,

@@ -141,6 +141,30 @@ impl Serialize for TargetKind {
     }
 }
 
+/// A string enum of every target id, as it serializes (`TargetId` in the document).
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for TargetKind {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        let ids = DesignationType::ALL
+            .iter()
+            .map(|t| t.as_str())
+            .chain([TargetKind::DUAL_QUALIFIED_RATIO, TargetKind::TEACHER_PRACTICE]);
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(ids))
+            .description(Some("A plan target: a designation type, or one of the two reported measures."))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for TargetKind {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "TargetId".into()
+    }
+}
+
 string_enum!(
     /// How a target is written in the plan file. Every target is met at or above its value; "at
     /// least" marks the plan's own wording (不少于, 以上).
@@ -167,6 +191,7 @@ pub struct Target {
 
 /// The years a plan runs, both included (2020–2024).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanPeriod {
     pub first_year: i32,
     pub last_year: i32,
@@ -318,6 +343,7 @@ pub struct SchoolYearReport {
 /// A school report as submitted: numbers as text or JSON numbers.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SchoolReportInput {
     pub year: Option<NumberInput>,
     pub full_time_teachers: Option<NumberInput>,

@@ -4,22 +4,77 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chanjiao_domain::brokering::AssessmentInput;
-use serde::Deserialize;
+use chanjiao_domain::brokering::{AssessmentInput, ProjectStatus, ProposalStatus, ResponseStats};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::ApiJson;
 use super::extract::{Path, Query};
+use super::openapi::shared::{Conflict, NotFound};
 use crate::auth::ApiUser;
-use crate::error::ApiError;
+use crate::error::{ApiError, Problem};
 use crate::services::brokering::assessments::{self, Appointment, Assessment};
-use crate::services::brokering::delegations::{self, Delegation};
+use crate::services::brokering::delegations::{self, Delegation, Revocation};
 use crate::services::brokering::projects::{self, ProjectUpdate};
-use crate::services::brokering::proposals::{self, Answer, NewProposal};
+use crate::services::brokering::proposals::{self, Answer, Mailbox, NewProposal};
 use crate::services::brokering::stats;
 use crate::services::brokering::views::{ProjectView, ProposalView};
 use crate::services::brokering::workspace::{self, CaseNote, NewNote, Pipeline};
 use crate::startup::AppState;
 
+// The lists come wrapped in an object named after what they hold, as they always have.
+
+/// Proposals, most recently changed first.
+#[derive(Serialize, ToSchema)]
+pub struct ProposalList {
+    proposals: Vec<ProposalView>,
+}
+
+/// Projects, newest first.
+#[derive(Serialize, ToSchema)]
+pub struct ProjectList {
+    projects: Vec<ProjectView>,
+}
+
+/// A project and its assessments.
+#[derive(Serialize, ToSchema)]
+pub struct ProjectDetail {
+    project: ProjectView,
+    assessments: Vec<Assessment>,
+}
+
+/// Grants, newest first.
+#[derive(Serialize, ToSchema)]
+pub struct DelegationList {
+    delegations: Vec<Delegation>,
+}
+
+/// Case notes, newest first.
+#[derive(Serialize, ToSchema)]
+pub struct NoteList {
+    notes: Vec<CaseNote>,
+}
+
+/// Assessments, newest first.
+#[derive(Serialize, ToSchema)]
+pub struct AssessmentList {
+    assessments: Vec<Assessment>,
+}
+
+#[utoipa::path(
+    post,
+    path = "/proposals",
+    operation_id = "createProposal",
+    tag = "brokering",
+    summary = "Propose cooperation on a pair of postings",
+    request_body = NewProposal,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 201, description = "The open proposal, awaiting the recipient.", body = ProposalView),
+        (status = 409, description = "An open proposal on these two postings already exists (`to_posting_id`).",
+            body = Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn propose(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -29,15 +84,44 @@ pub async fn propose(
     Ok((StatusCode::CREATED, Json(view)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/proposals",
+    operation_id = "listProposals",
+    tag = "brokering",
+    summary = "The organization's proposals (authorities and platform admins: all)",
+    params(
+        ("box" = Option<Mailbox>, Query, description = "Sent, received or both (default `all`)."),
+        ("status" = Option<ProposalStatus>, Query, description = "Only this status."),
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "Most recently changed first, at most 500.", body = ProposalList),
+    ),
+)]
 pub async fn list_proposals(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Query(query): Query<proposals::ListQuery>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    let list = proposals::list(&state.db, &user, &query, state.clock.now()).await?;
-    Ok(Json(serde_json::json!({ "proposals": list })))
+) -> Result<Json<ProposalList>, ApiError> {
+    Ok(Json(ProposalList { proposals: proposals::list(&state.db, &user, &query, state.clock.now()).await? }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/proposals/{id}",
+    operation_id = "getProposal",
+    tag = "brokering",
+    summary = "A proposal with its history",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The resource's id."),
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The proposal; `events` holds its history.", body = ProposalView),
+        (status = 404, description = "No such proposal, or not visible to the caller.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn show_proposal(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -47,6 +131,26 @@ pub async fn show_proposal(
 }
 
 /// `POST /proposals/{id}/answer` with `{"action": "accept" | "decline" | "counter" | "withdraw", …}`.
+#[utoipa::path(
+    post,
+    path = "/proposals/{id}/answer",
+    operation_id = "answerProposal",
+    tag = "brokering",
+    summary = "Accept, decline, counter or withdraw",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The resource's id."),
+    ),
+    request_body = Answer,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The proposal after the answer; accepting creates its project (`project_id`).",
+            body = ProposalView),
+        (status = 403, description = "The caller's organization is not a side of the proposal.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
+        (status = 409, description = "Not possible now (not the caller's turn, past the deadline, closed, too many \
+            rounds), or changed meanwhile; `errors[0]` says which.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn answer(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -56,25 +160,70 @@ pub async fn answer(
     Ok(Json(proposals::answer(&state.db, &user, id, body, state.clock.now(), state.clock.today()).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/projects",
+    operation_id = "listProjects",
+    tag = "brokering",
+    summary = "Cooperation projects the caller may see",
+    params(
+        ("status" = Option<ProjectStatus>, Query, description = "Only this status."),
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "Newest first, at most 500.", body = ProjectList),
+    ),
+)]
 pub async fn list_projects(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Query(query): Query<projects::ListQuery>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    let list = projects::list(&state.db, &user, &query).await?;
-    Ok(Json(serde_json::json!({ "projects": list })))
+) -> Result<Json<ProjectList>, ApiError> {
+    Ok(Json(ProjectList { projects: projects::list(&state.db, &user, &query).await? }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/projects/{id}",
+    operation_id = "getProject",
+    tag = "brokering",
+    summary = "A project and its assessments",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The resource's id."),
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The project.", body = ProjectDetail),
+        (status = 404, description = "No such project, or not visible to the caller.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn show_project(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<ProjectDetail>, ApiError> {
     let project = projects::get(&state.db, &user, id).await?;
     let assessments = assessments::of_project(&state.db, id).await?;
-    Ok(Json(serde_json::json!({ "project": project, "assessments": assessments })))
+    Ok(Json(ProjectDetail { project, assessments }))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/projects/{id}",
+    operation_id = "updateProject",
+    tag = "brokering",
+    summary = "Start, complete or cancel a project, or record its outcomes (participants)",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The resource's id."),
+    ),
+    request_body = ProjectUpdate,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The project.", body = ProjectView),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    ),
+)]
 pub async fn update_project(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -84,11 +233,26 @@ pub async fn update_project(
     Ok(Json(projects::update(&state.db, &user, id, body, state.clock.now()).await?))
 }
 
-#[derive(Debug, Deserialize)]
+/// The intermediary to grant acting for the organization.
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct Grant {
+    /// A verified intermediary.
     pub intermediary_id: i64,
 }
 
+#[utoipa::path(
+    post,
+    path = "/delegations",
+    operation_id = "grantDelegation",
+    tag = "brokering",
+    summary = "Let an intermediary act for the organization (its org admins)",
+    request_body = Grant,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 201, description = "The active grant.", body = Delegation),
+        (status = 409, description = "An active grant to this intermediary exists (`intermediary_id`).", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn grant(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -100,21 +264,61 @@ pub async fn grant(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/delegations",
+    operation_id = "listDelegations",
+    tag = "brokering",
+    summary = "Grants given (organizations) or held (intermediaries)",
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "Newest first, revoked included.", body = DelegationList),
+    ),
+)]
 pub async fn list_delegations(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    Ok(Json(serde_json::json!({ "delegations": delegations::list(&state.db, &user).await? })))
+) -> Result<Json<DelegationList>, ApiError> {
+    Ok(Json(DelegationList { delegations: delegations::list(&state.db, &user).await? }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/delegations/{id}/revoke",
+    operation_id = "revokeDelegation",
+    tag = "brokering",
+    summary = "Revoke a grant; acting for the organization stops at once, and what the intermediary set up for it is disabled",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The resource's id."),
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The revoked grant and what the revocation switched off, in the same \
+            transaction.", body = Revocation),
+        (status = 404, response = NotFound),
+        (status = 409, description = "Already revoked.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn revoke(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
-) -> Result<Json<delegations::Revocation>, ApiError> {
+) -> Result<Json<Revocation>, ApiError> {
     Ok(Json(delegations::revoke(&state.db, &user, id, state.clock.now()).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/workspace/pipeline",
+    operation_id = "getPipeline",
+    tag = "brokering",
+    summary = "The intermediary's pipeline board of its clients",
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "Clients' postings, proposals and projects grouped by status.", body = Pipeline),
+        (status = 403, description = "Not a member of an intermediary.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
 pub async fn pipeline(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Pipeline>, ApiError> {
     Ok(Json(workspace::pipeline(&state.db, &user, state.clock.now()).await?))
 }
@@ -124,14 +328,40 @@ pub struct NotesQuery {
     pub client: Option<i64>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/workspace/notes",
+    operation_id = "listCaseNotes",
+    tag = "brokering",
+    summary = "The intermediary's case notes",
+    params(
+        ("client" = Option<i64>, Query, description = "Only notes on this client organization."),
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "Newest first, at most 500.", body = NoteList),
+    ),
+)]
 pub async fn notes(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Query(query): Query<NotesQuery>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    Ok(Json(serde_json::json!({ "notes": workspace::notes(&state.db, &user, query.client).await? })))
+) -> Result<Json<NoteList>, ApiError> {
+    Ok(Json(NoteList { notes: workspace::notes(&state.db, &user, query.client).await? }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/workspace/notes",
+    operation_id = "addCaseNote",
+    tag = "brokering",
+    summary = "Add a case note on a client",
+    request_body = NewNote,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 201, description = "The note.", body = CaseNote),
+    ),
+)]
 pub async fn add_note(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -140,6 +370,23 @@ pub async fn add_note(
     Ok((StatusCode::CREATED, Json(workspace::add_note(&state.db, &user, body, state.clock.now()).await?)))
 }
 
+#[utoipa::path(
+    post,
+    path = "/projects/{id}/assessments",
+    operation_id = "appointAssessor",
+    tag = "brokering",
+    summary = "Appoint a third-party assessor to a completed project (authorities)",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The resource's id."),
+    ),
+    request_body = Appointment,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 201, description = "The appointment, not yet scored.", body = Assessment),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    ),
+)]
 pub async fn appoint(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -149,13 +396,41 @@ pub async fn appoint(
     Ok((StatusCode::CREATED, Json(assessments::appoint(&state.db, &user, project_id, body, state.clock.now()).await?)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/assessments",
+    operation_id = "listAssessments",
+    tag = "brokering",
+    summary = "Appointments of the caller's organization (authorities: all)",
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "Newest first.", body = AssessmentList),
+    ),
+)]
 pub async fn list_assessments(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    Ok(Json(serde_json::json!({ "assessments": assessments::list(&state.db, &user).await? })))
+) -> Result<Json<AssessmentList>, ApiError> {
+    Ok(Json(AssessmentList { assessments: assessments::list(&state.db, &user).await? }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/assessments/{id}",
+    operation_id = "submitAssessment",
+    tag = "brokering",
+    summary = "Submit an assessment's scores, once (the appointed assessor)",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The resource's id."),
+    ),
+    request_body = AssessmentInput,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The submitted assessment.", body = Assessment),
+        (status = 404, description = "No such appointment of the caller's organization.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, response = Conflict),
+    ),
+)]
 pub async fn submit_assessment(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -166,11 +441,26 @@ pub async fn submit_assessment(
 }
 
 /// Response rate and median response time; public like the organization's profile.
+#[utoipa::path(
+    get,
+    path = "/organizations/{id}/responsiveness",
+    operation_id = "getResponsiveness",
+    tag = "brokering",
+    summary = "An organization's response rate and median response time",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The resource's id."),
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "Over the proposal rounds that waited for the organization.", body = ResponseStats),
+        (status = 404, response = NotFound),
+    ),
+)]
 pub async fn responsiveness(
     State(state): State<AppState>,
     ApiUser(_user): ApiUser,
     Path(id): Path<i64>,
-) -> Result<Json<chanjiao_domain::brokering::ResponseStats>, ApiError> {
+) -> Result<Json<ResponseStats>, ApiError> {
     crate::services::organizations::get(&state.db, id).await?;
     Ok(Json(stats::response_stats(&state.db, id).await?))
 }

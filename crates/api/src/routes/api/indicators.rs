@@ -6,12 +6,30 @@ use axum::Json;
 use axum::extract::State;
 
 use super::extract::Query;
+use super::openapi::shared::TooManyRequests;
 use crate::auth::ApiUser;
 use crate::error::ApiError;
+use crate::services::statistics::filter::FilterQuery;
 use crate::services::statistics::indicators::{self, League, LeagueQuery, LeagueRequest};
 use crate::startup::AppState;
 
 /// `GET /statistics/league?kind=&sort=&district=&year=`
+#[utoipa::path(
+    get,
+    path = "/statistics/league",
+    operation_id = "statisticsLeague",
+    tag = "statistics",
+    summary = "The effectiveness league table: full with names for authorities and platform administrators; for other \
+        organizations their own row and aggregates of their kind",
+    params(
+        LeagueQuery, FilterQuery,
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "OK.", body = League),
+        (status = 429, response = TooManyRequests),
+    ),
+)]
 pub async fn league(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -23,6 +41,22 @@ pub async fn league(
 
 /// `GET /statistics/league/mine?district=&year=`: the caller's own indicators and the
 /// aggregates of its kind.
+#[utoipa::path(
+    get,
+    path = "/statistics/league/mine",
+    operation_id = "statisticsMyIndicators",
+    tag = "statistics",
+    summary = "The caller's own effectiveness indicators and the aggregates of its kind (schools, enterprises, \
+        intermediaries; 403 for authorities and platform administrators)",
+    params(
+        FilterQuery,
+    ),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "OK.", body = League),
+        (status = 429, response = TooManyRequests),
+    ),
+)]
 pub async fn mine(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,

@@ -18,7 +18,7 @@ use crate::error::ApiError;
 pub const GRANT_REVOKED: &str = "not sent: the delegation that set up the subscription was revoked";
 
 /// A subscription switched off by a revocation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DisabledSubscription {
     pub id: i64,
     pub kind: SubscriptionKind,
@@ -26,7 +26,7 @@ pub struct DisabledSubscription {
 }
 
 /// Everything a revocation switched off.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct Ended {
     /// The client's subscriptions the intermediary created, now disabled (oldest first).
     pub disabled_subscriptions: Vec<DisabledSubscription>,

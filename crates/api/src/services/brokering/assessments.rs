@@ -19,7 +19,7 @@ use crate::entities::{assessments, projects};
 use crate::error::ApiError;
 use crate::services::{audit, organizations};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Assessment {
     pub id: i64,
     pub project_id: i64,
@@ -28,6 +28,8 @@ pub struct Assessment {
     pub assessor_name: String,
     pub appointed_at: DateTime<Utc>,
     pub submitted_at: Option<DateTime<Utc>>,
+    /// The score per criterion, once submitted.
+    #[schema(value_type = Option<Object>)]
     pub scores: Option<serde_json::Value>,
     pub mean: Option<f64>,
     pub comment: Option<String>,
@@ -52,7 +54,7 @@ async fn view(db: &impl ConnectionTrait, row: assessments::Model) -> Result<Asse
     })
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct Appointment {
     pub assessor_org_id: i64,
 }

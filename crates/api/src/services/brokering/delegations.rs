@@ -31,7 +31,7 @@ use crate::services::alerts::delegated::{self, Ended};
 use crate::services::{audit, organizations};
 
 /// A grant, as both sides see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Delegation {
     pub id: i64,
     pub organization_id: i64,
@@ -120,7 +120,7 @@ fn already_revoked() -> ApiError {
 }
 
 /// A revoked grant and what its revocation switched off.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Revocation {
     #[serde(flatten)]
     pub delegation: Delegation,

@@ -139,10 +139,11 @@ pub async fn list(
 }
 
 /// A participant's action on a project; completing records outcomes.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ProjectUpdate {
     /// start, complete or cancel; absent to only record outcomes of a completed project.
+    #[schema(value_type = Option<chanjiao_domain::brokering::ProjectAction>)]
     pub action: Option<String>,
     #[serde(flatten)]
     pub outcomes: OutcomesInput,

@@ -32,7 +32,7 @@ use crate::error::ApiError;
 use crate::services::{audit, postings};
 
 /// A new proposal: the proposer's posting, the counterpart's, and the terms.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct NewProposal {
     pub from_posting_id: i64,
     pub to_posting_id: i64,
@@ -41,13 +41,17 @@ pub struct NewProposal {
 }
 
 /// An answer or withdrawal.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct Answer {
     /// accept, decline, counter or withdraw.
+    #[schema(pattern = "^(accept|decline|counter|withdraw)$")]
     pub action: String,
-    /// For decline: one of the [`DeclineReason`]s.
+    /// Required to decline: one of the [`DeclineReason`]s.
+    #[schema(value_type = Option<chanjiao_domain::brokering::DeclineReason>)]
     pub reason: Option<String>,
+    /// Declining: an optional note.
+    #[schema(max_length = 500)]
     pub note: String,
     /// For counter: the new terms.
     #[serde(flatten)]
@@ -368,7 +372,7 @@ pub async fn sweep(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize,
 }
 
 /// Which proposals to list.
-#[derive(Debug, Clone, Copy, Default, Deserialize, serde::Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Deserialize, serde::Serialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Mailbox {
     /// Sent and received.

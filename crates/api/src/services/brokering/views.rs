@@ -35,7 +35,7 @@ pub async fn may_see(db: &impl ConnectionTrait, user: &CurrentUser, parties: &[i
 }
 
 /// One side of a proposal or project.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PartyView {
     pub organization_id: i64,
     pub organization_name: String,
@@ -44,7 +44,7 @@ pub struct PartyView {
     pub posting_kind: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EventView {
     pub at: DateTime<Utc>,
     pub action: String,
@@ -58,7 +58,7 @@ pub struct EventView {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ProposalView {
     pub id: i64,
     pub status: ProposalStatus,
@@ -238,7 +238,7 @@ pub async fn proposal(
     Ok(view)
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ProjectView {
     pub id: i64,
     pub proposal_id: i64,

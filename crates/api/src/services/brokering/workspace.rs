@@ -20,7 +20,7 @@ use crate::entities::{case_notes, postings as posting_rows, projects, proposals,
 use crate::error::ApiError;
 
 /// A client's posting on the board.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BoardPosting {
     pub id: i64,
     pub organization_id: i64,
@@ -30,7 +30,7 @@ pub struct BoardPosting {
 }
 
 /// Everything of the intermediary's clients, grouped by stage (status).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Pipeline {
     pub clients: Vec<Delegation>,
     pub postings: BTreeMap<String, Vec<BoardPosting>>,
@@ -97,7 +97,7 @@ pub async fn pipeline(db: &DatabaseConnection, user: &CurrentUser, now: DateTime
     Ok(board)
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseNote {
     pub id: i64,
     pub client_org_id: i64,
@@ -107,12 +107,15 @@ pub struct CaseNote {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct NewNote {
+    /// A client the intermediary holds an active grant from.
     pub client_org_id: i64,
     /// What the note is about, such as `proposal:12`.
+    #[schema(max_length = 64)]
     pub subject: String,
+    #[schema(min_length = 1, max_length = 5000)]
     pub body: String,
 }
 

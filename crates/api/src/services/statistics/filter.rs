@@ -17,15 +17,23 @@ use crate::error::ApiError;
 pub const FIRST_YEAR: i32 = 2010;
 
 /// The filter as it arrives in a query string.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FilterQuery {
+    /// A district or county of 绍兴市 (330602, 330603, 330604, 330624, 330681, 330683); empty for
+    /// the whole city. 422 otherwise.
+    #[param(example = "330603")]
     pub district: Option<String>,
+    /// A year from 2010 to next year; empty for every year. 422 otherwise.
     pub year: Option<String>,
 }
 
 /// A parsed filter: `None` means the whole city, or every year.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = StatsFilter)]
 pub struct Filter {
+    /// A county of the city, or null for the whole city.
+    #[schema(value_type = Option<String>, example = "330603")]
     pub district: Option<RegionCode>,
     pub year: Option<i32>,
 }

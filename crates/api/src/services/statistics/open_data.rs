@@ -17,7 +17,8 @@ use crate::error::ApiError;
 pub const MIN_CELL: u64 = 3;
 
 /// A published count, or `None` when it is below [`MIN_CELL`] (and above zero).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = OpenDataCell)]
 pub struct Cell {
     pub count: Option<u64>,
     /// People or places summed over the cell, withheld with the count.
@@ -34,13 +35,34 @@ impl Cell {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+// The rows are described as arrays of `len` values rather than as tuples: schemathesis rewrites
+// a tuple's `prefixItems` into a Draft 4 `items` list, and then refuses it when one of the
+// values is an object (`OpenDataCell`).
+fn rows_of_three() -> utoipa::openapi::Array {
+    rows(3)
+}
+
+fn rows_of_two() -> utoipa::openapi::Array {
+    rows(2)
+}
+
+fn rows(len: usize) -> utoipa::openapi::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, Schema};
+    let row = ArrayBuilder::new().min_items(Some(len)).max_items(Some(len)).build();
+    ArrayBuilder::new().items(utoipa::openapi::RefOr::T(Schema::Array(row))).build()
+}
+
+/// Public aggregates: no names, small cells withheld.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OpenData {
     /// Published postings by kind: `(kind, label, cell)`.
+    #[schema(schema_with = rows_of_three)]
     pub by_kind: Vec<(String, String, Cell)>,
     /// Published postings by county or district: `(code, name, cell)`.
+    #[schema(schema_with = rows_of_three)]
     pub by_district: Vec<(String, String, Cell)>,
     /// Cooperation projects by status: `(status, cell)`.
+    #[schema(schema_with = rows_of_two)]
     pub projects: Vec<(String, Cell)>,
     /// People placed and hired through completed projects, when at least [`MIN_CELL`] projects
     /// completed.

@@ -28,8 +28,9 @@ use crate::error::ApiError;
 const HORIZON: u32 = 3;
 
 /// One program class's (or cluster's) history, forecast and classification.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ClassOutlook {
+    /// The program class (专业类, e.g. 4601) or the industry cluster.
     pub code: String,
     pub name: String,
     /// `(year, demand, supply)`, oldest first.
@@ -41,7 +42,8 @@ pub struct ClassOutlook {
     pub demand_backtest: Option<BackTest>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// Demand and supply per program class and per industry cluster, forecast, early warning.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OutlookReport {
     pub first_year: i32,
     pub last_year: i32,

@@ -22,7 +22,8 @@ use super::filter::{Filter, districts};
 use crate::error::ApiError;
 
 /// The figures of one line (or of the whole table).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = SupplyDemandFigures)]
 pub struct Figures {
     /// People asked for.
     pub demand: i64,
@@ -81,7 +82,8 @@ impl Figures {
 }
 
 /// One line of a table: a class, cluster, district or year.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = SupplyDemandLine)]
 pub struct Line {
     pub key: String,
     pub name: String,
@@ -90,7 +92,7 @@ pub struct Line {
 }
 
 /// The supply-and-demand page's figures under one filter.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SupplyDemand {
     pub filter: Filter,
     /// The city (or the district) over the filter's years.

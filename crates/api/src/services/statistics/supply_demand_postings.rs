@@ -30,18 +30,32 @@ pub const PAGE_SIZE: u64 = 20;
 const MAX_PAGE: u64 = 100_000;
 
 /// The query string of a drill-down.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DrillQuery {
+    /// Which table the number is in.
+    #[param(value_type = String, pattern = "^(class|cluster|district|year)$")]
     pub dimension: Option<String>,
+    /// A four-digit class code, a cluster id, a district code or a year.
+    #[param(value_type = String)]
     pub key: Option<String>,
+    /// Which number of the line.
+    #[param(value_type = String, pattern = "^(demand|supply|placements)$")]
     pub measure: Option<String>,
+    /// A district or county of 绍兴市 (330602, 330603, 330604, 330624, 330681, 330683); empty for
+    /// the whole city. 422 otherwise.
+    #[param(example = "330603")]
     pub district: Option<String>,
+    /// A year from 2010 to next year; empty for every year. 422 otherwise.
     pub year: Option<String>,
+    /// The page, from 1 (default).
+    #[param(value_type = Option<u32>, minimum = 1)]
     pub page: Option<String>,
 }
 
 /// Which number: a line of one of the tables, and its demand, its supply or its placements.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = SupplyDemandTarget)]
 pub struct Target {
     /// `class`, `cluster`, `district` or `year`.
     pub dimension: &'static str,
@@ -169,13 +183,16 @@ fn parse_year(key: &str, today: NaiveDate) -> Result<(&'static str, String, Stri
 }
 
 /// One posting behind the number.
-#[derive(Debug, Clone, Serialize, FromQueryResult)]
+#[derive(Debug, Clone, Serialize, FromQueryResult, utoipa::ToSchema)]
+#[schema(as = SupplyDemandRow)]
 pub struct Row {
     pub id: i64,
     pub title: String,
     pub organization_id: i64,
     pub organization_name: String,
+    #[schema(value_type = PostingKind)]
     pub kind: Stored<PostingKind>,
+    #[schema(value_type = PostingStatus)]
     pub status: Stored<PostingStatus>,
     pub region_code: String,
     pub quantity: i64,
@@ -183,7 +200,8 @@ pub struct Row {
 }
 
 /// A row as the viewer sees it, with labels.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = SupplyDemandPosting)]
 pub struct Listed {
     #[serde(flatten)]
     pub row: Row,
@@ -192,7 +210,8 @@ pub struct Listed {
 }
 
 /// The postings behind one number, as the viewer may see them.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = SupplyDemandPostings)]
 pub struct Postings {
     #[serde(flatten)]
     pub target: Target,

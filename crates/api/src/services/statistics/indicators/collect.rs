@@ -27,7 +27,8 @@ use crate::services::brokering::stats::rounds;
 use crate::services::organizations::Organization;
 
 /// One organization's indicators with the counts behind them.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = LeagueFigures)]
 pub struct Figures {
     pub organization: OrgRef,
     pub indicators: OrgIndicators,
@@ -42,7 +43,8 @@ pub struct Figures {
 }
 
 /// An organization as the league names it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = LeagueOrganization)]
 pub struct OrgRef {
     pub id: i64,
     pub name: String,

@@ -42,11 +42,18 @@ pub fn year_window(year: i32) -> (DateTime<Utc>, DateTime<Utc>) {
 }
 
 /// The league's query: the shared filter, the kind of organization and the indicator to sort by.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LeagueQuery {
+    /// school (default), enterprise or intermediary; only authorities choose — other
+    /// organizations always get their own kind.
     pub kind: Option<String>,
+    /// The indicator to rank by (default placements).
+    #[param(value_type = Option<LeagueIndicator>)]
     pub sort: Option<String>,
+    /// The district and year (`FilterQuery`'s parameters, listed with this one's).
     #[serde(flatten)]
+    #[param(ignore)]
     pub filter: FilterQuery,
 }
 
@@ -93,8 +100,9 @@ impl LeagueRequest {
 }
 
 /// Whose view a league is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = LeagueScope)]
 pub enum Scope {
     /// Every organization by name (authorities, platform administrators).
     Full,
@@ -103,7 +111,7 @@ pub enum Scope {
 }
 
 /// One row of the league.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LeagueRow {
     /// 1-based rank by the sort indicator; `None` without a value (listed last).
     pub rank: Option<u32>,
@@ -113,21 +121,28 @@ pub struct LeagueRow {
 }
 
 /// The spread of one indicator over the organizations of the kind.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct IndicatorSpread {
     pub indicator: &'static str,
     pub label_zh: &'static str,
     pub label_en: &'static str,
+    /// `higher_is_better` or `lower_is_better`.
     pub direction: &'static str,
     #[serde(flatten)]
     pub spread: Spread,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// The league table. `scope: full` (authorities, platform administrators): every organization of
+/// the kind by name in `rows`. `scope: own` (any other organization): `rows` is empty; `own` is the
+/// caller's row and `summary` the aggregates of its own kind.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct League {
     pub filter: Filter,
     pub kind: OrgKind,
+    /// The indicator ranked by.
+    #[schema(value_type = LeagueIndicator)]
     pub sort: &'static str,
+    /// `higher_is_better` or `lower_is_better`.
     pub direction: &'static str,
     pub scope: Scope,
     /// Every organization of the kind in the district, ranked (empty in the `own` scope).

@@ -16,8 +16,9 @@ use serde::Serialize;
 use super::filter::Filter;
 
 /// How a column's values read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = ReportColumnKind)]
 pub enum ColumnKind {
     Text,
     /// A count or an amount, shown as it is.
@@ -26,7 +27,8 @@ pub enum ColumnKind {
     Percent,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ReportColumn)]
 pub struct Column {
     pub zh: &'static str,
     pub en: &'static str,
@@ -58,6 +60,23 @@ pub enum Cell {
     NoData,
 }
 
+/// One schema of three types rather than a derived `oneOf` (`ReportCell` in the document).
+impl utoipa::PartialSchema for Cell {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+        ObjectBuilder::new()
+            .schema_type(SchemaType::Array(vec![Type::String, Type::Number, Type::Null]))
+            .description(Some("Text, a number, or null for no data."))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Cell {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "ReportCell".into()
+    }
+}
+
 impl Cell {
     pub fn text(value: impl Into<String>) -> Cell {
         Cell::Text(value.into())
@@ -80,7 +99,8 @@ impl Cell {
 }
 
 /// One table of a report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ReportSection)]
 pub struct Section {
     /// A stable key (`programs`, `placements` …), the API's handle on the section.
     pub key: &'static str,
@@ -94,7 +114,7 @@ pub struct Section {
 }
 
 /// A report: who or what it is about, the filter it was made under, its sections.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Report {
     pub title_zh: String,
     pub title_en: String,

@@ -32,7 +32,8 @@ use crate::services::statistics::filter::Filter;
 pub const CITY: &str = chanjiao_domain::region::SHAOXING;
 
 /// One designation as listed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = Designation)]
 pub struct DesignationView {
     pub id: i64,
     pub designation_type: DesignationType,
@@ -156,9 +157,11 @@ pub async fn create(
     view(row)
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = RevokeDesignation)]
 pub struct RevokeInput {
+    #[schema(min_length = 2, max_length = 500)]
     pub reason: String,
 }
 

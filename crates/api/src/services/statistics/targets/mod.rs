@@ -38,7 +38,7 @@ use crate::error::ApiError;
 use crate::services::statistics::filter::{Filter, districts};
 
 /// One target's progress, for the city or the filtered district.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TargetLine {
     pub id: TargetKind,
     pub name_zh: String,
@@ -54,7 +54,7 @@ pub struct TargetLine {
 }
 
 /// One district's actual value and status per target, in the plan's order.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DistrictLine {
     pub code: String,
     pub name: String,
@@ -64,7 +64,7 @@ pub struct DistrictLine {
 }
 
 /// Designations by designated year, with the reported ratio and practice days of the year.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct YearLine {
     pub year: i32,
     /// `(designation type, count)` for every type the plan counts, in the plan's order.
@@ -76,7 +76,7 @@ pub struct YearLine {
 }
 
 /// A school below a ratio or practice target.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SchoolBehind {
     pub organization_id: i64,
     pub name: String,
@@ -87,7 +87,7 @@ pub struct SchoolBehind {
     pub goal: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TargetsReport {
     pub city: String,
     pub city_name: String,

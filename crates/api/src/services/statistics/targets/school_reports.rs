@@ -22,7 +22,8 @@ use crate::error::ApiError;
 use crate::services::audit;
 
 /// One school's report for one year.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = SchoolReport)]
 pub struct SchoolReportView {
     pub id: i64,
     pub organization_id: i64,
