@@ -25,8 +25,8 @@ pub struct BoardPosting {
     pub id: i64,
     pub organization_id: i64,
     pub title: String,
-    pub kind: String,
-    pub status: String,
+    pub kind: chanjiao_domain::posting::PostingKind,
+    pub status: chanjiao_domain::posting::PostingStatus,
 }
 
 /// Everything of the intermediary's clients, grouped by stage (status).
@@ -64,8 +64,8 @@ pub async fn pipeline(db: &DatabaseConnection, user: &CurrentUser, now: DateTime
             id: p.id,
             organization_id: p.organization_id,
             title: p.title,
-            kind: p.kind.as_str().to_owned(),
-            status: p.status.as_str().to_owned(),
+            kind: *p.kind,
+            status: *p.status,
         });
     }
     let either = |a: proposals::Column, b: proposals::Column| {

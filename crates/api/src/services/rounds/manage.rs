@@ -68,8 +68,7 @@ pub struct Place {
     pub organization_id: i64,
     pub organization_name: String,
     pub capacity: u32,
-    #[schema(value_type = chanjiao_domain::rounds::RankingRule)]
-    pub ranking_rule: String,
+    pub ranking_rule: chanjiao_domain::rounds::RankingRule,
     /// How many students listed it (a count, no personal data).
     pub applicants: u64,
 }
@@ -253,7 +252,7 @@ pub(crate) async fn places_of(db: &impl ConnectionTrait, round_id: i64) -> Resul
                 organization_id: r.organization_id,
                 organization_name: names.get(&r.organization_id).cloned().unwrap_or_default(),
                 capacity: u32::try_from(r.capacity).unwrap_or(0),
-                ranking_rule: r.ranking_rule.as_str().to_owned(),
+                ranking_rule: *r.ranking_rule,
                 applicants: counts.get(&r.id).copied().unwrap_or(0),
             }
         })

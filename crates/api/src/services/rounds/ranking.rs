@@ -32,7 +32,7 @@ pub struct ApplicantView {
     pub pseudonym: String,
     pub program_code: String,
     pub program_name: String,
-    pub level: String,
+    pub level: chanjiao_domain::SchoolLevel,
     pub fit: ProgramFit,
     /// The scoring rule's score out of 1,000.
     pub score: u32,
@@ -174,7 +174,7 @@ async fn view_applicants(
             pseudonym: student.pseudonym,
             program_name: code.map(|c| c.name().to_owned()).unwrap_or_default(),
             program_code: student.program_code,
-            level: student.level.as_str().to_owned(),
+            level: *student.level,
             fit,
             score: fit.score(interview),
             rank,

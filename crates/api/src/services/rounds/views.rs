@@ -258,7 +258,8 @@ pub async fn preferences_sheet(
             .await?;
         log_access(db, user, round_id, Access::Export, students.len(), now).await?;
         for student in super::students::describe(db, students).await? {
-            let mut row = vec![student.pseudonym, student.program_code, student.level, "是".to_owned()];
+            let mut row =
+                vec![student.pseudonym, student.program_code, student.level.as_str().to_owned(), "是".to_owned()];
             row.extend(student.preferences.iter().map(ToString::to_string));
             rows.push(row);
         }

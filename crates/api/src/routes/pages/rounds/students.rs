@@ -62,7 +62,7 @@ impl<'a> StudentCard<'a> {
             id: student.id,
             pseudonym: &student.pseudonym,
             program: format!("{} {}", student.program_code, student.program_name),
-            level: &student.level,
+            level: student.level.as_str(),
             listed: student
                 .preferences
                 .iter()
