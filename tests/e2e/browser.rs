@@ -98,6 +98,13 @@ pub(crate) async fn sign_in(browser: &Client, app: &TestApp, email: &str) {
     browser.find(Locator::Css("#email")).await.unwrap().send_keys(email).await.unwrap();
     browser.find(Locator::Css("#password")).await.unwrap().send_keys(DEMO_PASSWORD).await.unwrap();
     browser.find(Locator::Css("form.form button[type=submit]")).await.unwrap().click().await.unwrap();
+    // The click returns before the sign-in's redirect lands (the password check takes a while on
+    // a busy machine); a test that navigates at once would reach its page without the session.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while browser.current_url().await.is_ok_and(|url| url.path() == "/login") {
+        assert!(Instant::now() < deadline, "{email} is still on the sign-in page");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 #[tokio::test]

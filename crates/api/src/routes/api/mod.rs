@@ -5,20 +5,18 @@ mod alerts;
 mod booking;
 mod brokering;
 pub(crate) mod extract;
-mod indicators;
 mod matching;
 mod openapi;
 mod organizations;
 mod postings;
 mod reference;
-mod reports;
 mod rounds;
 mod search;
-pub(crate) mod sheets;
 mod statistics;
-mod targets;
 
 pub(crate) use accounts::{account, auth};
+pub(crate) use postings::sheets;
+pub(crate) use statistics::{indicators, reports, targets};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

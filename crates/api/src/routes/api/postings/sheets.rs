@@ -9,10 +9,10 @@ use chanjiao_domain::posting::{PostingKind, PostingStatus, Side};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::extract::{ApiMultipart, Path, Query};
-use super::openapi::shared::{NotFound, TooManyRequests};
 use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem};
+use crate::routes::api::extract::{ApiMultipart, Path, Query};
+use crate::routes::api::openapi::shared::{NotFound, TooManyRequests};
 use crate::routes::uploads::read_upload;
 use crate::services::imports::{self, Imported, Progress};
 use crate::services::postings::ListQuery;

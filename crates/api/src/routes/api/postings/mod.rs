@@ -1,5 +1,7 @@
 //! Postings over the API: create, read, edit, list, lifecycle actions and the audit trail.
 
+pub(crate) mod sheets;
+
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -8,11 +10,11 @@ use serde::Deserialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::ApiJson;
-use super::extract::{Path, Query};
-use super::openapi::shared::{Conflict, NotFound};
 use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem};
+use crate::routes::api::ApiJson;
+use crate::routes::api::extract::{Path, Query};
+use crate::routes::api::openapi::shared::{Conflict, NotFound};
 use crate::services::audit::{self, AuditEntry};
 use crate::services::postings::{self, Create, ListPage, ListQuery, Posting};
 use crate::startup::AppState;

@@ -4,10 +4,10 @@
 use axum::Json;
 use axum::extract::State;
 
-use super::extract::{Path, Query};
-use super::openapi::shared::{NotFound, TooManyRequests};
 use crate::auth::ApiUser;
 use crate::error::ApiError;
+use crate::routes::api::extract::{Path, Query};
+use crate::routes::api::openapi::shared::{NotFound, TooManyRequests};
 use crate::services::statistics::filter::{Filter, FilterQuery};
 use crate::services::statistics::reports::{Report, city, school};
 use crate::startup::AppState;

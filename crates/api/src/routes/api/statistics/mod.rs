@@ -1,13 +1,17 @@
 //! City statistics over the API: aggregates for any signed-in user; the postings behind a
 //! supply-and-demand number as the caller may see them.
 
+pub(crate) mod indicators;
+pub(crate) mod reports;
+pub(crate) mod targets;
+
 use axum::Json;
 use axum::extract::State;
 
-use super::extract::Query;
-use super::openapi::shared::TooManyRequests;
 use crate::auth::ApiUser;
 use crate::error::ApiError;
+use crate::routes::api::extract::Query;
+use crate::routes::api::openapi::shared::TooManyRequests;
 use crate::services::statistics::filter::{Filter, FilterQuery};
 use crate::services::statistics::open_data;
 use crate::services::statistics::outlook::{self, OutlookReport};

@@ -8,11 +8,11 @@ use axum::http::StatusCode;
 use chanjiao_domain::statistics::designation::DesignationInput;
 use chanjiao_domain::statistics::targets::SchoolReportInput;
 
-use super::ApiJson;
-use super::extract::{Path, Query};
-use super::openapi::shared::{NotFound, TooManyRequests};
 use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem};
+use crate::routes::api::ApiJson;
+use crate::routes::api::extract::{Path, Query};
+use crate::routes::api::openapi::shared::{NotFound, TooManyRequests};
 use crate::services::statistics::filter::{Filter, FilterQuery};
 use crate::services::statistics::targets::designations::{self, DesignationView, RevokeInput};
 use crate::services::statistics::targets::school_reports::{self, SchoolReportView};

@@ -5,10 +5,10 @@
 use axum::Json;
 use axum::extract::State;
 
-use super::extract::Query;
-use super::openapi::shared::TooManyRequests;
 use crate::auth::ApiUser;
 use crate::error::ApiError;
+use crate::routes::api::extract::Query;
+use crate::routes::api::openapi::shared::TooManyRequests;
 use crate::services::statistics::filter::FilterQuery;
 use crate::services::statistics::indicators::{self, League, LeagueQuery, LeagueRequest};
 use crate::startup::AppState;
