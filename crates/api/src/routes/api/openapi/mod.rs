@@ -21,8 +21,8 @@ use super::{
     rounds, search, sheets, statistics, targets,
 };
 use shared::{
-    BadCredentials, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, ServiceUnavailable, TooManyRequests,
-    Unauthorized, UnprocessableEntity, UnsupportedMediaType,
+    BadCredentials, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, PhaseRefused, ServiceUnavailable,
+    TooManyRequests, Unauthorized, UnprocessableEntity, UnsupportedMediaType,
 };
 
 const DESCRIPTION: &str = "Enterprises and schools post offers and needs (postings); the platform searches \
@@ -79,7 +79,7 @@ and English. Prose documentation: docs/api.md, docs/matching.md, docs/brokering.
         ),
         responses(
             BadRequest, Unauthorized, BadCredentials, Forbidden, NotFound, Conflict, UnsupportedMediaType,
-            PayloadTooLarge, UnprocessableEntity, TooManyRequests, ServiceUnavailable,
+            PayloadTooLarge, UnprocessableEntity, TooManyRequests, ServiceUnavailable, PhaseRefused,
         ),
     ),
     tags(

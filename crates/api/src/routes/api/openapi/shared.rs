@@ -54,6 +54,8 @@ problems! {
     NotFound => ("No such resource, or not visible to the caller."),
     Conflict => ("A unique value is taken, or the current state refuses the request; `errors` names the field \
         and `code`."),
+    PhaseRefused => ("Refused in the allocation round's current phase (code `wrong_phase`, field `phase`) or \
+        after the deadline (`deadline_passed`)."),
     UnsupportedMediaType => ("The body is not `application/json`."),
     PayloadTooLarge => ("The upload is larger than 16 MiB."),
     UnprocessableEntity => ("A field is invalid; `errors` names each one."),

@@ -13,7 +13,7 @@ use chanjiao_domain::rounds::Step;
 
 use super::ApiJson;
 use super::extract::Path;
-use super::openapi::shared::NotFound;
+use super::openapi::shared::{NotFound, PhaseRefused};
 use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem};
 use crate::services::rounds::manage::{AdvanceInput, Place, PlaceInput, RoundDetail, RoundInput};
@@ -168,9 +168,7 @@ pub async fn open(State(state): Db, ApiUser(user): ApiUser, Path(id): Path<i64>)
     responses(
         (status = 200, description = "The round.", body = Round),
         (status = 404, response = NotFound),
-        (status = 409, description = "Refused in the round's current phase (code `wrong_phase`, field `phase`) or \
-            after the deadline (`deadline_passed`).", body = Problem,
-            content_type = "application/problem+json"),
+        (status = 409, response = PhaseRefused),
     ),
 )]
 pub async fn publish(
@@ -201,9 +199,7 @@ pub async fn publish(
     responses(
         (status = 200, description = "The round.", body = Round),
         (status = 404, response = NotFound),
-        (status = 409, description = "Refused in the round's current phase (code `wrong_phase`, field `phase`) or \
-            after the deadline (`deadline_passed`).", body = Problem,
-            content_type = "application/problem+json"),
+        (status = 409, response = PhaseRefused),
     ),
 )]
 pub async fn close(State(state): Db, ApiUser(user): ApiUser, Path(id): Path<i64>) -> Result<Json<Round>, ApiError> {
@@ -224,9 +220,7 @@ pub async fn close(State(state): Db, ApiUser(user): ApiUser, Path(id): Path<i64>
     responses(
         (status = 200, description = "The report.", body = run::Report),
         (status = 404, response = NotFound),
-        (status = 409, description = "Refused in the round's current phase (code `wrong_phase`, field `phase`) or \
-            after the deadline (`deadline_passed`).", body = Problem,
-            content_type = "application/problem+json"),
+        (status = 409, response = PhaseRefused),
     ),
 )]
 pub async fn run_round(
@@ -252,9 +246,7 @@ pub async fn run_round(
     responses(
         (status = 201, description = "The new round.", body = Round),
         (status = 404, response = NotFound),
-        (status = 409, description = "Refused in the round's current phase (code `wrong_phase`, field `phase`) or \
-            after the deadline (`deadline_passed`).", body = Problem,
-            content_type = "application/problem+json"),
+        (status = 409, response = PhaseRefused),
     ),
 )]
 pub async fn follow_up(

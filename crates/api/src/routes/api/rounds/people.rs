@@ -10,7 +10,7 @@ use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem};
 use crate::routes::api::ApiJson;
 use crate::routes::api::extract::Path;
-use crate::routes::api::openapi::shared::NotFound;
+use crate::routes::api::openapi::shared::{NotFound, PhaseRefused};
 use crate::services::rounds::ranking::{Applicants, RankingBody};
 use crate::services::rounds::students::{PreferencesBody, ResponseBody, Student, StudentBody};
 use crate::services::rounds::views::{Intake, StudentOutcome};
@@ -55,9 +55,7 @@ pub async fn list_students(
     responses(
         (status = 201, description = "The student.", body = Student),
         (status = 404, response = NotFound),
-        (status = 409, description = "Refused in the round's current phase (code `wrong_phase`, field `phase`) or \
-            after the deadline (`deadline_passed`).", body = Problem,
-            content_type = "application/problem+json"),
+        (status = 409, response = PhaseRefused),
     ),
 )]
 pub async fn add_student(
@@ -84,9 +82,7 @@ pub async fn add_student(
     responses(
         (status = 204, description = "Removed."),
         (status = 404, response = NotFound),
-        (status = 409, description = "Refused in the round's current phase (code `wrong_phase`, field `phase`) or \
-            after the deadline (`deadline_passed`).", body = Problem,
-            content_type = "application/problem+json"),
+        (status = 409, response = PhaseRefused),
     ),
 )]
 pub async fn remove_student(
@@ -114,9 +110,7 @@ pub async fn remove_student(
     responses(
         (status = 200, description = "The student.", body = Student),
         (status = 404, response = NotFound),
-        (status = 409, description = "Refused in the round's current phase (code `wrong_phase`, field `phase`) or \
-            after the deadline (`deadline_passed`).", body = Problem,
-            content_type = "application/problem+json"),
+        (status = 409, response = PhaseRefused),
     ),
 )]
 pub async fn set_preferences(
@@ -173,9 +167,7 @@ pub async fn respond(
     responses(
         (status = 200, description = "The applicants.", body = Applicants),
         (status = 404, response = NotFound),
-        (status = 409, description = "Refused in the round's current phase (code `wrong_phase`, field `phase`) or \
-            after the deadline (`deadline_passed`).", body = Problem,
-            content_type = "application/problem+json"),
+        (status = 409, response = PhaseRefused),
     ),
 )]
 pub async fn applicants(
@@ -202,9 +194,7 @@ pub async fn applicants(
     responses(
         (status = 200, description = "The applicants.", body = Applicants),
         (status = 404, response = NotFound),
-        (status = 409, description = "Refused in the round's current phase (code `wrong_phase`, field `phase`) or \
-            after the deadline (`deadline_passed`).", body = Problem,
-            content_type = "application/problem+json"),
+        (status = 409, response = PhaseRefused),
     ),
 )]
 pub async fn set_ranking(
@@ -231,9 +221,7 @@ pub async fn set_ranking(
     responses(
         (status = 200, description = "The results.", body = Vec<StudentOutcome>),
         (status = 404, response = NotFound),
-        (status = 409, description = "Refused in the round's current phase (code `wrong_phase`, field `phase`) or \
-            after the deadline (`deadline_passed`).", body = Problem,
-            content_type = "application/problem+json"),
+        (status = 409, response = PhaseRefused),
     ),
 )]
 pub async fn results(
@@ -258,9 +246,7 @@ pub async fn results(
     responses(
         (status = 200, description = "The intake per place.", body = Vec<Intake>),
         (status = 404, response = NotFound),
-        (status = 409, description = "Refused in the round's current phase (code `wrong_phase`, field `phase`) or \
-            after the deadline (`deadline_passed`).", body = Problem,
-            content_type = "application/problem+json"),
+        (status = 409, response = PhaseRefused),
     ),
 )]
 pub async fn intake(
