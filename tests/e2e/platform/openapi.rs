@@ -142,7 +142,7 @@ struct Shape {
 }
 
 /// The statuses the server's shared machinery gives any operation of this shape: a path or
-/// query parameter that does not parse is a 422 naming it (`routes/api/extract.rs`); a body
+/// query parameter that does not parse is a 422 naming it (`routes/extract.rs`); a body
 /// that is not JSON a 400, one of another content type a 415, one of the wrong shape a 422;
 /// `X-On-Behalf-Of` that is not an id a 400, without a grant a 403; no session a 401.
 fn statuses_required(shape: &Shape) -> Vec<&'static str> {

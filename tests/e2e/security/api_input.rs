@@ -68,7 +68,7 @@ async fn an_administrator_route_with_a_bad_id_names_it_too() {
     assert_eq!(problem_fields(response).await, vec!["id".to_owned()]);
 }
 
-/// The API's route modules take `Path` and `Query` from `routes/api/extract.rs`, never from axum,
+/// The API's route modules take `Path` and `Query` from `routes/extract.rs`, never from axum,
 /// whose rejections are plain text: a module added later cannot slip back.
 #[test]
 fn api_route_modules_use_the_extractors_that_name_the_parameter() {

@@ -2,6 +2,7 @@
 //! Route modules are thin: they extract, call a service, and render.
 
 pub mod api;
+pub mod extract;
 pub mod health;
 pub mod pages;
 pub mod uploads;

@@ -4,7 +4,6 @@ mod accounts;
 mod alerts;
 mod booking;
 mod brokering;
-pub(crate) mod extract;
 mod matching;
 mod openapi;
 mod organizations;
@@ -14,6 +13,7 @@ mod rounds;
 mod search;
 mod statistics;
 
+pub(crate) use crate::routes::extract;
 pub(crate) use accounts::{account, auth};
 pub(crate) use postings::sheets;
 pub(crate) use statistics::{indicators, reports, targets};

@@ -1,14 +1,14 @@
 //! The pages' extractors: a form body, path parameters and a query string, whose rejections
 //! are the error page (in the visitor's language, naming the field) instead of axum's plain
-//! text. They parse exactly as the API's extractors do ([`crate::routes::api::extract`]); only
-//! the rejection's rendering differs.
+//! text. They parse exactly as the API's extractors do ([`crate::routes::extract`]); only the
+//! rejection's rendering differs.
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
-use crate::routes::api::extract;
+use crate::routes::extract;
 use crate::startup::AppState;
 use crate::web::PageError;
 

@@ -98,7 +98,7 @@ fn on_behalf_of() -> Value {
 /// - no `security` in its annotation: public (`security: []`);
 /// - signed in: also the session cookie for `GET`, the `X-On-Behalf-Of` header, and 400 (a header
 ///   that is not an id), 401 (no session) and 403 (no grant, or not allowed);
-/// - a path or query parameter: 422 when one does not parse (`routes/api/extract.rs`);
+/// - a path or query parameter: 422 when one does not parse (`routes/extract.rs`);
 /// - a JSON body: 400 when it is not JSON, 415 when it is not `application/json`, 422 when a field
 ///   is wrong.
 ///

@@ -1,5 +1,7 @@
-//! The API's body, query-string and path extractors, whose rejections are problem documents
-//! naming the field or parameter, like every other API error, instead of axum's plain text.
+//! The body, query-string and path extractors, whose rejections name the field or parameter:
+//! a problem document for the API, like every other API error, instead of axum's plain text.
+//! The pages wrap the same parsing ([`crate::routes::pages::PagePath`] …) to answer with the
+//! error page instead.
 //!
 //! A body that is not JSON at all is a 400; JSON of the wrong shape (a missing field, a string
 //! where a number belongs) is a 422 naming the field. `Query` and `Path` keep axum's names and
