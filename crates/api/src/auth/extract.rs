@@ -220,3 +220,23 @@ impl FromRequestParts<AppState> for PageAdmin {
         }
     }
 }
+
+/// Whoever calls the API, if anyone: the public endpoints (search, published postings, public
+/// profiles, the public feed) answer anonymous callers with what is public, and signed-in callers
+/// with more. A token that is sent but not valid is still a 401, so a client with an expired
+/// token learns so instead of silently seeing less.
+pub struct ApiCaller(pub Option<CurrentUser>);
+
+impl FromRequestParts<AppState> for ApiCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let safe = matches!(parts.method, Method::GET | Method::HEAD);
+        let presented = bearer(parts).is_some();
+        match resolve(parts, state, safe).await? {
+            Some(user) => Ok(ApiCaller(Some(user))),
+            None if presented => Err(ApiError::Unauthenticated),
+            None => Ok(ApiCaller(None)),
+        }
+    }
+}

@@ -11,7 +11,7 @@ pub mod extract;
 pub mod password;
 pub mod token;
 
-pub use extract::{ApiAdmin, ApiUser, CurrentUser, MaybeUser, PageAdmin, PageUser};
+pub use extract::{ApiAdmin, ApiCaller, ApiUser, CurrentUser, MaybeUser, PageAdmin, PageUser};
 
 use cookies::SameSite;
 

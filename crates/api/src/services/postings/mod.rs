@@ -46,7 +46,20 @@ impl Posting {
     /// see only published postings. A draft, paused, closed, filled or expired posting of another
     /// organization does not exist for them: the statistics count it, nothing shows it.
     pub fn visible_to(&self, user: &CurrentUser) -> bool {
-        self.status == PostingStatus::Published || self.owned_by(user) || user.is_platform_admin()
+        self.is_public() || self.owned_by(user) || user.is_platform_admin()
+    }
+
+    /// Whether anyone, signed in or not, may see the posting: only published postings are public.
+    pub fn is_public(&self) -> bool {
+        self.status == PostingStatus::Published
+    }
+
+    /// Whether `viewer` (nobody: an anonymous visitor) may see the posting.
+    pub fn visible_to_viewer(&self, viewer: Option<&CurrentUser>) -> bool {
+        match viewer {
+            Some(user) => self.visible_to(user),
+            None => self.is_public(),
+        }
     }
 
     /// Members of the owning organization change it.
@@ -93,9 +106,15 @@ pub async fn with_org_names(db: &impl ConnectionTrait, rows: Vec<postings::Model
 /// A posting by id, as `user` may see it: other organizations' unpublished postings do not exist
 /// for them.
 pub async fn get(db: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> Result<Posting, ApiError> {
+    get_for(db, Some(user), id).await
+}
+
+/// A posting as `viewer` may see it, anonymous visitors included: what they may not see does not
+/// exist for them (404).
+pub async fn get_for(db: &impl ConnectionTrait, viewer: Option<&CurrentUser>, id: i64) -> Result<Posting, ApiError> {
     let row = postings::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound)?;
     let posting = with_org_names(db, vec![row]).await?.pop().ok_or(ApiError::NotFound)?;
-    if posting.visible_to(user) { Ok(posting) } else { Err(ApiError::NotFound) }
+    if posting.visible_to_viewer(viewer) { Ok(posting) } else { Err(ApiError::NotFound) }
 }
 
 /// Loads a posting `user` may change: 404 if they cannot see it, 403 if they can but it is not
