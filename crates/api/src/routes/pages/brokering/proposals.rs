@@ -3,6 +3,7 @@
 //! errors.
 
 use axum::extract::State;
+use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
 use chanjiao_domain::brokering::{DeclineReason, TermsInput};
 use minijinja::context;
@@ -17,6 +18,8 @@ use crate::services::brokering::proposals;
 use crate::services::postings::{self, Posting};
 use crate::startup::AppState;
 use crate::web::{Page, PageError, on_form, options};
+use crate::services::paging::PagingQuery;
+use crate::web::next_page_href;
 
 /// The terms form, as typed (and as shown again when refused).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -102,9 +105,12 @@ pub async fn index(
     page: Page,
     PageUser(user): PageUser,
     PageQuery(query): PageQuery<proposals::ListQuery>,
+    PageQuery(paging): PageQuery<PagingQuery>,
+    uri: Uri,
 ) -> Result<Response, PageError> {
-    let list = proposals::list(&state.db, &user, &query, state.clock.now()).await?;
-    let ctx = context! { proposals => Serde(list), mailbox => Serde(query.mailbox) };
+    let (list, next) = proposals::list(&state.db, &user, &query, paging.paging().map_err(ApiError::from)?, state.clock.now()).await?;
+    let next = next_page_href(&uri, next.as_deref());
+    let ctx = context! { proposals => Serde(list), mailbox => Serde(query.mailbox), next };
     Ok(page.render(&state, "brokering/proposals.html", ctx))
 }
 
