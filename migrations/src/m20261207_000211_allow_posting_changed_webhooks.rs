@@ -32,9 +32,13 @@ impl MigrationTrait for Migration {
                 .await?;
             }
             _ => {
-                for statement in sqlite_rebuild(&topics) {
-                    db.execute_unprepared(&statement).await?;
-                }
+                // One call, so one connection of the pool runs every statement: another
+                // connection would still hold the old schema and refuse the rename. The savepoint
+                // makes the rebuild all or nothing, inside or outside a transaction.
+                let mut script = vec!["SAVEPOINT rebuild_webhook_deliveries".to_owned()];
+                script.extend(sqlite_rebuild(&topics));
+                script.push("RELEASE rebuild_webhook_deliveries".to_owned());
+                db.execute_unprepared(&script.join(";\n")).await?;
             }
         }
         Ok(())

@@ -19,8 +19,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 
 use crate::clock::Clock;
 use crate::entities::{postings as posting_rows, program_profiles};
-use crate::services::postings::outbox;
 use crate::error::ApiError;
+use crate::services::postings::outbox;
 use crate::services::postings::{Posting, with_org_names};
 
 pub use crate::services::postings::outbox::GAP_PATIENCE;

@@ -24,33 +24,33 @@ use crate::e2e::support::{DEMO_PASSWORD, fresh_database_url, problem_fields};
 
 /// What the receiver does with the next request.
 #[derive(Clone, Copy, Debug)]
-enum Answer {
+pub(crate) enum Answer {
     Status(u16),
     /// Never answers (the connection is dropped when the sender goes away).
     Hang,
 }
 
 #[derive(Clone, Debug)]
-struct Received {
-    headers: HashMap<String, String>,
-    body: String,
-    answered: Option<u16>,
+pub(crate) struct Received {
+    pub(crate) headers: HashMap<String, String>,
+    pub(crate) body: String,
+    pub(crate) answered: Option<u16>,
 }
 
 #[derive(Clone, Default)]
-struct Receiver {
+pub(crate) struct Receiver {
     script: Arc<Mutex<VecDeque<Answer>>>,
     seen: Arc<Mutex<Vec<Received>>>,
 }
 
 impl Receiver {
-    fn seen(&self) -> Vec<Received> {
+    pub(crate) fn seen(&self) -> Vec<Received> {
         self.seen.lock().unwrap().clone()
     }
 }
 
 /// A webhook receiver on 127.0.0.1 answering as `script` says, then 200.
-async fn start_receiver(script: &[Answer]) -> (SocketAddr, Receiver) {
+pub(crate) async fn start_receiver(script: &[Answer]) -> (SocketAddr, Receiver) {
     let receiver = Receiver { script: Arc::new(Mutex::new(script.iter().copied().collect())), ..Default::default() };
     let state = receiver.clone();
     let app = axum::Router::new().route(
@@ -86,15 +86,15 @@ async fn start_receiver(script: &[Answer]) -> (SocketAddr, Receiver) {
 }
 
 /// A server over a data directory and database that outlive it, with fast retries.
-struct Node {
-    base: String,
-    db: DatabaseConnection,
-    api: Client,
+pub(crate) struct Node {
+    pub(crate) base: String,
+    pub(crate) db: DatabaseConnection,
+    pub(crate) api: Client,
     stop: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
-async fn start_node(data_dir: &Path, database_url: Option<String>, allowed_hosts: &[&str]) -> Node {
+pub(crate) async fn start_node(data_dir: &Path, database_url: Option<String>, allowed_hosts: &[&str]) -> Node {
     let mut config = Config {
         bind: "127.0.0.1:0".parse().unwrap(),
         data_dir: data_dir.to_path_buf(),
@@ -126,12 +126,12 @@ async fn start_node(data_dir: &Path, database_url: Option<String>, allowed_hosts
 }
 
 impl Node {
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 
     /// Stops serving and all background work, as a shutdown does; sends in flight are cut.
-    async fn stop(self) {
+    pub(crate) async fn stop(self) {
         let _ = self.stop.send(());
         tokio::time::timeout(Duration::from_secs(10), self.task).await.expect("server stops").unwrap().unwrap();
         self.db.close().await.ok();
@@ -139,17 +139,17 @@ impl Node {
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
 
-    async fn login(&self, email: &str) -> String {
+    pub(crate) async fn login(&self, email: &str) -> String {
         let body = json!({"email": email, "password": DEMO_PASSWORD});
         let response = self.api.post(self.url("/api/v1/auth/login")).json(&body).send().await.unwrap();
         response.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
     }
 
-    async fn subscribe(&self, token: &str, body: Value) -> reqwest::Response {
+    pub(crate) async fn subscribe(&self, token: &str, body: Value) -> reqwest::Response {
         self.api.post(self.url("/api/v1/subscriptions")).bearer_auth(token).json(&body).send().await.unwrap()
     }
 
-    async fn get(&self, token: &str, path: &str) -> Value {
+    pub(crate) async fn get(&self, token: &str, path: &str) -> Value {
         let response = self.api.get(self.url(path)).bearer_auth(token).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         response.json().await.unwrap()
@@ -159,9 +159,9 @@ impl Node {
         self.get(token, "/api/v1/me").await["organization"]["id"].as_i64().unwrap()
     }
 
-    async fn deliveries(&self, token: &str, subscription: i64) -> Vec<Value> {
+    pub(crate) async fn deliveries(&self, token: &str, subscription: i64) -> Vec<Value> {
         let log = self.get(token, &format!("/api/v1/subscriptions/{subscription}/deliveries")).await;
-        log.as_array().unwrap().clone()
+        log["deliveries"].as_array().unwrap().clone()
     }
 }
 
@@ -182,7 +182,7 @@ async fn notify_proposal(db: &DatabaseConnection, organization_id: i64) {
 }
 
 /// Checks a delivery's signature as a receiver would: HMAC-SHA256 of "<timestamp>.<body>".
-fn signature_is_valid(secret: &str, received: &Received) -> bool {
+pub(crate) fn signature_is_valid(secret: &str, received: &Received) -> bool {
     let timestamp = &received.headers["x-chanjiao-timestamp"];
     let mut mac = hmac::Hmac::<sha2_v11::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(format!("{timestamp}.{}", received.body).as_bytes());
@@ -190,7 +190,7 @@ fn signature_is_valid(secret: &str, received: &Received) -> bool {
     received.headers["x-chanjiao-signature"] == expected
 }
 
-async fn until(within: Duration, mut check: impl AsyncFnMut() -> bool) -> bool {
+pub(crate) async fn until(within: Duration, mut check: impl AsyncFnMut() -> bool) -> bool {
     let deadline = Instant::now() + within;
     while Instant::now() < deadline {
         if check().await {

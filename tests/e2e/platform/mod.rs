@@ -2,7 +2,9 @@
 
 pub(crate) mod cli;
 pub(crate) mod demo;
+pub(crate) mod integration_docs;
 pub(crate) mod nodes;
 pub(crate) mod openapi;
 pub(crate) mod openapi_live;
 pub(crate) mod pages;
+pub(crate) mod retries;

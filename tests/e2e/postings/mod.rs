@@ -2,5 +2,7 @@
 
 pub(crate) mod api;
 pub(crate) mod corrupt_rows;
+pub(crate) mod feed;
+pub(crate) mod mirror;
 pub(crate) mod pages;
 pub(crate) mod sheets;

@@ -136,11 +136,7 @@ fn resource_of(method: &Method, path: &str) -> String {
 
 /// Refuses a write whose `If-Match` names anything but the resource's current tag for this
 /// caller (412), including a resource that has no representation for them.
-pub async fn check(
-    inner: &axum::Router,
-    write: &axum::http::request::Parts,
-    expected: &str,
-) -> Result<(), ApiError> {
+pub async fn check(inner: &axum::Router, write: &axum::http::request::Parts, expected: &str) -> Result<(), ApiError> {
     let path = resource_of(&write.method, write.uri.path());
     let mut read = Request::builder().method(Method::GET).uri(path);
     for name in CARRIED {

@@ -10,13 +10,13 @@
 //! `Cache-Control: no-store` (they carry a credential, which is never stored). A claim whose
 //! request died with its process is taken over once it is older than the request timeout.
 
+use axum::body::HttpBody as _;
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chanjiao_domain::{Invalid, Text};
 use chrono::{DateTime, Utc};
-use axum::body::HttpBody as _;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
@@ -48,11 +48,15 @@ pub async fn run(state: &AppState, inner: &axum::Router, request: Request) -> Re
 }
 
 fn key_of(headers: &HeaderMap) -> Result<String, ApiError> {
-    let refused =
-        || ApiError::invalid("Idempotency-Key", Invalid::Format(Text::new(
-            "1–255 visible ASCII characters, such as a UUID",
-            "1–255 个可见 ASCII 字符，例如 UUID",
-        )));
+    let refused = || {
+        ApiError::invalid(
+            "Idempotency-Key",
+            Invalid::Format(Text::new(
+                "1–255 visible ASCII characters, such as a UUID",
+                "1–255 个可见 ASCII 字符，例如 UUID",
+            )),
+        )
+    };
     let value = headers.get(HEADER).and_then(|v| v.to_str().ok()).ok_or_else(refused)?;
     let ok = !value.is_empty() && value.len() <= MAX_KEY && value.bytes().all(|b| b.is_ascii_graphic());
     if ok { Ok(value.to_owned()) } else { Err(refused()) }

@@ -62,7 +62,10 @@ impl PagingQuery {
         let before = present(&self.cursor).and_then(|raw| match raw.parse::<i64>() {
             Ok(n) if n >= 1 => Some(n),
             _ => {
-                errors.push("cursor", Invalid::Format(Text::new("a next_cursor of this list", "本列表给出的 next_cursor")));
+                errors.push(
+                    "cursor",
+                    Invalid::Format(Text::new("a next_cursor of this list", "本列表给出的 next_cursor")),
+                );
                 None
             }
         });

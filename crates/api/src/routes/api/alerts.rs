@@ -16,8 +16,8 @@ use crate::error::ApiError;
 use crate::services::alerts::inbox::{self, Inbox};
 use crate::services::alerts::subscriptions::{self, NewSubscription, Subscription};
 use crate::services::alerts::webhooks::{self, Delivery};
-use crate::startup::AppState;
 use crate::services::paging::PagingQuery;
+use crate::startup::AppState;
 use crate::web::Lang;
 
 #[derive(Debug, Default, Deserialize)]

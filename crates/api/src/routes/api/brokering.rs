@@ -116,8 +116,7 @@ pub async fn list_proposals(
     Query(query): Query<proposals::ListQuery>,
     Query(page): Query<PagingQuery>,
 ) -> Result<Json<ProposalList>, ApiError> {
-    let (proposals, next_cursor) =
-        proposals::list(&state.db, &user, &query, page.paging()?, state.clock.now()).await?;
+    let (proposals, next_cursor) = proposals::list(&state.db, &user, &query, page.paging()?, state.clock.now()).await?;
     Ok(Json(ProposalList { proposals, next_cursor }))
 }
 

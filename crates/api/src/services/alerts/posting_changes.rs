@@ -56,8 +56,7 @@ pub async fn deliveries(
                 organization_id: hook.organization_id,
                 event: &event,
             };
-            let body =
-                serde_json::to_string(&body).map_err(|e| ApiError::Internal(format!("webhook body: {e}")))?;
+            let body = serde_json::to_string(&body).map_err(|e| ApiError::Internal(format!("webhook body: {e}")))?;
             deliveries.push(webhook_deliveries::ActiveModel {
                 subscription_id: Set(hook.id),
                 notification_id: Set(None),

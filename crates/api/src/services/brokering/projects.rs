@@ -19,10 +19,10 @@ use serde_json::json;
 
 use super::views::{self, ProjectView};
 use crate::auth::CurrentUser;
-use crate::services::paging::Paging;
 use crate::db::Stored;
 use crate::entities::{assessments, delegations, postings as posting_rows, projects, proposals};
 use crate::error::ApiError;
+use crate::services::paging::Paging;
 use crate::services::{audit, postings};
 
 /// Makes the project of an accepted proposal, inside the caller's transaction.

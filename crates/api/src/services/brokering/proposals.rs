@@ -25,11 +25,11 @@ use serde_json::json;
 
 use super::views::{self, ProposalView};
 use crate::auth::CurrentUser;
-use crate::services::paging::Paging;
 use crate::db::CorruptValue;
 use crate::db::Stored;
 use crate::entities::{proposal_events, proposals};
 use crate::error::ApiError;
+use crate::services::paging::Paging;
 use crate::services::{audit, postings};
 
 /// A new proposal: the proposer's posting, the counterpart's, and the terms.

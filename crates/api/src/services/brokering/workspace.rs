@@ -55,8 +55,7 @@ pub async fn pipeline(db: &DatabaseConnection, user: &CurrentUser, now: DateTime
     let home = intermediary(user)?;
     let clients = delegations::clients(db, home).await?;
     let ids: Vec<i64> = clients.iter().map(|c| c.organization_id).collect();
-    let mut board =
-        Pipeline {
+    let mut board = Pipeline {
         clients,
         postings: BTreeMap::new(),
         proposals: BTreeMap::new(),

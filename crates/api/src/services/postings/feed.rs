@@ -169,7 +169,8 @@ pub async fn changes(
 ) -> Result<FeedPage, ApiError> {
     let mut errors = Invalids::default();
     let limit = limit_of(query.limit.as_deref(), &mut errors);
-    let after = query.after.as_deref().filter(|a| !a.trim().is_empty()).map_or(0, |a| cursor_of("after", a, &mut errors));
+    let after =
+        query.after.as_deref().filter(|a| !a.trim().is_empty()).map_or(0, |a| cursor_of("after", a, &mut errors));
     errors.finish(|| ())?;
     let rows = outbox::settled(db, after, limit, now).await?;
     let next_cursor = rows.last().map_or(after, |r| r.seq).to_string();
@@ -208,7 +209,13 @@ pub async fn events(
                 continue;
             }
         };
-        events.push(FeedEvent { cursor: row.seq.to_string(), change, posting_id: row.posting_id, at: row.created_at, posting });
+        events.push(FeedEvent {
+            cursor: row.seq.to_string(),
+            change,
+            posting_id: row.posting_id,
+            at: row.created_at,
+            posting,
+        });
     }
     Ok(events)
 }
@@ -222,9 +229,16 @@ pub async fn snapshot(
 ) -> Result<SnapshotPage, ApiError> {
     let mut errors = Invalids::default();
     let limit = limit_of(query.limit.as_deref(), &mut errors);
-    let page = query.page.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(|raw| {
-        let (cursor, last) = raw.split_once('.').unwrap_or((raw, ""));
-        (cursor_of("page", cursor, &mut errors), cursor_of("page", last, &mut errors))
+    let page = query.page.as_deref().map(str::trim).filter(|p| !p.is_empty()).and_then(|raw| {
+        let parsed = raw.split_once('.').and_then(|(cursor, last)| Some((cursor.parse().ok()?, last.parse().ok()?)));
+        match parsed {
+            Some((cursor, last)) if cursor >= 0 && last >= 0 => Some((cursor, last)),
+            _ => {
+                errors
+                    .push("page", Invalid::Format(Text::new("a next_page the snapshot gave", "快照给出的 next_page")));
+                None
+            }
+        }
     });
     errors.finish(|| ())?;
     let (cursor, after_id) = match page {

@@ -12,8 +12,7 @@ use chanjiao_domain::posting::PostingChange;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::db::Stored;
@@ -136,7 +135,10 @@ mod tests {
         let old = now - chrono::Duration::seconds(60);
         let seqs = |rows: Vec<posting_outbox::Model>| rows.iter().map(|r| r.seq).collect::<Vec<_>>();
         assert_eq!(seqs(in_order(vec![row(1, young), row(2, young), row(4, young)], 0, now)), [1, 2]);
-        assert_eq!(seqs(in_order(vec![row(1, young), row(2, young), row(4, old), row(5, young)], 0, now)), [1, 2, 4, 5]);
+        assert_eq!(
+            seqs(in_order(vec![row(1, young), row(2, young), row(4, old), row(5, young)], 0, now)),
+            [1, 2, 4, 5]
+        );
         assert_eq!(seqs(in_order(vec![row(7, young)], 5, now)), Vec::<i64>::new());
         assert_eq!(seqs(in_order(vec![row(6, young)], 5, now)), [6]);
     }

@@ -3,9 +3,7 @@
 use chanjiao_domain::Text;
 use chanjiao_domain::access::Power;
 use chanjiao_domain::posting::CodeKind;
-use chanjiao_domain::posting::{
-    Action, Actor, Context, NewPosting, PostingChange, PostingInput, PostingStatus, Side,
-};
+use chanjiao_domain::posting::{Action, Actor, Context, NewPosting, PostingChange, PostingInput, PostingStatus, Side};
 use chanjiao_domain::{Invalid, Invalids};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
@@ -14,10 +12,10 @@ use sea_orm::{
 };
 use serde_json::Value;
 
+use super::outbox::{self, outbox_row};
 use super::{Posting, from_row, with_org_names};
 use crate::auth::CurrentUser;
 use crate::db::Stored;
-use super::outbox::{self, outbox_row};
 use crate::entities::{posting_codes, posting_outbox, postings};
 use crate::error::ApiError;
 use crate::services::audit;

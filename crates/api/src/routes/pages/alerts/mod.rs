@@ -15,10 +15,10 @@ use crate::error::ApiError;
 use crate::services::alerts::inbox;
 use crate::services::alerts::subscriptions::{self, NewSubscription, Subscription};
 use crate::services::alerts::webhooks;
-use crate::startup::AppState;
-use crate::web::{Localized, NextForm, Page, PageError, on_form, options, safe_next};
 use crate::services::paging::PagingQuery;
+use crate::startup::AppState;
 use crate::web::next_page_href;
+use crate::web::{Localized, NextForm, Page, PageError, on_form, options, safe_next};
 
 /// The search parameters a "save this search" form carries, in the order of a query string.
 const SEARCH_FIELDS: [&str; 8] = ["q", "kind", "side", "region", "cluster", "level", "program_class", "organization"];
@@ -30,7 +30,8 @@ pub async fn inbox(
     PageQuery(paging): PageQuery<PagingQuery>,
     uri: Uri,
 ) -> Result<Response, PageError> {
-    let found = inbox::list(&state.db, &user, false, page.lang.code(), paging.paging().map_err(ApiError::from)?).await?;
+    let found =
+        inbox::list(&state.db, &user, false, page.lang.code(), paging.paging().map_err(ApiError::from)?).await?;
     let next = next_page_href(&uri, found.next_cursor.as_deref());
     Ok(page.render(&state, "alerts/inbox.html", context! { items => Serde(found.items), unread => found.unread, next }))
 }

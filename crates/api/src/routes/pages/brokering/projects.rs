@@ -15,10 +15,10 @@ use crate::auth::{CurrentUser, PageUser};
 use crate::error::ApiError;
 use crate::routes::pages::{PageForm, PagePath, PageQuery};
 use crate::services::brokering::{assessments, projects};
-use crate::startup::AppState;
-use crate::web::{Page, PageError, on_form};
 use crate::services::paging::PagingQuery;
+use crate::startup::AppState;
 use crate::web::next_page_href;
+use crate::web::{Page, PageError, on_form};
 
 /// `GET /projects?status=`.
 pub async fn index(

@@ -15,11 +15,11 @@ use crate::auth::{CurrentUser, PageUser};
 use crate::error::ApiError;
 use crate::routes::pages::{PageForm, PagePath, PageQuery};
 use crate::services::brokering::proposals;
+use crate::services::paging::PagingQuery;
 use crate::services::postings::{self, Posting};
 use crate::startup::AppState;
-use crate::web::{Page, PageError, on_form, options};
-use crate::services::paging::PagingQuery;
 use crate::web::next_page_href;
+use crate::web::{Page, PageError, on_form, options};
 
 /// The terms form, as typed (and as shown again when refused).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -108,7 +108,8 @@ pub async fn index(
     PageQuery(paging): PageQuery<PagingQuery>,
     uri: Uri,
 ) -> Result<Response, PageError> {
-    let (list, next) = proposals::list(&state.db, &user, &query, paging.paging().map_err(ApiError::from)?, state.clock.now()).await?;
+    let (list, next) =
+        proposals::list(&state.db, &user, &query, paging.paging().map_err(ApiError::from)?, state.clock.now()).await?;
     let next = next_page_href(&uri, next.as_deref());
     let ctx = context! { proposals => Serde(list), mailbox => Serde(query.mailbox), next };
     Ok(page.render(&state, "brokering/proposals.html", ctx))

@@ -11,10 +11,10 @@ use crate::auth::PageUser;
 use crate::error::ApiError;
 use crate::routes::pages::{PageForm, PageQuery};
 use crate::services::brokering::{stats, workspace};
-use crate::startup::AppState;
-use crate::web::{Page, PageError};
 use crate::services::paging::PagingQuery;
+use crate::startup::AppState;
 use crate::web::next_page_href;
+use crate::web::{Page, PageError};
 
 /// `GET /workspace`.
 pub async fn board(
@@ -26,7 +26,8 @@ pub async fn board(
 ) -> Result<Response, PageError> {
     let pipeline = workspace::pipeline(&state.db, &user, state.clock.now()).await?;
     // The board is useful without its notes; a failure to read them leaves the list empty.
-    let (notes, next) = workspace::notes(&state.db, &user, None, paging.paging().map_err(ApiError::from)?).await.unwrap_or_default();
+    let (notes, next) =
+        workspace::notes(&state.db, &user, None, paging.paging().map_err(ApiError::from)?).await.unwrap_or_default();
     let ctx = context! {
         board => Serde(pipeline),
         notes => Serde(notes),

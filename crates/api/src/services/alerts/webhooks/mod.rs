@@ -16,7 +16,6 @@ use crate::entities::alerts::{webhook_attempts, webhook_deliveries};
 use crate::error::ApiError;
 use crate::services::paging::Paging;
 
-
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Delivery {
     /// Also the `X-Chanjiao-Delivery` header.
