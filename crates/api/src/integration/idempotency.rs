@@ -7,7 +7,8 @@
 //! The key is claimed in the database before the request runs, so concurrent retries on any
 //! node cannot both run it. Answers that a retry should not repeat are not kept: server
 //! errors, timeouts and rate limits (the retry runs again), and answers marked
-//! `Cache-Control: no-store` (they carry a credential, which is never stored). A claim whose
+//! `Cache-Control: no-store` or setting a cookie (they carry a credential, which is never
+//! stored). A claim whose
 //! request died with its process is taken over once it is older than the request timeout.
 
 use axum::body::HttpBody as _;
@@ -202,8 +203,9 @@ fn worth_keeping(response: &Response) -> bool {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .any(|v| v.to_ascii_lowercase().contains("no-store"));
+    let session = response.headers().contains_key(header::SET_COOKIE);
     let small = response.body().size_hint().exact().is_some_and(|n| n <= MAX_KEPT_BODY);
-    !transient && !secret && small
+    !transient && !secret && !session && small
 }
 
 /// Keeps the answer under the claimed key (or releases the key), and returns it.

@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderName, StatusCode, header};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -140,9 +140,10 @@ pub async fn create(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     ApiJson(input): ApiJson<NewSubscription>,
-) -> Result<(StatusCode, Json<Subscription>), ApiError> {
+) -> Result<(StatusCode, [(HeaderName, &'static str); 1], Json<Subscription>), ApiError> {
     let created = subscriptions::create(&state.db, &state.config.alerts, &user, input, state.clock.now()).await?;
-    Ok((StatusCode::CREATED, Json(created)))
+    // The answer shows the webhook's secret, once: no cache or idempotent replay keeps it.
+    Ok((StatusCode::CREATED, [(header::CACHE_CONTROL, "no-store")], Json(created)))
 }
 
 #[utoipa::path(

@@ -65,7 +65,9 @@ pub async fn login(
     let attempt = LoginAttempt { email: &body.email, password: &body.password, client };
     let token = accounts::login(&state.db, &state.hasher, &state.config, attempt, state.clock.now()).await?;
     let cookie = session_cookie(&state, &token);
-    Ok(([(SET_COOKIE, cookie)], Json(Token { token })).into_response())
+    // A credential: no cache keeps it, and no retry of this request is answered from a copy.
+    let no_store = axum::http::HeaderValue::from_static("no-store");
+    Ok(([(SET_COOKIE, cookie), (axum::http::header::CACHE_CONTROL, no_store)], Json(Token { token })).into_response())
 }
 
 #[utoipa::path(
