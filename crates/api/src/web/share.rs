@@ -1,0 +1,114 @@
+//! What a public page says about itself to search engines and to the apps that draw share cards
+//! from a link (WeChat, Weibo, others reading Open Graph): a canonical address, a title, a short
+//! description and the site's logo.
+//!
+//! Addresses are built from the configured `public_url`, never from the request's `Host` header,
+//! which the caller chooses. The canonical address keeps only what makes the page what it is:
+//! the path, the query that selects its content (a search's text), and `?lang=en` exactly when
+//! the page is in English; Chinese is the default and has no parameter. Session-specific
+//! parameters (a cursor, facets, `next`) are left out, so every share of a page names one URL.
+
+use serde::Serialize;
+
+use crate::web::{Lang, url_encode};
+
+/// The logo share cards show, 600×600 (apps want at least 300×300).
+pub const LOGO: &str = "/static/logo.png";
+
+/// The longest description, in characters: search engines show about this much, and WeChat's
+/// card less.
+pub const DESCRIPTION_CHARS: usize = 120;
+
+/// What kind of thing a page is, for `og:type`.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ShareKind {
+    /// A site-level page: the home page, search, an organization's profile.
+    Website,
+    /// One posting.
+    Article,
+}
+
+/// The share metadata of one page, rendered into `<head>` by `base.html`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Share {
+    pub title: String,
+    pub description: String,
+    /// The canonical absolute address, also `og:url`.
+    pub url: String,
+    pub kind: ShareKind,
+    /// The absolute address of the logo, `og:image`.
+    pub image: String,
+}
+
+impl Share {
+    /// `path` is the page's own path (`/postings/12`); `query` the parameters that select its
+    /// content, in order (empty values are dropped).
+    pub fn new(
+        base: &str,
+        lang: Lang,
+        path: &str,
+        query: &[(&str, &str)],
+        kind: ShareKind,
+        title: String,
+        description: &str,
+    ) -> Share {
+        Share {
+            url: canonical(base, lang, path, query),
+            title,
+            description: summary(description, DESCRIPTION_CHARS),
+            kind,
+            image: format!("{base}{LOGO}"),
+        }
+    }
+}
+
+/// The canonical absolute address of a page (see the module's documentation).
+pub fn canonical(base: &str, lang: Lang, path: &str, query: &[(&str, &str)]) -> String {
+    let mut pairs: Vec<String> = query
+        .iter()
+        .map(|(k, v)| (k, v.trim()))
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", url_encode(v)))
+        .collect();
+    if lang == Lang::En {
+        pairs.push("lang=en".to_owned());
+    }
+    if pairs.is_empty() { format!("{base}{path}") } else { format!("{base}{path}?{}", pairs.join("&")) }
+}
+
+/// The text with its whitespace collapsed, cut to `max` characters (an ellipsis marks a cut).
+pub fn summary(text: &str, max: usize) -> String {
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if collapsed.chars().count() <= max {
+        return collapsed;
+    }
+    let mut cut: String = collapsed.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_addresses_keep_the_content_and_the_english_choice_only() {
+        let base = "https://chanjiao.example.cn";
+        assert_eq!(canonical(base, Lang::Zh, "/postings/7", &[]), "https://chanjiao.example.cn/postings/7");
+        assert_eq!(canonical(base, Lang::En, "/postings/7", &[]), "https://chanjiao.example.cn/postings/7?lang=en");
+        assert_eq!(
+            canonical(base, Lang::Zh, "/search", &[("q", " 数控 "), ("kind", "")]),
+            "https://chanjiao.example.cn/search?q=%E6%95%B0%E6%8E%A7"
+        );
+    }
+
+    #[test]
+    fn descriptions_are_bounded_in_characters_not_bytes() {
+        assert_eq!(summary("  数控\n\n车工  学徒 ", 20), "数控 车工 学徒");
+        let long = "数".repeat(500);
+        let cut = summary(&long, DESCRIPTION_CHARS);
+        assert_eq!(cut.chars().count(), DESCRIPTION_CHARS);
+        assert!(cut.ends_with('…'));
+    }
+}
