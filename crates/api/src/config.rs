@@ -320,7 +320,10 @@ impl Config {
     /// The public address without a trailing slash (see [`Config::public_url`]); before start
     /// fills it in, `http://` and the configured bind address.
     pub fn public_base(&self) -> String {
-        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.bind))
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.bind),
+        }
     }
 
     /// The database URL to connect to, with the SQLite default filled in.

@@ -3,4 +3,5 @@
 pub(crate) mod api;
 pub(crate) mod corrupt_rows;
 pub(crate) mod pages;
+pub(crate) mod public;
 pub(crate) mod sheets;

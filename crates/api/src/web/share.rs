@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use crate::web::{Lang, url_encode};
+use crate::web::{Lang, escape_html, url_encode};
 
 /// The logo share cards show, 600×600 (apps want at least 300×300).
 pub const LOGO: &str = "/static/logo.png";
@@ -39,6 +39,11 @@ pub struct Share {
     pub kind: ShareKind,
     /// The absolute address of the logo, `og:image`.
     pub image: String,
+    /// `url` and `image` escaped for an attribute, printed as they are: the template engine
+    /// would also escape every `/`, which is valid HTML but unreadable to people checking a
+    /// page's source and to naive share-card scrapers.
+    pub url_attr: String,
+    pub image_attr: String,
 }
 
 impl Share {
@@ -53,12 +58,16 @@ impl Share {
         title: String,
         description: &str,
     ) -> Share {
+        let url = canonical(base, lang, path, query);
+        let image = format!("{base}{LOGO}");
         Share {
-            url: canonical(base, lang, path, query),
+            url_attr: escape_html(&url),
+            image_attr: escape_html(&image),
+            url,
             title,
             description: summary(description, DESCRIPTION_CHARS),
             kind,
-            image: format!("{base}{LOGO}"),
+            image,
         }
     }
 }
