@@ -10,7 +10,9 @@
 
 use serde::Serialize;
 
-use crate::web::{Lang, escape_html, url_encode};
+use crate::services::organizations::Organization;
+use crate::services::postings::Posting;
+use crate::web::{Lang, Localized, escape_html, url_encode};
 
 /// The logo share cards show, 600×600 (apps want at least 300×300).
 pub const LOGO: &str = "/static/logo.png";
@@ -69,6 +71,60 @@ impl Share {
             kind,
             image,
         }
+    }
+}
+
+/// The share cards of the public pages, worded in the page's language.
+impl Share {
+    /// The home page.
+    pub fn home(base: &str, lang: Lang) -> Share {
+        let title = lang.pick("绍兴产教融合平台", "Shaoxing industry–education platform");
+        let description = lang.pick(
+            "企业发布岗位、学徒、订单班和实训需求，学校发布专业、毕业生和实训资源：搜索、对接、合作。",
+            "Enterprises post jobs, apprenticeships and training needs; schools post programs, graduates and \
+             training resources: search, match, cooperate.",
+        );
+        Share::new(base, lang, "/", &[], ShareKind::Website, title, &description)
+    }
+
+    /// The search page for the text `q` (trimmed), with the number of results.
+    pub fn search(base: &str, lang: Lang, q: &str, total: u64) -> Share {
+        let title = if q.is_empty() {
+            lang.pick("搜索岗位、专业与合作需求", "Search offers and needs")
+        } else {
+            format!("{q} · {}", lang.pick("搜索", "Search"))
+        };
+        let description = lang.pick(
+            &format!("绍兴产教融合平台上{total}条已发布的岗位、学徒、专业与合作信息。"),
+            &format!("{total} published jobs, apprenticeships, programs and cooperation offers in Shaoxing."),
+        );
+        Share::new(base, lang, "/search", &[("q", q)], ShareKind::Website, title, &description)
+    }
+
+    /// An organization's public profile, with how many postings it has published.
+    pub fn organization(base: &str, lang: Lang, org: &Organization, total: u64) -> Share {
+        let (name, region) = (&org.name, &org.region_name);
+        let description = lang.pick(
+            &format!("{name}（{region}）在绍兴产教融合平台上发布的{total}条信息。"),
+            &format!("{name} ({region}): {total} postings published on the Shaoxing industry–education platform."),
+        );
+        let path = format!("/organizations/{}", org.id);
+        Share::new(base, lang, &path, &[], ShareKind::Website, name.clone(), &description)
+    }
+
+    /// A posting: its title and organization, then its kind, region and the start of its
+    /// description.
+    pub fn posting(base: &str, lang: Lang, posting: &Posting) -> Share {
+        let p = &posting.posting;
+        let title = format!("{} · {}", p.title.as_str(), posting.organization_name);
+        let mut description =
+            format!("{} · {} · {}", p.kind.label(lang), posting.organization_name, posting.region_name);
+        let text = p.description.as_str();
+        if !text.trim().is_empty() {
+            description = format!("{description} · {text}");
+        }
+        let path = format!("/postings/{}", posting.id);
+        Share::new(base, lang, &path, &[], ShareKind::Article, title, &description)
     }
 }
 

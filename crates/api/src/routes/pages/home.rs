@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::services::postings::{self, Posting};
 use crate::services::statistics::open_data;
 use crate::startup::AppState;
-use crate::web::{Localized, Page, PageError, Share, ShareKind};
+use crate::web::{Localized, Page, PageError, Share};
 
 /// How many of each kind's newest postings the home page lists.
 const NEWEST_PER_KIND: u64 = 3;
@@ -30,19 +30,7 @@ pub async fn index(State(state): State<AppState>, page: Page) -> Result<Response
         .map(|(kind, postings)| NewestGroup { kind: kind.as_str(), label: kind.label(page.lang), postings })
         .collect();
     let headline = open_data::figures(&state.db).await?.headline();
-    let share = Share::new(
-        &state.config.public_base(),
-        page.lang,
-        "/",
-        &[],
-        ShareKind::Website,
-        page.lang.pick("绍兴产教融合平台", "Shaoxing industry–education platform"),
-        &page.lang.pick(
-            "企业发布岗位、学徒、订单班和实训需求，学校发布专业、毕业生和实训资源：搜索、对接、合作。",
-            "Enterprises post jobs, apprenticeships and training needs; schools post programs, graduates and \
-             training resources: search, match, cooperate.",
-        ),
-    );
+    let share = Share::home(&state.config.public_base(), page.lang);
     Ok(page.render_public(
         &state,
         "index.html",

@@ -12,7 +12,7 @@ use crate::routes::pages::{PagePath, PageQuery};
 use crate::services::organizations as orgs;
 use crate::services::postings::{self, ListQuery};
 use crate::startup::AppState;
-use crate::web::{Page, PageError, Share, ShareKind};
+use crate::web::{Page, PageError, Share};
 
 /// The page's query: the cursor of its postings' list.
 #[derive(Debug, Default, Deserialize)]
@@ -40,22 +40,7 @@ pub async fn show(
     };
     let listed = postings::list(&state.db, None, &list, state.clock.today()).await?;
     let items: Vec<_> = listed.items.iter().map(|p| super::super::postings::PostingView::new(p, page.lang)).collect();
-    let description = page.lang.pick(
-        &format!("{}（{}）在绍兴产教融合平台上发布的{}条信息。", org.name, org.region_name, listed.total),
-        &format!(
-            "{} ({}): {} postings published on the Shaoxing industry–education platform.",
-            org.name, org.region_name, listed.total
-        ),
-    );
-    let share = Share::new(
-        &state.config.public_base(),
-        page.lang,
-        &format!("/organizations/{id}"),
-        &[],
-        ShareKind::Website,
-        org.name.clone(),
-        &description,
-    );
+    let share = Share::organization(&state.config.public_base(), page.lang, &org, listed.total);
     let own = page.user.as_ref().is_some_and(|u| u.organization_id() == Some(id));
     Ok(page.render_public(
         &state,

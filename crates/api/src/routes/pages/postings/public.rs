@@ -8,7 +8,7 @@ use minijinja::value::Serde;
 use super::PostingView;
 use crate::services::postings::{self, Posting};
 use crate::startup::AppState;
-use crate::web::{Localized, Page, PageError, Share, ShareKind, url_encode};
+use crate::web::{Page, PageError, Share, url_encode};
 
 /// An anonymous visitor's view: a posting that is not published does not exist (404); no
 /// matches (their reasons speak of other organizations' postings), no audit trail, no booking
@@ -31,16 +31,7 @@ pub(super) async fn show(state: &AppState, page: &Page, id: i64) -> Result<Respo
     ))
 }
 
-/// The posting's share card: its title and organization, and the start of its description.
+/// The posting's share card (see [`Share::posting`]).
 pub(super) fn share(state: &AppState, page: &Page, posting: &Posting) -> Share {
-    let p = &posting.posting;
-    let title = format!("{} · {}", p.title.as_str(), posting.organization_name);
-    let mut description =
-        format!("{} · {} · {}", p.kind.label(page.lang), posting.organization_name, posting.region_name);
-    let text = p.description.as_str();
-    if !text.trim().is_empty() {
-        description = format!("{description} · {text}");
-    }
-    let path = format!("/postings/{}", posting.id);
-    Share::new(&state.config.public_base(), page.lang, &path, &[], ShareKind::Article, title, &description)
+    Share::posting(&state.config.public_base(), page.lang, posting)
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::PageQuery;
 use crate::services::search::{self, SearchPage, SearchQuery};
 use crate::startup::AppState;
-use crate::web::{Lang, Localized, Page, PageError, Share, ShareKind, url_encode};
+use crate::web::{Lang, Localized, Page, PageError, Share, url_encode};
 
 /// The filters a facet link toggles, in the order the page shows them.
 const FACETS: [&str; 5] = ["kind", "region", "cluster", "level", "side"];
@@ -166,25 +166,7 @@ pub async fn page(
         None
     };
     let next = results.next_cursor.as_ref().map(|c| format!("{}&cursor={}", link(&query, "", None), url_encode(c)));
-    let q = query.q.trim();
-    let title = if q.is_empty() {
-        page.lang.pick("搜索岗位、专业与合作需求", "Search offers and needs")
-    } else {
-        format!("{q} · {}", page.lang.pick("搜索", "Search"))
-    };
-    let description = page.lang.pick(
-        &format!("绍兴产教融合平台上{}条已发布的岗位、学徒、专业与合作信息。", results.total),
-        &format!("{} published jobs, apprenticeships, programs and cooperation offers in Shaoxing.", results.total),
-    );
-    let share = Share::new(
-        &state.config.public_base(),
-        page.lang,
-        "/search",
-        &[("q", q)],
-        ShareKind::Website,
-        title,
-        &description,
-    );
+    let share = Share::search(&state.config.public_base(), page.lang, query.q.trim(), results.total);
     Ok(page.render_public(
         &state,
         "search/search.html",
