@@ -31,6 +31,9 @@ mod m20261207_000100_add_requested_identity_to_organizations;
 mod m20261207_000120_create_login_throttles;
 mod m20261207_000130_guard_delegations;
 mod m20261207_000131_add_users_disabled_at;
+mod m20261207_000210_add_change_to_posting_outbox;
+mod m20261207_000211_allow_posting_changed_webhooks;
+mod m20261207_000220_create_idempotency_keys;
 
 pub struct Migrator;
 
@@ -63,6 +66,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000120_create_login_throttles::Migration),
             Box::new(m20261207_000130_guard_delegations::Migration),
             Box::new(m20261207_000131_add_users_disabled_at::Migration),
+            Box::new(m20261207_000210_add_change_to_posting_outbox::Migration),
+            Box::new(m20261207_000211_allow_posting_changed_webhooks::Migration),
+            Box::new(m20261207_000220_create_idempotency_keys::Migration),
         ]
     }
 }

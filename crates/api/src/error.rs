@@ -54,6 +54,10 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("malformed request: {0}")]
     BadRequest(String),
+    /// `If-Match` named a version that is no longer current: someone changed the resource since
+    /// the client read it (412; `field` names the header).
+    #[error("the resource changed since it was read")]
+    PreconditionFailed,
     #[error("database error: {0}")]
     Database(sea_orm::DbErr),
     /// A stored row holds a value its type does not know ([`crate::db::stored`]): a 500, logged
@@ -87,6 +91,7 @@ impl ApiError {
             ApiError::Sheet(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::Database(_) | ApiError::Corrupt(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -144,6 +149,14 @@ impl ApiError {
                     column: Some(p.column.clone()),
                 })
                 .collect(),
+            ApiError::PreconditionFailed => vec![FieldProblem {
+                field: "If-Match".to_owned(),
+                code: "stale_version",
+                reason: "the version named is no longer the current one".to_owned(),
+                reason_zh: "所给版本已不是最新版本".to_owned(),
+                row: None,
+                column: None,
+            }],
             ApiError::Sheet(SheetError::TooLarge(limit)) => vec![FieldProblem {
                 field: "file".to_owned(),
                 code: limit.bound.code(),
@@ -186,6 +199,9 @@ impl ApiError {
             ApiError::Csrf => ("表单已过期，请刷新页面后重试", "The form has expired; reload the page and try again"),
             ApiError::UnsupportedMediaType => ("不支持的内容类型", "Unsupported content type"),
             ApiError::BadRequest(_) => ("请求格式错误", "Malformed request"),
+            ApiError::PreconditionFailed => {
+                ("内容已被他人修改，请重新读取后再提交", "Changed since you read it; read it again and retry")
+            }
             ApiError::Database(_) | ApiError::Corrupt(_) | ApiError::Internal(_) => {
                 ("服务器内部错误", "Internal server error")
             }

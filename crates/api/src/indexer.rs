@@ -18,12 +18,12 @@ use chanjiao_search::{Change, IndexDoc, SearchIndex};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::clock::Clock;
-use crate::entities::{posting_outbox, postings as posting_rows, program_profiles};
+use crate::entities::{postings as posting_rows, program_profiles};
 use crate::error::ApiError;
+use crate::services::postings::outbox;
 use crate::services::postings::{Posting, with_org_names};
 
-/// How long a hole in the sequence may stay open before it is taken for a rollback.
-pub const GAP_PATIENCE: Duration = Duration::from_secs(10);
+pub use crate::services::postings::outbox::GAP_PATIENCE;
 /// How often the outbox is polled when idle; a write is searchable within about this long.
 pub const POLL: Duration = Duration::from_millis(100);
 const BATCH: u64 = 500;
@@ -105,31 +105,15 @@ pub async fn catch_up(db: &DatabaseConnection, index: &Arc<SearchIndex>, clock: 
     let mut last = index.last_seq().unwrap_or(0);
     let mut applied = 0;
     loop {
-        let rows = posting_outbox::Entity::find()
-            .filter(posting_outbox::Column::Seq.gt(last))
-            .order_by_asc(posting_outbox::Column::Seq)
-            .limit(BATCH)
-            .all(db)
-            .await?;
-        let mut accepted = Vec::new();
-        let mut expected = last + 1;
-        for row in &rows {
-            let old_enough =
-                clock.now().signed_duration_since(row.created_at).to_std().unwrap_or_default() > GAP_PATIENCE;
-            if row.seq != expected && !old_enough {
-                break;
-            }
-            accepted.push(row);
-            expected = row.seq + 1;
-        }
-        let Some(newest) = accepted.last().map(|r| r.seq) else { return Ok(applied) };
-        let mut ids: Vec<i64> = accepted.iter().map(|r| r.posting_id).collect();
+        let rows = outbox::settled(db, last, BATCH, clock.now()).await?;
+        let Some(newest) = rows.last().map(|r| r.seq) else { return Ok(applied) };
+        let mut ids: Vec<i64> = rows.iter().map(|r| r.posting_id).collect();
         ids.sort_unstable();
         ids.dedup();
         apply(index, changes_for(db, ids).await?, newest).await?;
-        applied += accepted.len();
+        applied += rows.len();
         last = newest;
-        if accepted.len() < rows.len() || (rows.len() as u64) < BATCH {
+        if (rows.len() as u64) < BATCH {
             return Ok(applied);
         }
     }
@@ -138,12 +122,7 @@ pub async fn catch_up(db: &DatabaseConnection, index: &Arc<SearchIndex>, clock: 
 /// Rebuilds the index from the database: every posting, with the outbox's current end as the
 /// sequence, so that later changes are applied on top (replaying one twice is harmless).
 pub async fn rebuild(db: &DatabaseConnection, index: &Arc<SearchIndex>) -> Result<usize, ApiError> {
-    let newest = posting_outbox::Entity::find()
-        .order_by_desc(posting_outbox::Column::Seq)
-        .one(db)
-        .await?
-        .map(|r| r.seq)
-        .unwrap_or(0);
+    let newest = outbox::newest(db).await?;
     {
         let index = index.clone();
         tokio::task::spawn_blocking(move || index.clear_all()).await.map_err(index_error)?.map_err(index_error)?;

@@ -13,6 +13,7 @@ pub mod db;
 pub mod entities;
 pub mod error;
 pub mod indexer;
+pub mod integration;
 pub mod limits;
 pub mod routes;
 pub mod services;

@@ -193,5 +193,5 @@ pub fn router(state: AppState) -> Router {
     } else {
         router
     };
-    router.with_state(state)
+    crate::integration::wrap(state.clone(), router.with_state(state))
 }

@@ -64,7 +64,8 @@ async fn warm_up_catalogue(state: AppState) {
 
 /// Expires postings whose end date has passed, now and then every `every`. Listings already
 /// hide them in between; the sweep makes the status (and the audit log) say so. It also prunes
-/// expired sessions and login failures older than the lock-out window.
+/// expired sessions, login failures older than the lock-out window and idempotency keys older
+/// than a day.
 async fn expiry_sweeps(db: DatabaseConnection, clock: Clock, every: Duration, login_window_minutes: i64) {
     let mut ticks = tokio::time::interval(every);
     loop {
@@ -81,6 +82,11 @@ async fn expiry_sweeps(db: DatabaseConnection, clock: Clock, every: Duration, lo
                 tracing::info!(sessions, failures, "pruned expired sessions and old login failures")
             }
             Err(error) => tracing::warn!(%error, "session sweep failed"),
+        }
+        match crate::integration::idempotency::prune(&db, now).await {
+            Ok(0) => {}
+            Ok(count) => tracing::info!(count, "pruned idempotency keys older than a day"),
+            Err(error) => tracing::warn!(%error, "idempotency key sweep failed"),
         }
     }
 }

@@ -5,8 +5,8 @@
 //! [`every_read_route_states_what_anonymous_callers_get`].
 //!
 //! Public: search and suggestions, published postings (one, or the list with its default
-//! `status=published`), verified organizations' public profiles, the open data, the reference
-//! catalogues and the API's own document. Everything else is 401: a token, or no answer.
+//! `status=published`), the public change feed, verified organizations' public profiles, the open
+//! data, the reference catalogues and the API's own document. Everything else is 401: a token, or no answer.
 
 use std::collections::BTreeSet;
 
@@ -92,6 +92,8 @@ const READS: &[Read] = &[
     read("/statistics/reports/school/{org_id}",         "",               Any,                  401),
     read("/statistics/reports/city",                    "",               Any,                  401),
     read("/open-data",                                  "",               Any,                  200),
+    read("/feed/postings",                              "",               Any,                  200),
+    read("/feed/postings/snapshot",                     "",               Any,                  200),
     read("/search",                                     "?q=数控",        Any,                  200),
     read("/suggest",                                    "?q=shukong",     Any,                  200),
     read("/inbox",                                      "",               Any,                  401),

@@ -7,6 +7,7 @@ pub mod audit_events;
 pub mod case_notes;
 pub mod delegations;
 pub mod designations;
+pub mod idempotency_keys;
 pub mod login_failures;
 pub mod login_throttles;
 pub mod occupation_details;

@@ -1,4 +1,7 @@
+use chanjiao_domain::posting::PostingChange;
 use sea_orm::entity::prelude::*;
+
+use crate::db::Stored;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "posting_outbox")]
@@ -8,6 +11,8 @@ pub struct Model {
     pub posting_id: i64,
     pub op: String,
     pub created_at: DateTimeUtc,
+    /// What the write did; rows from before the change feed have none (read as `updated`).
+    pub change: Option<Stored<PostingChange>>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -37,6 +37,19 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     }
 }
 
+/// The `If-Match` header of a write: the version the client read and means to change. The
+/// generic check in [`crate::integration::conditional`] refuses a stale one before the handler
+/// runs; services that lock the row check it again inside their transaction.
+pub struct IfMatch(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(IfMatch(crate::integration::conditional::if_match(&parts.headers)))
+    }
+}
+
 /// Path parameters deserialized into `T`; a bad one is a 422 naming it.
 pub struct Path<T>(pub T);
 

@@ -12,6 +12,7 @@ pub mod imports;
 pub mod login_throttle;
 pub mod matching;
 pub mod organizations;
+pub mod paging;
 pub mod postings;
 pub mod reference;
 pub mod rounds;

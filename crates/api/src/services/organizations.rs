@@ -10,7 +10,10 @@ use chanjiao_domain::Text;
 use chanjiao_domain::access::{self, Caller, Power, Standing};
 use chanjiao_domain::{Invalid, Invalids, OrgKind, OrgName, RegionCode, Role, SchoolLevel, Verification};
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder,
+};
 use serde::Serialize;
 
 use crate::auth::CurrentUser;
@@ -222,7 +225,12 @@ pub async fn with_requested_changes(db: &impl ConnectionTrait) -> Result<Vec<Org
 /// A platform administrator's decision. On a registration (or a rejected organization) it sets
 /// the verification; on a verified organization with a requested change it decides the change:
 /// `verified` applies it, `rejected` discards it and the organization stays as approved.
-pub async fn decide(db: &impl ConnectionTrait, id: i64, decision: Verification) -> Result<Organization, ApiError> {
+pub async fn decide(
+    db: &DatabaseConnection,
+    id: i64,
+    decision: Verification,
+    now: DateTime<Utc>,
+) -> Result<Organization, ApiError> {
     if decision == Verification::Pending {
         return Err(ApiError::invalid(
             "decision",
@@ -245,11 +253,28 @@ pub async fn decide(db: &impl ConnectionTrait, id: i64, decision: Verification) 
         }
     } else {
         active.verification = Set(Stored(decision));
-        active.verified_at = Set((decision == Verification::Verified).then(Utc::now));
+        active.verified_at = Set((decision == Verification::Verified).then_some(now));
     }
     active.requested_name = Set(None);
     active.requested_region_code = Set(None);
-    active.update(db).await?.try_into()
+    save(db, active, now).await
+}
+
+/// Saves a changed organization; a new name is a change of every one of its postings (they
+/// show it), recorded in the outbox in the same transaction for the index and the feed.
+async fn save(
+    db: &DatabaseConnection,
+    active: organizations::ActiveModel,
+    now: DateTime<Utc>,
+) -> Result<Organization, ApiError> {
+    let renamed = active.name.is_set();
+    let txn = crate::db::begin_write(db).await?;
+    let row = active.update(&txn).await?;
+    if renamed {
+        crate::services::postings::outbox::enqueue_organization(&txn, row.id, now).await?;
+    }
+    txn.commit().await?;
+    row.try_into()
 }
 
 /// Changes to an organization's profile, each optional. The credit code and the kind are read
@@ -271,9 +296,10 @@ pub struct ProfileChanges {
 pub const FIXED_AT_REGISTRATION: Text = Text::new("fixed at registration", "注册时确定，不能修改");
 
 pub async fn update_profile(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     id: i64,
     changes: ProfileChanges,
+    now: DateTime<Utc>,
 ) -> Result<Organization, ApiError> {
     let mut errors = Invalids::default();
     if changes.credit_code.is_some() {
@@ -316,5 +342,5 @@ pub async fn update_profile(
             active.region_code = Set(Stored(region));
         }
     }
-    active.update(db).await?.try_into()
+    save(db, active, now).await
 }

@@ -121,6 +121,22 @@ pub fn escape_html(text: &str) -> String {
 }
 
 /// Percent-encodes a string for use in a query parameter.
+/// The link to a list page's next page: the page's own address with `cursor` set to `next`
+/// (any earlier `cursor` dropped), or none on the last page.
+pub fn next_page_href(uri: &axum::http::Uri, next: Option<&str>) -> Option<String> {
+    let next = next?;
+    let kept: Vec<&str> =
+        uri.query().unwrap_or("").split('&').filter(|pair| !pair.is_empty() && !pair.starts_with("cursor=")).collect();
+    let mut href = format!("{}?", uri.path());
+    for pair in kept {
+        href.push_str(pair);
+        href.push('&');
+    }
+    href.push_str("cursor=");
+    href.push_str(&url_encode(next));
+    Some(href)
+}
+
 pub fn url_encode(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for byte in raw.bytes() {

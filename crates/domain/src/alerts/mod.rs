@@ -13,8 +13,10 @@ use std::time::Duration;
 use crate::organization::string_enum;
 
 string_enum!(
-    /// What a notice is about. Webhook subscriptions choose topics; the inbox shows them all.
-    Topic, Text::new("one of saved_search, new_match, proposal_received, proposal_answered, proposal_reminder, proposal_expired, project_updated, assessment_assigned, booking_changed", "saved_search、new_match、proposal_received、proposal_answered、proposal_reminder、proposal_expired、project_updated、assessment_assigned、booking_changed 之一"), {
+    /// What a notice is about. Webhook subscriptions choose topics; the inbox shows them all but
+    /// `posting_changed`, which is the change feed pushed to webhooks (one per posting change
+    /// visible to the subscriber) and would drown an inbox.
+    Topic, Text::new("one of saved_search, new_match, proposal_received, proposal_answered, proposal_reminder, proposal_expired, project_updated, assessment_assigned, booking_changed, posting_changed", "saved_search、new_match、proposal_received、proposal_answered、proposal_reminder、proposal_expired、project_updated、assessment_assigned、booking_changed、posting_changed 之一"), {
         SavedSearch => "saved_search",
         NewMatch => "new_match",
         ProposalReceived => "proposal_received",
@@ -24,6 +26,7 @@ string_enum!(
         ProjectUpdated => "project_updated",
         AssessmentAssigned => "assessment_assigned",
         BookingChanged => "booking_changed",
+        PostingChanged => "posting_changed",
     }
 );
 
@@ -39,6 +42,7 @@ impl Topic {
             Topic::ProjectUpdated => "合作项目有更新",
             Topic::AssessmentAssigned => "被指派评估",
             Topic::BookingChanged => "实训基地预约有变动",
+            Topic::PostingChanged => "发布有变动（变更流）",
         }
     }
 
@@ -53,6 +57,7 @@ impl Topic {
             Topic::ProjectUpdated => "Project updated",
             Topic::AssessmentAssigned => "Assessment assigned",
             Topic::BookingChanged => "Booking changed",
+            Topic::PostingChanged => "Posting changed (change feed)",
         }
     }
 }

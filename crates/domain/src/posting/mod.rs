@@ -5,6 +5,7 @@
 //! posting from what users send ([`NewPosting::parse`]) and its lifecycle ([`PostingStatus`]).
 //! Storage, permissions to touch a posting, and the audit log belong to the API layer.
 
+mod change;
 mod fields;
 mod kinds;
 mod lifecycle;
@@ -17,6 +18,7 @@ mod lifecycle_tests;
 #[cfg(test)]
 mod new_tests;
 
+pub use change::PostingChange;
 pub(crate) use fields::whole_number;
 pub use fields::{
     Description, Enrolment, NumberInput, PLAUSIBLE_YEARS, Quantity, TimeWindow, Title, Yuan, parse_date, split_list,

@@ -16,6 +16,7 @@ use crate::error::ApiError;
 use crate::services::alerts::inbox::{self, Inbox};
 use crate::services::alerts::subscriptions::{self, NewSubscription, Subscription};
 use crate::services::alerts::webhooks::{self, Delivery};
+use crate::services::paging::PagingQuery;
 use crate::startup::AppState;
 use crate::web::Lang;
 
@@ -35,6 +36,7 @@ pub struct InboxQuery {
     params(
         ("unread" = Option<bool>, Query, description = "true for unread only."),
         ("lang" = Option<Lang>, Query, description = "zh (default) or en, for title and topic_label."),
+        PagingQuery,
     ),
     security(("bearerAuth" = [])),
     responses(
@@ -45,11 +47,12 @@ pub async fn inbox(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Query(query): Query<InboxQuery>,
+    Query(page): Query<PagingQuery>,
     headers: HeaderMap,
 ) -> Result<Json<Inbox>, ApiError> {
     let unread_only = query.unread.unwrap_or(false);
     let lang = query.lang.unwrap_or_else(|| Lang::from_headers(&headers, None));
-    Ok(Json(inbox::list(&state.db, &user, unread_only, lang.code()).await?))
+    Ok(Json(inbox::list(&state.db, &user, unread_only, lang.code(), page.paging()?).await?))
 }
 
 /// How many notices the caller has not read.
@@ -197,10 +200,11 @@ pub async fn delete(
     summary = "The webhook delivery log of a subscription",
     params(
         ("id" = i64, Path, minimum = 1, description = "The resource's id."),
+        PagingQuery,
     ),
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "Newest first, at most 100, each with its attempts.", body = Vec<Delivery>),
+        (status = 200, description = "Newest first, a page at a time, each with its attempts.", body = DeliveryList),
         (status = 404, response = NotFound),
     ),
 )]
@@ -208,6 +212,17 @@ pub async fn deliveries(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
-) -> Result<Json<Vec<Delivery>>, ApiError> {
-    Ok(Json(webhooks::log(&state.db, &user, id).await?))
+    Query(page): Query<PagingQuery>,
+) -> Result<Json<DeliveryList>, ApiError> {
+    let (deliveries, next_cursor) = webhooks::log(&state.db, &user, id, page.paging()?).await?;
+    Ok(Json(DeliveryList { deliveries, next_cursor }))
+}
+
+/// A page of a subscription's webhook deliveries, newest first.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct DeliveryList {
+    pub deliveries: Vec<Delivery>,
+    /// Pass as `cursor` for the next page; null on the last.
+    #[schema(required = true)]
+    pub next_cursor: Option<String>,
 }

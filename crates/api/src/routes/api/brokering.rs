@@ -20,20 +20,27 @@ use crate::services::brokering::proposals::{self, Answer, Mailbox, NewProposal};
 use crate::services::brokering::stats;
 use crate::services::brokering::views::{ProjectView, ProposalView};
 use crate::services::brokering::workspace::{self, CaseNote, NewNote, Pipeline};
+use crate::services::paging::PagingQuery;
 use crate::startup::AppState;
 
 // The lists come wrapped in an object named after what they hold, as they always have.
 
-/// Proposals, most recently changed first.
+/// A page of proposals, newest first.
 #[derive(Serialize, ToSchema)]
 pub struct ProposalList {
     proposals: Vec<ProposalView>,
+    /// Pass as `cursor` for the next page; null on the last.
+    #[schema(required = true)]
+    next_cursor: Option<String>,
 }
 
-/// Projects, newest first.
+/// A page of projects, newest first.
 #[derive(Serialize, ToSchema)]
 pub struct ProjectList {
     projects: Vec<ProjectView>,
+    /// Pass as `cursor` for the next page; null on the last.
+    #[schema(required = true)]
+    next_cursor: Option<String>,
 }
 
 /// A project and its assessments.
@@ -49,10 +56,13 @@ pub struct DelegationList {
     delegations: Vec<Delegation>,
 }
 
-/// Case notes, newest first.
+/// A page of case notes, newest first.
 #[derive(Serialize, ToSchema)]
 pub struct NoteList {
     notes: Vec<CaseNote>,
+    /// Pass as `cursor` for the next page; null on the last.
+    #[schema(required = true)]
+    next_cursor: Option<String>,
 }
 
 /// Assessments, newest first.
@@ -93,18 +103,21 @@ pub async fn propose(
     params(
         ("box" = Option<Mailbox>, Query, description = "Sent, received or both (default `all`)."),
         ("status" = Option<ProposalStatus>, Query, description = "Only this status."),
+        PagingQuery,
     ),
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "Most recently changed first, at most 500.", body = ProposalList),
+        (status = 200, description = "Newest first, a page at a time.", body = ProposalList),
     ),
 )]
 pub async fn list_proposals(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Query(query): Query<proposals::ListQuery>,
+    Query(page): Query<PagingQuery>,
 ) -> Result<Json<ProposalList>, ApiError> {
-    Ok(Json(ProposalList { proposals: proposals::list(&state.db, &user, &query, state.clock.now()).await? }))
+    let (proposals, next_cursor) = proposals::list(&state.db, &user, &query, page.paging()?, state.clock.now()).await?;
+    Ok(Json(ProposalList { proposals, next_cursor }))
 }
 
 #[utoipa::path(
@@ -168,18 +181,21 @@ pub async fn answer(
     summary = "Cooperation projects the caller may see",
     params(
         ("status" = Option<ProjectStatus>, Query, description = "Only this status."),
+        PagingQuery,
     ),
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "Newest first, at most 500.", body = ProjectList),
+        (status = 200, description = "Newest first, a page at a time.", body = ProjectList),
     ),
 )]
 pub async fn list_projects(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Query(query): Query<projects::ListQuery>,
+    Query(page): Query<PagingQuery>,
 ) -> Result<Json<ProjectList>, ApiError> {
-    Ok(Json(ProjectList { projects: projects::list(&state.db, &user, &query).await? }))
+    let (projects, next_cursor) = projects::list(&state.db, &user, &query, page.paging()?).await?;
+    Ok(Json(ProjectList { projects, next_cursor }))
 }
 
 #[utoipa::path(
@@ -336,18 +352,21 @@ pub struct NotesQuery {
     summary = "The intermediary's case notes",
     params(
         ("client" = Option<i64>, Query, description = "Only notes on this client organization."),
+        PagingQuery,
     ),
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "Newest first, at most 500.", body = NoteList),
+        (status = 200, description = "Newest first, a page at a time.", body = NoteList),
     ),
 )]
 pub async fn notes(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Query(query): Query<NotesQuery>,
+    Query(page): Query<PagingQuery>,
 ) -> Result<Json<NoteList>, ApiError> {
-    Ok(Json(NoteList { notes: workspace::notes(&state.db, &user, query.client).await? }))
+    let (notes, next_cursor) = workspace::notes(&state.db, &user, query.client, page.paging()?).await?;
+    Ok(Json(NoteList { notes, next_cursor }))
 }
 
 #[utoipa::path(

@@ -15,7 +15,7 @@ mod statistics;
 
 pub(crate) use crate::routes::extract;
 pub(crate) use accounts::{account, auth};
-pub(crate) use postings::sheets;
+pub(crate) use postings::{feed, sheets};
 pub(crate) use statistics::{indicators, reports, targets};
 
 use axum::Router;
@@ -115,6 +115,8 @@ pub fn routes() -> Router<AppState> {
         .route("/statistics/reports/school/{org_id}", get(limited(Group::Statistics, reports::school)))
         .route("/statistics/reports/city", get(limited(Group::Statistics, reports::city)))
         .route("/open-data", get(limited(Group::Statistics, statistics::open_data)))
+        .route("/feed/postings", get(limited(Group::Search, feed::changes)))
+        .route("/feed/postings/snapshot", get(limited(Group::Search, feed::snapshot)))
         .route("/search", get(limited(Group::Search, search::search)))
         .route("/suggest", get(limited(Group::Search, search::suggest)))
         .route("/inbox", get(alerts::inbox))

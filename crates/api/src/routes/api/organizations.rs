@@ -152,7 +152,7 @@ pub async fn update(
     if !user.may_administer(id) {
         return Err(ApiError::Forbidden);
     }
-    Ok(Json(orgs::update_profile(&state.db, id, changes).await?))
+    Ok(Json(orgs::update_profile(&state.db, id, changes, state.clock.now()).await?))
 }
 
 #[utoipa::path(
@@ -255,5 +255,5 @@ pub async fn verify(
 ) -> Result<Json<Organization>, ApiError> {
     user.require(Power::AdministerPlatform)?;
     let decision = body.decision.parse().map_err(|e| ApiError::invalid("decision", e))?;
-    Ok(Json(orgs::decide(&state.db, id, decision).await?))
+    Ok(Json(orgs::decide(&state.db, id, decision, state.clock.now()).await?))
 }

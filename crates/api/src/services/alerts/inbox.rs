@@ -17,6 +17,7 @@ use crate::auth::CurrentUser;
 use crate::db::Stored;
 use crate::entities::alerts::{notification_reads, notifications, subscriptions, webhook_deliveries};
 use crate::error::ApiError;
+use crate::services::paging::Paging;
 
 /// Something to tell an organization. `link` is a path on this site (such as
 /// `/postings/12`); `data` is what a webhook receiver needs to act without calling back.
@@ -110,10 +111,10 @@ pub struct InboxItem {
 pub struct Inbox {
     pub items: Vec<InboxItem>,
     pub unread: u64,
+    /// Pass as `cursor` for the next page; null on the last.
+    #[schema(required = true)]
+    pub next_cursor: Option<String>,
 }
-
-/// Notices shown per page of the inbox, newest first.
-pub const PAGE: u64 = 100;
 
 fn unread_filter(organization_id: i64, user_id: i64) -> sea_orm::Condition {
     let read_by_user = Query::select()
@@ -138,13 +139,19 @@ pub async fn list(
     user: &CurrentUser,
     unread_only: bool,
     lang: &str,
+    paging: Paging,
 ) -> Result<Inbox, ApiError> {
-    let Some(org) = user.organization_id() else { return Ok(Inbox { items: Vec::new(), unread: 0 }) };
-    let mut query = notifications::Entity::find().filter(notifications::Column::OrganizationId.eq(org));
+    let Some(org) = user.organization_id() else {
+        return Ok(Inbox { items: Vec::new(), unread: 0, next_cursor: None });
+    };
+    let mut query = notifications::Entity::find()
+        .filter(notifications::Column::OrganizationId.eq(org))
+        .filter(paging.condition(notifications::Column::Id, notifications::Column::CreatedAt));
     if unread_only {
         query = query.filter(unread_filter(org, user.id));
     }
-    let rows = query.order_by_desc(notifications::Column::Id).limit(PAGE).all(db).await?;
+    let rows = query.order_by_desc(notifications::Column::Id).limit(paging.fetch()).all(db).await?;
+    let (rows, next_cursor) = paging.cut(rows, |row| row.id);
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let read: std::collections::HashSet<i64> = notification_reads::Entity::find()
         .filter(notification_reads::Column::UserId.eq(user.id))
@@ -172,7 +179,7 @@ pub async fn list(
             })
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
-    Ok(Inbox { items, unread: unread_count(db, user).await? })
+    Ok(Inbox { items, unread: unread_count(db, user).await?, next_cursor })
 }
 
 /// Marks one notice read for `user`; notices of other organizations do not exist for them.

@@ -8,6 +8,8 @@
 //!   posting" subscriptions and topic webhooks; each may carry a webhook URL and its secret.
 //! - [`processor`]: the background task that tails the posting outbox behind the search
 //!   indexer and turns newly published postings into notices.
+//! - [`posting_changes`]: the `posting_changed` webhook topic, the change feed pushed to
+//!   subscribers by the processor.
 //! - [`delegated`]: what an intermediary set up while acting for a client, switched off when
 //!   the client revokes the grant.
 //! - [`webhooks`]: the persistent delivery outbox, its worker, signatures, and the address
@@ -15,6 +17,7 @@
 
 pub mod delegated;
 pub mod inbox;
+pub mod posting_changes;
 pub mod processor;
 pub mod subscriptions;
 pub mod webhooks;

@@ -30,7 +30,7 @@ use serde_json::json;
 use super::inbox::{Notice, Topic, notify};
 use super::subscriptions::saved_search_query;
 use crate::clock::Clock;
-use crate::entities::alerts::{alert_cursor, alert_hits, subscription_shares, subscriptions};
+use crate::entities::alerts::{alert_cursor, alert_hits, subscription_shares, subscriptions, webhook_deliveries};
 use crate::entities::{posting_outbox, postings as posting_rows};
 use crate::error::ApiError;
 use crate::services::matching::{Catalogue, postings as matching};
@@ -115,6 +115,8 @@ pub async fn process(
         pending.extend(new_matches(db, index, catalogue, &fresh).await?);
     }
 
+    let pushed = super::posting_changes::deliveries(db, &rows, now).await?;
+
     let txn = crate::db::begin_write(db).await?;
     // First statement of the transaction, so on SQLite it takes the write lock at once.
     let moved = alert_cursor::Entity::update_many()
@@ -147,7 +149,14 @@ pub async fn process(
             sent += 1;
         }
     }
+    let pushes = pushed.len();
+    for chunk in pushed.chunks(200) {
+        webhook_deliveries::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+    }
     txn.commit().await?;
+    if pushes > 0 {
+        tracing::debug!(pushes, through = next, "posting changes pushed to webhooks");
+    }
     if sent > 0 {
         tracing::info!(sent, through = next, "alerts sent");
     }

@@ -22,6 +22,7 @@ use crate::auth::CurrentUser;
 use crate::db::Stored;
 use crate::entities::{assessments, delegations, postings as posting_rows, projects, proposals};
 use crate::error::ApiError;
+use crate::services::paging::Paging;
 use crate::services::{audit, postings};
 
 /// Makes the project of an accepted proposal, inside the caller's transaction.
@@ -102,14 +103,19 @@ pub struct ListQuery {
     pub status: Option<String>,
 }
 
-/// Projects `user` may see, newest first: everything for those who oversee, otherwise the
-/// organization's own, those it brokered, and those of its clients (for intermediaries).
+/// A page of the projects `user` may see, newest first: everything for those who oversee,
+/// otherwise the organization's own, those it brokered, and those of its clients (for
+/// intermediaries); and the cursor of the next page.
 pub async fn list(
     db: &DatabaseConnection,
     user: &CurrentUser,
     query: &ListQuery,
-) -> Result<Vec<ProjectView>, ApiError> {
-    let mut select = projects::Entity::find().order_by_desc(projects::Column::Id).limit(500);
+    paging: Paging,
+) -> Result<(Vec<ProjectView>, Option<String>), ApiError> {
+    let mut select = projects::Entity::find()
+        .filter(paging.condition(projects::Column::Id, projects::Column::UpdatedAt))
+        .order_by_desc(projects::Column::Id)
+        .limit(paging.fetch());
     if let Some(status) = query.status.as_deref().filter(|s| !s.is_empty()) {
         let status: ProjectStatus = status.parse().map_err(|e| ApiError::Validation(Invalids::single("status", e)))?;
         select = select.filter(projects::Column::Status.eq(status.as_str()));
@@ -135,7 +141,8 @@ pub async fn list(
                 .add(projects::Column::BrokerOrgId.eq(org)),
         );
     }
-    views::projects(db, user, select.all(db).await?).await
+    let (rows, next) = paging.cut(select.all(db).await?, |row| row.id);
+    Ok((views::projects(db, user, rows).await?, next))
 }
 
 /// A participant's action on a project; completing records outcomes.

@@ -29,6 +29,7 @@ use crate::db::CorruptValue;
 use crate::db::Stored;
 use crate::entities::{proposal_events, proposals};
 use crate::error::ApiError;
+use crate::services::paging::Paging;
 use crate::services::{audit, postings};
 
 /// A new proposal: the proposer's posting, the counterpart's, and the terms.
@@ -390,14 +391,19 @@ pub struct ListQuery {
     pub status: Option<String>,
 }
 
-/// The proposals of `user`'s organization (authorities and administrators: all), newest first.
+/// A page of the proposals of `user`'s organization (authorities and administrators: all),
+/// newest first, and the cursor of the next page.
 pub async fn list(
     db: &DatabaseConnection,
     user: &CurrentUser,
     query: &ListQuery,
+    paging: Paging,
     now: DateTime<Utc>,
-) -> Result<Vec<ProposalView>, ApiError> {
-    let mut select = proposals::Entity::find().order_by_desc(proposals::Column::UpdatedAt).limit(500);
+) -> Result<(Vec<ProposalView>, Option<String>), ApiError> {
+    let mut select = proposals::Entity::find()
+        .filter(paging.condition(proposals::Column::Id, proposals::Column::UpdatedAt))
+        .order_by_desc(proposals::Column::Id)
+        .limit(paging.fetch());
     if let Some(status) = query.status.as_deref().filter(|s| !s.is_empty()) {
         let status: ProposalStatus =
             status.parse().map_err(|e| ApiError::Validation(chanjiao_domain::Invalids::single("status", e)))?;
@@ -420,8 +426,8 @@ pub async fn list(
         }
         (None, false, _) => return Err(ApiError::Forbidden),
     }
-    let rows = select.all(db).await?;
-    views::proposals(db, user, rows, now).await
+    let (rows, next) = paging.cut(select.all(db).await?, |row| row.id);
+    Ok((views::proposals(db, user, rows, now).await?, next))
 }
 
 /// One proposal with its history.

@@ -18,6 +18,7 @@ use super::views::{self, ProjectView, ProposalView};
 use crate::auth::CurrentUser;
 use crate::entities::{case_notes, postings as posting_rows, projects, proposals, users};
 use crate::error::ApiError;
+use crate::services::paging::Paging;
 
 /// A client's posting on the board.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -36,7 +37,13 @@ pub struct Pipeline {
     pub postings: BTreeMap<String, Vec<BoardPosting>>,
     pub proposals: BTreeMap<String, Vec<ProposalView>>,
     pub projects: BTreeMap<String, Vec<ProjectView>>,
+    /// A column holds only its [`BOARD_CAP`] most recent items; the full lists page through
+    /// everything (`/postings?organization=`, `/proposals`, `/projects`).
+    pub truncated: bool,
 }
+
+/// The most items a column of the board shows.
+pub const BOARD_CAP: u64 = 500;
 
 fn intermediary(user: &CurrentUser) -> Result<i64, ApiError> {
     let home = user.home_organization().ok_or(ApiError::Forbidden)?;
@@ -48,17 +55,23 @@ pub async fn pipeline(db: &DatabaseConnection, user: &CurrentUser, now: DateTime
     let home = intermediary(user)?;
     let clients = delegations::clients(db, home).await?;
     let ids: Vec<i64> = clients.iter().map(|c| c.organization_id).collect();
-    let mut board =
-        Pipeline { clients, postings: BTreeMap::new(), proposals: BTreeMap::new(), projects: BTreeMap::new() };
+    let mut board = Pipeline {
+        clients,
+        postings: BTreeMap::new(),
+        proposals: BTreeMap::new(),
+        projects: BTreeMap::new(),
+        truncated: false,
+    };
     if ids.is_empty() {
         return Ok(board);
     }
     let postings = posting_rows::Entity::find()
         .filter(posting_rows::Column::OrganizationId.is_in(ids.clone()))
         .order_by_desc(posting_rows::Column::UpdatedAt)
-        .limit(500)
+        .limit(BOARD_CAP)
         .all(db)
         .await?;
+    board.truncated |= postings.len() as u64 == BOARD_CAP;
     for p in postings {
         board.postings.entry(p.status.as_str().to_owned()).or_default().push(BoardPosting {
             id: p.id,
@@ -74,9 +87,10 @@ pub async fn pipeline(db: &DatabaseConnection, user: &CurrentUser, now: DateTime
     let rows = proposals::Entity::find()
         .filter(either(proposals::Column::ProposerOrgId, proposals::Column::RecipientOrgId))
         .order_by_desc(proposals::Column::UpdatedAt)
-        .limit(500)
+        .limit(BOARD_CAP)
         .all(db)
         .await?;
+    board.truncated |= rows.len() as u64 == BOARD_CAP;
     for view in views::proposals(db, user, rows, now).await? {
         board.proposals.entry(view.status.as_str().to_owned()).or_default().push(view);
     }
@@ -88,9 +102,10 @@ pub async fn pipeline(db: &DatabaseConnection, user: &CurrentUser, now: DateTime
                 .add(projects::Column::BrokerOrgId.eq(home)),
         )
         .order_by_desc(projects::Column::Id)
-        .limit(500)
+        .limit(BOARD_CAP)
         .all(db)
         .await?;
+    board.truncated |= rows.len() as u64 == BOARD_CAP;
     for view in views::projects(db, user, rows).await? {
         board.projects.entry(view.status.as_str().to_owned()).or_default().push(view);
     }
@@ -157,18 +172,26 @@ pub async fn add_note(
     })
 }
 
-/// The intermediary's notes, newest first, optionally for one client.
+/// A page of the intermediary's notes, newest first, optionally for one client, and the cursor
+/// of the next page.
 pub async fn notes(
     db: &impl ConnectionTrait,
     user: &CurrentUser,
     client_org_id: Option<i64>,
-) -> Result<Vec<CaseNote>, ApiError> {
+    paging: Paging,
+) -> Result<(Vec<CaseNote>, Option<String>), ApiError> {
     let home = intermediary(user)?;
     let mut select = case_notes::Entity::find().filter(case_notes::Column::IntermediaryId.eq(home));
     if let Some(client) = client_org_id {
         select = select.filter(case_notes::Column::ClientOrgId.eq(client));
     }
-    let rows = select.order_by_desc(case_notes::Column::Id).limit(500).all(db).await?;
+    let rows = select
+        .filter(paging.condition(case_notes::Column::Id, case_notes::Column::CreatedAt))
+        .order_by_desc(case_notes::Column::Id)
+        .limit(paging.fetch())
+        .all(db)
+        .await?;
+    let (rows, next) = paging.cut(rows, |row| row.id);
     let authors: std::collections::HashMap<i64, String> = users::Entity::find()
         .filter(users::Column::Id.is_in(rows.iter().filter_map(|r| r.author_user_id)))
         .all(db)
@@ -176,7 +199,7 @@ pub async fn notes(
         .into_iter()
         .map(|u| (u.id, u.email))
         .collect();
-    Ok(rows
+    let notes = rows
         .into_iter()
         .map(|r| CaseNote {
             id: r.id,
@@ -186,5 +209,6 @@ pub async fn notes(
             body: r.body,
             created_at: r.created_at,
         })
-        .collect())
+        .collect();
+    Ok((notes, next))
 }

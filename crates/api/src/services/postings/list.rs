@@ -3,8 +3,8 @@
 use chanjiao_domain::posting::CodeKind;
 use chanjiao_domain::posting::{PostingKind, PostingStatus, Side};
 use chanjiao_domain::reference::ClusterId;
-use chanjiao_domain::{Invalid, Invalids, RegionCode};
-use chrono::NaiveDate;
+use chanjiao_domain::{Invalid, Invalids, RegionCode, Text};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -46,6 +46,9 @@ pub struct ListQuery {
     pub limit: Option<String>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// Only postings changed at or after this instant (RFC 3339, e.g. `2027-03-01T08:00:00Z`).
+    #[param(value_type = Option<String>, format = DateTime)]
+    pub updated_since: Option<String>,
 }
 
 /// A page of postings.
@@ -73,6 +76,7 @@ struct Filters {
     organization: Option<i64>,
     limit: u64,
     cursor: Option<i64>,
+    updated_since: Option<DateTime<Utc>>,
 }
 
 fn blank(value: &Option<String>) -> Option<&str> {
@@ -117,6 +121,19 @@ fn parse(query: &ListQuery) -> Result<Filters, Invalids> {
     let organization = number("organization", blank(&query.organization), 1, i64::MAX, &mut errors);
     let limit = number("limit", blank(&query.limit), 1, MAX_LIMIT as i64, &mut errors).map(|n| n as u64);
     let cursor = number("cursor", blank(&query.cursor), 1, i64::MAX, &mut errors);
+    let updated_since = blank(&query.updated_since).and_then(|raw| match DateTime::parse_from_rfc3339(raw) {
+        Ok(at) => Some(at.with_timezone(&Utc)),
+        Err(_) => {
+            errors.push(
+                "updated_since",
+                Invalid::Format(Text::new(
+                    "an RFC 3339 instant, such as 2027-03-01T08:00:00Z",
+                    "RFC 3339 时间，例如 2027-03-01T08:00:00Z",
+                )),
+            );
+            None
+        }
+    });
     errors.finish(|| Filters {
         kind,
         side,
@@ -126,6 +143,7 @@ fn parse(query: &ListQuery) -> Result<Filters, Invalids> {
         organization,
         limit: limit.unwrap_or(DEFAULT_LIMIT),
         cursor,
+        updated_since,
     })
 }
 
@@ -199,6 +217,7 @@ async fn newest_published(
         organization: None,
         limit: max,
         cursor: None,
+        updated_since: None,
     };
     let rows = postings::Entity::find()
         .filter(public_condition(&filters, today))
@@ -251,6 +270,9 @@ fn public_condition(filters: &Filters, today: NaiveDate) -> Condition {
     }
     if let Some(prefix) = &filters.region_prefix {
         condition = condition.add(postings::Column::RegionCode.starts_with(prefix.as_str()));
+    }
+    if let Some(since) = filters.updated_since {
+        condition = condition.add(postings::Column::UpdatedAt.gte(since));
     }
     if let Some(organization) = filters.organization {
         condition = condition.add(postings::Column::OrganizationId.eq(organization));

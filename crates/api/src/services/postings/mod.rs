@@ -4,7 +4,9 @@
 //! Every write goes through one transaction that also appends to the outbox (for the search
 //! indexers) and to the audit log, so the three never disagree.
 
+pub mod feed;
 mod list;
+pub mod outbox;
 pub mod sitemap;
 pub mod write;
 

@@ -3,15 +3,17 @@
 use chanjiao_domain::Text;
 use chanjiao_domain::access::Power;
 use chanjiao_domain::posting::CodeKind;
-use chanjiao_domain::posting::{Action, Actor, Context, NewPosting, PostingInput, PostingStatus, Side};
+use chanjiao_domain::posting::{Action, Actor, Context, NewPosting, PostingChange, PostingInput, PostingStatus, Side};
 use chanjiao_domain::{Invalid, Invalids};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QuerySelect,
 };
 use serde_json::Value;
 
-use super::{Posting, from_row, get_owned};
+use super::outbox::{self, outbox_row};
+use super::{Posting, from_row, with_org_names};
 use crate::auth::CurrentUser;
 use crate::db::Stored;
 use crate::entities::{posting_codes, posting_outbox, postings};
@@ -112,11 +114,11 @@ pub async fn insert_many(
         progress(rows.len());
     }
     let mut codes = Vec::new();
-    let mut outbox = Vec::with_capacity(rows.len());
+    let mut outbox_rows = Vec::with_capacity(rows.len());
     let mut events = Vec::with_capacity(rows.len());
     for (row, ((posting, _), (_, details))) in rows.iter().zip(items.iter().zip(&prepared)) {
         codes.extend(code_rows(row.id, posting));
-        outbox.push(outbox_row(row.id, now));
+        outbox_rows.push(outbox_row(row.id, PostingChange::Created, now));
         let mut changes = details.clone();
         changes["status"] = Value::String(row.status.as_str().to_owned());
         events.push(audit::event(Some(user), now, "posting", row.id, "create", changes));
@@ -126,7 +128,7 @@ pub async fn insert_many(
     }
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     facts::refresh(txn, &ids).await?;
-    for chunk in outbox.chunks(1000) {
+    for chunk in outbox_rows.chunks(1000) {
         posting_outbox::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
     }
     for chunk in events.chunks(500) {
@@ -183,7 +185,7 @@ pub async fn insert_historical(
         posting_codes::Entity::insert_many(codes).exec(txn).await?;
     }
     facts::refresh(txn, &[row.id]).await?;
-    outbox_row(row.id, now).insert(txn).await?;
+    outbox_row(row.id, PostingChange::Created, now).insert(txn).await?;
     let mut changes = details;
     changes["status"] = Value::String(status.as_str().to_owned());
     audit::event(None, now, "posting", row.id, "create", changes).insert(txn).await?;
@@ -206,15 +208,6 @@ fn code_rows(posting_id: i64, posting: &NewPosting) -> Vec<posting_codes::Active
         .collect()
 }
 
-fn outbox_row(posting_id: i64, now: DateTime<Utc>) -> posting_outbox::ActiveModel {
-    posting_outbox::ActiveModel {
-        posting_id: Set(posting_id),
-        op: Set("upsert".to_owned()),
-        created_at: Set(now),
-        ..Default::default()
-    }
-}
-
 /// Replaces a posting's code rows with those it now carries.
 async fn write_codes(txn: &impl ConnectionTrait, posting_id: i64, posting: &NewPosting) -> Result<(), ApiError> {
     posting_codes::Entity::delete_many().filter(posting_codes::Column::PostingId.eq(posting_id)).exec(txn).await?;
@@ -225,24 +218,46 @@ async fn write_codes(txn: &impl ConnectionTrait, posting_id: i64, posting: &NewP
     Ok(())
 }
 
-/// Tells the search indexers that a posting changed; they re-read it and decide visibility.
-async fn enqueue(txn: &impl ConnectionTrait, posting_id: i64, now: DateTime<Utc>) -> Result<(), ApiError> {
-    outbox_row(posting_id, now).insert(txn).await?;
-    Ok(())
+/// The posting `user` changes, read and locked inside the write's transaction (`FOR UPDATE` on
+/// PostgreSQL; SQLite's write transaction already excludes other writers), so that the version
+/// checked and merged over is the one written over: 404 if they cannot see it, 403 if it is
+/// not theirs.
+async fn locked(txn: &impl ConnectionTrait, user: &CurrentUser, id: i64) -> Result<Posting, ApiError> {
+    let row = postings::Entity::find_by_id(id).lock_exclusive().one(txn).await?.ok_or(ApiError::NotFound)?;
+    let posting = with_org_names(txn, vec![row]).await?.pop().ok_or(ApiError::NotFound)?;
+    if !posting.visible_to(user) {
+        return Err(ApiError::NotFound);
+    }
+    if !posting.owned_by(user) {
+        return Err(ApiError::Forbidden);
+    }
+    Ok(posting)
+}
+
+/// Refuses a change made against another version than the current one: `expected` is the
+/// client's `If-Match`, compared with the entity tag of the posting as the API shows it.
+fn check_version(current: &Posting, expected: Option<&str>) -> Result<(), ApiError> {
+    let Some(expected) = expected else { return Ok(()) };
+    let shown = serde_json::to_vec(current).map_err(|e| ApiError::Internal(format!("serialising a posting: {e}")))?;
+    if crate::integration::conditional::matches(expected, &shown) { Ok(()) } else { Err(ApiError::PreconditionFailed) }
 }
 
 /// Applies a JSON merge of `patch` over the posting's fields. The kind cannot change.
+/// `expected` is the version the client edited (`If-Match`), if it named one.
 pub async fn update(
     db: &DatabaseConnection,
     user: &CurrentUser,
     id: i64,
     patch: Value,
+    expected: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Posting, ApiError> {
     let Value::Object(patch) = patch else {
         return Err(ApiError::BadRequest("the body must be a JSON object".into()));
     };
-    let current = get_owned(db, user, id).await?;
+    let txn = crate::db::begin_write(db).await?;
+    let current = locked(&txn, user, id).await?;
+    check_version(&current, expected)?;
     let before = details_of(&current.posting)?;
     let mut merged = before.clone();
     for (key, value) in patch {
@@ -263,7 +278,6 @@ pub async fn update(
     if changes.as_object().is_some_and(|c| c.is_empty()) {
         return Ok(current);
     }
-    let txn = crate::db::begin_write(db).await?;
     let row = postings::Entity::find_by_id(id).one(&txn).await?.ok_or(ApiError::NotFound)?;
     let mut active: postings::ActiveModel = row.into();
     active.title = Set(posting.title.as_str().to_owned());
@@ -277,29 +291,32 @@ pub async fn update(
     let row = active.update(&txn).await?;
     write_codes(&txn, id, &posting).await?;
     facts::refresh(&txn, &[id]).await?;
-    enqueue(&txn, id, now).await?;
+    outbox::enqueue(&txn, id, PostingChange::Updated, now).await?;
     audit::record(&txn, Some(user), now, "posting", id, "update", changes).await?;
     txn.commit().await?;
     from_row(row, current.organization_name)
 }
 
-/// Moves a posting through its lifecycle on behalf of a member of its organization.
+/// Moves a posting through its lifecycle on behalf of a member of its organization. `expected`
+/// is the version the client acted on (`If-Match`), if it named one.
 pub async fn transition(
     db: &DatabaseConnection,
     user: &CurrentUser,
     id: i64,
     action: Action,
+    expected: Option<&str>,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Posting, ApiError> {
-    let current = get_owned(db, user, id).await?;
+    let txn = crate::db::begin_write(db).await?;
+    let current = locked(&txn, user, id).await?;
+    check_version(&current, expected)?;
     if matches!(action, Action::Publish | Action::Resume) {
         require_verified(user)?;
     }
     let context = Context { actor: Actor::User(user.role), today, ends_on: current.posting.window.ends_on() };
     let next = current.status.apply(action, &context).map_err(ApiError::Transition)?;
-    let txn = crate::db::begin_write(db).await?;
-    let row = set_status(&txn, id, next, now).await?;
+    let row = set_status(&txn, id, next, PostingChange::of(action), now).await?;
     let changes = serde_json::json!({ "status": [current.status.as_str(), next.as_str()] });
     audit::record(&txn, Some(user), now, "posting", id, action.as_str(), changes).await?;
     txn.commit().await?;
@@ -310,6 +327,7 @@ async fn set_status(
     txn: &impl ConnectionTrait,
     id: i64,
     status: PostingStatus,
+    change: PostingChange,
     now: DateTime<Utc>,
 ) -> Result<postings::Model, ApiError> {
     let row = postings::Entity::find_by_id(id).one(txn).await?.ok_or(ApiError::NotFound)?;
@@ -322,7 +340,7 @@ async fn set_status(
     let row = active.update(txn).await?;
     // Publishing a draft makes it count in the statistics.
     facts::refresh(txn, &[id]).await?;
-    enqueue(txn, id, now).await?;
+    outbox::enqueue(txn, id, change, now).await?;
     Ok(row)
 }
 
@@ -340,7 +358,7 @@ pub async fn expire_due(db: &DatabaseConnection, today: NaiveDate, now: DateTime
             continue;
         }
         let txn = crate::db::begin_write(db).await?;
-        set_status(&txn, row.id, PostingStatus::Expired, now).await?;
+        set_status(&txn, row.id, PostingStatus::Expired, PostingChange::Expired, now).await?;
         let changes = serde_json::json!({ "status": [status.as_str(), "expired"] });
         audit::record(&txn, None, now, "posting", row.id, "expire", changes).await?;
         txn.commit().await?;
@@ -375,7 +393,7 @@ pub(crate) async fn record_placements(
     if fills {
         facts::refresh(txn, &[id]).await?;
         changes["status"] = serde_json::json!([status.as_str(), PostingStatus::Filled.as_str()]);
-        enqueue(txn, id, now).await?;
+        outbox::enqueue(txn, id, PostingChange::Filled, now).await?;
     }
     audit::record(txn, Some(user), now, "posting", id, "placements", changes).await
 }

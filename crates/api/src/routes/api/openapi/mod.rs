@@ -17,7 +17,7 @@ use utoipa::OpenApi;
 use utoipa::openapi::Components;
 
 use super::{
-    account, alerts, auth, booking, brokering, indicators, matching, organizations, postings, reference, reports,
+    account, alerts, auth, booking, brokering, feed, indicators, matching, organizations, postings, reference, reports,
     rounds, search, sheets, statistics, targets,
 };
 use shared::{
@@ -50,6 +50,7 @@ and English. Prose documentation: docs/api.md, docs/matching.md, docs/brokering.
         organizations::members, organizations::add_member, organizations::verify, organizations::create_verified,
         reference::programs, reference::occupations, reference::clusters, reference::regions,
         postings::create, postings::list, postings::show, postings::update, postings::audit_trail, postings::act,
+        feed::changes, feed::snapshot,
         alerts::inbox, alerts::read_all, alerts::read, alerts::list, alerts::create, alerts::show, alerts::delete,
         alerts::deliveries,
         booking::list, booking::publish, booking::update, booking::delete, booking::book, booking::cancel, booking::mine,
@@ -88,6 +89,7 @@ and English. Prose documentation: docs/api.md, docs/matching.md, docs/brokering.
         (name = "organizations", description = "Registration, profiles, members and verification."),
         (name = "postings", description = "Offers and needs, and their lifecycle."),
         (name = "sheets", description = "Spreadsheet import and export of postings."),
+        (name = "feed", description = "The change feed of postings, for mirrors (docs/integration.md)."),
         (name = "search", description = "Full-text search and autocomplete."),
         (name = "matching", description = "Ranked counterparts, with reasons."),
         (name = "brokering", description = "Proposals, projects, delegations, the intermediary's workspace, \

@@ -1,5 +1,6 @@
 //! Postings over the API: create, read, edit, list, lifecycle actions and the audit trail.
 
+pub(crate) mod feed;
 pub(crate) mod sheets;
 
 use axum::Json;
@@ -13,7 +14,7 @@ use utoipa::ToSchema;
 use crate::auth::{ApiCaller, ApiUser};
 use crate::error::{ApiError, Problem};
 use crate::routes::api::ApiJson;
-use crate::routes::api::extract::{Path, Query};
+use crate::routes::api::extract::{IfMatch, Path, Query};
 use crate::routes::api::openapi::shared::{Conflict, NotFound};
 use crate::services::audit::{self, AuditEntry};
 use crate::services::postings::{self, Create, ListPage, ListQuery, Posting};
@@ -143,9 +144,10 @@ pub async fn update(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
+    IfMatch(expected): IfMatch,
     ApiJson(patch): ApiJson<Value>,
 ) -> Result<Json<Posting>, ApiError> {
-    Ok(Json(postings::update(&state.db, &user, id, patch, state.clock.now()).await?))
+    Ok(Json(postings::update(&state.db, &user, id, patch, expected.as_deref(), state.clock.now()).await?))
 }
 
 /// `POST /postings/{id}/publish|pause|resume|close|mark_filled|reopen`.
@@ -175,12 +177,14 @@ pub async fn act(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path((id, action)): Path<(i64, String)>,
+    IfMatch(expected): IfMatch,
 ) -> Result<Json<Posting>, ApiError> {
     let action = match action.parse::<Action>() {
         Ok(Action::Expire) | Err(_) => return Err(ApiError::NotFound),
         Ok(action) => action,
     };
-    Ok(Json(postings::transition(&state.db, &user, id, action, state.clock.today(), state.clock.now()).await?))
+    let (today, now) = (state.clock.today(), state.clock.now());
+    Ok(Json(postings::transition(&state.db, &user, id, action, expected.as_deref(), today, now).await?))
 }
 
 /// Who changed the posting and how; for its own organization and platform administrators.

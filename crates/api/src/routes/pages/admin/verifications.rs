@@ -59,6 +59,6 @@ pub async fn decide(
     PageForm(form): PageForm<DecisionForm>,
 ) -> Result<Response, PageError> {
     let decision = form.decision.parse::<Verification>().map_err(|e| ApiError::invalid("decision", e))?;
-    orgs::decide(&state.db, id, decision).await?;
+    orgs::decide(&state.db, id, decision, state.clock.now()).await?;
     Ok(Redirect::to("/admin/verifications").into_response())
 }

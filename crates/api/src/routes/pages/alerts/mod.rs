@@ -3,26 +3,37 @@
 //! one subscription with its webhook delivery log, and delete.
 
 use axum::extract::State;
+use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
 use chanjiao_domain::alerts::Topic;
 use minijinja::context;
 use minijinja::value::Serde;
 
-use super::{PageForm, PagePath};
+use super::{PageForm, PagePath, PageQuery};
 use crate::auth::{CurrentUser, PageUser};
 use crate::error::ApiError;
 use crate::services::alerts::inbox;
 use crate::services::alerts::subscriptions::{self, NewSubscription, Subscription};
 use crate::services::alerts::webhooks;
+use crate::services::paging::PagingQuery;
 use crate::startup::AppState;
+use crate::web::next_page_href;
 use crate::web::{Localized, NextForm, Page, PageError, on_form, options, safe_next};
 
 /// The search parameters a "save this search" form carries, in the order of a query string.
 const SEARCH_FIELDS: [&str; 8] = ["q", "kind", "side", "region", "cluster", "level", "program_class", "organization"];
 
-pub async fn inbox(State(state): State<AppState>, page: Page, PageUser(user): PageUser) -> Result<Response, PageError> {
-    let found = inbox::list(&state.db, &user, false, page.lang.code()).await?;
-    Ok(page.render(&state, "alerts/inbox.html", context! { items => Serde(found.items), unread => found.unread }))
+pub async fn inbox(
+    State(state): State<AppState>,
+    page: Page,
+    PageUser(user): PageUser,
+    PageQuery(paging): PageQuery<PagingQuery>,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let found =
+        inbox::list(&state.db, &user, false, page.lang.code(), paging.paging().map_err(ApiError::from)?).await?;
+    let next = next_page_href(&uri, found.next_cursor.as_deref());
+    Ok(page.render(&state, "alerts/inbox.html", context! { items => Serde(found.items), unread => found.unread, next }))
 }
 
 /// Marks a notice read, then goes where the form says (the notice's link) or back to the inbox.
@@ -106,7 +117,8 @@ async fn show_page(state: &AppState, page: &Page, user: &CurrentUser, subscripti
     let deliveries = if subscription.read_only {
         Vec::new()
     } else {
-        webhooks::log(&state.db, user, subscription.id).await.unwrap_or_default()
+        let recent = crate::services::paging::Paging { limit: 100, ..Default::default() };
+        webhooks::log(&state.db, user, subscription.id, recent).await.map(|(log, _)| log).unwrap_or_default()
     };
     let topic_labels: Vec<&str> = subscription.topics.iter().map(|t| t.label(page.lang)).collect();
     let query_pairs: Vec<(String, String)> =

@@ -2,6 +2,7 @@
 //! (for authorities) the form appointing an assessor.
 
 use axum::extract::State;
+use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
 use chanjiao_domain::access::Power;
 use chanjiao_domain::brokering::OutcomesInput;
@@ -14,7 +15,9 @@ use crate::auth::{CurrentUser, PageUser};
 use crate::error::ApiError;
 use crate::routes::pages::{PageForm, PagePath, PageQuery};
 use crate::services::brokering::{assessments, projects};
+use crate::services::paging::PagingQuery;
 use crate::startup::AppState;
+use crate::web::next_page_href;
 use crate::web::{Page, PageError, on_form};
 
 /// `GET /projects?status=`.
@@ -23,9 +26,12 @@ pub async fn index(
     page: Page,
     PageUser(user): PageUser,
     PageQuery(query): PageQuery<projects::ListQuery>,
+    PageQuery(paging): PageQuery<PagingQuery>,
+    uri: Uri,
 ) -> Result<Response, PageError> {
-    let list = projects::list(&state.db, &user, &query).await?;
-    Ok(page.render(&state, "brokering/projects.html", context! { projects => Serde(list) }))
+    let (list, next) = projects::list(&state.db, &user, &query, paging.paging().map_err(ApiError::from)?).await?;
+    let next = next_page_href(&uri, next.as_deref());
+    Ok(page.render(&state, "brokering/projects.html", context! { projects => Serde(list), next }))
 }
 
 async fn project_page(

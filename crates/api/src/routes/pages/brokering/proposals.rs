@@ -3,6 +3,7 @@
 //! errors.
 
 use axum::extract::State;
+use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
 use chanjiao_domain::brokering::{DeclineReason, TermsInput};
 use minijinja::context;
@@ -14,8 +15,10 @@ use crate::auth::{CurrentUser, PageUser};
 use crate::error::ApiError;
 use crate::routes::pages::{PageForm, PagePath, PageQuery};
 use crate::services::brokering::proposals;
+use crate::services::paging::PagingQuery;
 use crate::services::postings::{self, Posting};
 use crate::startup::AppState;
+use crate::web::next_page_href;
 use crate::web::{Page, PageError, on_form, options};
 
 /// The terms form, as typed (and as shown again when refused).
@@ -106,9 +109,13 @@ pub async fn index(
     page: Page,
     PageUser(user): PageUser,
     PageQuery(query): PageQuery<proposals::ListQuery>,
+    PageQuery(paging): PageQuery<PagingQuery>,
+    uri: Uri,
 ) -> Result<Response, PageError> {
-    let list = proposals::list(&state.db, &user, &query, state.clock.now()).await?;
-    let ctx = context! { proposals => Serde(list), mailbox => Serde(query.mailbox) };
+    let (list, next) =
+        proposals::list(&state.db, &user, &query, paging.paging().map_err(ApiError::from)?, state.clock.now()).await?;
+    let next = next_page_href(&uri, next.as_deref());
+    let ctx = context! { proposals => Serde(list), mailbox => Serde(query.mailbox), next };
     Ok(page.render(&state, "brokering/proposals.html", ctx))
 }
 

@@ -2,24 +2,36 @@
 //! response figures other pages show for an organization.
 
 use axum::extract::State;
+use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use minijinja::value::Serde;
 
 use crate::auth::PageUser;
-use crate::routes::pages::PageForm;
+use crate::error::ApiError;
+use crate::routes::pages::{PageForm, PageQuery};
 use crate::services::brokering::{stats, workspace};
+use crate::services::paging::PagingQuery;
 use crate::startup::AppState;
+use crate::web::next_page_href;
 use crate::web::{Page, PageError};
 
 /// `GET /workspace`.
-pub async fn board(State(state): State<AppState>, page: Page, PageUser(user): PageUser) -> Result<Response, PageError> {
+pub async fn board(
+    State(state): State<AppState>,
+    page: Page,
+    PageUser(user): PageUser,
+    PageQuery(paging): PageQuery<PagingQuery>,
+    uri: Uri,
+) -> Result<Response, PageError> {
     let pipeline = workspace::pipeline(&state.db, &user, state.clock.now()).await?;
     // The board is useful without its notes; a failure to read them leaves the list empty.
-    let notes = workspace::notes(&state.db, &user, None).await.unwrap_or_default();
+    let (notes, next) =
+        workspace::notes(&state.db, &user, None, paging.paging().map_err(ApiError::from)?).await.unwrap_or_default();
     let ctx = context! {
         board => Serde(pipeline),
         notes => Serde(notes),
+        next => next_page_href(&uri, next.as_deref()),
         acting_for => user.intermediary.as_ref().and(user.organization.as_ref()).map(|o| o.name.clone()),
     };
     Ok(page.render(&state, "brokering/workspace.html", ctx))

@@ -52,7 +52,7 @@ pub async fn update(
     PageForm(changes): PageForm<ProfileChanges>,
 ) -> Result<Response, PageError> {
     let org_id = administered(&user)?;
-    match orgs::update_profile(&state.db, org_id, changes).await {
+    match orgs::update_profile(&state.db, org_id, changes, state.clock.now()).await {
         Ok(_) => Ok(Redirect::to("/org").into_response()),
         Err(error) => org_page(&state, &page, &user, Some(on_form(error)?)).await,
     }

@@ -327,7 +327,7 @@ pub async fn update(
     let input = input_from_pairs(kind, &pairs);
     // The service takes the API's merge patch; the form sends every field of the kind.
     let patch = serde_json::to_value(&input).map_err(|e| ApiError::Internal(format!("posting form: {e}")))?;
-    match postings::update(&state.db, &user, id, patch, state.clock.now()).await {
+    match postings::update(&state.db, &user, id, patch, None, state.clock.now()).await {
         Ok(_) => Ok(Redirect::to(&format!("/postings/{id}")).into_response()),
         Err(error) => {
             let error = on_form(error)?;
@@ -353,6 +353,6 @@ pub async fn act(
         Ok(Action::Expire) | Err(_) => return Err(ApiError::NotFound.into()),
         Ok(action) => action,
     };
-    postings::transition(&state.db, &user, id, action, state.clock.today(), state.clock.now()).await?;
+    postings::transition(&state.db, &user, id, action, None, state.clock.today(), state.clock.now()).await?;
     Ok(Redirect::to(&format!("/postings/{id}")).into_response())
 }

@@ -14,9 +14,7 @@ use serde::Serialize;
 use crate::auth::CurrentUser;
 use crate::entities::alerts::{webhook_attempts, webhook_deliveries};
 use crate::error::ApiError;
-
-/// Deliveries shown in a log, newest first.
-pub const LOG_LIMIT: u64 = 100;
+use crate::services::paging::Paging;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Delivery {
@@ -50,26 +48,31 @@ pub struct Attempt {
     pub error: Option<String>,
 }
 
-/// The delivery log of a subscription the user's organization owns.
+/// A page of the delivery log of a subscription the user's organization owns, newest first,
+/// and the cursor of the next page.
 pub async fn log(
     db: &impl ConnectionTrait,
     user: &CurrentUser,
     subscription_id: i64,
-) -> Result<Vec<Delivery>, ApiError> {
+    paging: Paging,
+) -> Result<(Vec<Delivery>, Option<String>), ApiError> {
     super::subscriptions::get_owned(db, user, subscription_id).await?;
     let rows = webhook_deliveries::Entity::find()
         .filter(webhook_deliveries::Column::SubscriptionId.eq(subscription_id))
+        .filter(paging.condition(webhook_deliveries::Column::Id, webhook_deliveries::Column::CreatedAt))
         .order_by_desc(webhook_deliveries::Column::Id)
-        .limit(LOG_LIMIT)
+        .limit(paging.fetch())
         .all(db)
         .await?;
+    let (rows, next) = paging.cut(rows, |row| row.id);
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let attempts = webhook_attempts::Entity::find()
         .filter(webhook_attempts::Column::DeliveryId.is_in(ids))
         .order_by_asc(webhook_attempts::Column::Number)
         .all(db)
         .await?;
-    rows.into_iter()
+    let deliveries = rows
+        .into_iter()
         .map(|row| {
             let state = *row.state;
             let attempt_log = attempts
@@ -96,5 +99,6 @@ pub async fn log(
                 attempt_log,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    Ok((deliveries, next))
 }
