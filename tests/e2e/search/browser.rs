@@ -18,7 +18,14 @@ async fn an_anonymous_visitor_searches_from_the_home_page_opens_a_posting_and_is
 
     browser.goto(&app.url("/")).await.unwrap();
     let box_ = browser.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("form.home-search #q")).await;
-    box_.unwrap().send_keys("数控").await.unwrap();
+    let box_ = box_.unwrap();
+    let overflow =
+        browser.execute("return document.documentElement.scrollWidth > window.innerWidth;", vec![]).await.unwrap();
+    assert_eq!(overflow, json!(false), "the home page scrolls sideways on a phone");
+    if let Ok(png) = browser.screenshot().await {
+        let _ = std::fs::write(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("home-375.png"), png);
+    }
+    box_.send_keys("数控").await.unwrap();
     browser.find(Locator::Css("form.home-search button[type=submit]")).await.unwrap().click().await.unwrap();
     let hit = browser.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(".hit h3 a")).await.unwrap();
     let url = browser.current_url().await.unwrap();
@@ -48,6 +55,9 @@ async fn an_anonymous_visitor_searches_from_the_home_page_opens_a_posting_and_is
         browser.execute("return document.documentElement.scrollWidth > window.innerWidth;", vec![]).await.unwrap();
     assert_eq!(overflow, json!(false), "the public posting page scrolls sideways on a phone");
 
+    if let Ok(png) = browser.screenshot().await {
+        let _ = std::fs::write(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("public-posting-375.png"), png);
+    }
     browser.find(Locator::Css("a.propose-sign-in")).await.unwrap().click().await.unwrap();
     browser.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#email")).await.unwrap();
     let login = browser.current_url().await.unwrap();
