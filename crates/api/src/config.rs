@@ -36,6 +36,10 @@ pub struct Config {
     /// Trusted proxies, the looser login throttles, bounded hashing and per-client rate limits
     /// (see `docs/security/abuse.md`). Flat in the file and the environment.
     pub abuse: AbuseConfig,
+    /// The address people reach the site at (`https://chanjiao.example.cn`), for canonical links,
+    /// share cards, the sitemap and robots.txt. Never taken from a request's `Host` header, which
+    /// the caller chooses. `None`: `http://` and the bound address, filled in at start.
+    pub public_url: Option<String>,
 }
 
 /// How alerts are found and webhooks delivered. Flattened into the file and the environment
@@ -90,6 +94,7 @@ impl Default for Config {
             alerts: AlertsConfig::default(),
             rounds_retention_days: 365,
             abuse: AbuseConfig::default(),
+            public_url: None,
         }
     }
 }
@@ -129,6 +134,7 @@ struct FileConfig {
     rate_limit_register_per_minute: Option<u32>,
     rate_limit_login_per_minute: Option<u32>,
     rate_limit_statistics_per_minute: Option<u32>,
+    public_url: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -176,6 +182,9 @@ impl Config {
         );
         if f.database_url.is_some() {
             self.database_url = f.database_url;
+        }
+        if let Some(url) = f.public_url {
+            self.public_url = Some(parse_public_url(&url).map_err(|e| format!("public_url: {e}"))?);
         }
         let alerts = &mut self.alerts;
         macro_rules! take_alerts {
@@ -296,11 +305,25 @@ impl Config {
             alerts.webhook_allowed_hosts =
                 hosts.split(',').map(str::trim).filter(|h| !h.is_empty()).map(str::to_owned).collect();
         }
+        if let Some(url) = env("CHANJIAO_PUBLIC_URL") {
+            let parsed = parse_public_url(&url)
+                .map_err(|message| ConfigError::Env { name: "CHANJIAO_PUBLIC_URL".into(), message })?;
+            self.public_url = Some(parsed);
+        }
         // The conventional DATABASE_URL works too; the prefixed one wins when both are set.
         if let Some(url) = env("CHANJIAO_DATABASE_URL").or_else(|| env("DATABASE_URL")) {
             self.database_url = Some(url).filter(|u| !u.trim().is_empty());
         }
         Ok(())
+    }
+
+    /// The public address without a trailing slash (see [`Config::public_url`]); before start
+    /// fills it in, `http://` and the configured bind address.
+    pub fn public_base(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.bind),
+        }
     }
 
     /// The database URL to connect to, with the SQLite default filled in.
@@ -327,6 +350,20 @@ impl Config {
     }
 }
 
+/// An absolute `http(s)://host[:port][/path]` without query, fragment or trailing slash.
+fn parse_public_url(raw: &str) -> Result<String, String> {
+    let url = raw.trim().trim_end_matches('/');
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| "must start with http:// or https://".to_owned())?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || rest.contains(['?', '#', ' ', '"', '<', '>']) {
+        return Err("an absolute URL like https://chanjiao.example.cn, without query or fragment".to_owned());
+    }
+    Ok(url.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,6 +383,17 @@ mod tests {
         assert_eq!(config.bind.port(), 9000);
         assert_eq!(config.request_timeout_secs, 7);
         assert_eq!(config.session_ttl_hours, Config::default().session_ttl_hours);
+    }
+
+    #[test]
+    fn the_public_url_comes_from_the_environment_and_must_be_absolute() {
+        let config = Config::load(None, env_of(&[("CHANJIAO_PUBLIC_URL", "https://chanjiao.example.cn/")])).unwrap();
+        assert_eq!(config.public_base(), "https://chanjiao.example.cn");
+        assert_eq!(Config::default().public_base(), "http://127.0.0.1:8080");
+        for bad in ["chanjiao.example.cn", "https://", "https://x.cn/?a=1", "javascript:alert(1)"] {
+            let err = Config::load(None, env_of(&[("CHANJIAO_PUBLIC_URL", bad)])).unwrap_err();
+            assert!(err.to_string().contains("CHANJIAO_PUBLIC_URL"), "{bad}: {err}");
+        }
     }
 
     #[test]

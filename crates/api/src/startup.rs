@@ -76,7 +76,7 @@ impl Application {
     }
 
     /// [`Application::build`] with a clock of the caller's choosing (tests fix "now").
-    pub async fn build_with_clock(config: Config, clock: crate::clock::Clock) -> Result<Application, StartupError> {
+    pub async fn build_with_clock(mut config: Config, clock: crate::clock::Clock) -> Result<Application, StartupError> {
         crate::tls::install_crypto_provider();
         let db = db::connect(&config).await?;
         db::migrate(&db).await?;
@@ -84,6 +84,11 @@ impl Application {
         let index = Arc::new(open_index(&config)?);
         let listener =
             TcpListener::bind(config.bind).await.map_err(|source| StartupError::Bind { addr: config.bind, source })?;
+        // Without a configured public address, the one bound (port 0 resolved), never a Host header.
+        if config.public_url.is_none() {
+            let bound = listener.local_addr().map_err(|source| StartupError::Bind { addr: config.bind, source })?;
+            config.public_url = Some(format!("http://{bound}"));
+        }
         let hasher =
             auth::password::Hasher::new(config.abuse.password_hash_concurrency, config.abuse.password_hash_queue);
         let limits = Arc::new(crate::abuse::RateLimits::new(&config.abuse.rates));

@@ -5,4 +5,5 @@ pub(crate) mod corrupt_rows;
 pub(crate) mod feed;
 pub(crate) mod mirror;
 pub(crate) mod pages;
+pub(crate) mod public;
 pub(crate) mod sheets;

@@ -3,6 +3,7 @@
 pub(crate) mod abuse;
 pub(crate) mod access;
 pub(crate) mod actors;
+pub(crate) mod anonymous_reads;
 pub(crate) mod api_input;
 pub(crate) mod authz_fixtures;
 pub(crate) mod authz_matrix;

@@ -69,6 +69,17 @@ impl Organization {
     pub fn holds(&self, power: Power) -> bool {
         self.require(power).is_ok()
     }
+
+    /// What anyone may know of an organization: the identity an administrator verified, without
+    /// a requested change (a name not yet approved is not the organization's name). Members,
+    /// e-mail addresses and contact persons are not part of a profile at all.
+    ///
+    /// The unified social credit code stays public: Chinese law publishes every enterprise's
+    /// code (国家企业信用信息公示系统), so it reveals nothing new, and it is how a visitor checks
+    /// that a verified organization is the company it says it is.
+    pub fn public(self) -> Organization {
+        Organization { requested_change: None, ..self }
+    }
 }
 
 impl TryFrom<organizations::Model> for Organization {
@@ -130,6 +141,22 @@ pub async fn visible(
         Ok(org)
     } else {
         Err(ApiError::NotFound)
+    }
+}
+
+/// An organization as `viewer` may see it, anonymous visitors included: to them only verified
+/// organizations exist (404 otherwise), and only their public profile ([`Organization::public`]).
+pub async fn visible_to_viewer(
+    db: &impl ConnectionTrait,
+    viewer: Option<&CurrentUser>,
+    id: i64,
+) -> Result<Organization, ApiError> {
+    match viewer {
+        Some(user) => visible(db, user, id).await,
+        None => {
+            let org = get(db, id).await?;
+            if org.verification == Verification::Verified { Ok(org.public()) } else { Err(ApiError::NotFound) }
+        }
     }
 }
 

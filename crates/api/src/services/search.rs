@@ -233,6 +233,23 @@ pub async fn search(
     Ok(SearchPage { hits, facets, total: results.total, next_cursor: results.next_cursor })
 }
 
+/// The entity tag of a search: the index's last applied change (any posting change moves it)
+/// and the query, normalized (parsed, so that a bad query is refused before it is compared).
+/// Two requests that would get the same answer from the same index get the same tag.
+pub fn etag(query: &SearchQuery, last_seq: Option<i64>) -> Result<String, ApiError> {
+    let parsed = request(query)?;
+    let normalized = format!(
+        "{}|{:?}|{:?}|{:?}|{}",
+        parsed.q.split_whitespace().collect::<Vec<_>>().join(" "),
+        parsed.filters,
+        parsed.sort,
+        parsed.cursor,
+        parsed.limit,
+    );
+    let seq = last_seq.map_or_else(|| "none".to_owned(), |s| s.to_string());
+    Ok(crate::web::cache::etag([seq.as_bytes(), normalized.as_bytes()]))
+}
+
 /// Completions of what was typed, best first.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Suggestions {

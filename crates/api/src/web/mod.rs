@@ -2,12 +2,14 @@
 //! build time, and the helpers that render pages and HTML error pages.
 
 mod assets;
+pub mod cache;
 pub mod charts;
 pub mod download;
 mod lang;
 mod localized;
 mod page;
 mod page_error;
+pub mod share;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -26,6 +28,7 @@ pub use lang::Lang;
 pub use localized::{Coded, Labelled, Localized, options};
 pub use page::Page;
 pub use page_error::{PageError, on_form, render_page_errors};
+pub use share::{Share, ShareKind};
 
 #[derive(RustEmbed)]
 #[folder = "../../web/templates"]

@@ -2,8 +2,9 @@
 //! cookies that go with them.
 
 use axum::extract::FromRequestParts;
+use axum::http::HeaderValue;
 use axum::http::StatusCode;
-use axum::http::header::SET_COOKIE;
+use axum::http::header::{CACHE_CONTROL, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Response};
 use minijinja::value::Serde;
@@ -13,7 +14,11 @@ use crate::auth::cookies::{self, SameSite};
 use crate::auth::{CurrentUser, MaybeUser, token};
 use crate::error::ApiError;
 use crate::startup::AppState;
-use crate::web::{HtmlError, Lang, PageError, on_form};
+use crate::web::{HtmlError, Lang, PageError, Share, cache, on_form};
+
+/// What a public page's content depends on besides its address: the session (signed in or not)
+/// and the language (the cookie, or the browser's preference).
+const PUBLIC_VARY: &str = "Cookie, Accept-Language";
 
 /// What a page handler gets: who is asking, in which language, and the form token to embed.
 pub struct Page {
@@ -23,6 +28,8 @@ pub struct Page {
     pub path: String,
     /// Unread notices of the signed-in user, for the inbox link in the navigation.
     pub unread: u64,
+    /// The request's `If-None-Match` headers, for public pages that may answer 304.
+    if_none_match: axum::http::HeaderMap,
     new_csrf: bool,
     remember_lang: bool,
 }
@@ -43,8 +50,13 @@ impl FromRequestParts<AppState> for Page {
             }),
             None => 0,
         };
+        let mut if_none_match = axum::http::HeaderMap::new();
+        for value in parts.headers.get_all(axum::http::header::IF_NONE_MATCH) {
+            if_none_match.append(axum::http::header::IF_NONE_MATCH, value.clone());
+        }
         Ok(Page {
             unread,
+            if_none_match,
             lang,
             user,
             csrf: existing.unwrap_or_else(token::generate),
@@ -73,10 +85,47 @@ impl Page {
             Ok(html) => {
                 let mut response = (status, Html(html)).into_response();
                 self.attach_cookies(state, &mut response);
+                // Pages are personal (the navigation names the visitor) unless rendered public.
+                response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static(cache::PRIVATE));
                 response
             }
             Err(e) => self.error(state, e).into_response(),
         }
+    }
+
+    /// Renders a page anyone may see, with its share metadata (`share` in the template). A
+    /// signed-in visitor gets it as any page, private. An anonymous visitor gets a copy that is
+    /// the same for everyone in their language: no form token in it and no cookie with it, an
+    /// `ETag` of its bytes answered with 304, and `Cache-Control: public` (see [`cache`]) —
+    /// unless this request chose a language (`?lang=`), whose cookie makes the answer private.
+    pub fn render_public(&self, state: &AppState, template: &str, ctx: Value, share: Share) -> Response {
+        let ctx = context! { ..ctx, ..context! { share => Serde(share) } };
+        if self.user.is_some() {
+            return self.render(state, template, ctx);
+        }
+        let common = context! {
+            user => Value::from(()), csrf => "", path => self.path.clone(), unread_notices => 0,
+        };
+        let html = match state.web.render(template, self.lang, context! { ..ctx, ..common }) {
+            Ok(html) => html,
+            Err(e) => return self.error(state, e).into_response(),
+        };
+        let tag = cache::etag([self.lang.code().as_bytes(), html.as_bytes()]);
+        let (control, vary) =
+            if self.remember_lang { ("private, max-age=60", PUBLIC_VARY) } else { (cache::PUBLIC, PUBLIC_VARY) };
+        let mut response = if cache::not_modified(&self.if_none_match, &tag) {
+            cache::unchanged(&tag, control, vary)
+        } else {
+            let mut response = Html(html).into_response();
+            cache::mark(&mut response, &tag, control, vary);
+            response
+        };
+        if self.remember_lang {
+            let year = 60 * 60 * 24 * 365;
+            let cookie = cookies::set(cookies::LANG, self.lang.code(), year, SameSite::Lax, state.config.cookie_secure);
+            response.headers_mut().append(SET_COOKIE, cookie);
+        }
+        response
     }
 
     /// Renders a form's page: with a refused submission, its status and the problems by field

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use super::ApiJson;
 use super::extract::{Path, Query};
 use super::openapi::shared::{Conflict, NotFound, ServiceUnavailable, TooManyRequests};
-use crate::auth::ApiUser;
+use crate::auth::{ApiCaller, ApiUser};
 use crate::error::ApiError;
 use crate::services::accounts::{self, NewUser, Registration};
 use crate::services::organizations::{self as orgs, Member, Organization, ProfileChanges};
@@ -112,16 +112,20 @@ pub async fn list(
     operation_id = "getOrganization",
     tag = "organizations",
     summary = "An organization's public profile",
+    description = "Anonymous callers see verified organizations only (404 otherwise), without `requested_change`; \
+        members and their e-mail addresses are never part of a profile. The credit code is shown: it is public by \
+        law (国家企业信用信息公示系统). Its own members and platform administrators also see an organization awaiting \
+        review, and a requested change.",
     params(("id" = i64, Path, minimum = 1, description = "The resource's id.")),
-    security(("bearerAuth" = [])),
+    security((), ("bearerAuth" = [])),
     responses((status = 200, description = "The profile.", body = Organization), (status = 404, response = NotFound)),
 )]
 pub async fn show(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    ApiCaller(caller): ApiCaller,
     Path(id): Path<i64>,
 ) -> Result<Json<Organization>, ApiError> {
-    Ok(Json(orgs::visible(&state.db, &user, id).await?))
+    Ok(Json(orgs::visible_to_viewer(&state.db, caller.as_ref(), id).await?))
 }
 
 #[utoipa::path(

@@ -11,6 +11,7 @@ mod organizations;
 mod postings;
 mod rounds;
 mod search;
+mod sitemap;
 mod statistics;
 
 use axum::Router;
@@ -30,6 +31,9 @@ pub use extract::{PageForm, PagePath, PageQuery};
 pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(home::index))
+        .route("/robots.txt", get(sitemap::robots))
+        .route("/sitemap.xml", get(sitemap::index))
+        .route("/sitemaps/{file}", get(sitemap::file))
         .route("/login", get(accounts::login_form).post(limited(Group::Login, accounts::login)))
         .route("/logout", post(accounts::logout))
         .route("/account", get(accounts::settings::show))
@@ -38,6 +42,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/register", get(accounts::register_form).post(limited(Group::Register, accounts::register)))
         .route("/org", get(organizations::show).post(organizations::update))
         .route("/org/members", post(organizations::add_member))
+        .route("/organizations/{id}", get(limited(Group::Search, organizations::profile::show)))
         .route("/search", get(limited(Group::Search, search::page)))
         .route("/postings", get(postings::index))
         .route("/postings/new", get(postings::new).post(postings::create))

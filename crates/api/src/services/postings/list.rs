@@ -147,17 +147,22 @@ fn parse(query: &ListQuery) -> Result<Filters, Invalids> {
     })
 }
 
-/// Postings `user` may list, a page at a time. Postings in any status but published are listed
-/// only within the user's own organization; published postings whose end date has passed are left out even before the sweep
-/// expires them.
+/// Postings `viewer` may list, a page at a time. Postings in any status but published are listed
+/// only within the user's own organization, and never to anonymous visitors (401: signing in
+/// is the way to them); published postings whose end date has passed are left out even before
+/// the sweep expires them.
 pub async fn list(
     db: &impl ConnectionTrait,
-    user: &CurrentUser,
+    viewer: Option<&CurrentUser>,
     query: &ListQuery,
     today: NaiveDate,
 ) -> Result<Page, ApiError> {
     let filters = parse(query)?;
-    let condition = condition(&filters, user, today)?;
+    let condition = match viewer {
+        Some(user) => condition(&filters, user, today)?,
+        None if filters.status == PostingStatus::Published => public_condition(&filters, today),
+        None => return Err(ApiError::Unauthenticated),
+    };
     let total = postings::Entity::find().filter(condition.clone()).count(db).await?;
     let mut page_condition = condition;
     if let Some(cursor) = filters.cursor {
@@ -195,14 +200,64 @@ pub async fn list_all(
     with_org_names(db, rows).await
 }
 
+/// The newest published postings of one kind that have not ended, at most `max`: what the home
+/// page shows anyone.
+async fn newest_published(
+    db: &impl ConnectionTrait,
+    kind: PostingKind,
+    today: NaiveDate,
+    max: u64,
+) -> Result<Vec<Posting>, ApiError> {
+    let filters = Filters {
+        kind: Some(kind),
+        side: None,
+        status: PostingStatus::Published,
+        region_prefix: None,
+        cluster: None,
+        organization: None,
+        limit: max,
+        cursor: None,
+        updated_since: None,
+    };
+    let rows = postings::Entity::find()
+        .filter(public_condition(&filters, today))
+        .order_by_desc(postings::Column::Id)
+        .limit(max)
+        .all(db)
+        .await?;
+    with_org_names(db, rows).await
+}
+
+/// For each kind with any, its newest published postings (at most `per_kind`), kinds in their
+/// usual order: the home page's "newest" section.
+pub async fn newest_by_kind(
+    db: &impl ConnectionTrait,
+    today: NaiveDate,
+    per_kind: u64,
+) -> Result<Vec<(PostingKind, Vec<Posting>)>, ApiError> {
+    let mut groups = Vec::new();
+    for kind in PostingKind::ALL {
+        let newest = newest_published(db, *kind, today, per_kind).await?;
+        if !newest.is_empty() {
+            groups.push((*kind, newest));
+        }
+    }
+    Ok(groups)
+}
+
 /// The SQL condition of the filters, with what `user` may see.
 fn condition(filters: &Filters, user: &CurrentUser, today: NaiveDate) -> Result<Condition, ApiError> {
-    let mut condition = Condition::all().add(postings::Column::Status.eq(filters.status.as_str()));
     // Only published postings are public; in any other status a listing shows the caller's own.
     if filters.status != PostingStatus::Published && !user.is_platform_admin() {
         let own = user.organization_id().ok_or(ApiError::Forbidden)?;
-        condition = condition.add(postings::Column::OrganizationId.eq(own));
+        return Ok(public_condition(filters, today).add(postings::Column::OrganizationId.eq(own)));
     }
+    Ok(public_condition(filters, today))
+}
+
+/// The SQL condition of the filters alone: for published postings, what anyone may see.
+fn public_condition(filters: &Filters, today: NaiveDate) -> Condition {
+    let mut condition = Condition::all().add(postings::Column::Status.eq(filters.status.as_str()));
     if filters.status == PostingStatus::Published {
         condition = condition
             .add(Condition::any().add(postings::Column::EndsOn.is_null()).add(postings::Column::EndsOn.gte(today)));
@@ -231,7 +286,7 @@ fn condition(filters: &Filters, user: &CurrentUser, today: NaiveDate) -> Result<
             .to_owned();
         condition = condition.add(postings::Column::Id.in_subquery(tagged));
     }
-    Ok(condition)
+    condition
 }
 
 #[cfg(test)]

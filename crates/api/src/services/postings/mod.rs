@@ -7,6 +7,7 @@
 pub mod feed;
 mod list;
 pub mod outbox;
+pub mod sitemap;
 pub mod write;
 
 use std::collections::HashMap;
@@ -21,7 +22,7 @@ use crate::db::CorruptValue;
 use crate::entities::postings;
 use crate::error::ApiError;
 
-pub use list::{ListQuery, Page as ListPage, list, list_all};
+pub use list::{ListQuery, Page as ListPage, list, list_all, newest_by_kind};
 pub(crate) use write::record_placements;
 pub use write::{Create, create, expire_due, insert_historical, transition, update};
 

@@ -70,6 +70,32 @@ pub struct OpenData {
     pub hired: Option<u64>,
 }
 
+/// The city's headline numbers, as the home page shows them: sums of the published cells only,
+/// so a withheld small cell stays withheld.
+#[derive(Debug, Clone, Serialize)]
+pub struct Headline {
+    /// Published postings.
+    pub postings: u64,
+    /// People or places those postings ask for or offer.
+    pub places: u64,
+    /// Cooperation projects agreed, under way or completed.
+    pub projects: u64,
+    /// People placed through completed projects, when enough projects completed.
+    pub placed: Option<u64>,
+}
+
+impl OpenData {
+    pub fn headline(&self) -> Headline {
+        let cells = || self.by_kind.iter().map(|(_, _, cell)| cell);
+        Headline {
+            postings: cells().filter_map(|c| c.count).sum(),
+            places: cells().filter_map(|c| c.quantity).sum(),
+            projects: self.projects.iter().filter(|(s, _)| s != "cancelled").filter_map(|(_, c)| c.count).sum(),
+            placed: self.placed,
+        }
+    }
+}
+
 /// The county-level division a region code lies in (itself for a county), if any.
 fn district(code: &str) -> Option<(String, String)> {
     let region = RegionCode::parse(code).ok()?;

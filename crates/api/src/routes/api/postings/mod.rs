@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::auth::ApiUser;
+use crate::auth::{ApiCaller, ApiUser};
 use crate::error::{ApiError, Problem};
 use crate::routes::api::ApiJson;
 use crate::routes::api::extract::{IfMatch, Path, Query};
@@ -78,20 +78,21 @@ pub async fn create(
     operation_id = "listPostings",
     tag = "postings",
     summary = "List postings, newest first",
-    description = "Published postings whose end date has passed are left out. 403 for `status=draft` without an \
+    description = "Published postings whose end date has passed are left out. Anonymous callers may list \
+        published postings (the default `status`); any other `status` is 401 for them. 403 for `status=draft` without an \
         organization. Any `status` but `published` lists only the caller's own organization's postings (all organizations' for platform administrators).",
     params(ListQuery),
-    security(("bearerAuth" = [])),
+    security((), ("bearerAuth" = [])),
     responses(
         (status = 200, description = "A page of postings.", body = ListPage),
     ),
 )]
 pub async fn list(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    ApiCaller(caller): ApiCaller,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<ListPage>, ApiError> {
-    Ok(Json(postings::list(&state.db, &user, &query, state.clock.today()).await?))
+    Ok(Json(postings::list(&state.db, caller.as_ref(), &query, state.clock.today()).await?))
 }
 
 #[utoipa::path(
@@ -101,11 +102,12 @@ pub async fn list(
     tag = "postings",
     summary = "A posting",
     description = "Another organization's posting that is not published (draft, paused, closed, filled, \
-        expired) is absent (404); its owner, the owner's delegates and platform administrators see it.",
+        expired) is absent (404); its owner, the owner's delegates and platform administrators see it. \
+        Anonymous callers see published postings only.",
     params(
         ("id" = i64, Path, minimum = 1, description = "The resource's id."),
     ),
-    security(("bearerAuth" = [])),
+    security((), ("bearerAuth" = [])),
     responses(
         (status = 200, description = "The posting.", body = Posting),
         (status = 404, description = "No such posting, or another organization's draft.", body = Problem, content_type = "application/problem+json"),
@@ -113,10 +115,10 @@ pub async fn list(
 )]
 pub async fn show(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    ApiCaller(caller): ApiCaller,
     Path(id): Path<i64>,
 ) -> Result<Json<Posting>, ApiError> {
-    Ok(Json(postings::get(&state.db, &user, id).await?))
+    Ok(Json(postings::get_for(&state.db, caller.as_ref(), id).await?))
 }
 
 #[utoipa::path(

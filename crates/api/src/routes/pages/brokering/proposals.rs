@@ -85,13 +85,17 @@ pub async fn new(
     propose_page(&state, &page, &user, &form, None).await
 }
 
-/// `POST /proposals`.
+/// `POST /proposals`. Anonymous visitors (a form kept open past the session's end, or posted
+/// from a public page) are sent to sign in and then back to the posting they proposed to.
 pub async fn create(
     State(state): State<AppState>,
     page: Page,
-    PageUser(user): PageUser,
     PageForm(form): PageForm<TermsForm>,
 ) -> Result<Response, PageError> {
+    let Some(user) = page.user.clone() else {
+        let back = if form.to > 0 { format!("/postings/{}", form.to) } else { "/search".to_owned() };
+        return Ok(Redirect::to(&format!("/login?next={}", crate::web::url_encode(&back))).into_response());
+    };
     let request = proposals::NewProposal { from_posting_id: form.from, to_posting_id: form.to, terms: form.input() };
     match proposals::create(&state.db, &user, request, state.clock.now(), state.clock.today()).await {
         Ok(view) => Ok(Redirect::to(&format!("/proposals/{}", view.id)).into_response()),

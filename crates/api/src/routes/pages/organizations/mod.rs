@@ -1,5 +1,7 @@
 //! "My organization": the profile, its members, and what its administrators may change.
 
+pub mod profile;
+
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;

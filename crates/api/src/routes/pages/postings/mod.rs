@@ -2,6 +2,7 @@
 //! move through the lifecycle. The form's fields are [`form`]'s; spreadsheets are [`sheets`].
 
 mod form;
+mod public;
 pub mod sheets;
 
 use axum::extract::State;
@@ -45,7 +46,7 @@ impl Localized for QuantityName {
 /// A posting with everything a page shows, names resolved and labels in the page's language;
 /// the posting's own fields as the API names them.
 #[derive(Serialize)]
-pub(super) struct PostingView<'a> {
+pub(crate) struct PostingView<'a> {
     #[serde(flatten)]
     posting: &'a Posting,
     kind_label: &'static str,
@@ -60,7 +61,7 @@ pub(super) struct PostingView<'a> {
 }
 
 impl<'a> PostingView<'a> {
-    pub(super) fn new(posting: &'a Posting, lang: Lang) -> Self {
+    pub(crate) fn new(posting: &'a Posting, lang: Lang) -> Self {
         let p = &posting.posting;
         let spec = p.kind.spec();
         PostingView {
@@ -133,7 +134,7 @@ pub async fn index(
     PageUser(user): PageUser,
     PageQuery(query): PageQuery<ListQuery>,
 ) -> Result<Response, PageError> {
-    let result = postings::list(&state.db, &user, &query, state.clock.today()).await?;
+    let result = postings::list(&state.db, Some(&user), &query, state.clock.today()).await?;
     let items: Vec<PostingView> = result.items.iter().map(|p| PostingView::new(p, page.lang)).collect();
     let base_query = query_without_cursor(&query);
     Ok(page.render(
@@ -150,12 +151,16 @@ pub async fn index(
     ))
 }
 
+/// A posting's page. Anyone may open a published posting ([`public::show`]); a signed-in visitor
+/// also sees its matches, its booking panel and, if it is theirs, its actions and audit trail.
 pub async fn show(
     State(state): State<AppState>,
     page: Page,
-    PageUser(user): PageUser,
     PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
+    let Some(user) = page.user.clone() else {
+        return public::show(&state, &page, id).await;
+    };
     let posting = postings::get(&state.db, &user, id).await?;
     let owner = posting.owned_by(&user);
     let actions: Vec<Labelled> = if owner {
@@ -188,7 +193,8 @@ pub async fn show(
     let responsiveness =
         crate::routes::pages::brokering::workspace::responsiveness(&state, posting.organization_id).await;
     let booking = crate::routes::pages::booking::panel(&state, &user, &posting, page.lang).await;
-    Ok(page.render(
+    let share = public::share(&state, &page, &posting);
+    Ok(page.render_public(
         &state,
         "postings/show.html",
         context! {
@@ -202,6 +208,7 @@ pub async fn show(
             responsiveness => Serde(responsiveness.filter(|r| r.counted > 0)),
             booking => Serde(booking),
         },
+        share,
     ))
 }
 

@@ -8,10 +8,9 @@ use minijinja::value::Serde;
 use serde::Serialize;
 
 use super::PageQuery;
-use crate::auth::PageUser;
 use crate::services::search::{self, SearchPage, SearchQuery};
 use crate::startup::AppState;
-use crate::web::{Lang, Localized, Page, PageError, url_encode};
+use crate::web::{Lang, Localized, Page, PageError, Share, url_encode};
 
 /// The filters a facet link toggles, in the order the page shows them.
 const FACETS: [&str; 5] = ["kind", "region", "cluster", "level", "side"];
@@ -152,10 +151,11 @@ fn sorts(query: &SearchQuery, lang: Lang) -> Vec<SortLink> {
         .collect()
 }
 
+/// Open to anyone: the index holds published postings only. Signed-in visitors can also save the
+/// search; anonymous ones are offered to sign in for it.
 pub async fn page(
     State(state): State<AppState>,
     page: Page,
-    PageUser(_): PageUser,
     PageQuery(query): PageQuery<SearchQuery>,
 ) -> Result<Response, PageError> {
     let results = search::search(&state.db, &state.index, &query).await?;
@@ -166,7 +166,8 @@ pub async fn page(
         None
     };
     let next = results.next_cursor.as_ref().map(|c| format!("{}&cursor={}", link(&query, "", None), url_encode(c)));
-    Ok(page.render(
+    let share = Share::search(&state.config.public_base(), page.lang, query.q.trim(), results.total);
+    Ok(page.render_public(
         &state,
         "search/search.html",
         context! {
@@ -178,6 +179,8 @@ pub async fn page(
             sorts => Serde(sorts(&query, page.lang)),
             suggestions => Serde(suggestions),
             next,
+            login_next => url_encode(&link(&query, "", None)),
         },
+        share,
     ))
 }
