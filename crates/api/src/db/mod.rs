@@ -66,3 +66,6 @@ pub async fn is_ready(db: &DatabaseConnection) -> bool {
         Err(_) => false,
     }
 }
+
+#[cfg(test)]
+mod migration_tests;
