@@ -31,6 +31,8 @@ mod m20261207_000100_add_requested_identity_to_organizations;
 mod m20261207_000120_create_login_throttles;
 mod m20261207_000130_guard_delegations;
 mod m20261207_000131_add_users_disabled_at;
+mod m20261207_000200_create_api_keys;
+mod m20261207_000201_add_api_key_to_audit_events;
 
 pub struct Migrator;
 
@@ -63,6 +65,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000120_create_login_throttles::Migration),
             Box::new(m20261207_000130_guard_delegations::Migration),
             Box::new(m20261207_000131_add_users_disabled_at::Migration),
+            Box::new(m20261207_000200_create_api_keys::Migration),
+            Box::new(m20261207_000201_add_api_key_to_audit_events::Migration),
         ]
     }
 }
