@@ -57,7 +57,7 @@ async fn a_key_is_shown_once_listed_without_its_secret_and_stored_only_as_a_dige
     // The database holds the public id and a digest, nothing that is the secret.
     let row = app
         .db
-        .query_one(Statement::from_string(
+        .query_one_raw(Statement::from_string(
             app.db.get_database_backend(),
             format!("SELECT * FROM api_keys WHERE id = {id}"),
         ))
@@ -190,7 +190,7 @@ async fn a_posting_created_by_a_key_is_audited_as_the_key_and_has_no_user_as_cre
     let backend = app.db.get_database_backend();
     let row = app
         .db
-        .query_one(Statement::from_string(backend, format!("SELECT created_by FROM postings WHERE id = {id}")))
+        .query_one_raw(Statement::from_string(backend, format!("SELECT created_by FROM postings WHERE id = {id}")))
         .await
         .unwrap()
         .unwrap();
@@ -198,7 +198,7 @@ async fn a_posting_created_by_a_key_is_audited_as_the_key_and_has_no_user_as_cre
     let audit = format!(
         "SELECT actor_user_id, actor_api_key_id FROM audit_events WHERE entity = 'posting' AND entity_id = {id}"
     );
-    let row = app.db.query_one(Statement::from_string(backend, audit)).await.unwrap().unwrap();
+    let row = app.db.query_one_raw(Statement::from_string(backend, audit)).await.unwrap().unwrap();
     assert_eq!(row.try_get::<Option<i64>>("", "actor_user_id").unwrap(), None);
     assert_eq!(row.try_get::<Option<i64>>("", "actor_api_key_id").unwrap(), Some(key_id));
 
