@@ -98,6 +98,7 @@ fn acting_for_a_client_lends_only_the_delegable_powers() {
         role: Role::Member,
         organization: Some(Standing { kind: OrgKind::Enterprise, verification: Verification::Verified }),
         acting_for_client: true,
+        api_key: false,
     };
     assert_eq!(decide(&delegate, Power::PublishPostings), Ok(()));
     assert_eq!(decide(&delegate, Power::GrantDelegations), Err(Refusal::NotOnBehalf));
@@ -110,7 +111,7 @@ fn the_reason_names_the_kind_before_the_verification() {
     assert_eq!(decide(&pending_school, Power::EnterStudents), Err(Refusal::NotVerified));
     let rejected_authority = org(Role::Member, OrgKind::Authority, Verification::Rejected);
     assert_eq!(decide(&rejected_authority, Power::RecordDesignations), Err(Refusal::Rejected));
-    let nobody = Caller { role: Role::Member, organization: None, acting_for_client: false };
+    let nobody = Caller { role: Role::Member, organization: None, acting_for_client: false, api_key: false };
     assert_eq!(decide(&nobody, Power::PublishPostings), Err(Refusal::NoOrganization));
 }
 
