@@ -136,14 +136,20 @@ async fn a_key_cannot_manage_keys_change_passwords_or_use_the_pages() {
             Some(&key),
         )
         .await,
-        app.get_json("/api/v1/me", Some(&key)).await,
+        app.get_json("/api/v1/inbox", Some(&key)).await,
     ];
     for response in attempts {
         let (status, code, _) = refusal(response).await;
         assert_eq!((status, code.as_str()), (StatusCode::FORBIDDEN, "people_only"));
     }
-    // The key still works, and is not revoked by any of that.
+    // The key still works, and is not revoked by any of that; it says who it is: its organization,
+    // no person.
     assert_eq!(app.get_json("/api/v1/postings", Some(&key)).await.status(), StatusCode::OK);
+    let me: Value = app.get_json("/api/v1/me", Some(&key)).await.json().await.unwrap();
+    assert_eq!(me["organization"]["id"], org);
+    assert!(me["id"].is_null(), "{me}");
+    assert_eq!(me["api_key"]["name"], "everything");
+    assert_eq!(me["role"], "member");
     // A page treats a key as nobody: it asks for a sign-in.
     let page = app.api.get(app.url("/org")).bearer_auth(&key).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::SEE_OTHER);
@@ -289,6 +295,41 @@ async fn a_key_of_one_organization_cannot_touch_anothers_postings() {
     // The draft stays invisible to the other organization's key.
     let read = app.get_json(&format!("/api/v1/postings/{id}"), Some(&key)).await;
     assert!(matches!(read.status(), StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{}", read.status());
+}
+
+#[tokio::test]
+async fn an_intermediarys_key_acts_for_a_client_that_granted_it_and_is_recorded_so() {
+    let app = spawn_app().await;
+    let enterprise = app.demo_login("enterprise@demo.local").await;
+    let client = app.my_org_id(&enterprise).await;
+    let broker = app.demo_login("broker@demo.local").await;
+    let broker_org = app.my_org_id(&broker).await;
+    let (key_id, key) = create_key(&app, &broker, "broker CRM", &["read", "postings:write"]).await;
+    let acting = |body: Value| {
+        app.api
+            .post(app.url("/api/v1/postings"))
+            .bearer_auth(&key)
+            .header("X-On-Behalf-Of", client.to_string())
+            .json(&body)
+    };
+    // Without a grant the key is refused, like the intermediary's members.
+    assert_eq!(acting(draft("数控车工")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    let grant = app.post_json("/api/v1/delegations", &json!({"intermediary_id": broker_org}), Some(&enterprise)).await;
+    assert_eq!(grant.status(), StatusCode::CREATED);
+    let created = acting(draft("数控车工（代发）")).send().await.unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let posting: Value = created.json().await.unwrap();
+    assert_eq!(posting["organization_id"], client);
+    let trail: Value = app
+        .get_json(&format!("/api/v1/postings/{}/audit", posting["id"]), Some(&enterprise))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(trail[0]["actor"], "API key broker CRM");
+    assert_eq!(trail[0]["actor_api_key"]["id"], key_id);
+    assert_eq!(trail[0]["actor_organization_id"], broker_org);
+    assert_eq!(trail[0]["on_behalf_of"], client);
 }
 
 #[tokio::test]

@@ -2,3 +2,4 @@
 
 pub(crate) mod api;
 pub(crate) mod api_keys;
+pub(crate) mod integration_examples;

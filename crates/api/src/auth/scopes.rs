@@ -2,7 +2,7 @@
 //! router's `MatchedPath`), checked when a key caller is resolved ([`crate::auth::extract`]).
 //!
 //! An endpoint missing from the table is refused to every key: what is about people (password,
-//! sessions, the inbox, members), about the keys themselves, about verification or the
+//! sessions, the inbox, members, alerts), about the keys themselves, about verification or the
 //! platform, and the allocation rounds (pupils' data, read under a named person's log) need a
 //! person signed in. Adding an endpoint for integrators means adding a row here.
 
@@ -11,7 +11,8 @@ use chanjiao_domain::api_keys::Scope;
 
 /// (method, route template, scope). Templates are the full paths the router matched.
 pub const TABLE: &[(Method, &str, Scope)] = &[
-    // read: what the organization may read.
+    // read: what the organization may read, and who is calling (the key and its organization).
+    (Method::GET, "/api/v1/me", Scope::Read),
     (Method::GET, "/api/v1/organizations", Scope::Read),
     (Method::GET, "/api/v1/organizations/{id}", Scope::Read),
     (Method::GET, "/api/v1/organizations/{id}/responsiveness", Scope::Read),
