@@ -78,7 +78,8 @@ pub struct NewKey {
     pub scopes: Vec<String>,
 }
 
-/// The administrator's organization, when `user` may manage the keys of `organization_id`.
+/// Whether `user` may manage the keys of `organization_id`: its administrators, in person, on
+/// their own organization's behalf (not a client's).
 fn manager_of(user: &CurrentUser, organization_id: i64) -> Result<(), ApiError> {
     user.require(Power::ManageApiKeys)?;
     if user.intermediary.is_some() || user.organization_id() != Some(organization_id) {
