@@ -348,11 +348,12 @@ async fn main() -> Result<(), BoxError> {
     .await?;
     report("outlook (classes and clusters, forecasts)", outlook_times);
     let admin_user = CurrentUser {
-        id: 0,
+        user_id: Some(0),
         email: "bench@localhost".into(),
         role: Role::PlatformAdmin,
         organization: None,
         intermediary: None,
+        api_key: None,
         session_digest: String::new(),
     };
     let drill = Drill::parse(

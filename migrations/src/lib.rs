@@ -31,6 +31,8 @@ mod m20261207_000100_add_requested_identity_to_organizations;
 mod m20261207_000120_create_login_throttles;
 mod m20261207_000130_guard_delegations;
 mod m20261207_000131_add_users_disabled_at;
+mod m20261207_000200_create_api_keys;
+mod m20261207_000201_add_api_key_to_audit_events;
 mod m20261207_000210_add_change_to_posting_outbox;
 mod m20261207_000211_allow_posting_changed_webhooks;
 mod m20261207_000220_create_idempotency_keys;
@@ -66,6 +68,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000120_create_login_throttles::Migration),
             Box::new(m20261207_000130_guard_delegations::Migration),
             Box::new(m20261207_000131_add_users_disabled_at::Migration),
+            Box::new(m20261207_000200_create_api_keys::Migration),
+            Box::new(m20261207_000201_add_api_key_to_audit_events::Migration),
             Box::new(m20261207_000210_add_change_to_posting_outbox::Migration),
             Box::new(m20261207_000211_allow_posting_changed_webhooks::Migration),
             Box::new(m20261207_000220_create_idempotency_keys::Migration),

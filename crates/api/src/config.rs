@@ -135,6 +135,7 @@ struct FileConfig {
     rate_limit_login_per_minute: Option<u32>,
     rate_limit_statistics_per_minute: Option<u32>,
     public_url: Option<String>,
+    rate_limit_api_key_per_minute: Option<u32>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -221,7 +222,8 @@ impl Config {
             rate_limit_import_per_minute => import_per_minute,
             rate_limit_register_per_minute => register_per_minute,
             rate_limit_login_per_minute => login_per_minute,
-            rate_limit_statistics_per_minute => statistics_per_minute
+            rate_limit_statistics_per_minute => statistics_per_minute,
+            rate_limit_api_key_per_minute => api_key_per_minute
         );
         if let Some(proxies) = f.trusted_proxies {
             abuse.trusted_proxies = TrustedProxies::parse(proxies.iter().map(String::as_str))
@@ -294,7 +296,8 @@ impl Config {
             import_per_minute => "CHANJIAO_RATE_LIMIT_IMPORT_PER_MINUTE",
             register_per_minute => "CHANJIAO_RATE_LIMIT_REGISTER_PER_MINUTE",
             login_per_minute => "CHANJIAO_RATE_LIMIT_LOGIN_PER_MINUTE",
-            statistics_per_minute => "CHANJIAO_RATE_LIMIT_STATISTICS_PER_MINUTE"
+            statistics_per_minute => "CHANJIAO_RATE_LIMIT_STATISTICS_PER_MINUTE",
+            api_key_per_minute => "CHANJIAO_RATE_LIMIT_API_KEY_PER_MINUTE"
         );
         if let Some(proxies) = env("CHANJIAO_TRUSTED_PROXIES") {
             abuse.trusted_proxies = TrustedProxies::parse(proxies.split(','))

@@ -32,6 +32,11 @@ pub enum ApiError {
     /// The access policy refuses a power ([`chanjiao_domain::access`]): 403 with the reason.
     #[error("not allowed to {}: {refusal}", power.en())]
     NotPermitted { power: chanjiao_domain::access::Power, refusal: chanjiao_domain::access::Refusal },
+    /// An API key called an endpoint its scopes do not open: 403 naming the scope it lacks, or,
+    /// when no scope opens it (`None`), saying that a person must sign in
+    /// ([`crate::auth::scopes`]).
+    #[error("{}", match scope { Some(scope) => format!("this API key lacks the scope {scope}"), None => "API keys cannot use this endpoint; a person must sign in".to_owned() })]
+    KeyScope { scope: Option<chanjiao_domain::api_keys::Scope> },
     #[error("not found")]
     NotFound,
     #[error("conflict on {field}")]
@@ -75,7 +80,9 @@ impl ApiError {
             ApiError::Unauthenticated | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
             ApiError::TooManyAttempts { .. } | ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Overloaded { .. } => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Forbidden | ApiError::NotPermitted { .. } | ApiError::Csrf => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::NotPermitted { .. } | ApiError::KeyScope { .. } | ApiError::Csrf => {
+                StatusCode::FORBIDDEN
+            }
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Transition(chanjiao_domain::posting::TransitionError::NotPermitted { .. }) => {
                 StatusCode::FORBIDDEN
@@ -165,6 +172,14 @@ impl ApiError {
                 row: None,
                 column: None,
             }],
+            ApiError::KeyScope { scope } => vec![FieldProblem {
+                field: "scope".to_owned(),
+                code: if scope.is_some() { "missing_scope" } else { "people_only" },
+                reason: self.to_string(),
+                reason_zh: self.detail_zh().unwrap_or_default(),
+                row: None,
+                column: None,
+            }],
             _ => Vec::new(),
         }
     }
@@ -186,7 +201,9 @@ impl ApiError {
             }
             ApiError::RateLimited { .. } => ("请求过于频繁，请稍后再试", "Too many requests; try again later"),
             ApiError::Overloaded { .. } => ("服务器繁忙，请稍后再试", "The server is busy; try again shortly"),
-            ApiError::Forbidden | ApiError::NotPermitted { .. } => ("无权进行此操作", "You are not allowed to do this"),
+            ApiError::Forbidden | ApiError::NotPermitted { .. } | ApiError::KeyScope { .. } => {
+                ("无权进行此操作", "You are not allowed to do this")
+            }
             ApiError::NotFound => ("页面或资源不存在", "Not found"),
             ApiError::Conflict { .. } => ("与已有记录冲突", "This conflicts with an existing record"),
             ApiError::Transition(_) | ApiError::Refused { .. } => {
@@ -216,6 +233,8 @@ impl ApiError {
             ApiError::PayloadTooLarge { max_mib } => Some(format!("文件不能超过 {max_mib} MB")),
             ApiError::Booking(refusal) => Some(refusal.zh()),
             ApiError::NotPermitted { power, refusal } => Some(format!("{}：不能{}", refusal.zh(), power.zh())),
+            ApiError::KeyScope { scope: Some(scope) } => Some(format!("此 API 密钥缺少权限范围 {scope}")),
+            ApiError::KeyScope { scope: None } => Some("API 密钥不能使用此接口，须由本人登录".to_owned()),
             _ => None,
         }
     }
@@ -229,6 +248,7 @@ impl ApiError {
             ApiError::Validation(errors) => Some(errors.to_string()),
             ApiError::Booking(refusal) => Some(refusal.to_string()),
             ApiError::NotPermitted { power, refusal } => Some(format!("{refusal}: you may not {}", power.en())),
+            ApiError::KeyScope { .. } => Some(self.to_string()),
             _ => None,
         }
     }

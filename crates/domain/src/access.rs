@@ -30,6 +30,7 @@ string_enum!(
         BookTrainingBases => "book_training_bases",
         BrokerForClients => "broker_for_clients",
         GrantDelegations => "grant_delegations",
+        ManageApiKeys => "manage_api_keys",
         AdministerPlatform => "administer_platform",
     }
 );
@@ -44,6 +45,12 @@ struct Rule {
     delegable: bool,
     /// Platform administrators hold it.
     platform_admins: bool,
+}
+
+/// Powers only a person holds: an API key acts as its organization, and the keys themselves
+/// (creating, rotating, revoking) are managed by its administrators in person, never by a key.
+fn people_only(power: Power) -> bool {
+    matches!(power, Power::ManageApiKeys | Power::GrantDelegations | Power::AdministerPlatform)
 }
 
 const ALL_KINDS: &[OrgKind] = &[OrgKind::Enterprise, OrgKind::School, OrgKind::Intermediary, OrgKind::Authority];
@@ -67,7 +74,7 @@ impl Power {
             Power::SubmitSchoolReports => rule(&[OrgKind::School], true, false, false),
             Power::PublishPostings | Power::Propose | Power::BookTrainingBases => rule(POSTERS, false, true, false),
             Power::BrokerForClients => rule(&[OrgKind::Intermediary], false, false, false),
-            Power::GrantDelegations => rule(ALL_KINDS, true, false, false),
+            Power::GrantDelegations | Power::ManageApiKeys => rule(ALL_KINDS, true, false, false),
             Power::AdministerPlatform => rule(&[], false, false, true),
         }
     }
@@ -87,6 +94,7 @@ impl Power {
             Power::BookTrainingBases => "预约实训基地",
             Power::BrokerForClients => "代理客户开展对接",
             Power::GrantDelegations => "委托服务组织代理",
+            Power::ManageApiKeys => "管理本机构的 API 密钥",
             Power::AdministerPlatform => "管理平台（审核机构、创建主管部门）",
         }
     }
@@ -106,6 +114,7 @@ impl Power {
             Power::BookTrainingBases => "book training bases",
             Power::BrokerForClients => "broker for clients",
             Power::GrantDelegations => "grant delegations",
+            Power::ManageApiKeys => "manage the organization's API keys",
             Power::AdministerPlatform => "administer the platform (verify organizations, create authorities)",
         }
     }
@@ -127,6 +136,8 @@ pub struct Caller {
     pub organization: Option<Standing>,
     /// An intermediary's member acting for a client (then `organization` is the client's).
     pub acting_for_client: bool,
+    /// An API key rather than a person: it acts as its organization with a member's role.
+    pub api_key: bool,
 }
 
 /// Why a power is refused. Each says what the caller can do about it.
@@ -146,6 +157,8 @@ pub enum Refusal {
     NoOrganization,
     #[error("only platform administrators may do this")]
     PlatformAdminsOnly,
+    #[error("an API key cannot do this; a person must sign in")]
+    PeopleOnly,
 }
 
 impl Refusal {
@@ -158,6 +171,7 @@ impl Refusal {
             Refusal::NotOnBehalf => "不能代客户进行此操作",
             Refusal::NoOrganization => "需要以所属机构身份进行此操作",
             Refusal::PlatformAdminsOnly => "仅平台管理员可以进行此操作",
+            Refusal::PeopleOnly => "API 密钥不能进行此操作，须由本人登录",
         }
     }
 
@@ -171,6 +185,7 @@ impl Refusal {
             Refusal::NotOnBehalf => "not_on_behalf",
             Refusal::NoOrganization => "no_organization",
             Refusal::PlatformAdminsOnly => "platform_admins_only",
+            Refusal::PeopleOnly => "people_only",
         }
     }
 }
@@ -179,6 +194,9 @@ impl Refusal {
 /// organization) to what can (verification), so the reason given is the one that matters.
 pub fn decide(caller: &Caller, power: Power) -> Result<(), Refusal> {
     let rule = power.rule();
+    if caller.api_key && people_only(power) {
+        return Err(Refusal::PeopleOnly);
+    }
     if caller.role == Role::PlatformAdmin {
         return if rule.platform_admins { Ok(()) } else { Err(Refusal::NoOrganization) };
     }

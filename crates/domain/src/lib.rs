@@ -2,7 +2,7 @@
 //!
 //! Everything here is parsed once at the edge and valid from then on: a [`CreditCode`] always
 //! carries a correct check character, a [`RegionCode`] is always a known division of Zhejiang.
-//! This crate owns the access policy ([`access`]: who may do what), validation, organization and
+//! This crate owns the access policy ([`access`]: who may do what, and [`api_keys`]: what a key may do), validation, organization and
 //! account rules, the embedded national and local reference data ([`reference`]), posting kinds, fields and lifecycles ([`posting`]), matching
 //! scores and explanations ([`matching`]), brokering rules ([`brokering`]: proposals, projects,
 //! assessments), training-base slots and bookings ([`booking`]), the allocation mechanisms that place students into contested places, with their
@@ -21,6 +21,7 @@ pub mod access;
 pub mod account;
 pub mod alerts;
 pub mod allocation;
+pub mod api_keys;
 pub mod booking;
 pub mod bounds;
 pub mod brokering;

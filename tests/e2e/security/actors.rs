@@ -1,7 +1,8 @@
 //! The cast of authorization tests: for each organization kind a verified owner (the demo
 //! account), another verified organization, a pending one and a rejected one; an intermediary
 //! holding an active grant from every owner (the delegate, acting through `X-On-Behalf-Of`), one
-//! whose grants were revoked, the city authority and the platform administrator.
+//! whose grants were revoked, the city authority, the platform administrator, and an API key
+//! of each owner's organization holding every scope.
 //!
 //! Everything is set up the way a user would: organizations register through
 //! `POST /api/v1/organizations` and the administrator verifies or rejects them through
@@ -50,11 +51,14 @@ pub enum Actor {
     Owner,
     Authority,
     PlatformAdmin,
+    /// The owner's organization through an API key with every scope (a key acts as its
+    /// organization, within the scope table, never as a person).
+    OwnerKey,
 }
 
 impl Actor {
     /// In the order of the matrix's columns.
-    pub const ALL: [Actor; 9] = [
+    pub const ALL: [Actor; 10] = [
         Actor::Anonymous,
         Actor::Pending,
         Actor::Rejected,
@@ -64,6 +68,7 @@ impl Actor {
         Actor::Owner,
         Actor::Authority,
         Actor::PlatformAdmin,
+        Actor::OwnerKey,
     ];
 
     pub fn label(self) -> &'static str {
@@ -77,6 +82,7 @@ impl Actor {
             Actor::Owner => "owner",
             Actor::Authority => "authority",
             Actor::PlatformAdmin => "platform admin",
+            Actor::OwnerKey => "owner's API key",
         }
     }
 }
@@ -104,11 +110,12 @@ impl Caller {
         Caller { email: Some(email.to_owned()), token: Some(token), org_id, on_behalf_of: None }
     }
 
-    /// The same user with a new session of its own (for calls that end the session).
+    /// The same user with a new session of its own (for calls that end the session); an API key
+    /// or nobody stays as it is.
     pub async fn fresh_session(&self, app: &TestApp) -> Caller {
         let token = match &self.email {
             Some(email) => Some(app.login(email, DEMO_PASSWORD).await),
-            None => None,
+            None => self.token.clone(),
         };
         Caller { token, ..self.clone() }
     }
@@ -155,6 +162,8 @@ pub struct Side {
     pub other: Caller,
     pub pending: Caller,
     pub rejected: Caller,
+    /// An API key of the owner's organization with every scope.
+    pub key: Caller,
 }
 
 /// Everyone an authorization test needs, set up once per app.
@@ -239,6 +248,7 @@ impl Cast {
             let owner = Caller::signed_in(app, email).await;
             delegate_to(app, &owner, &delegate, &revoked).await;
             sides.push(Side {
+                key: api_key(app, &owner).await,
                 owner,
                 other: organization(app, &admin, kind, "verified").await,
                 pending: organization(app, &admin, kind, "pending").await,
@@ -282,6 +292,7 @@ impl Cast {
             Actor::Owner => side.owner.clone(),
             Actor::Authority => self.authority.owner.clone(),
             Actor::PlatformAdmin => self.admin.clone(),
+            Actor::OwnerKey => side.key.clone(),
         }
     }
 
@@ -291,8 +302,17 @@ impl Cast {
     pub async fn fresh_owner(&self, app: &TestApp, kind: Kind) -> Side {
         let owner = organization(app, &self.admin, kind, "verified").await;
         delegate_to(app, &owner, &self.delegate, &self.revoked).await;
-        Side { owner, ..self.side(kind).clone() }
+        Side { key: api_key(app, &owner).await, owner, ..self.side(kind).clone() }
     }
+}
+
+/// A key of `owner`'s organization with every scope, as a caller.
+async fn api_key(app: &TestApp, owner: &Caller) -> Caller {
+    let org = owner.org_id.expect("owners have an organization");
+    let body = json!({"name": format!("矩阵密钥{}", serial()), "scopes": ["read", "postings:write", "proposals:write", "feed"]});
+    let key = owner.post(app, &format!("/api/v1/organizations/{org}/api-keys"), body).await;
+    let token = key["secret"].as_str().expect("the key's secret").to_owned();
+    Caller { email: None, token: Some(token), org_id: Some(org), on_behalf_of: None }
 }
 
 /// `owner` grants `delegate`'s intermediary, and grants and then revokes `revoked`'s.

@@ -81,8 +81,9 @@ pub async fn prepare(app: &TestApp, cast: &Cast, row: &Row, actor: Actor) -> Cel
             // Each caller ends a session of its own, so the cast's sessions live on. A refused
             // logout leaves the session working.
             let caller = caller.fresh_session(app).await;
-            let witness = match caller.token {
+            let witness = match caller.email {
                 Some(_) => read("/me", &Caller { on_behalf_of: None, ..caller.clone() }),
+                // Nobody, or an API key (which has no session and may not read /me).
                 None => Witness::Nothing,
             };
             Cell { caller, path: api("/auth/logout"), body: Body::None, witness }
@@ -303,6 +304,20 @@ pub async fn prepare(app: &TestApp, cast: &Cast, row: &Row, actor: Actor) -> Cel
             let subscription = id(&owner.post(app, "/api/v1/subscriptions", saved_search()).await);
             let path = api(format!("/subscriptions/{subscription}"));
             Cell { caller, path, body: Body::None, witness: count("subscriptions") }
+        }
+        ("POST", "/organizations/{id}/api-keys") => {
+            let org = owner.org_id.unwrap();
+            let body = json!({"name": format!("矩阵新密钥{}", serial()), "scopes": ["read"]});
+            cell(format!("/organizations/{org}/api-keys"), body, count("api_keys"))
+        }
+        ("POST", "/api-keys/{id}/rotate") | ("POST", "/api-keys/{id}/revoke") => {
+            let org = owner.org_id.unwrap();
+            let body = json!({"name": format!("矩阵旧密钥{}", serial()), "scopes": ["read"]});
+            let key = id(&owner.post(app, &api(format!("/organizations/{org}/api-keys")), body).await);
+            let witness = Witness::Count(format!(
+                "SELECT COUNT(*) FROM api_keys WHERE id = {key} AND rotated_at IS NULL AND revoked_at IS NULL"
+            ));
+            Cell { caller, path: api(row.path.replace("{id}", &key.to_string())), body: Body::None, witness }
         }
         ("POST", "/imports") => Cell { caller, path: api("/imports"), body: Body::None, witness: Witness::Nothing },
         ("POST", "/admin/organizations") => {

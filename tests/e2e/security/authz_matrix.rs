@@ -1,5 +1,5 @@
 //! The authorization matrix: every mutating API route (each POST, PUT, PATCH and DELETE in
-//! `crates/api/src/routes/api/mod.rs`) against nine actors, one expected status per cell, in one
+//! `crates/api/src/routes/api/mod.rs`) against ten actors, one expected status per cell, in one
 //! table. A route added to `mod.rs` without a row here fails
 //! [`every_mutating_route_is_in_the_authorization_matrix`].
 //!
@@ -22,7 +22,11 @@
 //! - the (verified) authority oversees (designations, assessor appointments, organizing rounds),
 //!   but does not touch others' postings;
 //! - the platform administrator verifies organizations and administers rounds and training
-//!   bases, but has no organization to act as.
+//!   bases, but has no organization to act as;
+//! - the owner's API key (every scope) does what its scopes open as the owner's organization
+//!   (postings, their slots and imports, proposals, matching text) and gets 403 on everything
+//!   else, whatever the owner's own administrators may do: keys, members, delegations, rounds,
+//!   the inbox and the account are for people.
 //!
 //! Where a caller names something that is not theirs in the body (a posting to propose from, a
 //! student of another school), the answer is a 422 naming that field, as for any bad input;
@@ -46,10 +50,10 @@ pub struct Row {
     pub method: &'static str,
     pub path: &'static str,
     pub owner: Kind,
-    pub expect: [u16; 9],
+    pub expect: [u16; 10],
 }
 
-const fn row(method: &'static str, path: &'static str, owner: Kind, expect: [u16; 9]) -> Row {
+const fn row(method: &'static str, path: &'static str, owner: Kind, expect: [u16; 10]) -> Row {
     Row { method, path, owner, expect }
 }
 
@@ -57,96 +61,101 @@ use Kind::{Authority as Auth, Enterprise as Ent, Intermediary as Int, School as 
 
 #[rustfmt::skip]
 pub const MATRIX: &[Row] = &[
-    // columns:                                                                anon pend rej  othr dlg  rvkd ownr auth admn
+    // columns:                                                                anon pend rej  othr dlg  rvkd ownr auth admn key
     // Accounts: signing in and out, registering.
-    row("POST",   "/auth/login",                                        Ent,  [200, 200, 200, 200, 200, 200, 200, 200, 200]),
-    row("POST",   "/auth/logout",                                       Ent,  [401, 204, 204, 204, 204, 403, 204, 204, 204]),
-    row("POST",   "/organizations",                                     Sch,  [201, 201, 201, 201, 201, 201, 201, 201, 201]),
+    row("POST",   "/auth/login",                                        Ent,  [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    row("POST",   "/auth/logout",                                       Ent,  [401, 204, 204, 204, 204, 403, 204, 204, 204, 403]),
+    row("POST",   "/organizations",                                     Sch,  [201, 201, 201, 201, 201, 201, 201, 201, 201, 201]),
     // The owner is a fresh verified enterprise (a renamed organization goes back to review).
-    row("PATCH",  "/organizations/{id}",                                Ent,  [401, 403, 403, 403, 403, 403, 200, 403, 403]),
-    row("POST",   "/organizations/{id}/members",                        Ent,  [401, 403, 403, 403, 403, 403, 201, 403, 403]),
+    row("PATCH",  "/organizations/{id}",                                Ent,  [401, 403, 403, 403, 403, 403, 200, 403, 403, 403]),
+    row("POST",   "/organizations/{id}/members",                        Ent,  [401, 403, 403, 403, 403, 403, 201, 403, 403, 403]),
     // Acting on a fresh pending organization.
-    row("POST",   "/organizations/{id}/verification",                   Ent,  [401, 403, 403, 403, 403, 403, 403, 403, 200]),
+    // API keys: the organization's administrators in person (a delegate, a key and the
+    // platform administrator cannot); another organization's key is not found.
+    row("POST",   "/organizations/{id}/api-keys",                       Ent,  [401, 403, 403, 403, 403, 403, 201, 403, 403, 403]),
+    row("POST",   "/api-keys/{id}/rotate",                              Ent,  [401, 403, 403, 404, 403, 403, 200, 404, 403, 403]),
+    row("POST",   "/api-keys/{id}/revoke",                              Ent,  [401, 403, 403, 404, 403, 403, 200, 404, 403, 403]),
+    row("POST",   "/organizations/{id}/verification",                   Ent,  [401, 403, 403, 403, 403, 403, 403, 403, 200, 403]),
     // Postings. GATE: pending and rejected publishing get 422 (status) on main.
-    row("POST",   "/postings",                                          Ent,  [401, 403, 403, 201, 201, 403, 201, 403, 403]),
+    row("POST",   "/postings",                                          Ent,  [401, 403, 403, 201, 201, 403, 201, 403, 403, 201]),
     // A one-row file that publishes: pending and rejected organizations may import drafts, so a
     // row asking to be published is a row problem (422 naming its row and column), not a 403.
-    row("POST",   "/postings/import",                                   Ent,  [401, 422, 422, 201, 201, 403, 201, 403, 403]),
+    row("POST",   "/postings/import",                                   Ent,  [401, 422, 422, 201, 201, 403, 201, 403, 403, 201]),
     // On the owner's draft: invisible to other organizations.
     // A progress token for an import: anyone who may import drafts (pending organizations too).
-    row("POST",   "/imports",                                           Ent,  [401, 201, 201, 201, 201, 403, 201, 403, 403]),
-    row("PATCH",  "/postings/{id}",                                     Ent,  [401, 404, 404, 404, 200, 403, 200, 404, 403]),
-    row("POST",   "/match",                                             Ent,  [401, 200, 200, 200, 200, 403, 200, 200, 200]),
+    row("POST",   "/imports",                                           Ent,  [401, 201, 201, 201, 201, 403, 201, 403, 403, 201]),
+    row("PATCH",  "/postings/{id}",                                     Ent,  [401, 404, 404, 404, 200, 403, 200, 404, 403, 200]),
+    row("POST",   "/match",                                             Ent,  [401, 200, 200, 200, 200, 403, 200, 200, 200, 200]),
     // `pause` on the owner's published posting.
-    row("POST",   "/postings/{id}/{action}",                            Ent,  [401, 403, 403, 403, 200, 403, 200, 403, 403]),
+    row("POST",   "/postings/{id}/{action}",                            Ent,  [401, 403, 403, 403, 200, 403, 200, 403, 403, 200]),
     // Brokering. Proposing from another organization's posting names the field
     // (from_posting_id, 422); an authority has no power to propose (403).
-    row("POST",   "/proposals",                                         Ent,  [401, 403, 403, 422, 201, 403, 201, 403, 403]),
+    row("POST",   "/proposals",                                         Ent,  [401, 403, 403, 422, 201, 403, 201, 403, 403, 201]),
     // The owner declines a school's proposal; parties alone see it (404 for everyone else).
-    row("POST",   "/proposals/{id}/answer",                             Ent,  [401, 404, 404, 404, 200, 403, 200, 403, 403]),
+    row("POST",   "/proposals/{id}/answer",                             Ent,  [401, 404, 404, 404, 200, 403, 200, 403, 403, 200]),
     // The owner starts an agreed project.
-    row("PATCH",  "/projects/{id}",                                     Ent,  [401, 404, 404, 404, 200, 403, 200, 403, 403]),
+    row("PATCH",  "/projects/{id}",                                     Ent,  [401, 404, 404, 404, 200, 403, 200, 403, 403, 403]),
     // GATE: pending and rejected authorities get 201 on main.
-    row("POST",   "/projects/{id}/assessments",                         Auth, [401, 403, 403, 201, 403, 403, 201, 201, 201]),
+    row("POST",   "/projects/{id}/assessments",                         Auth, [401, 403, 403, 201, 403, 403, 201, 201, 201, 403]),
     // The demo intermediary is the appointed assessor; nobody else sees the assessment.
-    row("POST",   "/assessments/{id}",                                  Int,  [401, 404, 404, 404, 404, 403, 200, 404, 404]),
+    row("POST",   "/assessments/{id}",                                  Int,  [401, 404, 404, 404, 404, 403, 200, 404, 404, 403]),
     // Each caller grants the demo intermediary. GATE: pending and rejected get 201 on main.
-    row("POST",   "/delegations",                                       Ent,  [401, 403, 403, 201, 403, 403, 201, 201, 403]),
+    row("POST",   "/delegations",                                       Ent,  [401, 403, 403, 201, 403, 403, 201, 201, 403, 403]),
     // Another organization's grant does not exist for the caller.
-    row("POST",   "/delegations/{id}/revoke",                           Ent,  [401, 404, 404, 404, 403, 403, 200, 404, 403]),
+    row("POST",   "/delegations/{id}/revoke",                           Ent,  [401, 404, 404, 404, 403, 403, 200, 404, 403, 403]),
     // A note on a client of the demo intermediary's only. Case notes are an intermediary's own
     // workspace: another intermediary's member acting for it (the delegate) is checked against
     // its own clients, so both it and another organization get 422 naming client_org_id.
-    row("POST",   "/workspace/notes",                                   Int,  [401, 403, 403, 422, 422, 403, 201, 403, 403]),
+    row("POST",   "/workspace/notes",                                   Int,  [401, 403, 403, 422, 422, 403, 201, 403, 403, 403]),
     // Training-base booking: the owner's published base (administrators see its bookings but
     // change nothing).
-    row("POST",   "/postings/{id}/slots",                               Ent,  [401, 403, 403, 403, 201, 403, 201, 403, 403]),
-    row("PATCH",  "/slots/{id}",                                        Ent,  [401, 403, 403, 403, 200, 403, 200, 403, 403]),
-    row("DELETE", "/slots/{id}",                                        Ent,  [401, 403, 403, 403, 204, 403, 204, 403, 403]),
+    row("POST",   "/postings/{id}/slots",                               Ent,  [401, 403, 403, 403, 201, 403, 201, 403, 403, 201]),
+    row("PATCH",  "/slots/{id}",                                        Ent,  [401, 403, 403, 403, 200, 403, 200, 403, 403, 200]),
+    row("DELETE", "/slots/{id}",                                        Ent,  [401, 403, 403, 403, 204, 403, 204, 403, 403, 204]),
     // A school books a slot of the demo enterprise's base. GATE: pending and rejected get 422
     // (organization) on main.
-    row("POST",   "/slots/{id}/bookings",                               Sch,  [401, 403, 403, 201, 201, 403, 201, 403, 403]),
+    row("POST",   "/slots/{id}/bookings",                               Sch,  [401, 403, 403, 201, 201, 403, 201, 403, 403, 403]),
     // The owner's booking; the administrator may cancel any; nobody else sees it.
-    row("POST",   "/bookings/{id}/cancel",                              Sch,  [401, 404, 404, 404, 200, 403, 200, 404, 200]),
+    row("POST",   "/bookings/{id}/cancel",                              Sch,  [401, 404, 404, 404, 200, 403, 200, 404, 200, 403]),
     // Allocation rounds, organized by the city. Organizing is an authority's power, never
     // exercised on a client's behalf (the delegate gets 403).
-    row("POST",   "/rounds",                                            Auth, [401, 403, 403, 201, 403, 403, 201, 201, 403]),
+    row("POST",   "/rounds",                                            Auth, [401, 403, 403, 201, 403, 403, 201, 201, 403, 403]),
     // On a draft round: invisible to everyone but its organizer and administrators.
-    row("POST",   "/rounds/{id}/places",                                Auth, [401, 404, 404, 404, 404, 403, 201, 201, 201]),
-    row("POST",   "/rounds/{id}/open",                                  Auth, [401, 404, 404, 404, 404, 403, 200, 200, 200]),
+    row("POST",   "/rounds/{id}/places",                                Auth, [401, 404, 404, 404, 404, 403, 201, 201, 201, 403]),
+    row("POST",   "/rounds/{id}/open",                                  Auth, [401, 404, 404, 404, 404, 403, 200, 200, 200, 403]),
     // On a collecting, run or published round, which everyone signed in sees.
-    row("POST",   "/rounds/{id}/run",                                   Auth, [401, 403, 403, 403, 403, 403, 200, 200, 200]),
-    row("POST",   "/rounds/{id}/publish",                               Auth, [401, 403, 403, 403, 403, 403, 200, 200, 200]),
-    row("POST",   "/rounds/{id}/close",                                 Auth, [401, 403, 403, 403, 403, 403, 200, 200, 200]),
-    row("POST",   "/rounds/{id}/follow-up",                             Auth, [401, 403, 403, 403, 403, 403, 201, 201, 201]),
+    row("POST",   "/rounds/{id}/run",                                   Auth, [401, 403, 403, 403, 403, 403, 200, 200, 200, 403]),
+    row("POST",   "/rounds/{id}/publish",                               Auth, [401, 403, 403, 403, 403, 403, 200, 200, 200, 403]),
+    row("POST",   "/rounds/{id}/close",                                 Auth, [401, 403, 403, 403, 403, 403, 200, 200, 200, 403]),
+    row("POST",   "/rounds/{id}/follow-up",                             Auth, [401, 403, 403, 403, 403, 403, 201, 201, 201, 403]),
     // Schools enter students. GATE: pending and rejected schools get 201 on main.
-    row("POST",   "/rounds/{id}/students",                              Sch,  [401, 403, 403, 201, 201, 403, 201, 403, 403]),
+    row("POST",   "/rounds/{id}/students",                              Sch,  [401, 403, 403, 201, 201, 403, 201, 403, 403, 403]),
     // On the owner's student: another school names a student that is not its own (422 on
     // student_id).
-    row("DELETE", "/rounds/{id}/students/{student}",                    Sch,  [401, 403, 403, 422, 204, 403, 204, 403, 403]),
-    row("PUT",    "/rounds/{id}/students/{student}/preferences",        Sch,  [401, 403, 403, 422, 200, 403, 200, 403, 403]),
-    row("POST",   "/rounds/{id}/students/{student}/response",           Sch,  [401, 403, 403, 422, 200, 403, 200, 403, 403]),
+    row("DELETE", "/rounds/{id}/students/{student}",                    Sch,  [401, 403, 403, 422, 204, 403, 204, 403, 403, 403]),
+    row("PUT",    "/rounds/{id}/students/{student}/preferences",        Sch,  [401, 403, 403, 422, 200, 403, 200, 403, 403, 403]),
+    row("POST",   "/rounds/{id}/students/{student}/response",           Sch,  [401, 403, 403, 422, 200, 403, 200, 403, 403, 403]),
     // The owner's place in a collecting round.
-    row("PUT",    "/rounds/{id}/places/{place}/ranking",                Ent,  [401, 403, 403, 403, 200, 403, 200, 403, 403]),
+    row("PUT",    "/rounds/{id}/places/{place}/ranking",                Ent,  [401, 403, 403, 403, 200, 403, 200, 403, 403, 403]),
     // GATE: pending and rejected schools get 201 on main.
-    row("POST",   "/rounds/{id}/sheets/preferences",                    Sch,  [401, 403, 403, 201, 201, 403, 201, 403, 403]),
+    row("POST",   "/rounds/{id}/sheets/preferences",                    Sch,  [401, 403, 403, 201, 201, 403, 201, 403, 403, 403]),
     // Targets. GATE: pending and rejected authorities get 201 / 200 on main (issue 14's first finding).
-    row("POST",   "/statistics/designations",                           Auth, [401, 403, 403, 201, 403, 403, 201, 201, 201]),
-    row("POST",   "/statistics/designations/{id}/revoke",               Auth, [401, 403, 403, 200, 403, 403, 200, 200, 200]),
+    row("POST",   "/statistics/designations",                           Auth, [401, 403, 403, 201, 403, 403, 201, 201, 201, 403]),
+    row("POST",   "/statistics/designations/{id}/revoke",               Auth, [401, 403, 403, 200, 403, 403, 200, 200, 200, 403]),
     // GATE: pending and rejected schools get 200 on main.
-    row("POST",   "/statistics/school-reports",                         Sch,  [401, 403, 403, 200, 403, 403, 200, 403, 403]),
+    row("POST",   "/statistics/school-reports",                         Sch,  [401, 403, 403, 200, 403, 403, 200, 403, 403, 403]),
     // Inbox and alerts: self-service.
-    row("POST",   "/inbox/read",                                        Ent,  [401, 200, 200, 200, 200, 403, 200, 200, 200]),
-    row("POST",   "/inbox/{id}/read",                                   Ent,  [401, 404, 404, 404, 200, 403, 200, 404, 404]),
-    row("POST",   "/subscriptions",                                     Ent,  [401, 201, 201, 201, 201, 403, 201, 201, 403]),
-    row("DELETE", "/subscriptions/{id}",                                Ent,  [401, 404, 404, 404, 204, 403, 204, 404, 404]),
+    row("POST",   "/inbox/read",                                        Ent,  [401, 200, 200, 200, 200, 403, 200, 200, 200, 403]),
+    row("POST",   "/inbox/{id}/read",                                   Ent,  [401, 404, 404, 404, 200, 403, 200, 404, 404, 403]),
+    row("POST",   "/subscriptions",                                     Ent,  [401, 201, 201, 201, 201, 403, 201, 201, 403, 403]),
+    row("DELETE", "/subscriptions/{id}",                                Ent,  [401, 404, 404, 404, 204, 403, 204, 404, 404, 403]),
     // Platform administration: creating authorities and disabling users.
-    row("POST",   "/admin/organizations",                               Ent,  [401, 403, 403, 403, 403, 403, 403, 403, 201]),
-    row("POST",   "/users/{id}/disable",                                Ent,  [401, 403, 403, 403, 403, 403, 403, 403, 200]),
-    row("POST",   "/users/{id}/enable",                                 Ent,  [401, 403, 403, 403, 403, 403, 403, 403, 200]),
+    row("POST",   "/admin/organizations",                               Ent,  [401, 403, 403, 403, 403, 403, 403, 403, 201, 403]),
+    row("POST",   "/users/{id}/disable",                                Ent,  [401, 403, 403, 403, 403, 403, 403, 403, 200, 403]),
+    row("POST",   "/users/{id}/enable",                                 Ent,  [401, 403, 403, 403, 403, 403, 403, 403, 200, 403]),
     // The caller's own account; these end the caller's other sessions, so they come last.
-    row("POST",   "/me/password",                                       Ent,  [401, 204, 204, 204, 204, 403, 204, 204, 204]),
-    row("POST",   "/auth/logout-everywhere",                            Ent,  [401, 204, 204, 204, 204, 403, 204, 204, 204]),
+    row("POST",   "/me/password",                                       Ent,  [401, 204, 204, 204, 204, 403, 204, 204, 204, 403]),
+    row("POST",   "/auth/logout-everywhere",                            Ent,  [401, 204, 204, 204, 204, 403, 204, 204, 204, 403]),
 ];
 
 const MUTATING: [&str; 4] = ["POST", "PUT", "PATCH", "DELETE"];

@@ -30,7 +30,7 @@ pub struct AbuseConfig {
     pub rates: RateSettings,
 }
 
-/// Requests per minute for one client, per [`Group`].
+/// Requests per minute for one client, per [`Group`], and for one API key over all its calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateSettings {
     pub search_per_minute: u32,
@@ -40,6 +40,8 @@ pub struct RateSettings {
     pub register_per_minute: u32,
     pub login_per_minute: u32,
     pub statistics_per_minute: u32,
+    /// All API calls of one API key together (keys are counted per key, not per address).
+    pub api_key_per_minute: u32,
 }
 
 impl Default for RateSettings {
@@ -52,6 +54,7 @@ impl Default for RateSettings {
             register_per_minute: 10,
             login_per_minute: 60,
             statistics_per_minute: 300,
+            api_key_per_minute: 1200,
         }
     }
 }

@@ -2,27 +2,41 @@
 //! needs: [`ApiUser`] (API, 401 without a session), [`ApiAdmin`] (platform administrators on
 //! the API), [`PageUser`] (pages, redirect to the login
 //! page), [`PageAdmin`] (platform administrators only), [`MaybeUser`] (anyone).
+//!
+//! On the API, a bearer token starting `cjk_` is an organization's API key
+//! ([`crate::services::api_keys`]): the caller is then the organization, never a person
+//! ([`CurrentUser::api_key`], no user id), and the key's scopes are checked here against the one
+//! scope table ([`crate::auth::scopes`]) before any handler runs. Pages never accept a key.
 
-use axum::extract::FromRequestParts;
+use std::collections::BTreeSet;
+
+use axum::extract::{FromRequestParts, MatchedPath};
 use axum::http::request::Parts;
 use axum::http::{Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chanjiao_domain::Role;
 use chanjiao_domain::access::{self, Caller, Power, Standing};
+use chanjiao_domain::api_keys::{PresentedKey, Scope};
 use serde::Serialize;
 
 use crate::auth::cookies;
 use crate::error::ApiError;
-use crate::services::accounts;
 use crate::services::brokering::delegations;
 use crate::services::organizations::Organization;
+use crate::services::{accounts, api_keys};
 use crate::startup::AppState;
 use crate::web::{HtmlError, Lang};
 
-/// The user behind a request, with their organization (platform administrators have none).
+/// The user behind a request, with their organization (platform administrators have none), or
+/// an organization's API key.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CurrentUser {
-    pub id: i64,
+    /// The person signed in; `None` when an API key calls: a key acts as its organization and
+    /// never stands in for a person (nothing it does is recorded against a user).
+    #[serde(rename = "id")]
+    #[schema(required = true)]
+    pub user_id: Option<i64>,
+    /// The person's e-mail; empty for an API key.
     #[schema(format = "email")]
     pub email: String,
     pub role: Role,
@@ -34,13 +48,56 @@ pub struct CurrentUser {
     /// organization); everything they do is recorded as done on the client's behalf.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub intermediary: Option<Organization>,
+    /// The API key calling, when it is one (then the role is `member` and `user_id` is `None`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<ApiKeyRef>,
     /// The digest of the session token, so logout can revoke exactly this session.
     #[serde(skip)]
     #[schema(ignore)]
     pub session_digest: String,
 }
 
+/// The API key behind a request: which key, its name (for the audit trail) and its scopes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ApiKeyRef {
+    pub id: i64,
+    pub name: String,
+    pub scopes: BTreeSet<Scope>,
+}
+
+/// Whom a per-person record (an import's progress, say) belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Principal {
+    User(i64),
+    ApiKey(i64),
+}
+
 impl CurrentUser {
+    /// The person behind the request; an API key gets a 403 saying a person must sign in, for
+    /// the things only a person has (a password, sessions, an inbox's read marks).
+    pub fn person(&self) -> Result<i64, ApiError> {
+        self.user_id.ok_or(ApiError::KeyScope { scope: None })
+    }
+
+    /// The user or the key, for records that belong to whoever started them.
+    pub fn principal(&self) -> Principal {
+        match (&self.api_key, self.user_id) {
+            (Some(key), _) => Principal::ApiKey(key.id),
+            (None, Some(id)) => Principal::User(id),
+            // Every session has a user; a caller with neither is a key (above).
+            (None, None) => Principal::ApiKey(0),
+        }
+    }
+
+    /// Who acted, in words, for records that keep a label: the person's e-mail, or
+    /// "API key <name>" (the audit trail renders keys in the reader's language instead).
+    pub fn actor_label(&self) -> String {
+        match &self.api_key {
+            Some(key) => format!("API key {}", key.name),
+            None => self.email.clone(),
+        }
+    }
+
     pub fn is_platform_admin(&self) -> bool {
         self.role == Role::PlatformAdmin
     }
@@ -76,6 +133,7 @@ impl CurrentUser {
             role: self.role,
             organization: self.organization.as_ref().map(|o| Standing { kind: o.kind, verification: o.verification }),
             acting_for_client: self.intermediary.is_some(),
+            api_key: self.api_key.is_some(),
         }
     }
 
@@ -102,14 +160,35 @@ fn bearer(parts: &Parts) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
-async fn resolve(parts: &Parts, state: &AppState, allow_cookie: bool) -> Result<Option<CurrentUser>, ApiError> {
+/// Where a request is resolved: the API (which takes keys, and the session cookie only for
+/// safe methods) or a page (cookie or bearer session, never a key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Via {
+    Api { allow_cookie: bool },
+    Page,
+}
+
+async fn resolve(parts: &Parts, state: &AppState, via: Via) -> Result<Option<CurrentUser>, ApiError> {
+    let allow_cookie = matches!(via, Via::Page | Via::Api { allow_cookie: true });
     let token = match bearer(parts) {
         Some(token) => Some(token),
         None if allow_cookie => cookies::get(&parts.headers, cookies::SESSION),
         None => None,
     };
+    let now = state.clock.now();
     let user = match token {
-        Some(token) if !token.is_empty() => accounts::session_user(&state.db, token, state.clock.now()).await?,
+        // A key string is a key or nothing, never looked up as a session; and only on the API.
+        Some(token) if PresentedKey::claims(token) => match via {
+            Via::Api { .. } if bearer(parts).is_some() => {
+                let Some(key) = api_keys::authenticate(&state.db, token, now).await? else { return Ok(None) };
+                let route = parts.extensions.get::<MatchedPath>().map(MatchedPath::as_str);
+                let scopes = key.api_key.as_ref().map(|k| &k.scopes).cloned().unwrap_or_default();
+                super::scopes::check(&parts.method, route, &scopes).map_err(|scope| ApiError::KeyScope { scope })?;
+                Some(key)
+            }
+            _ => None,
+        },
+        Some(token) if !token.is_empty() => accounts::session_user(&state.db, token, now).await?,
         _ => None,
     };
     let Some(user) = user else { return Ok(None) };
@@ -121,7 +200,10 @@ async fn resolve(parts: &Parts, state: &AppState, allow_cookie: bool) -> Result<
             raw.trim().parse::<i64>().map_err(|_| ApiError::BadRequest(format!("{ON_BEHALF_OF}: not an id")))?;
         return delegations::act_for(&state.db, user, client).await.map(Some);
     }
-    if allow_cookie && let Some(client) = cookies::get(&parts.headers, cookies::ACTING).and_then(|v| v.parse().ok()) {
+    if allow_cookie
+        && user.api_key.is_none()
+        && let Some(client) = cookies::get(&parts.headers, cookies::ACTING).and_then(|v| v.parse().ok())
+    {
         return match delegations::act_for(&state.db, user.clone(), client).await {
             Ok(acting) => Ok(Some(acting)),
             Err(ApiError::Forbidden | ApiError::NotPermitted { .. } | ApiError::NotFound) => Ok(Some(user)),
@@ -142,7 +224,7 @@ impl FromRequestParts<AppState> for ApiUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let safe = matches!(parts.method, Method::GET | Method::HEAD);
-        resolve(parts, state, safe).await?.map(ApiUser).ok_or(ApiError::Unauthenticated)
+        resolve(parts, state, Via::Api { allow_cookie: safe }).await?.map(ApiUser).ok_or(ApiError::Unauthenticated)
     }
 }
 
@@ -166,7 +248,7 @@ impl FromRequestParts<AppState> for MaybeUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let lang = Lang::from_headers(&parts.headers, parts.uri.query());
-        resolve(parts, state, true).await.map(MaybeUser).map_err(|e| HtmlError::new(state, lang, e))
+        resolve(parts, state, Via::Page).await.map(MaybeUser).map_err(|e| HtmlError::new(state, lang, e))
     }
 }
 
@@ -233,7 +315,7 @@ impl FromRequestParts<AppState> for ApiCaller {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let safe = matches!(parts.method, Method::GET | Method::HEAD);
         let presented = bearer(parts).is_some();
-        match resolve(parts, state, safe).await? {
+        match resolve(parts, state, Via::Api { allow_cookie: safe }).await? {
             Some(user) => Ok(ApiCaller(Some(user))),
             None if presented => Err(ApiError::Unauthenticated),
             None => Ok(ApiCaller(None)),

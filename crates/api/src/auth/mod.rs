@@ -9,9 +9,10 @@ pub mod cookies;
 pub mod csrf;
 pub mod extract;
 pub mod password;
+pub mod scopes;
 pub mod token;
 
-pub use extract::{ApiAdmin, ApiCaller, ApiUser, CurrentUser, MaybeUser, PageAdmin, PageUser};
+pub use extract::{ApiAdmin, ApiCaller, ApiKeyRef, ApiUser, CurrentUser, MaybeUser, PageAdmin, PageUser, Principal};
 
 use cookies::SameSite;
 

@@ -50,6 +50,15 @@ const fn user_facing(
 
 /// Every unique constraint beyond the single-column `id` primary keys.
 pub const UNIQUE: &[Unique] = &[
+    user_facing(
+        "uq_api_keys_organization_name",
+        "api_keys",
+        &["organization_id", "name"],
+        "name",
+        Text::new("a key of this organization already has this name", "本机构已有同名密钥"),
+    ),
+    unique("api_keys_public_id_key", "api_keys", &["public_id"]),
+    unique("api_key_scopes_pkey", "api_key_scopes", &["api_key_id", "scope"]),
     // Registration and account creation check first; these decide races.
     user_facing("users_email_key", "users", &["email"], "email", Text::new("already registered", "已被注册")),
     user_facing(

@@ -9,6 +9,8 @@ pub struct Model {
     pub actor_user_id: Option<i64>,
     pub actor_organization_id: Option<i64>,
     pub on_behalf_of: Option<i64>,
+    /// The API key that acted (then `actor_user_id` is null).
+    pub actor_api_key_id: Option<i64>,
     pub entity: String,
     pub entity_id: i64,
     pub action: String,

@@ -2,6 +2,8 @@
 //! where the domain has enums, and services convert at the boundary.
 
 pub mod alerts;
+pub mod api_key_scopes;
+pub mod api_keys;
 pub mod assessments;
 pub mod audit_events;
 pub mod case_notes;

@@ -48,7 +48,8 @@ pub async fn change_password(
     }
     let new = errors.take("new_password", Password::parse(&form.new_password));
     let (Some(new), true) = (new, errors.is_empty()) else { return Err(errors.into()) };
-    let row = users::Entity::find_by_id(user.id).one(db).await?.ok_or(ApiError::Unauthenticated)?;
+    let user_id = user.person()?;
+    let row = users::Entity::find_by_id(user_id).one(db).await?.ok_or(ApiError::Unauthenticated)?;
     if !hasher.verify(&form.current_password, Some(row.password_hash)).await? {
         return Err(ApiError::invalid("current_password", Invalid::NotAllowed(WRONG_CURRENT)));
     }
@@ -56,16 +57,16 @@ pub async fn change_password(
     let txn = crate::db::begin_write(db).await?;
     users::Entity::update_many()
         .col_expr(users::Column::PasswordHash, Expr::value(hash))
-        .filter(users::Column::Id.eq(user.id))
+        .filter(users::Column::Id.eq(user_id))
         .exec(&txn)
         .await?;
     let ended = sessions::Entity::delete_many()
-        .filter(sessions::Column::UserId.eq(user.id))
+        .filter(sessions::Column::UserId.eq(user_id))
         .filter(sessions::Column::TokenHash.ne(user.session_digest.as_str()))
         .exec(&txn)
         .await?
         .rows_affected;
-    audit::record(&txn, Some(user), now, "user", user.id, "change_password", json!({ "ended_sessions": ended }))
+    audit::record(&txn, Some(user), now, "user", user_id, "change_password", json!({ "ended_sessions": ended }))
         .await?;
     txn.commit().await?;
     Ok(())
@@ -126,7 +127,7 @@ pub async fn set_disabled(
     if !admin.is_platform_admin() {
         return Err(ApiError::Forbidden);
     }
-    if disabled && id == admin.id {
+    if disabled && Some(id) == admin.user_id {
         return Err(ApiError::Refused {
             field: "id",
             code: "own_account",

@@ -326,11 +326,12 @@ pub async fn session_user(
     };
     let role = *user.role;
     Ok(Some(CurrentUser {
-        id: user.id,
+        user_id: Some(user.id),
         email: user.email,
         role,
         organization,
         intermediary: None,
+        api_key: None,
         session_digest: digest,
     }))
 }

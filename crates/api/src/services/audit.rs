@@ -13,9 +13,13 @@ use crate::error::ApiError;
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub at: DateTime<Utc>,
-    /// The acting user's e-mail, or `None` for the system (such as the expiry sweep).
+    /// The acting user's e-mail, `API key <name>` when an organization's API key acted, or
+    /// `None` for the system (such as the expiry sweep).
     #[schema(required = true)]
     pub actor: Option<String>,
+    /// The API key that acted, when one did (no user acted then).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor_api_key: Option<KeyActor>,
     /// The acting user's organization (an intermediary, when it acted for a client).
     #[schema(required = true)]
     pub actor_organization_id: Option<i64>,
@@ -24,6 +28,13 @@ pub struct AuditEntry {
     pub on_behalf_of: Option<i64>,
     pub action: String,
     pub changes: Changes,
+}
+
+/// An API key named in the audit trail. Pages render it as "API key <name>" / "API 密钥 <name>".
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct KeyActor {
+    pub id: i64,
+    pub name: String,
 }
 
 /// What an event changed: each field with its value before and after, `{"field": [old, new]}`.
@@ -67,7 +78,9 @@ pub fn event(
 ) -> audit_events::ActiveModel {
     audit_events::ActiveModel {
         at: Set(at),
-        actor_user_id: Set(actor.map(|u| u.id)),
+        // A key acts as its organization: the row names the key and no user.
+        actor_user_id: Set(actor.and_then(|u| u.user_id)),
+        actor_api_key_id: Set(actor.and_then(|u| u.api_key.as_ref()).map(|k| k.id)),
         // An intermediary acting for a client is the actor, on the client's behalf.
         actor_organization_id: Set(actor.and_then(|u| u.home_organization()).map(|o| o.id)),
         on_behalf_of: Set(actor.filter(|u| u.intermediary.is_some()).and_then(CurrentUser::organization_id)),
@@ -110,15 +123,23 @@ pub async fn for_entity(db: &impl ConnectionTrait, entity: &str, entity_id: i64)
         .into_iter()
         .map(|u| (u.id, u.email))
         .collect();
+    let keys = crate::services::api_keys::names(db, events.iter().filter_map(|e| e.actor_api_key_id).collect()).await?;
     Ok(events
         .into_iter()
-        .map(|e| AuditEntry {
-            at: e.at,
-            actor: e.actor_user_id.and_then(|id| emails.get(&id).cloned()),
-            actor_organization_id: e.actor_organization_id,
-            on_behalf_of: e.on_behalf_of,
-            action: e.action,
-            changes: Changes(serde_json::from_str(&e.changes).unwrap_or_default()),
+        .map(|e| {
+            let key = e.actor_api_key_id.map(|id| KeyActor { id, name: keys.get(&id).cloned().unwrap_or_default() });
+            AuditEntry {
+                at: e.at,
+                actor: match &key {
+                    Some(key) => Some(format!("API key {}", key.name)),
+                    None => e.actor_user_id.and_then(|id| emails.get(&id).cloned()),
+                },
+                actor_api_key: key,
+                actor_organization_id: e.actor_organization_id,
+                on_behalf_of: e.on_behalf_of,
+                action: e.action,
+                changes: Changes(serde_json::from_str(&e.changes).unwrap_or_default()),
+            }
         })
         .collect())
 }

@@ -13,7 +13,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::DatabaseConnection;
 use serde::Serialize;
 
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, Principal};
 use crate::error::ApiError;
 use crate::services::postings::{self, ListQuery, write};
 use crate::sheets::{self, ExportRow, ImportReport, ImportRow, RowProblem, SheetError, SheetFormat};
@@ -47,7 +47,7 @@ impl Progress {
 }
 
 /// Progress of running imports, under tokens the server issues: 128 random bits, bound to the
-/// user they were issued to, so that nobody can guess or choose another's token, and a token
+/// user (or API key) they were issued to, so that nobody can guess or choose another's token, and a token
 /// polled by anyone else is unknown (404). Kept in memory for a few minutes: a convenience for
 /// the page that started the import, which talks to this process.
 #[derive(Clone, Default)]
@@ -56,7 +56,7 @@ pub struct ImportProgress {
 }
 
 struct Tracked {
-    user_id: i64,
+    user_id: Principal,
     progress: Option<Progress>,
     at: Instant,
 }
@@ -69,7 +69,7 @@ const IN_ALL: usize = 50_000;
 
 impl ImportProgress {
     /// A new token for `user_id`, or `None` when the process tracks as many as it will.
-    pub fn issue(&self, user_id: i64) -> Option<String> {
+    pub fn issue(&self, user_id: Principal) -> Option<String> {
         use rand::RngCore;
         let mut bytes = [0u8; 16];
         rand::rng().fill_bytes(&mut bytes);
@@ -92,7 +92,7 @@ impl ImportProgress {
     }
 
     /// Whether `token` was issued to `user_id` and is still kept.
-    pub fn issued_to(&self, user_id: i64, token: &str) -> bool {
+    pub fn issued_to(&self, user_id: Principal, token: &str) -> bool {
         self.inner.lock().is_ok_and(|map| map.get(token).is_some_and(|t| t.user_id == user_id))
     }
 
@@ -107,7 +107,7 @@ impl ImportProgress {
     }
 
     /// The progress of `user_id`'s import under `token`; `None` for a token not theirs.
-    pub fn get(&self, user_id: i64, token: &str) -> Option<Progress> {
+    pub fn get(&self, user_id: Principal, token: &str) -> Option<Progress> {
         let map = self.inner.lock().ok()?;
         map.get(token).filter(|t| t.user_id == user_id).map(|t| t.progress.unwrap_or(Progress::WAITING))
     }
@@ -141,7 +141,7 @@ pub async fn import(
 ) -> Result<Imported, ApiError> {
     let side = side_of(user)?;
     let progress_token = match upload.progress_token.as_deref() {
-        Some(token) if !progress.issued_to(user.id, token) => {
+        Some(token) if !progress.issued_to(user.principal(), token) => {
             return Err(ApiError::invalid(
                 "progress",
                 Invalid::NotAllowed(Text::new(

@@ -5,6 +5,7 @@
 pub mod account_security;
 pub mod accounts;
 pub mod alerts;
+pub mod api_keys;
 pub mod audit;
 pub mod booking;
 pub mod brokering;

@@ -62,6 +62,7 @@ impl Organization {
             role: Role::OrgAdmin,
             organization: Some(Standing { kind: self.kind, verification: self.verification }),
             acting_for_client: false,
+            api_key: false,
         };
         access::decide(&caller, power).map_err(|refusal| ApiError::NotPermitted { power, refusal })
     }

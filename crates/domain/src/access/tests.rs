@@ -13,7 +13,7 @@ fn every_caller() -> Vec<Caller> {
     for &role in Role::ALL {
         for &organization in &standings {
             for acting_for_client in [false, true] {
-                out.push(Caller { role, organization, acting_for_client });
+                out.push(Caller { role, organization, acting_for_client, api_key: false });
             }
         }
     }
@@ -21,7 +21,7 @@ fn every_caller() -> Vec<Caller> {
 }
 
 fn org(role: Role, kind: OrgKind, verification: Verification) -> Caller {
-    Caller { role, organization: Some(Standing { kind, verification }), acting_for_client: false }
+    Caller { role, organization: Some(Standing { kind, verification }), acting_for_client: false, api_key: false }
 }
 
 #[test]
@@ -74,7 +74,7 @@ fn only_verified_authorities_and_platform_admins_oversee_and_designate() {
 
 #[test]
 fn platform_admins_keep_the_platform_powers_and_nothing_that_needs_an_organization() {
-    let admin = Caller { role: Role::PlatformAdmin, organization: None, acting_for_client: false };
+    let admin = Caller { role: Role::PlatformAdmin, organization: None, acting_for_client: false, api_key: false };
     let held: Vec<Power> = Power::ALL.iter().copied().filter(|&p| decide(&admin, p).is_ok()).collect();
     assert_eq!(
         held,
@@ -98,6 +98,7 @@ fn acting_for_a_client_lends_only_the_delegable_powers() {
         role: Role::Member,
         organization: Some(Standing { kind: OrgKind::Enterprise, verification: Verification::Verified }),
         acting_for_client: true,
+        api_key: false,
     };
     assert_eq!(decide(&delegate, Power::PublishPostings), Ok(()));
     assert_eq!(decide(&delegate, Power::GrantDelegations), Err(Refusal::NotOnBehalf));
@@ -110,7 +111,7 @@ fn the_reason_names_the_kind_before_the_verification() {
     assert_eq!(decide(&pending_school, Power::EnterStudents), Err(Refusal::NotVerified));
     let rejected_authority = org(Role::Member, OrgKind::Authority, Verification::Rejected);
     assert_eq!(decide(&rejected_authority, Power::RecordDesignations), Err(Refusal::Rejected));
-    let nobody = Caller { role: Role::Member, organization: None, acting_for_client: false };
+    let nobody = Caller { role: Role::Member, organization: None, acting_for_client: false, api_key: false };
     assert_eq!(decide(&nobody, Power::PublishPostings), Err(Refusal::NoOrganization));
 }
 
@@ -139,4 +140,16 @@ fn the_documented_table_is_the_policy() {
         "docs/security/access.md must carry this table verbatim:\n{}",
         markdown_table()
     );
+}
+
+#[test]
+fn an_api_key_never_manages_keys_even_with_an_administrators_standing() {
+    let admin = org(Role::OrgAdmin, OrgKind::Enterprise, Verification::Verified);
+    assert_eq!(decide(&admin, Power::ManageApiKeys), Ok(()));
+    let key = Caller { api_key: true, ..admin };
+    assert_eq!(decide(&key, Power::ManageApiKeys), Err(Refusal::PeopleOnly));
+    assert_eq!(decide(&key, Power::GrantDelegations), Err(Refusal::PeopleOnly));
+    assert_eq!(decide(&Caller { role: Role::Member, ..key }, Power::PublishPostings), Ok(()));
+    let member = org(Role::Member, OrgKind::School, Verification::Verified);
+    assert_eq!(decide(&member, Power::ManageApiKeys), Err(Refusal::NotAdministrator));
 }

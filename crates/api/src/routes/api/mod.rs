@@ -14,7 +14,7 @@ mod search;
 mod statistics;
 
 pub(crate) use crate::routes::extract;
-pub(crate) use accounts::{account, auth};
+pub(crate) use accounts::{account, api_keys, auth};
 pub(crate) use postings::{feed, sheets};
 pub(crate) use statistics::{indicators, reports, targets};
 
@@ -41,6 +41,9 @@ pub fn routes() -> Router<AppState> {
         .route("/organizations/{id}", get(organizations::show).patch(organizations::update))
         .route("/organizations/{id}/members", get(organizations::members).post(organizations::add_member))
         .route("/organizations/{id}/verification", post(organizations::verify))
+        .route("/organizations/{id}/api-keys", get(api_keys::list).post(api_keys::create))
+        .route("/api-keys/{id}/rotate", post(api_keys::rotate))
+        .route("/api-keys/{id}/revoke", post(api_keys::revoke))
         .route("/admin/organizations", post(organizations::create_verified))
         .route("/postings", post(postings::create).get(postings::list))
         .route(
@@ -130,6 +133,8 @@ pub fn routes() -> Router<AppState> {
         .route("/reference/clusters", get(reference::clusters))
         .route("/reference/regions", get(reference::regions))
         .fallback(|| async { ApiError::NotFound })
+        // Every call of an API key counts against its own limit, before anything else is done.
+        .layer(axum::middleware::from_fn(crate::abuse::rate::per_key))
 }
 
 pub use extract::ApiJson;

@@ -130,7 +130,7 @@ fn unread_filter(organization_id: i64, user_id: i64) -> sea_orm::Condition {
 /// How many notices `user` has not read; platform administrators have no inbox.
 pub async fn unread_count(db: &impl ConnectionTrait, user: &CurrentUser) -> Result<u64, ApiError> {
     let Some(org) = user.organization_id() else { return Ok(0) };
-    Ok(notifications::Entity::find().filter(unread_filter(org, user.id)).count(db).await?)
+    Ok(notifications::Entity::find().filter(unread_filter(org, user.person()?)).count(db).await?)
 }
 
 /// The newest notices of the user's organization, or only the unread ones.
@@ -148,13 +148,13 @@ pub async fn list(
         .filter(notifications::Column::OrganizationId.eq(org))
         .filter(paging.condition(notifications::Column::Id, notifications::Column::CreatedAt));
     if unread_only {
-        query = query.filter(unread_filter(org, user.id));
+        query = query.filter(unread_filter(org, user.person()?));
     }
     let rows = query.order_by_desc(notifications::Column::Id).limit(paging.fetch()).all(db).await?;
     let (rows, next_cursor) = paging.cut(rows, |row| row.id);
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let read: std::collections::HashSet<i64> = notification_reads::Entity::find()
-        .filter(notification_reads::Column::UserId.eq(user.id))
+        .filter(notification_reads::Column::UserId.eq(user.person()?))
         .filter(notification_reads::Column::NotificationId.is_in(ids))
         .all(db)
         .await?
@@ -193,7 +193,7 @@ pub async fn mark_read(
     if user.organization_id() != Some(notice.organization_id) {
         return Err(ApiError::NotFound);
     }
-    insert_reads(db, user.id, vec![id], now).await
+    insert_reads(db, user.person()?, vec![id], now).await
 }
 
 /// Marks every notice of the user's organization read for them.
@@ -202,11 +202,11 @@ pub async fn mark_all_read(db: &impl ConnectionTrait, user: &CurrentUser, now: D
     let ids: Vec<i64> = notifications::Entity::find()
         .select_only()
         .column(notifications::Column::Id)
-        .filter(unread_filter(org, user.id))
+        .filter(unread_filter(org, user.person()?))
         .into_tuple()
         .all(db)
         .await?;
-    insert_reads(db, user.id, ids, now).await
+    insert_reads(db, user.person()?, ids, now).await
 }
 
 /// Read marks, ignoring those already there (marking twice is not an error).

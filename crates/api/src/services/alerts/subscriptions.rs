@@ -167,7 +167,7 @@ pub async fn create(
     let mut row = subscriptions::ActiveModel {
         organization_id: Set(org.id),
         kind: Set(Stored(kind)),
-        created_by: Set(Some(user.id)),
+        created_by: Set(user.user_id),
         created_at: Set(now),
         // Set up by an intermediary acting for the organization: revoking its grant disables it.
         created_by_intermediary_id: Set(user.intermediary.as_ref().map(|i| i.id)),

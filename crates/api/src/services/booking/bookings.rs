@@ -62,7 +62,7 @@ pub async fn book(
     let row = slot_bookings::ActiveModel {
         slot_id: Set(slot_id),
         organization_id: Set(organization_id),
-        booked_by: Set(Some(user.id)),
+        booked_by: Set(user.user_id),
         headcount: Set(headcount),
         purpose: Set(request.purpose.as_str().to_owned()),
         contact: Set(request.contact.as_ref().map(|c| c.as_str().to_owned())),

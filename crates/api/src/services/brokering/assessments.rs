@@ -111,7 +111,7 @@ pub async fn appoint(
     let row = assessments::ActiveModel {
         project_id: Set(project_id),
         assessor_org_id: Set(assessor.id),
-        appointed_by: Set(Some(user.id)),
+        appointed_by: Set(user.user_id),
         appointed_at: Set(now),
         ..Default::default()
     }
@@ -147,7 +147,7 @@ pub async fn submit(
     let by_criterion: serde_json::Map<String, serde_json::Value> =
         scores.scores.iter().map(|(c, s)| (c.as_str().to_owned(), json!(s))).collect();
     let mut active: assessments::ActiveModel = row.into();
-    active.submitted_by = Set(Some(user.id));
+    active.submitted_by = Set(user.user_id);
     active.submitted_at = Set(Some(now));
     active.scores = Set(Some(serde_json::Value::Object(by_criterion.clone()).to_string()));
     active.mean = Set(Some(scores.mean()));

@@ -95,7 +95,7 @@ pub async fn grant(
     let row = delegations::ActiveModel {
         organization_id: Set(organization_id),
         intermediary_id: Set(intermediary_id),
-        granted_by: Set(Some(user.id)),
+        granted_by: Set(user.user_id),
         granted_at: Set(now),
         ..Default::default()
     }
@@ -146,7 +146,7 @@ pub async fn revoke(
     let txn = crate::db::begin_write(db).await?;
     // Compare-and-set, the transaction's first write: of two concurrent revocations one wins.
     let revoked = delegations::Entity::update_many()
-        .col_expr(delegations::Column::RevokedBy, Expr::value(user.id))
+        .col_expr(delegations::Column::RevokedBy, Expr::value(user.user_id))
         .col_expr(delegations::Column::RevokedAt, Expr::value(now))
         .filter(delegations::Column::Id.eq(id))
         .filter(delegations::Column::RevokedAt.is_null())

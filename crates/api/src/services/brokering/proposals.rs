@@ -107,7 +107,7 @@ fn event(
         at: Set(at),
         action: Set(Stored(action)),
         side: Set(side.map(Stored)),
-        actor_user_id: Set(user.map(|u| u.id)),
+        actor_user_id: Set(user.and_then(|u| u.user_id)),
         on_behalf_of: Set(user.and_then(|u| u.intermediary.as_ref()).map(|o| o.id)),
         ..Default::default()
     }
@@ -213,7 +213,7 @@ pub async fn create(
         quantity: Set(terms.quantity.map(i64::from)),
         starts_on: Set(terms.window.starts_on()),
         ends_on: Set(terms.window.ends_on()),
-        created_by: Set(Some(user.id)),
+        created_by: Set(user.user_id),
         on_behalf_of: Set(user.intermediary.as_ref().map(|o| o.id)),
         created_at: Set(now),
         updated_at: Set(now),

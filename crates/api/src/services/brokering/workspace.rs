@@ -154,7 +154,7 @@ pub async fn add_note(
     let row = case_notes::ActiveModel {
         intermediary_id: Set(home),
         client_org_id: Set(note.client_org_id),
-        author_user_id: Set(Some(user.id)),
+        author_user_id: Set(user.user_id),
         subject: Set(Some(subject.to_owned()).filter(|s| !s.is_empty())),
         body: Set(body),
         created_at: Set(now),
@@ -165,7 +165,7 @@ pub async fn add_note(
     Ok(CaseNote {
         id: row.id,
         client_org_id: row.client_org_id,
-        author: Some(user.email.clone()),
+        author: Some(user.actor_label()),
         subject: row.subject,
         body: row.body,
         created_at: row.created_at,

@@ -96,7 +96,7 @@ pub async fn insert_many(
         } else {
             PostingStatus::Draft
         };
-        prepared.push(row_model(org.id, posting, status, Some(user.id), now)?);
+        prepared.push(row_model(org.id, posting, status, user.user_id, now)?);
     }
     let mut rows: Vec<postings::Model> = Vec::with_capacity(items.len());
     // 400 rows × 15 columns stays under SQLite's and PostgreSQL's bound-parameter limits.

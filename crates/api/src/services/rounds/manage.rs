@@ -172,7 +172,7 @@ async fn create_row(
         mechanism: Set(Stored(mechanism)),
         seed: Set(seed as i64),
         preference_deadline: Set(deadline),
-        created_by: Set(Some(user.id)),
+        created_by: Set(user.user_id),
         created_at: Set(now),
         ..Default::default()
     }

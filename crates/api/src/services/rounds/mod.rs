@@ -169,8 +169,8 @@ pub(crate) async fn log_access(
 ) -> Result<(), ApiError> {
     access_log::ActiveModel {
         round_id: Set(round_id),
-        user_id: Set(Some(user.id)),
-        user_email: Set(user.email.clone()),
+        user_id: Set(user.user_id),
+        user_email: Set(user.actor_label()),
         organization_id: Set(user.organization_id()),
         what: Set(what.as_str().to_owned()),
         records: Set(i32::try_from(records).unwrap_or(i32::MAX)),

@@ -59,7 +59,7 @@ pub async fn change_password(
     ),
 )]
 pub async fn logout_everywhere(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Response, ApiError> {
-    account_security::logout_everywhere(&state.db, user.id).await?;
+    account_security::logout_everywhere(&state.db, user.person()?).await?;
     let clear = cookies::set(cookies::SESSION, "", 0, SameSite::Lax, state.config.cookie_secure);
     Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, clear)]).into_response())
 }

@@ -94,7 +94,9 @@ pub async fn logout(State(state): State<AppState>, ApiUser(user): ApiUser) -> Re
     operation_id = "getMe",
     tag = "auth",
     summary = "Who is signed in, and for which organization",
-    description = "With `X-On-Behalf-Of`, `organization` is the client acted for and `intermediary` the user's own.",
+    description = "With `X-On-Behalf-Of`, `organization` is the client acted for and `intermediary` the user's own. \
+        An API key (scope `read`) gets its organization and `api_key`, with `id` null and `email` empty: a key is \
+        never a person.",
     security(("bearerAuth" = [])),
     responses((status = 200, description = "The signed-in user.", body = CurrentUser)),
 )]

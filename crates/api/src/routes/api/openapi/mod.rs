@@ -17,8 +17,8 @@ use utoipa::OpenApi;
 use utoipa::openapi::Components;
 
 use super::{
-    account, alerts, auth, booking, brokering, feed, indicators, matching, organizations, postings, reference, reports,
-    rounds, search, sheets, statistics, targets,
+    account, alerts, api_keys, auth, booking, brokering, feed, indicators, matching, organizations, postings,
+    reference, reports, rounds, search, sheets, statistics, targets,
 };
 use shared::{
     BadCredentials, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, PhaseRefused, ServiceUnavailable,
@@ -30,7 +30,8 @@ and matches them, and turns matches into proposals, cooperation projects and ass
 acting for their clients.\n\n产教融合信息服务平台 JSON 接口（第 1 版）：企业与学校发布供需信息，平台检索、匹配，\
 并支持合作意向、合作项目、中介代办与第三方评价。\n\nRequests and responses are JSON. Sign in with `POST \
 /auth/login` and send the token as `Authorization: Bearer <token>`; the session cookie it also sets counts for \
-`GET` requests only. Errors are `application/problem+json` (see `Problem`). Reasons and labels come in Chinese \
+`GET` requests only. Integrators send an organization's API key (`cjk_…`, created by its administrators) the same \
+way; a key acts as its organization, within its scopes (docs/integration.md). Errors are `application/problem+json` (see `Problem`). Reasons and labels come in Chinese \
 and English. Prose documentation: docs/api.md, docs/matching.md, docs/brokering.md.";
 
 #[derive(OpenApi)]
@@ -48,6 +49,7 @@ and English. Prose documentation: docs/api.md, docs/matching.md, docs/brokering.
         account::logout_everywhere, account::change_password, account::users, account::disable, account::enable,
         organizations::register, organizations::list, organizations::show, organizations::update,
         organizations::members, organizations::add_member, organizations::verify, organizations::create_verified,
+        api_keys::list, api_keys::create, api_keys::rotate, api_keys::revoke,
         reference::programs, reference::occupations, reference::clusters, reference::regions,
         postings::create, postings::list, postings::show, postings::update, postings::audit_trail, postings::act,
         feed::changes, feed::snapshot,
@@ -86,7 +88,7 @@ and English. Prose documentation: docs/api.md, docs/matching.md, docs/brokering.
     tags(
         (name = "meta", description = "This document."),
         (name = "auth", description = "Sessions and the signed-in user."),
-        (name = "organizations", description = "Registration, profiles, members and verification."),
+        (name = "organizations", description = "Registration, profiles, members, verification and API keys."),
         (name = "postings", description = "Offers and needs, and their lifecycle."),
         (name = "sheets", description = "Spreadsheet import and export of postings."),
         (name = "feed", description = "The change feed of postings, for mirrors (docs/integration.md)."),

@@ -70,7 +70,7 @@ problems! {
 pub fn security_schemes() -> [(&'static str, SecurityScheme); 2] {
     let bearer = HttpBuilder::new()
         .scheme(HttpAuthScheme::Bearer)
-        .description(Some("The token from `POST /auth/login`."))
+        .description(Some("The token from `POST /auth/login`, or an organization's API key (`cjk_…`)."))
         .build();
     let cookie = ApiKeyValue::with_description(
         crate::auth::cookies::SESSION,

@@ -41,7 +41,7 @@ pub async fn change_password(
 }
 
 pub async fn logout_everywhere(State(state): State<AppState>, PageUser(user): PageUser) -> Result<Response, PageError> {
-    account_security::logout_everywhere(&state.db, user.id).await?;
+    account_security::logout_everywhere(&state.db, user.person()?).await?;
     let clear = cookies::set(cookies::SESSION, "", 0, SameSite::Lax, state.config.cookie_secure);
     Ok(([(SET_COOKIE, clear)], Redirect::to("/login")).into_response())
 }

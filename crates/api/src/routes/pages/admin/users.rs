@@ -33,7 +33,7 @@ pub async fn index(
         .map(|user| UserRow {
             user,
             organization: user.organization_id.and_then(|id| names.get(&id).cloned()),
-            is_self: user.id == admin.id,
+            is_self: Some(user.id) == admin.user_id,
         })
         .collect();
     Ok(page.render(&state, "admin/users.html", context! { rows => Serde(rows) }))

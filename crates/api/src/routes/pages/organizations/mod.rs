@@ -1,4 +1,7 @@
-//! "My organization": the profile, its members, and what its administrators may change.
+//! "My organization": the profile, its members, and what its administrators may change; its
+//! API keys are in [`api_keys`].
+
+pub mod api_keys;
 
 pub mod profile;
 
@@ -30,6 +33,7 @@ async fn org_page(
     let responsiveness = crate::routes::pages::brokering::workspace::responsiveness(state, org.id).await;
     let ctx = context! {
         is_admin => user.may_administer(org.id),
+        may_manage_keys => user.may(chanjiao_domain::access::Power::ManageApiKeys) && user.intermediary.is_none(),
         responsiveness => Serde(responsiveness),
         org => Serde(org), members => Serde(members),
     };

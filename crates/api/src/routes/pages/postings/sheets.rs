@@ -27,7 +27,7 @@ pub async fn form(State(state): State<AppState>, page: Page, PageUser(user): Pag
         "postings/import.html",
         context! {
             outcome => (), problems => (), error_title => (), error_detail => (),
-            progress => state.imports.issue(user.id),
+            progress => state.imports.issue(user.principal()),
         },
     ))
 }
@@ -46,7 +46,7 @@ pub async fn upload(
         Err(error) => Err(error),
     };
     // The page shows the form again, ready for the next file.
-    let progress = state.imports.issue(user.id);
+    let progress = state.imports.issue(user.principal());
     match result {
         Ok(outcome) => Ok(page.render_with_status(
             &state,

@@ -141,7 +141,7 @@ pub async fn create(
         document_number: Set(parsed.document_number.clone()),
         evidence_url: Set(parsed.evidence_url.clone()),
         note: Set(parsed.note.clone()),
-        created_by: Set(Some(user.id)),
+        created_by: Set(user.user_id),
         created_at: Set(now),
         ..Default::default()
     }
@@ -187,7 +187,7 @@ pub async fn revoke(
     }
     let mut active: designations::ActiveModel = row.into();
     active.revoked_at = Set(Some(now));
-    active.revoked_by = Set(Some(user.id));
+    active.revoked_by = Set(user.user_id);
     active.revoke_reason = Set(Some(reason.clone()));
     let row = active.update(&txn).await?;
     audit::record(&txn, Some(user), now, "designation", row.id, "revoke", json!({ "reason": reason })).await?;

@@ -120,7 +120,7 @@ pub async fn submit(
             active.full_time_teachers = Set(as_i32(report.full_time_teachers));
             active.dual_qualified_teachers = Set(as_i32(report.dual_qualified_teachers));
             active.practice_days = Set(as_i32(report.practice_days));
-            active.reported_by = Set(Some(user.id));
+            active.reported_by = Set(user.user_id);
             active.updated_at = Set(now);
             let row = active.update(&txn).await?;
             let changes = audit::diff(&before, &as_json(&report));
@@ -143,7 +143,7 @@ pub async fn submit(
                 full_time_teachers: Set(as_i32(report.full_time_teachers)),
                 dual_qualified_teachers: Set(as_i32(report.dual_qualified_teachers)),
                 practice_days: Set(as_i32(report.practice_days)),
-                reported_by: Set(Some(user.id)),
+                reported_by: Set(user.user_id),
                 created_at: Set(now),
                 updated_at: Set(now),
                 ..Default::default()
