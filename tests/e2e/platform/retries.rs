@@ -2,9 +2,10 @@
 //! on creating requests, `ETag`/`If-None-Match` on reads, `If-Match` and 412 on writes, and
 //! paging through every list with `cursor` and `updated_since`.
 
+use chanjiao_api::entities::idempotency_keys;
 use chanjiao_api::services::alerts::{Notice, Topic, notify};
 use reqwest::StatusCode;
-use sea_orm::TransactionTrait;
+use sea_orm::{EntityTrait, TransactionTrait};
 use serde_json::{Value, json};
 
 use crate::e2e::support::{TestApp, problem_fields, spawn_app};
@@ -192,4 +193,53 @@ async fn lists_page_through_everything_with_one_cursor_style() {
 
 fn urlencode(raw: &str) -> String {
     raw.replace('+', "%2B").replace(':', "%3A")
+}
+
+#[tokio::test]
+async fn a_revoked_key_or_ended_session_gets_401_not_a_stored_answer() {
+    let app = spawn_app().await;
+    let admin = app.demo_login("enterprise@demo.local").await;
+    let org = app.my_org_id(&admin).await;
+    let body = json!({"name": "crm", "scopes": ["read", "postings:write"]});
+    let created: Value = app
+        .post_json(&format!("/api/v1/organizations/{org}/api-keys"), &body, Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let key = created["secret"].as_str().unwrap().to_owned();
+    let first = create_with_key(&app, &key, "retry-after-revoke", &job("钣金工")).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let revoke = format!("/api/v1/api-keys/{}/revoke", created["id"]);
+    assert!(app.post_json(&revoke, &json!({}), Some(&admin)).await.status().is_success());
+    let retry = create_with_key(&app, &key, "retry-after-revoke", &job("钣金工")).await;
+    assert_eq!(retry.status(), StatusCode::UNAUTHORIZED, "revocation takes effect at once, replays included");
+
+    let session = app.demo_login("enterprise@demo.local").await;
+    assert_eq!(create_with_key(&app, &session, "after-logout", &job("焊工")).await.status(), StatusCode::CREATED);
+    assert_eq!(app.post_json("/api/v1/auth/logout", &json!({}), Some(&session)).await.status(), StatusCode::NO_CONTENT);
+    let retry = create_with_key(&app, &session, "after-logout", &job("焊工")).await;
+    assert_eq!(retry.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn answers_that_show_a_secret_are_never_kept_for_a_replay() {
+    let app = spawn_app().await;
+    let admin = app.demo_login("enterprise@demo.local").await;
+    let org = app.my_org_id(&admin).await;
+    let path = format!("/api/v1/organizations/{org}/api-keys");
+    let send = |name: &str| {
+        let request = app.api.post(app.url(&path)).bearer_auth(&admin).header("Idempotency-Key", "key-for-a-key");
+        request.json(&json!({"name": name, "scopes": ["read"]})).send()
+    };
+    let first = send("erp").await.unwrap();
+    assert_eq!(first.status(), StatusCode::CREATED);
+    assert_eq!(first.headers()["cache-control"], "no-store");
+    let again = send("erp").await.unwrap();
+    assert!(again.headers().get("idempotent-replayed").is_none(), "the secret was not stored to be replayed");
+    assert_eq!(again.status(), StatusCode::CONFLICT, "the request ran again and the name is taken");
+    let kept: Vec<Vec<u8>> =
+        idempotency_keys::Entity::find().all(&app.db).await.unwrap().into_iter().filter_map(|row| row.body).collect();
+    let secret_prefix = b"cjk_";
+    assert!(kept.iter().all(|body| !body.windows(4).any(|w| w == secret_prefix)), "no key in the table");
 }

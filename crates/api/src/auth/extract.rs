@@ -168,6 +168,27 @@ enum Via {
     Page,
 }
 
+/// Whether the credential an API request presents still stands, for answers given without
+/// running a handler (an idempotent replay): a revoked key, an ended session or a revoked
+/// delegation is refused (401, 403) exactly as the handler would refuse it. Scopes are not
+/// looked at: a key's scopes never change, and the answer was given under them.
+pub async fn still_authenticates(parts: &Parts, state: &AppState) -> Result<(), ApiError> {
+    let Some(token) = bearer(parts) else { return Ok(()) };
+    let now = state.clock.now();
+    let user = if PresentedKey::claims(token) {
+        api_keys::authenticate(&state.db, token, now).await?
+    } else {
+        accounts::session_user(&state.db, token, now).await?
+    };
+    let user = user.ok_or(ApiError::Unauthenticated)?;
+    if let Some(raw) = parts.headers.get(ON_BEHALF_OF).and_then(|v| v.to_str().ok()) {
+        let client =
+            raw.trim().parse::<i64>().map_err(|_| ApiError::BadRequest(format!("{ON_BEHALF_OF}: not an id")))?;
+        delegations::act_for(&state.db, user, client).await?;
+    }
+    Ok(())
+}
+
 async fn resolve(parts: &Parts, state: &AppState, via: Via) -> Result<Option<CurrentUser>, ApiError> {
     let allow_cookie = matches!(via, Via::Page | Via::Api { allow_cookie: true });
     let token = match bearer(parts) {

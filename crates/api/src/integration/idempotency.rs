@@ -4,7 +4,8 @@
 //! header. While the first is still running, a retry gets 409 (`idempotency_key_in_progress`)
 //! with `Retry-After`.
 //!
-//! The key is claimed in the database before the request runs, so concurrent retries on any
+//! The caller's credential is checked first, so a revoked key or an ended session gets its
+//! 401 and never a stored answer. The key is claimed in the database before the request runs, so concurrent retries on any
 //! node cannot both run it. Answers that a retry should not repeat are not kept: server
 //! errors, timeouts and rate limits (the retry runs again), and answers marked
 //! `Cache-Control: no-store` or setting a cookie (they carry a credential, which is never
@@ -93,6 +94,9 @@ async fn attempt(state: &AppState, inner: &axum::Router, request: Request) -> Re
     let key = key_of(request.headers())?;
     let caller = caller_of(request.headers());
     let (parts, body) = request.into_parts();
+    // Before any answer is given from a copy: a credential revoked since the first request is
+    // refused now, as the handler would refuse it.
+    crate::auth::extract::still_authenticates(&parts, state).await?;
     let max = crate::limits::MAX_UPLOAD_BYTES.max(crate::startup::MAX_BODY_BYTES);
     let bytes = to_bytes(body, max).await.map_err(|_| ApiError::PayloadTooLarge { max_mib: max / (1024 * 1024) })?;
     let digest = request_digest(&parts, &bytes);

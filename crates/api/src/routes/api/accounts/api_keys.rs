@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderName, StatusCode, header};
 
 use super::super::ApiJson;
 use super::super::extract::Path;
@@ -51,9 +51,10 @@ pub async fn create(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     ApiJson(form): ApiJson<NewKey>,
-) -> Result<(StatusCode, Json<IssuedKey>), ApiError> {
+) -> Result<(StatusCode, [(HeaderName, &'static str); 1], Json<IssuedKey>), ApiError> {
     let issued = api_keys::create(&state.db, &user, id, form, state.clock.now()).await?;
-    Ok((StatusCode::CREATED, Json(issued)))
+    // The secret, shown once: no cache keeps it and no idempotent replay stores it.
+    Ok((StatusCode::CREATED, [(header::CACHE_CONTROL, "no-store")], Json(issued)))
 }
 
 #[utoipa::path(
@@ -74,8 +75,9 @@ pub async fn rotate(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
-) -> Result<Json<IssuedKey>, ApiError> {
-    Ok(Json(api_keys::rotate(&state.db, &user, id, state.clock.now()).await?))
+) -> Result<([(HeaderName, &'static str); 1], Json<IssuedKey>), ApiError> {
+    let issued = api_keys::rotate(&state.db, &user, id, state.clock.now()).await?;
+    Ok(([(header::CACHE_CONTROL, "no-store")], Json(issued)))
 }
 
 #[utoipa::path(
