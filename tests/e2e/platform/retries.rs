@@ -243,3 +243,25 @@ async fn answers_that_show_a_secret_are_never_kept_for_a_replay() {
     let secret_prefix = b"cjk_";
     assert!(kept.iter().all(|body| !body.windows(4).any(|w| w == secret_prefix)), "no key in the table");
 }
+
+#[tokio::test]
+async fn if_match_guards_every_resource_with_a_representation_not_only_postings() {
+    let app = spawn_app().await;
+    let admin = app.demo_login("school@demo.local").await;
+    let path = format!("/api/v1/organizations/{}", app.my_org_id(&admin).await);
+    let read = app.get_json(&path, Some(&admin)).await;
+    let tag = read.headers()["etag"].to_str().unwrap().to_owned();
+    let before: Value = read.json().await.unwrap();
+    let stale = "\"0000000000000000\"";
+    let refused = app.api.patch(app.url(&path)).bearer_auth(&admin).header("If-Match", stale);
+    let refused = refused.json(&json!({"region": "330602"})).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::PRECONDITION_FAILED);
+    let after: Value = app.get_json(&path, Some(&admin)).await.json().await.unwrap();
+    assert_eq!(after, before, "nothing changed");
+    let allowed = app.api.patch(app.url(&path)).bearer_auth(&admin).header("If-Match", &tag);
+    assert_eq!(allowed.json(&json!({})).send().await.unwrap().status(), StatusCode::OK);
+    // A resource the caller cannot read has no current version for them: 412, never a write.
+    let other = format!("/api/v1/projects/{}", i64::MAX);
+    let blind = app.api.patch(app.url(&other)).bearer_auth(&admin).header("If-Match", "*");
+    assert_eq!(blind.json(&json!({})).send().await.unwrap().status(), StatusCode::PRECONDITION_FAILED);
+}

@@ -51,6 +51,7 @@ const READS: &[Read] = &[
     read("/organizations/{id}",                         "",               PendingOrganization,  404),
     read("/organizations/{id}/members",                 "",               VerifiedOrganization, 401),
     read("/organizations/{id}/responsiveness",          "",               VerifiedOrganization, 401),
+    read("/organizations/{id}/api-keys",                "",               VerifiedOrganization, 401),
     read("/postings",                                   "",               Any,                  200),
     read("/postings",                                   "?status=draft",  Any,                  401),
     read("/postings/export",                            "",               Any,                  401),
