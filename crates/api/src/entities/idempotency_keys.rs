@@ -13,7 +13,9 @@ pub struct Model {
     /// SHA-256 of the method, path, query, content type and body.
     pub request_digest: String,
     pub status: Option<i32>,
-    pub content_type: Option<String>,
+    /// The answer's `Content-Type` (a media type, not an enumeration).
+    #[sea_orm(column_name = "content_type")]
+    pub mime: Option<String>,
     pub location: Option<String>,
     pub body: Option<Vec<u8>>,
     pub created_at: DateTimeUtc,

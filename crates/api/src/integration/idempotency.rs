@@ -124,7 +124,7 @@ async fn claim(
             key: Set(key.to_owned()),
             request_digest: Set(digest.to_owned()),
             status: Set(None),
-            content_type: Set(None),
+            mime: Set(None),
             location: Set(None),
             body: Set(None),
             created_at: Set(now),
@@ -185,7 +185,7 @@ fn replay(row: idempotency_keys::Model, status: i32) -> Response {
         .and_then(|s| StatusCode::from_u16(s).ok())
         .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();
-    for (name, value) in [(header::CONTENT_TYPE, row.content_type), (header::LOCATION, row.location)] {
+    for (name, value) in [(header::CONTENT_TYPE, row.mime), (header::LOCATION, row.location)] {
         if let Some(value) = value.and_then(|v| HeaderValue::from_str(&v).ok()) {
             headers.insert(name, value);
         }
@@ -228,7 +228,7 @@ async fn keep(db: &impl ConnectionTrait, caller: &str, key: &str, response: Resp
     let text = |name: header::HeaderName| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let answer = idempotency_keys::ActiveModel {
         status: Set(Some(i32::from(parts.status.as_u16()))),
-        content_type: Set(text(header::CONTENT_TYPE)),
+        mime: Set(text(header::CONTENT_TYPE)),
         location: Set(text(header::LOCATION)),
         body: Set(Some(bytes.to_vec())),
         ..Default::default()
