@@ -84,15 +84,11 @@ impl Integration {
     }
 
     async fn run(&self, request: Request) -> Response {
-        // The router's error type is `Infallible`.
-        match self.inner.clone().oneshot(request).await {
-            Ok(response) => response,
-            Err(never) => match never {},
-        }
+        run(&self.inner, request).await
     }
 }
 
-/// Runs `request` through the application (for the second requests of this module).
+/// Runs `request` through the application (whose error type is `Infallible`).
 async fn run(inner: &Router, request: Request<Body>) -> Response {
     match inner.clone().oneshot(request).await {
         Ok(response) => response,

@@ -69,20 +69,23 @@ impl PagingQuery {
                 None
             }
         });
-        let updated_since = present(&self.updated_since).and_then(|raw| match DateTime::parse_from_rfc3339(raw) {
-            Ok(at) => Some(at.with_timezone(&Utc)),
-            Err(_) => {
-                errors.push(
-                    "updated_since",
-                    Invalid::Format(Text::new(
-                        "an RFC 3339 instant, such as 2027-03-01T08:00:00Z",
-                        "RFC 3339 时间，例如 2027-03-01T08:00:00Z",
-                    )),
-                );
-                None
-            }
-        });
+        let updated_since = present(&self.updated_since).and_then(|raw| instant("updated_since", raw, &mut errors));
         errors.finish(|| Paging { limit, before, updated_since })
+    }
+}
+
+/// An instant as a query string gives it (RFC 3339), or a problem named `field`.
+pub fn instant(field: &str, raw: &str, errors: &mut Invalids) -> Option<DateTime<Utc>> {
+    match DateTime::parse_from_rfc3339(raw) {
+        Ok(at) => Some(at.with_timezone(&Utc)),
+        Err(_) => {
+            let format = Text::new(
+                "an RFC 3339 instant, such as 2027-03-01T08:00:00Z",
+                "RFC 3339 时间，例如 2027-03-01T08:00:00Z",
+            );
+            errors.push(field, Invalid::Format(format));
+            None
+        }
     }
 }
 

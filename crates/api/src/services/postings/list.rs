@@ -3,7 +3,7 @@
 use chanjiao_domain::posting::CodeKind;
 use chanjiao_domain::posting::{PostingKind, PostingStatus, Side};
 use chanjiao_domain::reference::ClusterId;
-use chanjiao_domain::{Invalid, Invalids, RegionCode, Text};
+use chanjiao_domain::{Invalid, Invalids, RegionCode};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Query;
 use sea_orm::{
@@ -121,19 +121,8 @@ fn parse(query: &ListQuery) -> Result<Filters, Invalids> {
     let organization = number("organization", blank(&query.organization), 1, i64::MAX, &mut errors);
     let limit = number("limit", blank(&query.limit), 1, MAX_LIMIT as i64, &mut errors).map(|n| n as u64);
     let cursor = number("cursor", blank(&query.cursor), 1, i64::MAX, &mut errors);
-    let updated_since = blank(&query.updated_since).and_then(|raw| match DateTime::parse_from_rfc3339(raw) {
-        Ok(at) => Some(at.with_timezone(&Utc)),
-        Err(_) => {
-            errors.push(
-                "updated_since",
-                Invalid::Format(Text::new(
-                    "an RFC 3339 instant, such as 2027-03-01T08:00:00Z",
-                    "RFC 3339 时间，例如 2027-03-01T08:00:00Z",
-                )),
-            );
-            None
-        }
-    });
+    let updated_since =
+        blank(&query.updated_since).and_then(|raw| crate::services::paging::instant("updated_since", raw, &mut errors));
     errors.finish(|| Filters {
         kind,
         side,
