@@ -60,7 +60,11 @@ impl Integration {
             return self.run(request).await;
         }
         let method = request.method().clone();
-        if method == Method::GET || method == Method::HEAD {
+        if method == Method::HEAD {
+            // No body to take a tag of: the `GET` of the same resource gives it.
+            return self.run(request).await;
+        }
+        if method == Method::GET {
             let if_none_match = conditional::if_none_match(request.headers());
             let response = self.run(request).await;
             return conditional::on_read(response, if_none_match.as_deref()).await;
