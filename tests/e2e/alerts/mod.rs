@@ -2,5 +2,6 @@
 
 pub(crate) mod api;
 pub(crate) mod browser;
+pub(crate) mod pages;
 pub(crate) mod posting_changes;
 pub(crate) mod webhooks;

@@ -10,6 +10,7 @@ mod localized;
 mod page;
 mod page_error;
 pub mod share;
+mod times;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -50,6 +51,7 @@ impl Web {
         // Printing a missing variable or message is a bug and fails loudly (tests render every
         // page); testing one in `{% if %}` is allowed, since optional values are common.
         env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+        times::register(&mut env);
         for name in TemplateFiles::iter() {
             let file = TemplateFiles::get(&name).ok_or_else(|| format!("template {name} vanished"))?;
             let source = String::from_utf8(file.data.into_owned()).map_err(|e| format!("template {name}: {e}"))?;
