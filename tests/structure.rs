@@ -165,3 +165,28 @@ fn every_feature_has_the_same_name_in_every_layer() {
     }
     assert!(missing.is_empty(), "a feature is found by its name in every layer; missing:\n{}", missing.join("\n"));
 }
+
+/// The Content-Security-Policy allows styles and scripts from the site's own files only, so an
+/// inline `style="…"`, an event handler attribute or an inline `<script>` silently does nothing
+/// in the browser (the targets' progress bars once did): none may be written.
+#[test]
+fn templates_hold_no_inline_styles_or_scripts() {
+    let mut found = Vec::new();
+    for file in files_under("web/templates", &["html"]) {
+        for (i, line) in read(&file).lines().enumerate() {
+            let inline_script = line.match_indices("<script").any(|(at, _)| {
+                let tag = &line[at..line[at..].find('>').map_or(line.len(), |end| at + end)];
+                !tag.contains(" src=")
+            });
+            let handler = [" onclick=", " onload=", " onchange=", " onsubmit=", " oninput=", "javascript:"];
+            if line.contains(" style=") || inline_script || handler.iter().any(|h| line.contains(h)) {
+                found.push(format!("{}:{}: {}", relative(&file), i + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "the CSP refuses these; use a class in app.css or a file in web/static:\n{}",
+        found.join("\n")
+    );
+}

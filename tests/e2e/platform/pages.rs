@@ -258,3 +258,20 @@ async fn every_page_renders_in_both_languages_for_every_role() {
         }
     }
 }
+
+#[tokio::test]
+async fn switching_language_keeps_the_search_and_its_filters() {
+    let app = crate::e2e::support::spawn_app().await;
+    let html =
+        app.api.get(app.url("/search?q=%E6%95%B0%E6%8E%A7&kind=job")).send().await.unwrap().text().await.unwrap();
+    assert!(
+        html.contains(r#"href="&#x2f;search?q=%E6%95%B0%E6%8E%A7&amp;kind=job&amp;lang=en""#),
+        "the English link keeps q and kind (minijinja escapes the slash)"
+    );
+    let english =
+        app.api.get(app.url("/search?q=%E6%95%B0%E6%8E%A7&lang=en")).send().await.unwrap().text().await.unwrap();
+    assert!(
+        english.contains(r#"href="&#x2f;search?q=%E6%95%B0%E6%8E%A7&amp;lang=zh""#),
+        "and back, without a second lang"
+    );
+}

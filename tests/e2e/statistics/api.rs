@@ -69,7 +69,7 @@ async fn growing_demand_is_a_shortage_to_expand_and_persistent_oversupply_is_at_
     let (browser, _) = signed_in(&app, "city@demo.local").await;
     let page = page_text(&browser, &app, "/statistics/outlook").await;
     assert!(page.contains("人才需求预测预警") && page.contains("<svg class=\"chart\""));
-    assert!(page.contains("<title id=\"c-t\">机械设计制造类</title>"), "each chart is titled");
+    assert!(page.contains("<title id=\"outlook-4601-t\">机械设计制造类</title>"), "each chart is titled, by its class");
     assert!(page.contains(&format!("<th scope=\"row\">{last}</th><td>120</td><td>50</td>")), "with its numbers");
 }
 
@@ -84,7 +84,16 @@ async fn the_demo_has_history_enough_to_forecast() {
     assert!(report["last_year"].as_i64().unwrap() - report["first_year"].as_i64().unwrap() >= 2, "several years");
     assert!(classes.iter().any(|c| c["demand_backtest"].is_object()), "some class has a back-test");
     let (browser, _) = signed_in(&app, "school@demo.local").await;
-    assert!(page_text(&browser, &app, "/statistics/outlook").await.contains("<svg class=\"chart\""));
+    let html = page_text(&browser, &app, "/statistics/outlook").await;
+    assert!(html.contains("<svg class=\"chart\""));
+    // Every chart names its own title: ids are unique on the page (a screen reader follows them).
+    let mut ids: Vec<&str> = html.split(" id=\"").skip(1).filter_map(|rest| rest.split('"').next()).collect();
+    let charts = html.matches("<svg class=\"chart\"").count();
+    assert!(charts > 1, "several charts: {charts}");
+    let all = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), all, "an id appears twice on the outlook page");
 }
 
 /// The open-data page and API are public and hold counts only: no organization's name, no

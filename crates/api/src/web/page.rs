@@ -26,6 +26,9 @@ pub struct Page {
     pub user: Option<CurrentUser>,
     pub csrf: String,
     pub path: String,
+    /// The same page in the other language: this path and query with `lang` switched, so that
+    /// switching keeps the visitor's search and filters.
+    switch_lang: String,
     /// Unread notices of the signed-in user, for the inbox link in the navigation.
     pub unread: u64,
     /// The request's `If-None-Match` headers, for public pages that may answer 304.
@@ -61,10 +64,26 @@ impl FromRequestParts<AppState> for Page {
             user,
             csrf: existing.unwrap_or_else(token::generate),
             path: parts.uri.path().to_owned(),
+            switch_lang: switch_lang_href(parts.uri.path(), query.as_deref(), lang.other().code()),
             new_csrf,
             remember_lang: Lang::from_query(query.as_deref()).is_some(),
         })
     }
+}
+
+/// `path?query` with its `lang` parameter replaced by `other` (the query's other parameters kept
+/// as they came, already encoded).
+fn switch_lang_href(path: &str, query: Option<&str>, other: &str) -> String {
+    let mut href = format!("{path}?");
+    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        if pair.split('=').next() != Some("lang") {
+            href.push_str(pair);
+            href.push('&');
+        }
+    }
+    href.push_str("lang=");
+    href.push_str(other);
+    href
 }
 
 impl Page {
@@ -80,6 +99,7 @@ impl Page {
     pub fn render_with_status(&self, state: &AppState, status: StatusCode, template: &str, ctx: Value) -> Response {
         let common = context! {
             user => Serde(self.user.clone()), csrf => self.csrf.clone(), path => self.path.clone(), unread_notices => self.unread,
+            switch_lang => self.switch_lang.clone(),
         };
         match state.web.render(template, self.lang, context! { ..ctx, ..common }) {
             Ok(html) => {
@@ -105,6 +125,7 @@ impl Page {
         }
         let common = context! {
             user => Value::from(()), csrf => "", path => self.path.clone(), unread_notices => 0,
+            switch_lang => self.switch_lang.clone(),
         };
         let html = match state.web.render(template, self.lang, context! { ..ctx, ..common }) {
             Ok(html) => html,
@@ -156,5 +177,15 @@ impl Page {
             let year = 60 * 60 * 24 * 365;
             headers.append(SET_COOKIE, cookies::set(cookies::LANG, self.lang.code(), year, SameSite::Lax, secure));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn switching_language_keeps_the_query_but_its_language() {
+        let href = super::switch_lang_href("/search", Some("q=%E6%95%B0%E6%8E%A7&lang=zh&kind=job"), "en");
+        assert_eq!(href, "/search?q=%E6%95%B0%E6%8E%A7&kind=job&lang=en");
+        assert_eq!(super::switch_lang_href("/", None, "zh"), "/?lang=zh");
     }
 }

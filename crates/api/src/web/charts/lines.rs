@@ -17,8 +17,10 @@ const WIDTH: f64 = 320.0;
 const HEIGHT: f64 = 160.0;
 const PAD: f64 = 28.0;
 
-/// A chart of yearly values; an empty chart when there is nothing to draw.
-pub fn lines(title: &str, description: &str, lines: &[Line<'_>]) -> String {
+/// A chart of yearly values; an empty chart when there is nothing to draw. `id` names its title
+/// and description, so it must be unique on the page: a screen reader reads each chart's own.
+pub fn lines(id: &str, title: &str, description: &str, lines: &[Line<'_>]) -> String {
+    let id = escape_html(id);
     let years = lines.iter().flat_map(|l| l.points.iter().map(|p| p.0));
     let (first, last) = years.fold((i32::MAX, i32::MIN), |(a, b), y| (a.min(y), b.max(y)));
     let top = lines.iter().flat_map(|l| l.points.iter().map(|p| p.1)).fold(0.0_f64, f64::max).max(1.0);
@@ -33,7 +35,7 @@ pub fn lines(title: &str, description: &str, lines: &[Line<'_>]) -> String {
     let mut svg = String::new();
     let _ = write!(
         svg,
-        r#"<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="c-t c-d" xmlns="http://www.w3.org/2000/svg"><title id="c-t">{}</title><desc id="c-d">{}</desc>"#,
+        r#"<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{id}-t {id}-d" xmlns="http://www.w3.org/2000/svg"><title id="{id}-t">{}</title><desc id="{id}-d">{}</desc>"#,
         escape_html(title),
         escape_html(description)
     );
@@ -85,6 +87,7 @@ mod tests {
     #[test]
     fn a_chart_names_itself_escapes_text_and_dashes_forecasts() {
         let svg = lines(
+            "outlook-4601",
             "数控 <需求>",
             "需求与供给",
             &[Line {
@@ -94,9 +97,10 @@ mod tests {
                 dashed_from: Some(2025),
             }],
         );
-        assert!(svg.contains("<title id=\"c-t\">数控 &lt;需求&gt;</title>"));
+        assert!(svg.contains("<title id=\"outlook-4601-t\">数控 &lt;需求&gt;</title>"));
+        assert!(svg.contains(r#"aria-labelledby="outlook-4601-t outlook-4601-d""#));
         assert_eq!(svg.matches("<polyline").count(), 2, "observed and forecast parts");
         assert!(svg.contains("class=\"demand forecast\""));
-        assert!(lines("空", "", &[]).ends_with("</svg>"));
+        assert!(lines("empty", "空", "", &[]).ends_with("</svg>"));
     }
 }

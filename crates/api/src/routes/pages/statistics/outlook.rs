@@ -82,7 +82,10 @@ fn chart(c: &ClassOutlook, lang: Lang) -> String {
         points: observed.into_iter().chain(forecast.iter().map(|f| (f.year, f.value))).collect(),
         dashed_from: forecast_from,
     };
+    // The class code is unique among the cards, so each chart's title and description are its own.
+    let id: String = c.code.chars().filter(|ch| ch.is_ascii_alphanumeric() || *ch == '_').collect();
     lines::lines(
+        &format!("outlook-{id}"),
         &c.name,
         description,
         &[
