@@ -164,8 +164,13 @@ fn bearer(parts: &Parts) -> Option<&str> {
 /// safe methods) or a page (cookie or bearer session, never a key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Via {
-    Api { allow_cookie: bool },
+    Api {
+        allow_cookie: bool,
+    },
     Page,
+    /// An API answer given without a handler (an idempotent replay): the bearer credential as
+    /// on the API, but no route whose scope a key would need.
+    Replay,
 }
 
 /// Whether the credential an API request presents still stands, for answers given without
@@ -173,20 +178,11 @@ enum Via {
 /// delegation is refused (401, 403) exactly as the handler would refuse it. Scopes are not
 /// looked at: a key's scopes never change, and the answer was given under them.
 pub async fn still_authenticates(parts: &Parts, state: &AppState) -> Result<(), ApiError> {
-    let Some(token) = bearer(parts) else { return Ok(()) };
-    let now = state.clock.now();
-    let user = if PresentedKey::claims(token) {
-        api_keys::authenticate(&state.db, token, now).await?
-    } else {
-        accounts::session_user(&state.db, token, now).await?
-    };
-    let user = user.ok_or(ApiError::Unauthenticated)?;
-    if let Some(raw) = parts.headers.get(ON_BEHALF_OF).and_then(|v| v.to_str().ok()) {
-        let client =
-            raw.trim().parse::<i64>().map_err(|_| ApiError::BadRequest(format!("{ON_BEHALF_OF}: not an id")))?;
-        delegations::act_for(&state.db, user, client).await?;
+    let presented = bearer(parts).is_some();
+    match resolve(parts, state, Via::Replay).await? {
+        None if presented => Err(ApiError::Unauthenticated),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 async fn resolve(parts: &Parts, state: &AppState, via: Via) -> Result<Option<CurrentUser>, ApiError> {
@@ -200,11 +196,14 @@ async fn resolve(parts: &Parts, state: &AppState, via: Via) -> Result<Option<Cur
     let user = match token {
         // A key string is a key or nothing, never looked up as a session; and only on the API.
         Some(token) if PresentedKey::claims(token) => match via {
-            Via::Api { .. } if bearer(parts).is_some() => {
+            Via::Api { .. } | Via::Replay if bearer(parts).is_some() => {
                 let Some(key) = api_keys::authenticate(&state.db, token, now).await? else { return Ok(None) };
-                let route = parts.extensions.get::<MatchedPath>().map(MatchedPath::as_str);
-                let scopes = key.api_key.as_ref().map(|k| &k.scopes).cloned().unwrap_or_default();
-                super::scopes::check(&parts.method, route, &scopes).map_err(|scope| ApiError::KeyScope { scope })?;
+                if via != Via::Replay {
+                    let route = parts.extensions.get::<MatchedPath>().map(MatchedPath::as_str);
+                    let scopes = key.api_key.as_ref().map(|k| &k.scopes).cloned().unwrap_or_default();
+                    super::scopes::check(&parts.method, route, &scopes)
+                        .map_err(|scope| ApiError::KeyScope { scope })?;
+                }
                 Some(key)
             }
             _ => None,

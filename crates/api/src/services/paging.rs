@@ -49,16 +49,7 @@ impl PagingQuery {
     /// The checked parameters; every bad one is named.
     pub fn paging(&self) -> Result<Paging, Invalids> {
         let mut errors = Invalids::default();
-        let limit = match present(&self.limit) {
-            None => DEFAULT_LIMIT,
-            Some(raw) => match raw.parse::<u64>() {
-                Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
-                _ => {
-                    errors.push("limit", Invalid::OutOfRange { min: 1, max: MAX_LIMIT as i64 });
-                    DEFAULT_LIMIT
-                }
-            },
-        };
+        let limit = limit(present(&self.limit), DEFAULT_LIMIT, MAX_LIMIT, &mut errors);
         let before = present(&self.cursor).and_then(|raw| match raw.parse::<i64>() {
             Ok(n) if n >= 1 => Some(n),
             _ => {
@@ -71,6 +62,21 @@ impl PagingQuery {
         });
         let updated_since = present(&self.updated_since).and_then(|raw| instant("updated_since", raw, &mut errors));
         errors.finish(|| Paging { limit, before, updated_since })
+    }
+}
+
+/// A page size as a query string gives it: 1–`max`, `default` when absent, or a problem named
+/// `limit`.
+pub fn limit(raw: Option<&str>, default: u64, max: u64, errors: &mut Invalids) -> u64 {
+    match raw.map(str::trim).filter(|r| !r.is_empty()) {
+        None => default,
+        Some(raw) => match raw.parse::<u64>() {
+            Ok(n) if (1..=max).contains(&n) => n,
+            _ => {
+                errors.push("limit", Invalid::OutOfRange { min: 1, max: max as i64 });
+                default
+            }
+        },
     }
 }
 

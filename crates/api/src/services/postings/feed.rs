@@ -24,6 +24,7 @@ use super::{Posting, outbox, with_org_names};
 use crate::auth::CurrentUser;
 use crate::entities::{posting_outbox, postings};
 use crate::error::ApiError;
+use crate::services::paging;
 
 pub const DEFAULT_LIMIT: u64 = 100;
 pub const MAX_LIMIT: u64 = 1000;
@@ -137,19 +138,6 @@ pub struct SnapshotPage {
     pub cursor: String,
 }
 
-fn limit_of(raw: Option<&str>, errors: &mut Invalids) -> u64 {
-    match raw.map(str::trim).filter(|r| !r.is_empty()) {
-        None => DEFAULT_LIMIT,
-        Some(raw) => match raw.parse::<u64>() {
-            Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
-            _ => {
-                errors.push("limit", Invalid::OutOfRange { min: 1, max: MAX_LIMIT as i64 });
-                DEFAULT_LIMIT
-            }
-        },
-    }
-}
-
 fn cursor_of(field: &str, raw: &str, errors: &mut Invalids) -> i64 {
     match raw.trim().parse::<i64>() {
         Ok(n) if n >= 0 => n,
@@ -168,7 +156,7 @@ pub async fn changes(
     now: DateTime<Utc>,
 ) -> Result<FeedPage, ApiError> {
     let mut errors = Invalids::default();
-    let limit = limit_of(query.limit.as_deref(), &mut errors);
+    let limit = paging::limit(query.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT, &mut errors);
     let after =
         query.after.as_deref().filter(|a| !a.trim().is_empty()).map_or(0, |a| cursor_of("after", a, &mut errors));
     errors.finish(|| ())?;
@@ -228,7 +216,7 @@ pub async fn snapshot(
     now: DateTime<Utc>,
 ) -> Result<SnapshotPage, ApiError> {
     let mut errors = Invalids::default();
-    let limit = limit_of(query.limit.as_deref(), &mut errors);
+    let limit = paging::limit(query.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT, &mut errors);
     let page = query.page.as_deref().map(str::trim).filter(|p| !p.is_empty()).and_then(|raw| {
         let parsed = raw.split_once('.').and_then(|(cursor, last)| Some((cursor.parse().ok()?, last.parse().ok()?)));
         match parsed {
