@@ -54,16 +54,38 @@ pub(crate) fn start_chromedriver() -> Option<Chromedriver> {
     Some(driver)
 }
 
+/// The screens the platform is checked on: a phone (the default of most tests) and a desktop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Viewport {
+    /// 375×812 CSS pixels at 2× density with touch, as Chromium's mobile emulation gives.
+    Phone,
+    /// A 1280×800 desktop window.
+    Desktop,
+}
+
+impl Viewport {
+    pub(crate) fn width(self) -> u32 {
+        match self {
+            Viewport::Phone => 375,
+            Viewport::Desktop => 1280,
+        }
+    }
+}
+
 pub(crate) async fn open_browser(driver: &Chromedriver) -> Client {
-    connect(driver, None).await
+    connect(driver, None, Viewport::Phone).await
+}
+
+pub(crate) async fn open_browser_at(driver: &Chromedriver, viewport: Viewport) -> Client {
+    connect(driver, None, viewport).await
 }
 
 /// A browser whose downloads land in `dir` without asking, for tests that download a file.
 pub(crate) async fn open_browser_downloading_to(driver: &Chromedriver, dir: &std::path::Path) -> Client {
-    connect(driver, Some(dir)).await
+    connect(driver, Some(dir), Viewport::Phone).await
 }
 
-async fn connect(driver: &Chromedriver, downloads: Option<&std::path::Path>) -> Client {
+async fn connect(driver: &Chromedriver, downloads: Option<&std::path::Path>, viewport: Viewport) -> Client {
     let profile = tempfile::tempdir().unwrap().keep();
     // A Chinese browser, as most of the platform's users have, on a 375 px phone screen.
     let mut prefs = json!({"intl.accept_languages": "zh-CN,zh"});
@@ -72,25 +94,59 @@ async fn connect(driver: &Chromedriver, downloads: Option<&std::path::Path>) -> 
         prefs["download.prompt_for_download"] = json!(false);
     }
     let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": find_executable("chromium").map(|p| p.display().to_string()).unwrap_or_else(|| "/usr/bin/chromium".into()),
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-quic", "--window-size=375,812", "--lang=zh-CN",
-                format!("--user-data-dir={}", profile.display()),
-            ],
-            "prefs": prefs,
-            "mobileEmulation": {"deviceMetrics": {"width": 375, "height": 812, "pixelRatio": 2.0, "touch": true}}
-        }),
-    );
+    let window = match viewport {
+        Viewport::Phone => "--window-size=375,812",
+        Viewport::Desktop => "--window-size=1280,800",
+    };
+    let mut options = json!({
+        "binary": find_executable("chromium").map(|p| p.display().to_string()).unwrap_or_else(|| "/usr/bin/chromium".into()),
+        "args": [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-first-run", "--disable-quic", window, "--lang=zh-CN", "--hide-scrollbars",
+            format!("--user-data-dir={}", profile.display()),
+        ],
+        "prefs": prefs,
+    });
+    if viewport == Viewport::Phone {
+        options["mobileEmulation"] =
+            json!({"deviceMetrics": {"width": 375, "height": 812, "pixelRatio": 2.0, "touch": true}});
+    }
+    caps.insert("goog:chromeOptions".into(), options);
+    // The console (errors, Content-Security-Policy violations) is read back by `console_errors`.
+    caps.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));
     ClientBuilder::new(HttpConnector::new())
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{}", driver.port))
         .await
         .expect("webdriver session")
+}
+
+/// chromedriver's log endpoint: the console messages since the last call (it drains them).
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({"type": "browser"}).to_string()))
+    }
+}
+
+/// The console's errors since the last call: script errors, failed loads and every
+/// Content-Security-Policy violation (Chromium reports those as errors).
+pub(crate) async fn console_errors(browser: &Client) -> Vec<String> {
+    let entries = browser.issue_cmd(BrowserLog).await.expect("the browser's console log");
+    entries
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|entry| entry["level"] == "SEVERE")
+        .map(|entry| entry["message"].as_str().unwrap_or_default().to_owned())
+        .collect()
 }
 
 pub(crate) async fn sign_in(browser: &Client, app: &TestApp, email: &str) {
@@ -126,8 +182,7 @@ async fn the_demo_enterprise_signs_in_in_a_real_browser_and_sees_its_organizatio
     // At 375 px nothing may overflow sideways.
     let width = browser.execute("return window.innerWidth;", vec![]).await.unwrap();
     assert_eq!(width, json!(375));
-    let overflow =
-        browser.execute("return document.documentElement.scrollWidth > window.innerWidth;", vec![]).await.unwrap();
+    let overflow = browser.execute("return document.documentElement.scrollWidth > 375;", vec![]).await.unwrap();
     assert_eq!(overflow, json!(false), "page scrolls sideways on a phone");
 
     if let Ok(png) = browser.screenshot().await {
@@ -168,8 +223,7 @@ async fn a_school_searches_from_a_phone_and_opens_a_highlighted_result() {
     };
     let marked = browser.find_all(Locator::Css(".hit mark")).await.unwrap();
     assert!(!marked.is_empty(), "matched words are highlighted");
-    let overflow =
-        browser.execute("return document.documentElement.scrollWidth > window.innerWidth;", vec![]).await.unwrap();
+    let overflow = browser.execute("return document.documentElement.scrollWidth > 375;", vec![]).await.unwrap();
     assert_eq!(overflow, json!(false), "the search page scrolls sideways on a phone");
     if let Ok(png) = browser.screenshot().await {
         let _ = std::fs::write(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("search-375.png"), png);
@@ -205,8 +259,7 @@ async fn an_enterprise_reads_why_a_school_program_matches_its_apprenticeship_on_
     let region = first.find(Locator::Css("tr[data-criterion=region] td:last-child")).await.unwrap();
     let reason = region.text().await.unwrap();
     assert!(reason.starts_with("同在") || reason.ends_with("相邻"), "{reason}");
-    let overflow =
-        browser.execute("return document.documentElement.scrollWidth > window.innerWidth;", vec![]).await.unwrap();
+    let overflow = browser.execute("return document.documentElement.scrollWidth > 375;", vec![]).await.unwrap();
     assert_eq!(overflow, json!(false), "the match panel scrolls sideways on a phone");
     if let Ok(png) = browser.screenshot().await {
         let _ = std::fs::write(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("matches-375.png"), png);
