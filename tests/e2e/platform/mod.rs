@@ -9,4 +9,5 @@ pub(crate) mod nodes;
 pub(crate) mod openapi;
 pub(crate) mod openapi_live;
 pub(crate) mod pages;
+pub(crate) mod phone;
 pub(crate) mod retries;
