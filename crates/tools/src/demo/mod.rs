@@ -11,6 +11,7 @@
 
 pub mod catalog;
 mod catalog_enterprises;
+pub mod catalog_outlook;
 mod catalog_orgs;
 mod catalog_subjects;
 #[cfg(test)]
