@@ -2,6 +2,7 @@
 
 pub(crate) mod cli;
 pub(crate) mod demo;
+pub(crate) mod demo_story;
 pub(crate) mod integration_docs;
 pub(crate) mod nodes;
 pub(crate) mod openapi;

@@ -2,24 +2,31 @@
 //! industry clusters and 15 schools of every level across the city's six districts and counties
 //! (from [`catalog`]), an intermediary and the city authority, one account per role (all with the
 //! password [`DEMO_PASSWORD`]), and several hundred postings of every kind with a few years of
-//! history ([`seed_postings`]), and designations and school reports for the targets dashboard
-//! ([`seed_targets`]).
+//! history ([`seed_postings`]; the history the outlook counts is planned class by class in
+//! [`catalog_outlook`]), slots and bookings of training bases ([`seed_slots`]), designations and
+//! school reports for the targets dashboard ([`seed_targets`]), proposals in every state with
+//! projects, outcomes and assessments ([`seed_brokering`]) and a published allocation round
+//! ([`seed_rounds`]). The last two go through the platform's services as the demo accounts, so
+//! their histories, audit trail and inbox notices are what the platform itself writes.
 //!
-//! Seeding is idempotent: an organization is matched by name, an account by e-mail, and postings
-//! are added only while the demo organizations have none, so starting the demo twice changes
-//! nothing.
+//! Seeding is idempotent: an organization is matched by name, an account by e-mail, postings
+//! are added only while the demo organizations have none, and each later part only while its
+//! own rows are missing, so starting the demo twice changes nothing. It is deterministic: fixed
+//! seeds, and every date relative to the clock's today.
 
 pub mod catalog;
 mod catalog_enterprises;
-pub mod catalog_outlook;
 mod catalog_orgs;
+pub mod catalog_outlook;
 mod catalog_subjects;
 #[cfg(test)]
 mod catalog_tests;
 mod compose;
 mod compose_enterprise;
 mod compose_school;
+pub mod seed_brokering;
 pub mod seed_postings;
+pub mod seed_rounds;
 pub mod seed_slots;
 pub mod seed_targets;
 pub mod texts;
@@ -86,6 +93,9 @@ pub async fn seed_all(db: &DatabaseConnection, clock: &Clock) -> Result<(Vec<Dem
     seed_slots::seed(&txn, &org_ids, today, now).await?;
     seed_targets::seed(&txn, &org_ids, today).await?;
     txn.commit().await?;
+    // Through the services, as the demo accounts would do it, each in its own transactions.
+    seed_brokering::seed(db, now).await?;
+    seed_rounds::seed(db, now).await?;
     Ok((accounts, added))
 }
 
