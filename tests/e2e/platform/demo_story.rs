@@ -132,7 +132,7 @@ async fn every_demo_account_finds_proposals_projects_rounds_bookings_and_notices
         ("school@demo.local", &["/proposals", "/projects", "/rounds", "/bookings", "/inbox"][..]),
         ("broker@demo.local", &["/workspace", "/projects", "/assessments", "/inbox"][..]),
         ("city@demo.local", &["/proposals", "/projects", "/assessments", "/rounds", "/inbox"][..]),
-        ("admin@demo.local", &["/proposals", "/projects", "/rounds"][..]),
+        ("admin@demo.local", &["/proposals", "/projects", "/rounds", "/admin/verifications"][..]),
     ] {
         let token = app.demo_login(email).await;
         let (browser, _) = signed_in(&app, email).await;
@@ -170,6 +170,7 @@ async fn every_demo_account_finds_proposals_projects_rounds_bookings_and_notices
                     let bookings = json(&app, "/api/v1/bookings", &token).await;
                     bookings[0]["posting_title"].as_str().unwrap_or_else(|| panic!("{email}: no booking")).into()
                 }
+                "/admin/verifications" => "诸暨市技师学院".into(),
                 _ => {
                     let inbox = json(&app, "/api/v1/inbox", &token).await;
                     inbox["items"][0]["title_zh"].as_str().unwrap_or_else(|| panic!("{email}: empty inbox")).into()
@@ -238,4 +239,26 @@ async fn the_same_day_gives_the_same_demo_and_seeding_again_adds_nothing() {
     let rounds = json(&first, "/api/v1/rounds", &token).await.as_array().unwrap().len();
     assert_eq!((verdicts(&report), proposals), seen[0], "seeding again changes nothing");
     assert_eq!(rounds, 1);
+}
+
+/// Whatever the day the demo starts on, the story is complete: the outlook's verdicts, proposals
+/// in every state and a published round (a day near New Year and one in summer, when the
+/// history's last year and the school year turn).
+#[tokio::test]
+async fn the_demo_tells_its_story_on_any_day() {
+    for now in [Utc.with_ymd_and_hms(2027, 1, 2, 1, 0, 0).unwrap(), Utc.with_ymd_and_hms(2027, 7, 15, 9, 0, 0).unwrap()]
+    {
+        let app = spawn_app_at(now).await;
+        chanjiao_tools::demo::seed_all(&app.db, &app.clock).await.unwrap();
+        let token = app.demo_login("city@demo.local").await;
+        let report = json(&app, "/api/v1/statistics/outlook", &token).await;
+        assert_eq!(report["last_year"], 2026, "{now}");
+        assert!(!report["expand"].as_array().unwrap().is_empty() && !report["at_risk"].as_array().unwrap().is_empty());
+        let all = json(&app, "/api/v1/proposals?limit=100", &token).await;
+        for status in ["open", "accepted", "declined", "withdrawn", "expired"] {
+            assert!(all["proposals"].as_array().unwrap().iter().any(|p| p["status"] == status), "{now}: {status}");
+        }
+        let rounds = json(&app, "/api/v1/rounds", &token).await;
+        assert!(rounds.as_array().unwrap().iter().any(|r| r["phase"] == "published"), "{now}: {rounds}");
+    }
 }

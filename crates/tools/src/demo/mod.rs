@@ -130,10 +130,38 @@ async fn seed_organizations(
         ensure_user(&txn, Some(id), email, &hash, Role::OrgAdmin, now).await?;
         made.push(DemoAccount { email, role_zh, organization: Some(name) });
     }
+    // Two registrations wait for the platform administrator's decision.
+    for (name, region, identity, email) in pending_registrations()? {
+        let org = NewOrganization {
+            name: OrgName::parse(name).map_err(|_| bad(name, "name"))?,
+            region: RegionCode::parse(region).map_err(|_| bad(name, "region"))?,
+            identity,
+        };
+        let existing = organizations::Entity::find().filter(organizations::Column::Name.eq(name)).one(&txn).await?;
+        if existing.is_none() {
+            let id = accounts::insert_organization(&txn, &org, Verification::Pending, now).await?.id;
+            ensure_user(&txn, Some(id), email, &hash, Role::OrgAdmin, now).await?;
+        }
+    }
     ensure_user(&txn, None, PLATFORM_ADMIN, &hash, Role::PlatformAdmin, now).await?;
     made.push(DemoAccount { email: PLATFORM_ADMIN, role_zh: "平台管理员", organization: None });
     txn.commit().await?;
     Ok((org_ids, made))
+}
+
+/// Organizations that registered and are not verified yet: (name, region, identity, e-mail).
+fn pending_registrations() -> Result<Vec<(&'static str, &'static str, KindIdentity, &'static str)>, ApiError> {
+    let name = "绍兴柯桥智纺新材料科技有限公司";
+    let credit_code = CreditCode::complete("91330603MA2KQ7W3N").ok_or_else(|| bad(name, "credit code"))?;
+    Ok(vec![
+        (name, "330603", KindIdentity::Enterprise { credit_code }, "zhifang@demo.local"),
+        (
+            "诸暨市技师学院",
+            "330681",
+            KindIdentity::School { level: chanjiao_domain::SchoolLevel::Zhongzhi },
+            "jishi@demo.local",
+        ),
+    ])
 }
 
 fn bad(name: &str, what: &str) -> ApiError {
