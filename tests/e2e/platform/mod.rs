@@ -4,6 +4,7 @@ pub(crate) mod audit;
 pub(crate) mod cli;
 pub(crate) mod crawl;
 pub(crate) mod demo;
+pub(crate) mod demo_story;
 pub(crate) mod integration_docs;
 pub(crate) mod nodes;
 pub(crate) mod openapi;
