@@ -59,6 +59,8 @@ pub(crate) fn start_chromedriver() -> Option<Chromedriver> {
 pub(crate) enum Viewport {
     /// 375×812 CSS pixels at 2× density with touch, as Chromium's mobile emulation gives.
     Phone,
+    /// The narrowest phones still in use: 320×640 at 2×, with touch.
+    NarrowPhone,
     /// A 1280×800 desktop window.
     Desktop,
 }
@@ -67,6 +69,7 @@ impl Viewport {
     pub(crate) fn width(self) -> u32 {
         match self {
             Viewport::Phone => 375,
+            Viewport::NarrowPhone => 320,
             Viewport::Desktop => 1280,
         }
     }
@@ -96,6 +99,7 @@ async fn connect(driver: &Chromedriver, downloads: Option<&std::path::Path>, vie
     let mut caps = serde_json::Map::new();
     let window = match viewport {
         Viewport::Phone => "--window-size=375,812",
+        Viewport::NarrowPhone => "--window-size=320,640",
         Viewport::Desktop => "--window-size=1280,800",
     };
     let mut options = json!({
@@ -108,9 +112,9 @@ async fn connect(driver: &Chromedriver, downloads: Option<&std::path::Path>, vie
         ],
         "prefs": prefs,
     });
-    if viewport == Viewport::Phone {
-        options["mobileEmulation"] =
-            json!({"deviceMetrics": {"width": 375, "height": 812, "pixelRatio": 2.0, "touch": true}});
+    let height = if viewport == Viewport::NarrowPhone { 640 } else { 812 };
+    if viewport != Viewport::Desktop {
+        options["mobileEmulation"] = json!({"deviceMetrics": {"width": viewport.width(), "height": height, "pixelRatio": 2.0, "touch": true}});
     }
     caps.insert("goog:chromeOptions".into(), options);
     // The console (errors, Content-Security-Policy violations) is read back by `console_errors`.

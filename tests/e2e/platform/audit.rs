@@ -87,6 +87,12 @@ async fn audit_page(browser: &Client, base: &str, axe: &str, path: &str, viewpor
     problems
 }
 
+/// How far a page scrolls sideways at the browser's width (0 when it does not).
+async fn sideways(browser: &Client, viewport: Viewport) -> i64 {
+    let layout = browser.execute(LAYOUT, vec![]).await.unwrap();
+    layout["scroll_width"].as_i64().unwrap_or(0) - i64::from(viewport.width())
+}
+
 /// Audits every page `email` (or an anonymous visitor) reaches, at both widths.
 async fn audit_role(email: Option<&str>) {
     let Some(driver) = start_chromedriver() else { return };
@@ -186,6 +192,31 @@ async fn the_audit_sees_a_csp_violation_a_script_error_sideways_scrolling_and_an
     assert!(problems.contains("undefinedFunction"), "the script error: {problems}");
     assert!(problems.contains("scrolls sideways"), "the overflow: {problems}");
     assert!(problems.contains("axe critical \"label\""), "the unlabelled field: {problems}");
+}
+
+/// The narrowest phones (320 px): the pages of the roles with the widest content (the school's
+/// rounds and reports, the city's statistics) must not scroll sideways either.
+#[tokio::test]
+async fn no_page_scrolls_sideways_on_a_320_px_phone() {
+    let Some(driver) = start_chromedriver() else { return };
+    let app = spawn_app().await;
+    with_demo_postings(&app).await;
+    let mut problems = Vec::new();
+    for email in ["school@demo.local", "city@demo.local"] {
+        let (client, _) = signed_in(&app, email).await;
+        let pages = crawl::pages(&app, &client, &["/", "/org"]).await;
+        let browser = open_browser_at(&driver, Viewport::NarrowPhone).await;
+        sign_in(&browser, &app, email).await;
+        for path in &pages {
+            browser.goto(&app.url(path)).await.unwrap();
+            let overflow = sideways(&browser, Viewport::NarrowPhone).await;
+            if overflow > 0 {
+                problems.push(format!("{email} {path}: scrolls sideways by {overflow} px at 320 px"));
+            }
+        }
+        browser.close().await.unwrap();
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 /// How far down a phone's screen the first result's title ends, in CSS pixels.
