@@ -104,7 +104,8 @@ async fn public_pages_are_cacheable_for_anonymous_visitors_and_private_when_sign
     let again = app.api.get(app.url(&path)).header(IF_NONE_MATCH, &tag).send().await.unwrap();
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
     // The search page's tag changes when the index commits, so wait for the new posting's commit.
-    let indexed = app.eventually(Duration::from_secs(10), || async { anonymous_hits(&app, "数控").await.contains(&id) });
+    let indexed =
+        app.eventually(Duration::from_secs(10), || async { anonymous_hits(&app, "数控").await.contains(&id) });
     assert!(indexed.await, "the posting is indexed");
     for public in ["/", "/search?q=数控"] {
         let response = app.api.get(app.url(public)).send().await.unwrap();

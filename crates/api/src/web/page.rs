@@ -215,7 +215,9 @@ mod tests {
             headers.insert(axum::http::header::USER_AGENT, agent.parse().unwrap());
             super::is_wechat(&headers)
         };
-        assert!(with("Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 Mobile/15E148 MicroMessenger/8.0.50(0x1800322c) NetType/WIFI"));
+        assert!(with(
+            "Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 Mobile/15E148 MicroMessenger/8.0.50(0x1800322c) NetType/WIFI"
+        ));
         assert!(!with("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"));
         assert!(!with("Micro"));
         assert!(!super::is_wechat(&axum::http::HeaderMap::new()));
