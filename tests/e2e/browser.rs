@@ -54,43 +54,81 @@ pub(crate) fn start_chromedriver() -> Option<Chromedriver> {
     Some(driver)
 }
 
+/// The screens the platform is tried on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Viewport {
+    /// A 375 × 812 phone in Chromium's mobile emulation (touch, device pixel ratio 2).
+    Phone,
+    /// A 1280 × 800 desktop window, without emulation.
+    Desktop,
+}
+
+impl Viewport {
+    /// The width in CSS pixels, as pages lay out for it.
+    pub(crate) fn width(self) -> u32 {
+        match self {
+            Viewport::Phone => 375,
+            Viewport::Desktop => 1280,
+        }
+    }
+}
+
 pub(crate) async fn open_browser(driver: &Chromedriver) -> Client {
-    connect(driver, None).await
+    connect(driver, None, Viewport::Phone).await
+}
+
+/// A browser on the given screen.
+pub(crate) async fn open_browser_at(driver: &Chromedriver, viewport: Viewport) -> Client {
+    connect(driver, None, viewport).await
 }
 
 /// A browser whose downloads land in `dir` without asking, for tests that download a file.
 pub(crate) async fn open_browser_downloading_to(driver: &Chromedriver, dir: &std::path::Path) -> Client {
-    connect(driver, Some(dir)).await
+    connect(driver, Some(dir), Viewport::Phone).await
 }
 
-async fn connect(driver: &Chromedriver, downloads: Option<&std::path::Path>) -> Client {
+async fn connect(driver: &Chromedriver, downloads: Option<&std::path::Path>, viewport: Viewport) -> Client {
     let profile = tempfile::tempdir().unwrap().keep();
-    // A Chinese browser, as most of the platform's users have, on a 375 px phone screen.
+    // A Chinese browser, as most of the platform's users have, by default on a 375 px phone screen.
     let mut prefs = json!({"intl.accept_languages": "zh-CN,zh"});
     if let Some(dir) = downloads {
         prefs["download.default_directory"] = json!(dir.display().to_string());
         prefs["download.prompt_for_download"] = json!(false);
     }
+    let window = match viewport {
+        Viewport::Phone => "--window-size=375,812",
+        Viewport::Desktop => "--window-size=1280,800",
+    };
+    let mut options = json!({
+        "binary": find_executable("chromium").map(|p| p.display().to_string()).unwrap_or_else(|| "/usr/bin/chromium".into()),
+        "args": [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-first-run", "--disable-quic", window, "--lang=zh-CN", "--hide-scrollbars",
+            format!("--user-data-dir={}", profile.display()),
+        ],
+        "prefs": prefs,
+    });
+    if viewport == Viewport::Phone {
+        options["mobileEmulation"] =
+            json!({"deviceMetrics": {"width": 375, "height": 812, "pixelRatio": 2.0, "touch": true}});
+    }
     let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": find_executable("chromium").map(|p| p.display().to_string()).unwrap_or_else(|| "/usr/bin/chromium".into()),
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-quic", "--window-size=375,812", "--lang=zh-CN",
-                format!("--user-data-dir={}", profile.display()),
-            ],
-            "prefs": prefs,
-            "mobileEmulation": {"deviceMetrics": {"width": 375, "height": 812, "pixelRatio": 2.0, "touch": true}}
-        }),
-    );
-    ClientBuilder::new(HttpConnector::new())
+    caps.insert("goog:chromeOptions".into(), options);
+    let client = ClientBuilder::new(HttpConnector::new())
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{}", driver.port))
         .await
-        .expect("webdriver session")
+        .expect("webdriver session");
+    if viewport == Viewport::Desktop {
+        // The window size includes the browser's own frame: grow it by that much so that the
+        // page itself gets 1280 × 800.
+        let frame = "return [window.outerWidth - window.innerWidth, window.outerHeight - window.innerHeight];";
+        let frame = client.execute(frame, vec![]).await.unwrap();
+        let extra = |i: usize| u32::try_from(frame[i].as_u64().unwrap_or(0)).unwrap_or(0);
+        client.set_window_size(1280 + extra(0), 800 + extra(1)).await.unwrap();
+    }
+    client
 }
 
 pub(crate) async fn sign_in(browser: &Client, app: &TestApp, email: &str) {

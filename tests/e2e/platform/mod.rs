@@ -9,3 +9,4 @@ pub(crate) mod openapi;
 pub(crate) mod openapi_live;
 pub(crate) mod pages;
 pub(crate) mod retries;
+pub(crate) mod screenshots;
