@@ -54,17 +54,16 @@ pub(crate) fn start_chromedriver() -> Option<Chromedriver> {
     Some(driver)
 }
 
-/// The screens the platform is tried on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The screens the platform is checked on: a phone (the default of most tests) and a desktop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Viewport {
-    /// A 375 × 812 phone in Chromium's mobile emulation (touch, device pixel ratio 2).
+    /// 375×812 CSS pixels at 2× density with touch, as Chromium's mobile emulation gives.
     Phone,
-    /// A 1280 × 800 desktop window, without emulation.
+    /// A 1280×800 desktop window.
     Desktop,
 }
 
 impl Viewport {
-    /// The width in CSS pixels, as pages lay out for it.
     pub(crate) fn width(self) -> u32 {
         match self {
             Viewport::Phone => 375,
@@ -77,7 +76,6 @@ pub(crate) async fn open_browser(driver: &Chromedriver) -> Client {
     connect(driver, None, Viewport::Phone).await
 }
 
-/// A browser on the given screen.
 pub(crate) async fn open_browser_at(driver: &Chromedriver, viewport: Viewport) -> Client {
     connect(driver, None, viewport).await
 }
@@ -89,12 +87,13 @@ pub(crate) async fn open_browser_downloading_to(driver: &Chromedriver, dir: &std
 
 async fn connect(driver: &Chromedriver, downloads: Option<&std::path::Path>, viewport: Viewport) -> Client {
     let profile = tempfile::tempdir().unwrap().keep();
-    // A Chinese browser, as most of the platform's users have, by default on a 375 px phone screen.
+    // A Chinese browser, as most of the platform's users have, on a 375 px phone screen.
     let mut prefs = json!({"intl.accept_languages": "zh-CN,zh"});
     if let Some(dir) = downloads {
         prefs["download.default_directory"] = json!(dir.display().to_string());
         prefs["download.prompt_for_download"] = json!(false);
     }
+    let mut caps = serde_json::Map::new();
     let window = match viewport {
         Viewport::Phone => "--window-size=375,812",
         Viewport::Desktop => "--window-size=1280,800",
@@ -113,22 +112,50 @@ async fn connect(driver: &Chromedriver, downloads: Option<&std::path::Path>, vie
         options["mobileEmulation"] =
             json!({"deviceMetrics": {"width": 375, "height": 812, "pixelRatio": 2.0, "touch": true}});
     }
-    let mut caps = serde_json::Map::new();
     caps.insert("goog:chromeOptions".into(), options);
+    // The console (errors, Content-Security-Policy violations) is read back by `console_errors`.
+    caps.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));
     let client = ClientBuilder::new(HttpConnector::new())
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{}", driver.port))
         .await
         .expect("webdriver session");
     if viewport == Viewport::Desktop {
-        // The window size includes the browser's own frame: grow it by that much so that the
-        // page itself gets 1280 × 800.
+        // The window size includes the browser's own frame (the page got 1280 × 657): grow it by
+        // that much so that the page itself gets 1280 × 800.
         let frame = "return [window.outerWidth - window.innerWidth, window.outerHeight - window.innerHeight];";
         let frame = client.execute(frame, vec![]).await.unwrap();
         let extra = |i: usize| u32::try_from(frame[i].as_u64().unwrap_or(0)).unwrap_or(0);
         client.set_window_size(1280 + extra(0), 800 + extra(1)).await.unwrap();
     }
     client
+}
+
+/// chromedriver's log endpoint: the console messages since the last call (it drains them).
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({"type": "browser"}).to_string()))
+    }
+}
+
+/// The console's errors since the last call: script errors, failed loads and every
+/// Content-Security-Policy violation (Chromium reports those as errors).
+pub(crate) async fn console_errors(browser: &Client) -> Vec<String> {
+    let entries = browser.issue_cmd(BrowserLog).await.expect("the browser's console log");
+    entries
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|entry| entry["level"] == "SEVERE")
+        .map(|entry| entry["message"].as_str().unwrap_or_default().to_owned())
+        .collect()
 }
 
 pub(crate) async fn sign_in(browser: &Client, app: &TestApp, email: &str) {
@@ -164,8 +191,7 @@ async fn the_demo_enterprise_signs_in_in_a_real_browser_and_sees_its_organizatio
     // At 375 px nothing may overflow sideways.
     let width = browser.execute("return window.innerWidth;", vec![]).await.unwrap();
     assert_eq!(width, json!(375));
-    let overflow =
-        browser.execute("return document.documentElement.scrollWidth > window.innerWidth;", vec![]).await.unwrap();
+    let overflow = browser.execute("return document.documentElement.scrollWidth > 375;", vec![]).await.unwrap();
     assert_eq!(overflow, json!(false), "page scrolls sideways on a phone");
 
     if let Ok(png) = browser.screenshot().await {
@@ -206,8 +232,7 @@ async fn a_school_searches_from_a_phone_and_opens_a_highlighted_result() {
     };
     let marked = browser.find_all(Locator::Css(".hit mark")).await.unwrap();
     assert!(!marked.is_empty(), "matched words are highlighted");
-    let overflow =
-        browser.execute("return document.documentElement.scrollWidth > window.innerWidth;", vec![]).await.unwrap();
+    let overflow = browser.execute("return document.documentElement.scrollWidth > 375;", vec![]).await.unwrap();
     assert_eq!(overflow, json!(false), "the search page scrolls sideways on a phone");
     if let Ok(png) = browser.screenshot().await {
         let _ = std::fs::write(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("search-375.png"), png);
@@ -243,8 +268,7 @@ async fn an_enterprise_reads_why_a_school_program_matches_its_apprenticeship_on_
     let region = first.find(Locator::Css("tr[data-criterion=region] td:last-child")).await.unwrap();
     let reason = region.text().await.unwrap();
     assert!(reason.starts_with("同在") || reason.ends_with("相邻"), "{reason}");
-    let overflow =
-        browser.execute("return document.documentElement.scrollWidth > window.innerWidth;", vec![]).await.unwrap();
+    let overflow = browser.execute("return document.documentElement.scrollWidth > 375;", vec![]).await.unwrap();
     assert_eq!(overflow, json!(false), "the match panel scrolls sideways on a phone");
     if let Ok(png) = browser.screenshot().await {
         let _ = std::fs::write(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("matches-375.png"), png);

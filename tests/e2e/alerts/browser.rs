@@ -43,8 +43,7 @@ async fn an_enterprise_saves_a_search_on_a_phone_and_reads_the_notice_of_a_new_r
     }
     let notice = browser.find(Locator::Css(".notice.unread a")).await.unwrap();
     assert!(notice.text().await.unwrap().contains("数控技术专业毕业生"));
-    let overflow =
-        browser.execute("return document.documentElement.scrollWidth > window.innerWidth;", vec![]).await.unwrap();
+    let overflow = browser.execute("return document.documentElement.scrollWidth > 375;", vec![]).await.unwrap();
     assert_eq!(overflow, json!(false), "the inbox scrolls sideways on a phone");
     if let Ok(png) = browser.screenshot().await {
         let _ = std::fs::write(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("inbox-375.png"), png);
@@ -54,8 +53,7 @@ async fn an_enterprise_saves_a_search_on_a_phone_and_reads_the_notice_of_a_new_r
     assert!(browser.find(Locator::Css("#nav-inbox .badge")).await.is_err(), "read: no count any more");
 
     browser.goto(&app.url("/alerts")).await.unwrap();
-    let overflow =
-        browser.execute("return document.documentElement.scrollWidth > window.innerWidth;", vec![]).await.unwrap();
+    let overflow = browser.execute("return document.documentElement.scrollWidth > 375;", vec![]).await.unwrap();
     assert_eq!(overflow, json!(false), "the subscriptions page scrolls sideways on a phone");
     if let Ok(png) = browser.screenshot().await {
         let _ = std::fs::write(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("alerts-375.png"), png);

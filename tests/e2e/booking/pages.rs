@@ -162,7 +162,7 @@ async fn a_school_books_a_slot_on_a_phone_and_the_owner_reads_the_calendar_on_on
     let base = enterprise_base(&app, &token, true).await;
     let day = future_day(45);
     slot(&app, &token, base, day, 9).await;
-    let no_sideways_scroll = "return document.documentElement.scrollWidth > window.innerWidth;";
+    let no_sideways_scroll = "return document.documentElement.scrollWidth > 375;";
 
     let browser = open_browser(&driver).await;
     sign_in(&browser, &app, "school@demo.local").await;

@@ -92,8 +92,7 @@ async fn an_enterprise_proposes_from_a_match_the_school_accepts_and_everyone_see
     enterprise.find(Locator::Css("form.form button[type=submit]")).await.unwrap().click().await.unwrap();
     let status = wait_for(&enterprise, "#proposal-status").await;
     assert_eq!(status.text().await.unwrap(), "待答复");
-    let overflow =
-        enterprise.execute("return document.documentElement.scrollWidth > window.innerWidth;", vec![]).await.unwrap();
+    let overflow = enterprise.execute("return document.documentElement.scrollWidth > 375;", vec![]).await.unwrap();
     assert_eq!(overflow, json!(false), "the proposal page scrolls sideways on a phone");
     enterprise.close().await.unwrap();
 

@@ -1,7 +1,9 @@
 //! The platform as a whole: the command line, the demo city, several nodes, the OpenAPI document and the pages shared by every feature.
 
+pub(crate) mod audit;
 pub(crate) mod cli;
 pub(crate) mod conventions;
+pub(crate) mod crawl;
 pub(crate) mod demo;
 pub(crate) mod integration_docs;
 pub(crate) mod nodes;

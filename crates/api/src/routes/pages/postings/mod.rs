@@ -1,15 +1,14 @@
 //! Posting pages: browse with filters, view, create (choose a kind, then its form), edit, and
 //! move through the lifecycle. The form's fields are [`form`]'s; spreadsheets are [`sheets`].
 
+mod filters;
 mod form;
 mod public;
 pub mod sheets;
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use chanjiao_domain::posting::{Action, Actor, Context, KindSpec, PostingInput, PostingKind, PostingStatus, Side};
-use chanjiao_domain::reference::clusters;
-use chanjiao_domain::region;
+use chanjiao_domain::posting::{Action, Actor, Context, KindSpec, PostingInput, PostingKind, Side};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::{Deserialize, Serialize};
@@ -20,7 +19,7 @@ use crate::error::ApiError;
 use crate::services::audit;
 use crate::services::postings::{self, Create, ListQuery, Posting};
 use crate::startup::AppState;
-use crate::web::{Coded, Labelled, Lang, Localized, Page, PageError, on_form, options};
+use crate::web::{Labelled, Lang, Localized, Page, PageError, on_form};
 use form::{fields, input_from_pairs};
 
 /// A catalogue entry (program or occupation) by code and name.
@@ -84,55 +83,6 @@ fn money_label(label: &'static str) -> &'static str {
     label.strip_suffix("（元）").or_else(|| label.strip_suffix(" (yuan)")).unwrap_or(label)
 }
 
-/// A county as a choice of the filter bar.
-#[derive(Serialize)]
-struct RegionOption {
-    value: String,
-    label: String,
-}
-
-/// The choices of the filter bar.
-#[derive(Serialize)]
-struct FilterOptions {
-    kinds: Vec<Labelled>,
-    regions: Vec<RegionOption>,
-    clusters: Vec<Labelled>,
-    statuses: Vec<Labelled>,
-}
-
-impl FilterOptions {
-    fn new(lang: Lang) -> Self {
-        FilterOptions {
-            kinds: options(PostingKind::ALL, lang),
-            regions: region::children(region::SHAOXING)
-                .into_iter()
-                .map(|r| RegionOption { value: r.code.clone(), label: r.name.clone() })
-                .collect(),
-            clusters: clusters().iter().map(|c| c.id.labelled(lang)).collect(),
-            statuses: options(PostingStatus::ALL, lang),
-        }
-    }
-}
-
-/// The current query string without the cursor, for pagination and export links.
-fn query_without_cursor(query: &ListQuery) -> String {
-    let pairs = [
-        ("kind", &query.kind),
-        ("side", &query.side),
-        ("status", &query.status),
-        ("region", &query.region),
-        ("cluster", &query.cluster),
-        ("organization", &query.organization),
-    ];
-    pairs
-        .iter()
-        .filter_map(|(k, v)| {
-            v.as_deref().filter(|v| !v.is_empty()).map(|v| format!("{k}={}", crate::web::url_encode(v)))
-        })
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
 pub async fn index(
     State(state): State<AppState>,
     page: Page,
@@ -141,7 +91,9 @@ pub async fn index(
 ) -> Result<Response, PageError> {
     let result = postings::list(&state.db, Some(&user), &query, state.clock.today()).await?;
     let items: Vec<PostingView> = result.items.iter().map(|p| PostingView::new(p, page.lang)).collect();
-    let base_query = query_without_cursor(&query);
+    let base_query = filters::query_without_cursor(&query);
+    let options = filters::FilterOptions::new(page.lang);
+    let chips = filters::chips(&query, &options);
     Ok(page.render(
         &state,
         "postings/list.html",
@@ -151,7 +103,8 @@ pub async fn index(
             next_cursor => result.next_cursor,
             base_query,
             filters => Serde(&query),
-            options => Serde(FilterOptions::new(page.lang)),
+            chips => Serde(chips),
+            options => Serde(options),
         },
     ))
 }

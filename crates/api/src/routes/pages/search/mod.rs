@@ -58,11 +58,12 @@ struct Facet<'a> {
     items: Vec<FacetItem<'a>>,
 }
 
-/// A filter in force, with the link that drops it.
+/// A filter in force, named as its facet names it, with the link that drops it.
 #[derive(Serialize)]
 struct ActiveFilter<'a> {
     name: &'static str,
     value: &'a str,
+    label: &'a str,
     href: String,
 }
 
@@ -132,10 +133,19 @@ fn facets<'a>(results: &'a SearchPage, query: &SearchQuery) -> Vec<Facet<'a>> {
         .collect()
 }
 
-fn active(query: &SearchQuery) -> Vec<ActiveFilter<'_>> {
+/// The filters in force; a value the facets do not list (no hits) is shown as typed.
+fn active<'a>(results: &'a SearchPage, query: &'a SearchQuery) -> Vec<ActiveFilter<'a>> {
     FACETS
         .iter()
-        .filter_map(|name| param(query, name).map(|value| ActiveFilter { name, value, href: link(query, name, None) }))
+        .filter_map(|name| {
+            let value = param(query, name)?;
+            let label = results
+                .facets
+                .get(*name)
+                .and_then(|values| values.iter().find(|v| v.value == value))
+                .map_or(value, |v| v.label.as_str());
+            Some(ActiveFilter { name, value, label, href: link(query, name, None) })
+        })
         .collect()
 }
 
@@ -175,7 +185,7 @@ pub async fn page(
             hits => Serde(&results.hits),
             total => results.total,
             facets => Serde(facets(&results, &query)),
-            active => Serde(active(&query)),
+            active => Serde(active(&results, &query)),
             sorts => Serde(sorts(&query, page.lang)),
             suggestions => Serde(suggestions),
             next,
