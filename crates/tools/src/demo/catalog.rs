@@ -7,7 +7,8 @@
 //! schools), so accounts attached to them keep working.
 //!
 //! [`postings`] writes about 380 published postings, a few paused and draft ones, and about 80
-//! closed, filled and expired ones from 2021–2025 for statistics. Titles and descriptions are
+//! closed, filled and expired ones from 2021–2025 of the kinds the statistics do not count (the
+//! history that they count is planned class by class in `catalog_outlook`). Titles and descriptions are
 //! put together from hand-written sentence banks per cluster (`texts_*`) and per kind, with a
 //! fixed-seed generator, so every posting reads differently and every run gives the same ones.
 
@@ -195,7 +196,7 @@ fn subjects(kind: PostingKind, org: &OrgRow, cluster: &'static ClusterText, prog
     subjects
 }
 
-fn compose(kind: PostingKind, ctx: &mut Ctx) -> PostingInput {
+pub(super) fn compose(kind: PostingKind, ctx: &mut Ctx) -> PostingInput {
     use PostingKind::*;
     match kind {
         Job => enterprise::job(ctx),
@@ -215,6 +216,13 @@ fn compose(kind: PostingKind, ctx: &mut Ctx) -> PostingInput {
         SharedTrainingBase => school::shared_training_base(ctx),
         K12CareerBase => school::k12_career_base(ctx),
     }
+}
+
+/// Whether postings of `kind` count in the statistics' demand or supply (jobs, apprenticeships,
+/// order classes and program offerings).
+pub fn counts_in_outlook(kind: PostingKind) -> bool {
+    use chanjiao_api::services::statistics::facts::{DEMAND, SUPPLY};
+    DEMAND.contains(&kind) || kind == SUPPLY
 }
 
 /// The first sentence of a description, up to and including its first full stop.
@@ -276,8 +284,11 @@ impl Writer {
         let first = NaiveDate::from_ymd_opt(2021, 1, 4).unwrap_or(self.today);
         let last = NaiveDate::from_ymd_opt(2025, 12, 20).unwrap_or(self.today).min(days(self.today, -180));
         let span = (last - first).num_days().max(1);
+        // The kinds the outlook counts have their own history, planned class by class
+        // (`catalog_outlook`); these would only blur it.
+        let kinds: Vec<PostingKind> = PostingKind::ALL.iter().copied().filter(|k| !counts_in_outlook(*k)).collect();
         for index in 0..count {
-            let kind = PostingKind::ALL[index % PostingKind::ALL.len()];
+            let kind = kinds[index % kinds.len()];
             let slots = slots(kind);
             for _ in 0..10 {
                 let slot = *rng.pick(&slots);

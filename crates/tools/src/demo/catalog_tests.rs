@@ -277,5 +277,67 @@ fn past_postings_spread_over_the_years_and_kinds() {
     let years: BTreeSet<i32> = past.iter().map(|p| p.created_on.year()).collect();
     assert_eq!(years, (2021..=2025).collect());
     let kinds: HashSet<&str> = past.iter().map(|p| p.input.kind.as_str()).collect();
-    assert_eq!(kinds.len(), PostingKind::ALL.len());
+    let uncounted = PostingKind::ALL.iter().filter(|k| !super::catalog::counts_in_outlook(**k)).count();
+    assert_eq!(kinds.len(), uncounted, "every kind the outlook does not count: {kinds:?}");
+}
+
+/// The outlook's history: every planned class has every year, each posting parses, names only
+/// programs of its class and is over, and the yearly totals have the shape of the class's profile.
+#[test]
+fn the_outlook_history_gives_each_class_its_profile() {
+    use super::catalog_outlook::{self, Profile, YEARS};
+    for today in [day(2026, 12, 7), day(2027, 1, 3), day(2030, 7, 1)] {
+        let orgs = organizations();
+        let classes = catalog_outlook::classes();
+        for profile in [Profile::Shortage, Profile::Oversupply, Profile::Balanced] {
+            assert!(classes.iter().any(|(_, p)| *p == profile), "{profile:?} among {classes:?}");
+        }
+        let all = catalog_outlook::postings(today);
+        assert!(all.len() < 300, "{} postings: seeding stays fast", all.len());
+        // (class, year) -> (demand, supply)
+        let mut totals: BTreeMap<(String, i32), (i64, i64)> = BTreeMap::new();
+        for posting in &all {
+            let org = &orgs[posting.org];
+            let parsed = NewPosting::parse_for_side(&posting.input, side(org)).unwrap_or_else(|e| {
+                panic!("{}: {e:?}", posting.input.title);
+            });
+            assert!(posting.status.is_terminal());
+            assert!(ends_on(posting) < today, "{} is over", posting.input.title);
+            let year = posting.created_on.year();
+            assert!((today.year() - YEARS..today.year()).contains(&year), "{year}");
+            let classes: BTreeSet<&str> = parsed.program_codes.iter().map(|c| &c.as_str()[..4]).collect();
+            assert_eq!(classes.len(), 1, "{}: one class", posting.input.title);
+            let class = classes.into_iter().next().unwrap().to_owned();
+            let quantity = parsed.quantity.map(|q| q.get() as i64).unwrap();
+            let entry = totals.entry((class, year)).or_default();
+            if parsed.kind == PostingKind::ProgramOffering {
+                entry.1 += quantity;
+            } else {
+                entry.0 += quantity;
+            }
+        }
+        for (class, profile) in &classes {
+            let years: Vec<(i64, i64)> =
+                (today.year() - YEARS..today.year()).map(|y| totals[&(class.clone(), y)]).collect();
+            let (demand, supply) = *years.last().unwrap();
+            let (first_demand, _) = years[0];
+            match profile {
+                Profile::Shortage => {
+                    assert!(supply * 10 < demand * 8 && demand - supply >= 20, "{class}: {years:?}");
+                    assert!(demand > first_demand * 3 / 2, "{class} grows: {years:?}");
+                }
+                Profile::Oversupply => {
+                    for (d, s) in &years[YEARS as usize - 2..] {
+                        assert!(s * 100 > d * 125 && s - d >= 20, "{class}: {years:?}");
+                    }
+                    assert!(demand * 3 < first_demand * 2, "{class} falls: {years:?}");
+                }
+                Profile::Balanced => {
+                    assert!(supply * 10 >= demand * 8 && supply * 100 <= demand * 125, "{class}: {years:?}");
+                    assert!((demand - supply).abs() < 20 && demand.max(supply) >= 10, "{class}: {years:?}");
+                }
+            }
+        }
+        assert_eq!(catalog_outlook::postings(today), all, "the same day gives the same history");
+    }
 }

@@ -46,6 +46,12 @@ pub(super) struct Ctx<'r> {
     vars: Vec<(&'static str, String)>,
     /// The amount, which decides which sentences fit: none mentions money that is not there.
     pay: Option<i64>,
+    /// A quantity decided beforehand (the outlook's history), which the composer's own choice
+    /// gives way to, so the text states the number that is counted.
+    planned: Option<i64>,
+    /// The level to recruit at, when the role recruits at it (the outlook's history plans
+    /// demand for one program class, which is of one level).
+    level: Option<SchoolLevel>,
 }
 
 impl<'r> Ctx<'r> {
@@ -71,7 +77,20 @@ impl<'r> Ctx<'r> {
             industry_clusters: vec![cluster.id.to_owned()],
             ..PostingInput::default()
         };
-        let mut ctx = Ctx { org, cluster, program, subject, on, created_on, rng, input, vars: Vec::new(), pay: None };
+        let mut ctx = Ctx {
+            org,
+            cluster,
+            program,
+            subject,
+            on,
+            created_on,
+            rng,
+            input,
+            vars: Vec::new(),
+            pay: None,
+            planned: None,
+            level: None,
+        };
         ctx.set("org", org.name);
         ctx.set("school", org.name);
         ctx.set("short", org.short);
@@ -118,8 +137,28 @@ impl<'r> Ctx<'r> {
         self.rng.chance(percent)
     }
 
-    /// Sets the quantity and the `{n}` slot.
+    /// Fixes the quantity whatever the composer would choose.
+    pub fn plan_quantity(&mut self, n: i64) {
+        self.planned = Some(n);
+    }
+
+    /// Recruits at `level` whenever the role does.
+    pub fn plan_level(&mut self, level: SchoolLevel) {
+        self.level = Some(level);
+    }
+
+    pub fn planned_level(&self) -> Option<SchoolLevel> {
+        self.level
+    }
+
+    /// `n`, unless a quantity was planned.
+    pub fn planned_or(&self, n: i64) -> i64 {
+        self.planned.unwrap_or(n)
+    }
+
+    /// Sets the quantity (the planned one, if any) and the `{n}` slot.
     pub fn quantity(&mut self, n: i64) {
+        let n = self.planned_or(n);
         self.input.quantity = Some(NumberInput::Integer(n));
         self.set("n", n);
     }

@@ -11,6 +11,9 @@ use super::texts_enterprise as text;
 
 /// A level the role recruits from: mostly its usual one.
 fn pick_level(c: &mut Ctx, levels: &[SchoolLevel]) -> SchoolLevel {
+    if let Some(level) = c.planned_level().filter(|l| levels.contains(l)) {
+        return level;
+    }
     if c.chance(60) { levels[0] } else { *c.rng.pick(levels) }
 }
 
@@ -78,7 +81,11 @@ pub(super) fn apprenticeship(c: &mut Ctx) -> PostingInput {
 pub(super) fn order_class(c: &mut Ctx) -> PostingInput {
     let role = c.role();
     let levels: Vec<SchoolLevel> = role.levels.iter().copied().filter(|l| *l != PB).collect();
-    let level = if levels.is_empty() { ZK } else { *c.rng.pick(&levels) };
+    let level = match c.planned_level().filter(|l| levels.contains(l)) {
+        Some(level) => level,
+        None if levels.is_empty() => ZK,
+        None => *c.rng.pick(&levels),
+    };
     c.set("role", role.name);
     c.education(level);
     c.role_codes(role, Some(level));

@@ -46,6 +46,7 @@ pub(super) fn program_offering(c: &mut Ctx) -> PostingInput {
         BK => c.range(30, 120),
         PB => c.range(40, 150),
     };
+    let graduates = c.planned_or(graduates);
     let enrolment = graduates * c.range(90, 130) / 100;
     c.quantity(graduates);
     c.input.annual_enrolment = Some(NumberInput::Integer(enrolment));

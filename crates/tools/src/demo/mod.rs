@@ -2,23 +2,31 @@
 //! industry clusters and 15 schools of every level across the city's six districts and counties
 //! (from [`catalog`]), an intermediary and the city authority, one account per role (all with the
 //! password [`DEMO_PASSWORD`]), and several hundred postings of every kind with a few years of
-//! history ([`seed_postings`]), and designations and school reports for the targets dashboard
-//! ([`seed_targets`]).
+//! history ([`seed_postings`]; the history the outlook counts is planned class by class in
+//! [`catalog_outlook`]), slots and bookings of training bases ([`seed_slots`]), designations and
+//! school reports for the targets dashboard ([`seed_targets`]), proposals in every state with
+//! projects, outcomes and assessments ([`seed_brokering`]) and a published allocation round
+//! ([`seed_rounds`]). The last two go through the platform's services as the demo accounts, so
+//! their histories, audit trail and inbox notices are what the platform itself writes.
 //!
-//! Seeding is idempotent: an organization is matched by name, an account by e-mail, and postings
-//! are added only while the demo organizations have none, so starting the demo twice changes
-//! nothing.
+//! Seeding is idempotent: an organization is matched by name, an account by e-mail, postings
+//! are added only while the demo organizations have none, and each later part only while its
+//! own rows are missing, so starting the demo twice changes nothing. It is deterministic: fixed
+//! seeds, and every date relative to the clock's today.
 
 pub mod catalog;
 mod catalog_enterprises;
 mod catalog_orgs;
+pub mod catalog_outlook;
 mod catalog_subjects;
 #[cfg(test)]
 mod catalog_tests;
 mod compose;
 mod compose_enterprise;
 mod compose_school;
+pub mod seed_brokering;
 pub mod seed_postings;
+pub mod seed_rounds;
 pub mod seed_slots;
 pub mod seed_targets;
 pub mod texts;
@@ -85,6 +93,9 @@ pub async fn seed_all(db: &DatabaseConnection, clock: &Clock) -> Result<(Vec<Dem
     seed_slots::seed(&txn, &org_ids, today, now).await?;
     seed_targets::seed(&txn, &org_ids, today).await?;
     txn.commit().await?;
+    // Through the services, as the demo accounts would do it, each in its own transactions.
+    seed_brokering::seed(db, now).await?;
+    seed_rounds::seed(db, now).await?;
     Ok((accounts, added))
 }
 
@@ -119,10 +130,38 @@ async fn seed_organizations(
         ensure_user(&txn, Some(id), email, &hash, Role::OrgAdmin, now).await?;
         made.push(DemoAccount { email, role_zh, organization: Some(name) });
     }
+    // Two registrations wait for the platform administrator's decision.
+    for (name, region, identity, email) in pending_registrations()? {
+        let org = NewOrganization {
+            name: OrgName::parse(name).map_err(|_| bad(name, "name"))?,
+            region: RegionCode::parse(region).map_err(|_| bad(name, "region"))?,
+            identity,
+        };
+        let existing = organizations::Entity::find().filter(organizations::Column::Name.eq(name)).one(&txn).await?;
+        if existing.is_none() {
+            let id = accounts::insert_organization(&txn, &org, Verification::Pending, now).await?.id;
+            ensure_user(&txn, Some(id), email, &hash, Role::OrgAdmin, now).await?;
+        }
+    }
     ensure_user(&txn, None, PLATFORM_ADMIN, &hash, Role::PlatformAdmin, now).await?;
     made.push(DemoAccount { email: PLATFORM_ADMIN, role_zh: "平台管理员", organization: None });
     txn.commit().await?;
     Ok((org_ids, made))
+}
+
+/// Organizations that registered and are not verified yet: (name, region, identity, e-mail).
+fn pending_registrations() -> Result<Vec<(&'static str, &'static str, KindIdentity, &'static str)>, ApiError> {
+    let name = "绍兴柯桥智纺新材料科技有限公司";
+    let credit_code = CreditCode::complete("91330603MA2KQ7W3N").ok_or_else(|| bad(name, "credit code"))?;
+    Ok(vec![
+        (name, "330603", KindIdentity::Enterprise { credit_code }, "zhifang@demo.local"),
+        (
+            "诸暨市技师学院",
+            "330681",
+            KindIdentity::School { level: chanjiao_domain::SchoolLevel::Zhongzhi },
+            "jishi@demo.local",
+        ),
+    ])
 }
 
 fn bad(name: &str, what: &str) -> ApiError {

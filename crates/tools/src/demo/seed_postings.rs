@@ -1,5 +1,6 @@
-//! Loads the demonstration postings of [`super::catalog`] once: when the demo organizations
-//! already have postings, nothing is added, so `serve --demo` can be started any number of times.
+//! Loads the demonstration postings of [`super::catalog`] and the outlook's history of
+//! [`super::catalog_outlook`] once: when the demo organizations already have postings, nothing is
+//! added, so `serve --demo` can be started any number of times.
 
 use std::collections::HashMap;
 
@@ -9,7 +10,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use chanjiao_api::services::postings::write;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use super::catalog;
+use super::{catalog, catalog_outlook};
 use chanjiao_api::entities::postings;
 use chanjiao_api::error::ApiError;
 
@@ -26,7 +27,7 @@ pub async fn seed(
         return Ok(0);
     }
     let mut added = 0;
-    for demo in catalog::postings(today) {
+    for demo in catalog::postings(today).into_iter().chain(catalog_outlook::postings(today)) {
         let Some((org_id, side)) = org_ids.get(&demo.org) else { continue };
         let posting = NewPosting::parse_for_side(&demo.input, *side)
             .map_err(|e| ApiError::Internal(format!("demo posting {:?} is invalid: {e}", demo.input.title)))?;
