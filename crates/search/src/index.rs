@@ -43,6 +43,8 @@ pub struct SearchIndex {
     pub(crate) fields: Fields,
     pub(crate) reader: IndexReader,
     writer: Mutex<IndexWriter>,
+    /// The writer's threads and heap, to make a new one when a rollback fails.
+    writer_size: (usize, usize),
     /// The payload of the last commit, kept so reading it needs no IO.
     last_seq: Mutex<Option<i64>>,
 }
@@ -74,7 +76,13 @@ impl SearchIndex {
         let last_seq = parse_payload(index.load_metas()?.payload.as_deref())?;
         let writer = index.writer_with_num_threads(threads, heap)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(SearchIndex { fields, reader, writer: Mutex::new(writer), last_seq: Mutex::new(last_seq) })
+        Ok(SearchIndex {
+            fields,
+            reader,
+            writer: Mutex::new(writer),
+            writer_size: (threads, heap),
+            last_seq: Mutex::new(last_seq),
+        })
     }
 
     /// Applies `changes` in order and commits them with `last_seq`, the outbox sequence of the
@@ -103,7 +111,7 @@ impl SearchIndex {
             Ok(())
         })();
         if let Err(error) = result {
-            writer.rollback()?;
+            self.roll_back(&mut writer)?;
             return Err(error);
         }
         *self.last_seq.lock().unwrap_or_else(|p| p.into_inner()) = Some(last_seq);
@@ -140,9 +148,26 @@ impl SearchIndex {
             Err(poisoned) => {
                 self.writer.clear_poison();
                 let mut writer = poisoned.into_inner();
-                // A failed rollback leaves the writer as it was; the next commit reports it.
-                let _ = writer.rollback();
+                // A writer that cannot be rolled back or replaced fails its next commit, which
+                // reports it.
+                let _ = self.roll_back(&mut writer);
                 writer
+            }
+        }
+    }
+
+    /// Drops what is pending since the last commit. tantivy's rollback hands the directory lock
+    /// to a new writer; when making that writer fails (the disk, say), the old one is left
+    /// without a lock and rolling it back again would panic. So a failed rollback is followed
+    /// by a fresh writer, which takes the lock the failed one gave up.
+    fn roll_back(&self, writer: &mut IndexWriter) -> Result<()> {
+        let rolled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| writer.rollback()));
+        match rolled {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(_)) | Err(_) => {
+                let (threads, heap) = self.writer_size;
+                *writer = writer.index().writer_with_num_threads(threads, heap)?;
+                Ok(())
             }
         }
     }

@@ -99,3 +99,21 @@ fn the_index_can_be_shared_between_threads() {
     writer.join().unwrap();
     assert_eq!(index.last_seq(), Some(2));
 }
+
+/// The index's directory vanishing under it (a removed data directory, a failed disk) makes
+/// commits fail, and their rollbacks too; every later apply must report an error, never panic
+/// (tantivy's writer panics when rolled back a second time after a failed rollback).
+#[test]
+fn commits_that_keep_failing_are_errors_and_never_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::open_or_create(dir.path().join("index")).unwrap();
+    index.apply(&[Change::Upsert(posting(1, PostingKind::Job, "焊工", ""))], 1).unwrap();
+    std::fs::remove_dir_all(dir.path().join("index")).unwrap();
+    for seq in 2..5 {
+        let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            index.apply(&[Change::Upsert(posting(seq, PostingKind::Job, "钳工", ""))], seq as i64)
+        }));
+        assert!(applied.expect("no panic").is_err(), "commit {seq} into a removed directory");
+    }
+    assert_eq!(index.last_seq(), Some(1), "the failed commits moved nothing");
+}
