@@ -166,7 +166,8 @@ pub(crate) fn request(query: &SearchQuery) -> Result<SearchRequest, Invalids> {
     })
 }
 
-fn label(facet: &str, value: &str) -> String {
+/// The name a facet's value is shown by (a code nobody knows is shown as it is).
+pub fn label(facet: &str, value: &str) -> String {
     let found = match facet {
         "kind" => value.parse::<PostingKind>().ok().map(|k| k.zh().to_owned()),
         "side" => value.parse::<Side>().ok().map(|s| s.zh().to_owned()),

@@ -63,7 +63,7 @@ struct Facet<'a> {
 struct ActiveFilter<'a> {
     name: &'static str,
     value: &'a str,
-    label: &'a str,
+    label: String,
     href: String,
 }
 
@@ -133,18 +133,13 @@ fn facets<'a>(results: &'a SearchPage, query: &SearchQuery) -> Vec<Facet<'a>> {
         .collect()
 }
 
-/// The filters in force; a value the facets do not list (no hits) is shown as typed.
-fn active<'a>(results: &'a SearchPage, query: &'a SearchQuery) -> Vec<ActiveFilter<'a>> {
+/// The filters in force, named as their facets name them.
+fn active(query: &SearchQuery) -> Vec<ActiveFilter<'_>> {
     FACETS
         .iter()
         .filter_map(|name| {
             let value = param(query, name)?;
-            let label = results
-                .facets
-                .get(*name)
-                .and_then(|values| values.iter().find(|v| v.value == value))
-                .map_or(value, |v| v.label.as_str());
-            Some(ActiveFilter { name, value, label, href: link(query, name, None) })
+            Some(ActiveFilter { name, value, label: search::label(name, value), href: link(query, name, None) })
         })
         .collect()
 }
@@ -185,7 +180,7 @@ pub async fn page(
             hits => Serde(&results.hits),
             total => results.total,
             facets => Serde(facets(&results, &query)),
-            active => Serde(active(&results, &query)),
+            active => Serde(active(&query)),
             sorts => Serde(sorts(&query, page.lang)),
             suggestions => Serde(suggestions),
             next,
