@@ -190,3 +190,33 @@ fn templates_hold_no_inline_styles_or_scripts() {
         found.join("\n")
     );
 }
+
+/// WeChat's in-app browser (where most visitors open a shared link) blocks or mangles pop-ups
+/// and dialogs: nothing may depend on a new window or a JavaScript dialog. A link that opens a
+/// new tab must at least not hand the opener to the page it opens (`rel="noopener"`).
+#[test]
+fn nothing_depends_on_pop_ups_or_dialogs() {
+    let mut found = Vec::new();
+    let mut files = files_under("web/templates", &["html"]);
+    files.extend(files_under("web/static", &["js"]));
+    for file in files {
+        for (i, line) in read(&file).lines().enumerate() {
+            let dialog = ["window.open", "alert(", "confirm(", "prompt("].iter().any(|call| {
+                line.match_indices(call).any(|(at, _)| {
+                    // `alert(` inside another name (`showAlert(`) is not the dialog.
+                    let before = line[..at].chars().next_back();
+                    call.starts_with("window.") || !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$')
+                })
+            });
+            let blank = line.contains("target=\"_blank\"") || line.contains("target='_blank'");
+            if dialog || (blank && !line.contains("noopener")) {
+                found.push(format!("{}:{}: {}", relative(&file), i + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "WeChat's browser blocks pop-ups and dialogs; show the message in the page, or link with rel=\"noopener\":\n{}",
+        found.join("\n")
+    );
+}

@@ -119,11 +119,20 @@ async fn connect(driver: &Chromedriver, downloads: Option<&std::path::Path>, vie
     caps.insert("goog:chromeOptions".into(), options);
     // The console (errors, Content-Security-Policy violations) is read back by `console_errors`.
     caps.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));
-    ClientBuilder::new(HttpConnector::new())
+    let client = ClientBuilder::new(HttpConnector::new())
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{}", driver.port))
         .await
-        .expect("webdriver session")
+        .expect("webdriver session");
+    if viewport == Viewport::Desktop {
+        // The window size includes the browser's own frame (the page got 1280 × 657): grow it by
+        // that much so that the page itself gets 1280 × 800.
+        let frame = "return [window.outerWidth - window.innerWidth, window.outerHeight - window.innerHeight];";
+        let frame = client.execute(frame, vec![]).await.unwrap();
+        let extra = |i: usize| u32::try_from(frame[i].as_u64().unwrap_or(0)).unwrap_or(0);
+        client.set_window_size(1280 + extra(0), 800 + extra(1)).await.unwrap();
+    }
+    client
 }
 
 /// chromedriver's log endpoint: the console messages since the last call (it drains them).

@@ -2,6 +2,7 @@
 
 pub(crate) mod audit;
 pub(crate) mod cli;
+pub(crate) mod conventions;
 pub(crate) mod crawl;
 pub(crate) mod demo;
 pub(crate) mod demo_story;
@@ -12,3 +13,4 @@ pub(crate) mod openapi_live;
 pub(crate) mod pages;
 pub(crate) mod phone;
 pub(crate) mod retries;
+pub(crate) mod screenshots;

@@ -135,7 +135,8 @@ async fn the_home_page_leads_with_search_the_newest_postings_by_kind_and_the_cit
     let open: Value = app.get_json("/api/v1/open-data", None).await.json().await.unwrap();
     let published: u64 = open["by_kind"].as_array().unwrap().iter().filter_map(|row| row[2]["count"].as_u64()).sum();
     assert!(published > 10);
-    assert!(html.contains(&format!("<dd id=\"number-postings\">{published}</dd>")), "the open data's count");
+    let shown = chanjiao_api::web::numbers::group(published.into());
+    assert!(html.contains(&format!("<dd id=\"number-postings\">{shown}</dd>")), "the open data's count");
     let english = app.browser().get(app.url("/?lang=en")).send().await.unwrap().text().await.unwrap();
     assert!(english.contains("Newest postings") && english.contains("The city in numbers"));
 }

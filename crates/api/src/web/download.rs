@@ -9,6 +9,10 @@ use chanjiao_domain::Text;
 use crate::error::ApiError;
 use crate::sheets::SheetFormat;
 
+/// What every download link on a page is wrapped in (the `downloads` macro of
+/// `web/templates/_macros.html`): a page holding it varies with the browser (WeChat gets a hint).
+pub const MARK: &str = "class=\"downloads\"";
+
 /// The `format` parameter of a download (xlsx unless it says csv).
 pub fn parse_format(raw: Option<&str>) -> Result<SheetFormat, ApiError> {
     match raw.unwrap_or("xlsx") {

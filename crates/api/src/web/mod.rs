@@ -7,10 +7,11 @@ pub mod charts;
 pub mod download;
 mod lang;
 mod localized;
+pub mod numbers;
 mod page;
 mod page_error;
 pub mod share;
-mod times;
+pub mod times;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -52,6 +53,7 @@ impl Web {
         // page); testing one in `{% if %}` is allowed, since optional values are common.
         env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
         times::register(&mut env);
+        numbers::register(&mut env);
         for name in TemplateFiles::iter() {
             let file = TemplateFiles::get(&name).ok_or_else(|| format!("template {name} vanished"))?;
             let source = String::from_utf8(file.data.into_owned()).map_err(|e| format!("template {name}: {e}"))?;

@@ -14,11 +14,15 @@ use crate::auth::cookies::{self, SameSite};
 use crate::auth::{CurrentUser, MaybeUser, token};
 use crate::error::ApiError;
 use crate::startup::AppState;
-use crate::web::{HtmlError, Lang, PageError, Share, cache, on_form};
+use crate::web::{HtmlError, Lang, PageError, Share, cache, download, on_form};
 
 /// What a public page's content depends on besides its address: the session (signed in or not)
 /// and the language (the cookie, or the browser's preference).
 const PUBLIC_VARY: &str = "Cookie, Accept-Language";
+
+/// What a public page with a download link also depends on: whether it is WeChat's browser,
+/// which shows a hint beside the link ([`Page::wechat`]).
+const PUBLIC_VARY_DOWNLOADS: &str = "Cookie, Accept-Language, User-Agent";
 
 /// What a page handler gets: who is asking, in which language, and the form token to embed.
 pub struct Page {
@@ -31,6 +35,9 @@ pub struct Page {
     switch_lang: String,
     /// Unread notices of the signed-in user, for the inbox link in the navigation.
     pub unread: u64,
+    /// Whether the page is opened in WeChat's in-app browser, which blocks file downloads: the
+    /// `downloads` macro then says how to open the page in the system browser.
+    pub wechat: bool,
     /// The request's `If-None-Match` headers, for public pages that may answer 304.
     if_none_match: axum::http::HeaderMap,
     new_csrf: bool,
@@ -59,6 +66,7 @@ impl FromRequestParts<AppState> for Page {
         }
         Ok(Page {
             unread,
+            wechat: is_wechat(&parts.headers),
             if_none_match,
             lang,
             user,
@@ -69,6 +77,15 @@ impl FromRequestParts<AppState> for Page {
             remember_lang: Lang::from_query(query.as_deref()).is_some(),
         })
     }
+}
+
+/// Whether the User-Agent is WeChat's in-app browser (it says `MicroMessenger`). Looks through
+/// the header's bytes in place: nothing is allocated, whatever its length.
+fn is_wechat(headers: &axum::http::HeaderMap) -> bool {
+    const MARK: &[u8] = b"MicroMessenger";
+    headers
+        .get(axum::http::header::USER_AGENT)
+        .is_some_and(|agent| agent.as_bytes().windows(MARK.len()).any(|window| window == MARK))
 }
 
 /// `path?query` with its `lang` parameter replaced by `other` (the query's other parameters kept
@@ -99,7 +116,7 @@ impl Page {
     pub fn render_with_status(&self, state: &AppState, status: StatusCode, template: &str, ctx: Value) -> Response {
         let common = context! {
             user => Serde(self.user.clone()), csrf => self.csrf.clone(), path => self.path.clone(), unread_notices => self.unread,
-            switch_lang => self.switch_lang.clone(),
+            switch_lang => self.switch_lang.clone(), wechat => self.wechat,
         };
         match state.web.render(template, self.lang, context! { ..ctx, ..common }) {
             Ok(html) => {
@@ -125,15 +142,17 @@ impl Page {
         }
         let common = context! {
             user => Value::from(()), csrf => "", path => self.path.clone(), unread_notices => 0,
-            switch_lang => self.switch_lang.clone(),
+            switch_lang => self.switch_lang.clone(), wechat => self.wechat,
         };
         let html = match state.web.render(template, self.lang, context! { ..ctx, ..common }) {
             Ok(html) => html,
             Err(e) => return self.error(state, e).into_response(),
         };
         let tag = cache::etag([self.lang.code().as_bytes(), html.as_bytes()]);
-        let (control, vary) =
-            if self.remember_lang { ("private, max-age=60", PUBLIC_VARY) } else { (cache::PUBLIC, PUBLIC_VARY) };
+        // A page with a download link differs in WeChat; one without is the same for every browser
+        // and stays cached once for all of them.
+        let vary = if html.contains(download::MARK) { PUBLIC_VARY_DOWNLOADS } else { PUBLIC_VARY };
+        let control = if self.remember_lang { "private, max-age=60" } else { cache::PUBLIC };
         let mut response = if cache::not_modified(&self.if_none_match, &tag) {
             cache::unchanged(&tag, control, vary)
         } else {
@@ -187,5 +206,20 @@ mod tests {
         let href = super::switch_lang_href("/search", Some("q=%E6%95%B0%E6%8E%A7&lang=zh&kind=job"), "en");
         assert_eq!(href, "/search?q=%E6%95%B0%E6%8E%A7&kind=job&lang=en");
         assert_eq!(super::switch_lang_href("/", None, "zh"), "/?lang=zh");
+    }
+
+    #[test]
+    fn wechat_is_told_by_its_user_agent() {
+        let with = |agent: &str| {
+            let mut headers = axum::http::HeaderMap::new();
+            headers.insert(axum::http::header::USER_AGENT, agent.parse().unwrap());
+            super::is_wechat(&headers)
+        };
+        assert!(with(
+            "Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 Mobile/15E148 MicroMessenger/8.0.50(0x1800322c) NetType/WIFI"
+        ));
+        assert!(!with("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"));
+        assert!(!with("Micro"));
+        assert!(!super::is_wechat(&axum::http::HeaderMap::new()));
     }
 }

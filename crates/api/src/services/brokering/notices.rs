@@ -10,6 +10,8 @@ use serde_json::json;
 use crate::entities::{projects, proposals};
 use crate::error::ApiError;
 use crate::services::alerts::{Notice, Topic, notify};
+use crate::web::Lang;
+use crate::web::times::day_time;
 
 fn party(row: &proposals::Model, side: ProposalSide) -> i64 {
     match side {
@@ -85,10 +87,11 @@ pub async fn proposal_due(
                 Notice {
                     organization_id: party(row, awaiting),
                     topic: Topic::ProposalReminder,
-                    title_zh: format!("合作提议将于 {} 到期，请尽快答复", row.deadline.format("%Y-%m-%d %H:%M UTC")),
+                    // In Beijing time with the weekday, as the proposal's page shows the deadline.
+                    title_zh: format!("合作提议将于 {} 到期，请尽快答复", day_time(row.deadline, Lang::Zh)),
                     title_en: format!(
-                        "A proposal expires at {}; please answer",
-                        row.deadline.format("%Y-%m-%d %H:%M UTC")
+                        "A proposal expires on {} (Beijing time); please answer",
+                        day_time(row.deadline, Lang::En)
                     ),
                     link,
                     data: json!({ "proposal_id": row.id, "deadline": row.deadline }),

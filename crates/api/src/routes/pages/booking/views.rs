@@ -3,41 +3,31 @@
 
 use chanjiao_domain::booking::{BookingStatus, Period};
 use chanjiao_domain::posting::{PostingStatus, Side};
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime};
+use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use serde::Serialize;
 
 use crate::auth::CurrentUser;
+use crate::clock::to_local;
 use crate::services::booking::{self, Booking, Slot};
 use crate::services::postings::Posting;
 use crate::startup::AppState;
-use crate::web::{Labelled, Lang, Localized, options};
+use crate::web::{Labelled, Lang, Localized, options, times};
 
-/// The day of the week of a slot, as a calendar abbreviates it.
-struct Weekday(chrono::Weekday);
-
-impl Localized for Weekday {
-    fn zh(&self) -> &'static str {
-        ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][self.0.num_days_from_monday() as usize]
-    }
-
-    fn en(&self) -> &'static str {
-        ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][self.0.num_days_from_monday() as usize]
-    }
-}
-
-/// When something happens, written out for a page: the date, its weekday and the times.
+/// When something happens, written out for a page: the date (for links), the day as people plan
+/// with it (`2027-03-01（周一）`) and the times, in Beijing time.
 #[derive(Serialize)]
 struct When {
     date: String,
-    weekday: &'static str,
+    day: String,
     times: String,
 }
 
 impl When {
     fn new(starts_at: &DateTime<FixedOffset>, ends_at: &DateTime<FixedOffset>, lang: Lang) -> Self {
+        let (starts_at, ends_at) = (to_local(starts_at.to_utc()), to_local(ends_at.to_utc()));
         When {
             date: starts_at.format("%Y-%m-%d").to_string(),
-            weekday: Weekday(starts_at.weekday()).label(lang),
+            day: times::day(starts_at.date_naive(), lang),
             times: format!("{}–{}", starts_at.format("%H:%M"), ends_at.format("%H:%M")),
         }
     }

@@ -52,7 +52,6 @@ pub(crate) struct PostingView<'a> {
     status_label: &'static str,
     quantity_label: &'static str,
     amount_label: Option<&'static str>,
-    amount_text: Option<String>,
     level_label: Option<&'static str>,
     programs: Vec<Named<'a>>,
     occupations: Vec<Named<'a>>,
@@ -68,14 +67,20 @@ impl<'a> PostingView<'a> {
             kind_label: p.kind.label(lang),
             status_label: posting.status.label(lang),
             quantity_label: QuantityName(spec).label(lang),
-            amount_label: spec.amount.map(|a| a.label(lang)),
-            amount_text: p.amount.map(|a| a.to_string()),
+            amount_label: spec.amount.map(|a| money_label(a.label(lang))),
             level_label: p.education_level.map(|l| l.label(lang)),
             programs: p.program_codes.iter().map(|c| Named { code: c.as_str(), name: c.name() }).collect(),
             occupations: p.occupation_codes.iter().map(|c| Named { code: c.as_str(), name: c.name() }).collect(),
             clusters: p.industry_clusters.iter().map(|c| c.label(lang)).collect(),
         }
     }
+}
+
+/// An amount's label as a page shows it beside the amount, which carries its unit (`3,500 元`,
+/// `12.5 万元`, filter `yuan`): "月薪（元）" is "月薪" there. A label with more than the unit in
+/// its brackets ("课时费（元/课时）") keeps them.
+fn money_label(label: &'static str) -> &'static str {
+    label.strip_suffix("（元）").or_else(|| label.strip_suffix(" (yuan)")).unwrap_or(label)
 }
 
 pub async fn index(

@@ -24,10 +24,7 @@ use crate::services::rounds::manage::{self, AdvanceInput, PlaceInput, RoundInput
 use crate::services::rounds::run::{self, PlaceFill, Report};
 use crate::services::rounds::{Part, Round};
 use crate::startup::AppState;
-use crate::web::{Localized, Page, PageError, on_form};
-
-/// How the round pages print a deadline.
-const DEADLINE: &str = "%Y-%m-%d %H:%M";
+use crate::web::{Localized, Page, PageError, on_form, times};
 
 /// A round in the list: the round with its phase's label and its deadline as shown.
 #[derive(Serialize)]
@@ -57,7 +54,7 @@ async fn list_page(
         .map(|round| RoundRow {
             round,
             phase_label: round.phase.label(page.lang),
-            deadline: round.preference_deadline.format(DEADLINE).to_string(),
+            deadline: times::day_time(round.preference_deadline.to_utc(), page.lang),
         })
         .collect();
     let ctx = context! { rounds => Serde(rows), organizer, form => Serde(form) };
@@ -155,7 +152,7 @@ async fn show_page(
         round => Serde(&detail.round),
         places => Serde(&detail.places),
         phase_label => phase.label(page.lang),
-        deadline => detail.round.preference_deadline.format(DEADLINE).to_string(),
+        deadline => times::day_time(detail.round.preference_deadline.to_utc(), page.lang),
         organizer => detail.part == Part::Organizer,
         school => detail.part == Part::School,
         enterprise => !own_places.is_empty(),
