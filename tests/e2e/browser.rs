@@ -114,7 +114,8 @@ async fn connect(driver: &Chromedriver, downloads: Option<&std::path::Path>, vie
     });
     let height = if viewport == Viewport::NarrowPhone { 640 } else { 812 };
     if viewport != Viewport::Desktop {
-        options["mobileEmulation"] = json!({"deviceMetrics": {"width": viewport.width(), "height": height, "pixelRatio": 2.0, "touch": true}});
+        options["mobileEmulation"] =
+            json!({"deviceMetrics": {"width": viewport.width(), "height": height, "pixelRatio": 2.0, "touch": true}});
     }
     caps.insert("goog:chromeOptions".into(), options);
     // The console (errors, Content-Security-Policy violations) is read back by `console_errors`.
