@@ -45,10 +45,15 @@ axe.run(document, { resultTypes: ['violations'], rules: { 'target-size': { enabl
 "#;
 
 // A phone widens its layout viewport to fit what overflows (and zooms out), so the page's width is
-// measured against the screen's, not against `innerWidth`.
+// measured against the screen's (`arguments[0]`), not against `innerWidth`; `sticking_out` names
+// the innermost elements past the screen's edge, for the report.
 const LAYOUT: &str = r#"
+const width = arguments[0];
+const out = [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > width + 1 && ![...e.children].some(c => c.getBoundingClientRect().right > width + 1));
 return {
   scroll_width: Math.max(document.documentElement.scrollWidth, window.innerWidth),
+  sticking_out: out.slice(0, 3).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && e.className.baseVal === undefined ? '.' + e.className.trim().split(/\s+/).join('.') : '')),
   lang: document.documentElement.lang,
   title: document.title
 };
@@ -64,10 +69,10 @@ async fn audit_page(browser: &Client, base: &str, axe: &str, path: &str, viewpor
     for message in console_errors(browser).await {
         problems.push(format!("{at}: console: {message}"));
     }
-    let layout = browser.execute(LAYOUT, vec![]).await.unwrap();
+    let layout = browser.execute(LAYOUT, vec![viewport.width().into()]).await.unwrap();
     let overflow = layout["scroll_width"].as_i64().unwrap_or(0) - i64::from(viewport.width());
     if overflow > 0 {
-        problems.push(format!("{at}: scrolls sideways by {overflow} px"));
+        problems.push(format!("{at}: scrolls sideways by {overflow} px ({})", layout["sticking_out"]));
     }
     let expected_lang = if path.contains("lang=en") { "en" } else { "zh-CN" };
     if layout["lang"] != expected_lang {
@@ -87,10 +92,37 @@ async fn audit_page(browser: &Client, base: &str, axe: &str, path: &str, viewpor
     problems
 }
 
+/// Pages the crawl sees once per route but that differ for an owner: the role's own posting and
+/// its edit form, and a training base's calendar (its owner's) or booking form (anyone else's).
+async fn own_pages(app: &TestApp, email: &str) -> Vec<String> {
+    let token = app.demo_login(email).await;
+    let me: Value = app.get_json("/api/v1/me", Some(&token)).await.json().await.unwrap();
+    let Some(org) = me["organization"]["id"].as_i64() else { return Vec::new() };
+    let mut pages = Vec::new();
+    let own: Value =
+        app.get_json(&format!("/api/v1/postings?organization={org}&limit=1"), Some(&token)).await.json().await.unwrap();
+    if let Some(id) = own["items"][0]["id"].as_i64() {
+        pages.extend([format!("/postings/{id}"), format!("/postings/{id}/edit")]);
+    }
+    let bases: Value =
+        app.get_json("/api/v1/postings?kind=training_base&limit=20", Some(&token)).await.json().await.unwrap();
+    for base in bases["items"].as_array().into_iter().flatten() {
+        let (id, owner) = (base["id"].as_i64().unwrap(), base["organization_id"].as_i64());
+        pages.push(if owner == Some(org) {
+            format!("/postings/{id}/calendar")
+        } else {
+            format!("/postings/{id}/book")
+        });
+    }
+    let mut routes = std::collections::HashSet::new();
+    pages.retain(|page| routes.insert(crawl::route_of(page)));
+    pages
+}
+
 /// How far a page scrolls sideways at the browser's width (0 when it does not).
-async fn sideways(browser: &Client, viewport: Viewport) -> i64 {
-    let layout = browser.execute(LAYOUT, vec![]).await.unwrap();
-    layout["scroll_width"].as_i64().unwrap_or(0) - i64::from(viewport.width())
+async fn sideways(browser: &Client, viewport: Viewport) -> (i64, Value) {
+    let layout = browser.execute(LAYOUT, vec![viewport.width().into()]).await.unwrap();
+    (layout["scroll_width"].as_i64().unwrap_or(0) - i64::from(viewport.width()), layout["sticking_out"].clone())
 }
 
 /// Audits every page `email` (or an anonymous visitor) reaches, at both widths.
@@ -107,8 +139,9 @@ async fn audit_role(email: Option<&str>) {
     // Filtered lists are the same routes as their plain pages, so the crawl sees them once; their
     // chips and open filters are audited here, and English for the language attributes.
     pages.push("/search?q=数控&kind=job&region=330603".to_owned());
-    if email.is_some() {
+    if let Some(email) = email {
         pages.push("/postings?kind=job&region=330603".to_owned());
+        pages.extend(own_pages(&app, email).await);
     }
     // Last: the choice of English sticks for the pages after it.
     pages.push("/?lang=en".to_owned());
@@ -209,9 +242,9 @@ async fn no_page_scrolls_sideways_on_a_320_px_phone() {
         sign_in(&browser, &app, email).await;
         for path in &pages {
             browser.goto(&app.url(path)).await.unwrap();
-            let overflow = sideways(&browser, Viewport::NarrowPhone).await;
+            let (overflow, sticking_out) = sideways(&browser, Viewport::NarrowPhone).await;
             if overflow > 0 {
-                problems.push(format!("{email} {path}: scrolls sideways by {overflow} px at 320 px"));
+                problems.push(format!("{email} {path}: scrolls sideways by {overflow} px at 320 px ({sticking_out})"));
             }
         }
         browser.close().await.unwrap();

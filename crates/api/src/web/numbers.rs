@@ -1,7 +1,8 @@
 //! Numbers on pages as Chinese readers expect them: the template filters `thousands`
 //! (`12,345`, for counts and totals that can pass 999) and `yuan`, money in the page's language —
 //! in Chinese `3,500 元` below ten thousand and `12.5 万元` from ten thousand on (how salaries
-//! and budgets are spoken of), in English `¥3,500` and `¥125,000`.
+//! and budgets are spoken of; an amount that would need more than two decimals in 万 stays in
+//! 元), in English `¥3,500` and `¥125,000`.
 //!
 //! Amounts are computed in fen (hundredths of a yuan, [`chanjiao_domain::Yuan`]'s unit) so that
 //! `万元` is exact decimal arithmetic, never float noise (`1.2345670000000001 万元`). Like the
@@ -85,9 +86,11 @@ pub fn money(fen: i128, lang: Lang) -> String {
     let fen = fen.abs();
     match lang {
         Lang::En => format!("{sign}¥{}", decimal(fen, 2)),
-        Lang::Zh if fen < 1_000_000 => format!("{sign}{} 元", decimal(fen, 2)),
         // 1 万元 = 10,000 yuan = 1,000,000 fen: the same digits with the point six places left.
-        Lang::Zh => format!("{sign}{} 万元", decimal(fen, 6)),
+        // Only amounts that read in 万 with at most two decimals (whole hundreds of yuan) are
+        // said in 万元; 12,345.67 stays in 元 rather than becoming 1.234567 万元.
+        Lang::Zh if fen >= 1_000_000 && fen % 10_000 == 0 => format!("{sign}{} 万元", decimal(fen, 6)),
+        Lang::Zh => format!("{sign}{} 元", decimal(fen, 2)),
     }
 }
 
@@ -143,9 +146,11 @@ mod tests {
         assert_eq!(zh(Value::from(9_999.99)), "9,999.99 元");
         assert_eq!(zh(Value::from(10_000)), "1 万元");
         assert_eq!(zh(Value::from(125_000)), "12.5 万元");
-        assert_eq!(zh(Value::from(12_345.67)), "1.234567 万元");
+        assert_eq!(zh(Value::from(12_345.67)), "12,345.67 元");
+        assert_eq!(zh(Value::from(12_300)), "1.23 万元");
         assert_eq!(zh(Value::from(3500.5)), "3,500.5 元");
-        assert_eq!(zh(Value::from(123_456_789)), "12,345.6789 万元");
+        assert_eq!(zh(Value::from(123_456_700)), "12,345.67 万元");
+        assert_eq!(zh(Value::from(123_456_789)), "123,456,789 元");
         assert_eq!(en(Value::from(0)), "¥0");
         assert_eq!(en(Value::from(3500)), "¥3,500");
         assert_eq!(en(Value::from(9_999.99)), "¥9,999.99");
@@ -160,7 +165,7 @@ mod tests {
     fn money_in_fen_is_exact() {
         assert_eq!(money(999_999, Lang::Zh), "9,999.99 元");
         assert_eq!(money(1_000_000, Lang::Zh), "1 万元");
-        assert_eq!(money(1_000_001, Lang::Zh), "1.000001 万元");
+        assert_eq!(money(1_000_001, Lang::Zh), "10,000.01 元");
         assert_eq!(money(-350_000, Lang::En), "-¥3,500");
     }
 }
