@@ -16,6 +16,10 @@ fn files_under(dir: &str, extensions: &[&str]) -> Vec<PathBuf> {
         let Ok(entries) = std::fs::read_dir(dir) else { return };
         for entry in entries.flatten() {
             let path = entry.path();
+            // Installed packages (axe-core for the browser tests) are not the project's sources.
+            if path.is_dir() && path.file_name().is_some_and(|name| name == "node_modules") {
+                continue;
+            }
             if path.is_dir() {
                 walk(&path, extensions, out);
             } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| extensions.contains(&e)) {
