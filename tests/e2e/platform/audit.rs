@@ -5,8 +5,6 @@
 //! are found by following links from the home page (`crawl`), so a new page is audited without
 //! being listed here. See docs/accessibility.md.
 
-use std::time::Duration;
-
 use fantoccini::Client;
 use serde_json::Value;
 
@@ -279,7 +277,6 @@ async fn on_a_phone_the_first_posting_and_the_first_search_result_show_on_the_fi
     let anonymous = first_result_bottom(&browser, &app, "/search?q=数控", ".hits > li h3").await;
     assert!(anonymous <= 800.0, "/search: the first result ends {anonymous} px down");
     sign_in(&browser, &app, "school@demo.local").await;
-    tokio::time::sleep(Duration::from_millis(100)).await;
     for (path, selector) in [
         ("/postings", ".posting-list > li h2"),
         ("/postings?kind=job&region=330603", ".posting-list > li h2"),

@@ -27,13 +27,13 @@ async fn visible_texts(browser: &Client, selector: &str) -> Vec<String> {
     texts
 }
 
-async fn wait_for_path(browser: &Client, app: &TestApp, path: &str) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(15);
-    while browser.current_url().await.unwrap().path() != path {
-        assert!(std::time::Instant::now() < deadline, "never reached {path}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let _ = app;
+/// Waits (through the suite's one polling helper) until `check` holds of the page's chips.
+async fn chips_become(app: &TestApp, browser: &Client, check: impl Fn(&[String]) -> bool) -> Vec<String> {
+    let settled = app.eventually(Duration::from_secs(10), || async {
+        check(&visible_texts(browser, ".active-filters .chip").await)
+    });
+    assert!(settled.await, "the chips never settled");
+    visible_texts(browser, ".active-filters .chip").await
 }
 
 #[tokio::test]
@@ -56,7 +56,9 @@ async fn on_a_phone_the_header_is_two_short_rows_and_its_menu_opens_with_a_tap()
         assert!(links.iter().any(|l| l == expected), "{expected} in the open menu: {links:?}");
     }
     browser.find(Locator::LinkText("合作项目")).await.unwrap().click().await.unwrap();
-    wait_for_path(&browser, &app, "/projects").await;
+    let reached = app
+        .eventually(Duration::from_secs(15), || async { browser.current_url().await.unwrap().path() == "/projects" });
+    assert!(reached.await, "the menu's link leads to /projects");
     browser.close().await.unwrap();
 
     // A desktop keeps the one-row navigation and has no menu or shortcuts.
@@ -109,23 +111,12 @@ async fn filters_fold_behind_a_toggle_and_what_is_in_force_shows_as_chips_that_r
     browser.find(Locator::Css("#f-region")).await.unwrap().select_by_value("330603").await.unwrap();
     browser.find(Locator::Css(".filters button[type=submit]")).await.unwrap().click().await.unwrap();
 
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    let chips = loop {
-        let chips = visible_texts(&browser, ".active-filters .chip").await;
-        if !chips.is_empty() {
-            break chips;
-        }
-        assert!(std::time::Instant::now() < deadline, "no chips after filtering");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let chips = chips_become(&app, &browser, |chips| !chips.is_empty()).await;
     assert_eq!(chips, ["岗位需求 ×", "柯桥区 ×", "清除全部"]);
     assert_eq!(browser.find(Locator::Css(".filter-toggle > summary")).await.unwrap().text().await.unwrap(), "筛选 (2)");
     browser.find(Locator::Css(".active-filters .chip[aria-label$='岗位需求']")).await.unwrap().click().await.unwrap();
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while visible_texts(&browser, ".active-filters .chip").await != ["柯桥区 ×"] {
-        assert!(std::time::Instant::now() < deadline, "removing a chip leaves the other filter");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let left = chips_become(&app, &browser, |chips| chips.len() == 1).await;
+    assert_eq!(left, ["柯桥区 ×"], "removing a chip leaves the other filter");
     let url = browser.current_url().await.unwrap();
     let query = url.query().unwrap_or_default();
     assert!(query.contains("region=330603") && !query.contains("kind="), "{query}");
