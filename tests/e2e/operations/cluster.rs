@@ -38,9 +38,9 @@ async fn three_nodes_behind_nginx_restart_one_by_one_under_load_without_a_failed
     let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
     // Started together on an empty database: one node migrates under the advisory lock while the
     // others wait for it, and the first seeds the demo city.
+    let direct = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let mut nodes: Vec<Node> =
         dirs.iter().enumerate().map(|(i, d)| Node::spawn(d.path(), &url, &env, i == 0)).collect();
-    let direct = Client::new();
     for node in &mut nodes {
         node.ready(&direct).await;
     }

@@ -126,13 +126,16 @@ pub async fn prepare(client: &Client, base: &str) -> Actors {
 
 fn need(n: u64) -> Value {
     json!({"publish": true, "kind": "apprenticeship", "title": format!("数控车工学徒 {n}"), "region": "330603",
-        "quantity": 5, "program_codes": ["460103"], "ends_on": "2099-06-30"})
+        "quantity": 5, "apprenticeship_type": "modern", "program_codes": ["460103"],
+        "education_level": "gaozhi_zhuanke", "ends_on": "2099-06-30"})
 }
 
 async fn create(client: &Client, base: &str, token: &str, body: &Value) -> i64 {
     let response = client.post(format!("{base}/api/v1/postings")).bearer_auth(token).json(body).send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED, "creating {body}");
-    response.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+    let status = response.status();
+    let answer: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "creating {body}: {answer}");
+    answer["id"].as_i64().unwrap()
 }
 
 /// Sends one request of kind `op`; `Err` says why it failed.
@@ -200,7 +203,7 @@ async fn send(
         Op::Import => {
             let csv = format!(
                 "类型,标题,描述,技能,地区代码,开始日期,结束日期,数量,学历层次,专业代码,产业集群,状态\n\
-                 岗位,导入岗位 {n},,,330603,,2099-01-01,1,,,,草稿\n"
+                 岗位需求,导入岗位 {n},,,330603,,2099-01-01,1,,,,草稿\n"
             );
             let form = Form::new().part("file", Part::bytes(csv.into_bytes()).file_name("load.csv"));
             (
