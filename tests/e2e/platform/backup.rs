@@ -177,6 +177,16 @@ async fn table_counts(url: &str) -> BTreeMap<String, i64> {
     counts
 }
 
+/// Drops a database [`fresh_database_url`] made, once the test is done with it.
+async fn drop_database(url: &str) {
+    let (Ok(base), Some(name)) = (std::env::var("CHANJIAO_TEST_DATABASE_URL"), url.rsplit('/').next()) else { return };
+    let name = name.split('?').next().unwrap_or(name);
+    if let Ok(admin) = Database::connect(base.as_str()).await {
+        admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await.ok();
+        admin.close().await.ok();
+    }
+}
+
 fn sqlite_url(data_dir: &Path) -> String {
     format!("sqlite://{}?mode=ro", data_dir.join("chanjiao.db").display())
 }
@@ -247,6 +257,10 @@ async fn a_backup_taken_while_the_server_runs_restores_the_same_rows_and_search_
     assert_eq!(missing.status(), StatusCode::NOT_FOUND, "the posting made after the backup is gone");
     // The index was rebuilt from the restored rows, not left as it was before the restore.
     assert_eq!(all_searches(&server, &token).await, searched);
+    drop(server);
+    if let Some(pg) = pg {
+        drop_database(&pg).await;
+    }
 }
 
 #[tokio::test]
@@ -295,6 +309,7 @@ async fn restore_refuses_what_is_not_a_backup_of_this_database_and_changes_nothi
     if let Some(pg) = fresh_database_url().await {
         let refused = chanjiao(data.path(), Some(&pg), &["restore", future.to_str().unwrap(), "--yes"]);
         assert!(text(&refused).contains("chanjiao migrate-data"), "{}", text(&refused));
+        drop_database(&pg).await;
     }
     assert_eq!(fingerprint(data.path()).await, before, "the database was not touched");
 }
@@ -350,5 +365,7 @@ async fn migrate_data_moves_a_sqlite_platform_to_postgresql_whole() {
     }
     // Sequences were moved past the copied ids: a new posting gets a fresh one.
     let fresh = create_posting(&server, &token, "迁移之后的新岗位").await;
-    assert!(fresh > *counted.get("postings").unwrap(), "new id {fresh}");
+    assert!(fresh > id, "new id {fresh} after the copied {id}");
+    drop(server);
+    drop_database(&pg).await;
 }
