@@ -13,11 +13,11 @@ use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
 
 use super::BackupError;
 
-/// How much of pg_restore's listing of the migration table is read: far more than any real
-/// `seaql_migrations`, and a bound on what a strange archive can make us hold.
+/// How much of pg_restore's output (an archive's table of contents, or its migration table) is
+/// read: far more than chanjiao's, and a bound on what a strange archive can make us hold.
 const MAX_LISTING_BYTES: u64 = 4 * 1024 * 1024;
-/// The tail of a failing tool's standard error kept for the message.
-const MAX_STDERR_CHARS: usize = 2000;
+/// The start of a failing tool's standard error kept for the message.
+const MAX_STDERR_BYTES: u64 = 4096;
 
 #[derive(Debug, Clone, Copy)]
 enum Tool {
@@ -98,28 +98,57 @@ fn command(program: &Path, url: &str) -> (Command, String) {
     (command, url)
 }
 
-/// Runs a prepared command to completion off the async threads; a non-zero exit is an error
-/// carrying the end of its standard error.
-async fn run(tool: Tool, mut command: Command) -> Result<(), BackupError> {
-    let output = tokio::task::spawn_blocking(move || command.stdout(Stdio::null()).stderr(Stdio::piped()).output())
-        .await
-        .map_err(|e| BackupError::ToolFailed { tool: tool.name(), status: "not run".into(), stderr: e.to_string() })?
-        .map_err(|e| BackupError::ToolFailed {
-            tool: tool.name(),
-            status: "not started".into(),
-            stderr: e.to_string(),
-        })?;
-    if output.status.success() {
-        return Ok(());
-    }
-    Err(BackupError::ToolFailed { tool: tool.name(), status: output.status.to_string(), stderr: tail(&output.stderr) })
+/// Which of a child's outputs [`capture`] reads; the other is discarded.
+#[derive(Debug, Clone, Copy)]
+enum Stream {
+    Stdout,
+    Stderr,
 }
 
-fn tail(stderr: &[u8]) -> String {
-    let text = String::from_utf8_lossy(stderr);
-    let text = text.trim();
-    let start = text.char_indices().rev().nth(MAX_STDERR_CHARS).map_or(0, |(i, _)| i);
-    text[start..].to_owned()
+/// Runs `command` off the async threads and returns its exit status and at most `limit` bytes of
+/// one of its outputs as text (the rest is read and dropped, so the child never blocks on a full
+/// pipe and a strange archive cannot make us hold more).
+async fn capture(
+    tool: Tool,
+    mut command: Command,
+    stream: Stream,
+    limit: u64,
+) -> Result<(std::process::ExitStatus, String), BackupError> {
+    let failed = move |status: &str, e: &dyn std::fmt::Display| BackupError::ToolFailed {
+        tool: tool.name(),
+        status: status.to_owned(),
+        stderr: e.to_string(),
+    };
+    let (out, err) = match stream {
+        Stream::Stdout => (Stdio::piped(), Stdio::null()),
+        Stream::Stderr => (Stdio::null(), Stdio::piped()),
+    };
+    command.stdin(Stdio::null()).stdout(out).stderr(err);
+    tokio::task::spawn_blocking(move || {
+        let mut child = command.spawn().map_err(|e| failed("not started", &e))?;
+        let pipe: Option<Box<dyn Read>> = match stream {
+            Stream::Stdout => child.stdout.take().map(|p| Box::new(p) as Box<dyn Read>),
+            Stream::Stderr => child.stderr.take().map(|p| Box::new(p) as Box<dyn Read>),
+        };
+        let mut kept = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = (&mut pipe).take(limit).read_to_end(&mut kept);
+            let _ = std::io::copy(&mut pipe, &mut std::io::sink());
+        }
+        let status = child.wait().map_err(|e| failed("not finished", &e))?;
+        Ok((status, String::from_utf8_lossy(&kept).into_owned()))
+    })
+    .await
+    .map_err(|e| failed("not run", &e))?
+}
+
+/// Runs a prepared command; a non-zero exit is an error carrying the start of its standard error.
+async fn run(tool: Tool, command: Command) -> Result<(), BackupError> {
+    let (status, stderr) = capture(tool, command, Stream::Stderr, MAX_STDERR_BYTES).await?;
+    if status.success() {
+        return Ok(());
+    }
+    Err(BackupError::ToolFailed { tool: tool.name(), status: status.to_string(), stderr: stderr.trim().to_owned() })
 }
 
 /// `pg_dump --format=custom --no-owner` of the database at `url` into `out`.
@@ -134,34 +163,13 @@ pub async fn dump(url: &str, out: &Path, pg_dump: Option<&Path>) -> Result<(), B
 /// without touching any database. An archive without that table is not a chanjiao backup.
 pub async fn recorded_migrations(file: &Path, pg_restore: Option<&Path>) -> Result<Vec<String>, BackupError> {
     let program = Tool::PgRestore.locate(pg_restore)?;
-    let archive = file.to_path_buf();
-    let file = file.to_path_buf();
-    let listing = tokio::task::spawn_blocking(move || -> Result<String, BackupError> {
-        let mut child = Command::new(&program)
-            .args(["--data-only", "--table=seaql_migrations", "--file=-"])
-            .arg(&file)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| BackupError::ToolFailed {
-                tool: "pg_restore",
-                status: "not started".into(),
-                stderr: e.to_string(),
-            })?;
-        let mut text = String::new();
-        if let Some(stdout) = child.stdout.take() {
-            let _ = stdout.take(MAX_LISTING_BYTES).read_to_string(&mut text);
-        }
-        let status = child.wait().map_err(|source| BackupError::Io { path: file.clone(), source })?;
-        if !status.success() {
-            return Err(BackupError::NotABackup(file));
-        }
-        Ok(text)
-    })
-    .await
-    .map_err(|e| BackupError::Index(e.to_string()))??;
-    parse_copy_block(&listing).ok_or(BackupError::NotABackup(archive))
+    let mut command = Command::new(&program);
+    command.args(["--data-only", "--table=seaql_migrations", "--file=-"]).arg(file);
+    let (status, listing) = capture(Tool::PgRestore, command, Stream::Stdout, MAX_LISTING_BYTES).await?;
+    if !status.success() {
+        return Err(BackupError::NotABackup(file.to_path_buf()));
+    }
+    parse_copy_block(&listing).ok_or_else(|| BackupError::NotABackup(file.to_path_buf()))
 }
 
 /// The first column of the rows of `COPY …seaql_migrations (…) FROM stdin;` up to `\.`.
@@ -174,16 +182,8 @@ fn parse_copy_block(sql: &str) -> Option<Vec<String>> {
 /// The tables an archive creates (`TABLE <schema> <name>` lines of `pg_restore --list`).
 async fn archived_tables(program: &Path, file: &Path) -> Result<Vec<String>, BackupError> {
     let mut command = Command::new(program);
-    command.arg("--list").arg(file).stdin(Stdio::null()).stderr(Stdio::null());
-    let output = tokio::task::spawn_blocking(move || command.output())
-        .await
-        .map_err(|e| BackupError::Index(e.to_string()))?
-        .map_err(|e| BackupError::ToolFailed {
-            tool: "pg_restore",
-            status: "not started".into(),
-            stderr: e.to_string(),
-        })?;
-    let text = String::from_utf8_lossy(&output.stdout);
+    command.arg("--list").arg(file);
+    let (_, text) = capture(Tool::PgRestore, command, Stream::Stdout, MAX_LISTING_BYTES).await?;
     Ok(text
         .lines()
         .filter(|l| !l.starts_with(';'))
