@@ -53,6 +53,12 @@ pub enum Command {
     /// Manage the plan targets the statistics dashboard measures against (see docs/statistics.md).
     #[command(subcommand)]
     Targets(TargetsCommand),
+    /// Write a consistent copy of the database while the server runs (see docs/operations.md).
+    Backup(crate::ops::BackupArgs),
+    /// Replace the database with a backup and rebuild the search index (server stopped).
+    Restore(crate::ops::RestoreArgs),
+    /// Copy every row of a SQLite database into an empty PostgreSQL database.
+    MigrateData(crate::ops::MigrateDataArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -152,6 +158,9 @@ pub async fn run() -> anyhow::Result<()> {
     telemetry::init(config.log_json);
     match cli.command {
         Command::Serve(args) => serve(config, args).await,
+        Command::Backup(args) => crate::ops::backup(&config, args).await,
+        Command::Restore(args) => crate::ops::restore(&config, args).await,
+        Command::MigrateData(args) => crate::ops::migrate_data(args).await,
         Command::Migrate => {
             let db = db::connect(&config).await.context("connecting to the database")?;
             db::migrate(&db).await.context("migrating")?;

@@ -2,6 +2,7 @@
 //! and the tools beside it (`chanjiao-tools`).
 
 mod cli;
+mod ops;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {

@@ -7,6 +7,7 @@
 
 pub mod abuse;
 pub mod auth;
+pub mod backup;
 pub mod clock;
 pub mod config;
 pub mod db;

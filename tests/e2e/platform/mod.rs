@@ -1,6 +1,7 @@
 //! The platform as a whole: the command line, the demo city, several nodes, the OpenAPI document and the pages shared by every feature.
 
 pub(crate) mod audit;
+pub(crate) mod backup;
 pub(crate) mod cli;
 pub(crate) mod conventions;
 pub(crate) mod crawl;
