@@ -123,15 +123,16 @@ async fn doctor_reports_unreachable_and_refused_webhook_hosts_without_failing() 
     );
     assert!(org.status.success(), "{}", String::from_utf8_lossy(&org.stderr));
 
-    // One receiver listening, one port nobody listens on, one private address the guard
-    // refuses (never connected to), and a disabled subscription that is not checked.
+    // One receiver listening, one port nobody listens on, one address the guard refuses (never
+    // connected to), and a disabled subscription that is not checked. Every address is on this
+    // machine, so even a broken guard would send nothing beyond it.
     let listening = TcpListener::bind("127.0.0.1:0").unwrap();
     let closed = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let hooks = [
         (format!("http://127.0.0.1:{}/hook", listening.local_addr().unwrap().port()), false),
         (format!("http://127.0.0.1:{closed}/hook"), false),
-        ("http://10.20.30.40/hook".to_owned(), false),
-        ("http://192.168.1.1/old".to_owned(), true),
+        (format!("http://0.0.0.0:{closed}/hook"), false),
+        (format!("http://127.0.0.2:{closed}/old"), true),
     ];
     let database_url =
         url.clone().unwrap_or_else(|| format!("sqlite://{}?mode=rw", dir.path().join("chanjiao.db").display()));
@@ -163,8 +164,9 @@ async fn doctor_reports_unreachable_and_refused_webhook_hosts_without_failing() 
     assert!(webhooks[0].starts_with("ok") && webhooks[0].contains("1 of 3 hosts reachable (3 active"), "{report}");
     let unreachable = webhooks.iter().find(|l| l.contains(&format!("127.0.0.1:{closed}"))).expect("closed port named");
     assert!(unreachable.starts_with("warn") && unreachable.contains("unreachable"), "{unreachable}");
-    let refused = webhooks.iter().find(|l| l.contains("10.20.30.40")).expect("private host named");
-    assert!(refused.starts_with("warn") && refused.contains("private network"), "{refused}");
-    assert!(!report.contains("192.168.1.1"), "disabled subscriptions are not checked:\n{report}");
+    let refused = webhooks.iter().find(|l| l.contains("0.0.0.0")).expect("refused host named");
+    assert!(refused.starts_with("warn") && refused.contains("refused by the address policy"), "{refused}");
+    assert!(refused.contains("unspecified address") && !refused.contains("unreachable"), "{refused}");
+    assert!(!report.contains("127.0.0.2"), "disabled subscriptions are not checked:\n{report}");
     drop(listening);
 }
