@@ -39,6 +39,8 @@ fn counted() -> ProgressStyle {
 fn spinning() -> ProgressStyle {
     ProgressStyle::with_template("{prefix:>31} {spinner} {elapsed}")
         .unwrap_or_else(|_| ProgressStyle::default_spinner())
+        // The last string is the one shown once the phase is finished.
+        .tick_strings(&["-", "\\", "|", "/", "done"])
 }
 
 impl Progress for Bars {

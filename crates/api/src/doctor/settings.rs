@@ -12,7 +12,7 @@ pub(super) fn configuration(config: &Config) -> Vec<Finding> {
     let check = Check::Configuration;
     let mut findings = vec![Finding::ok(
         check,
-        format!("loaded; listening on {}, data in {}", config.bind, config.data_dir.display()),
+        format!("loaded; binds {}, data directory {}", config.bind, config.data_dir.display()),
     )];
     let https = config.public_url.as_deref().is_some_and(|url| url.starts_with("https://"));
     findings.push(match (&config.public_url, config.cookie_secure) {
