@@ -1,6 +1,14 @@
-//! The `chanjiao` command line: serve, migrate and manage users. Every subcommand honours
-//! `--data-dir`, `--config` and `DATABASE_URL`, because they all read the same [`Config`]
-//! (`allocate` reads it too, but never connects).
+//! The `chanjiao` command line: serve, migrate, manage users and organizations, import, check.
+//! Every subcommand honours `--data-dir`, `--config` and `DATABASE_URL`, because they all read
+//! the same [`Config`] (`allocate` reads it too, but never connects).
+//!
+//! Long commands draw progress bars ([`bars`]); every `--help` ends with examples
+//! ([`examples`]); fixed choices are the domain's enums, so clap lists and checks them.
+//! `doctor` prints the library's findings ([`doctor`]).
+
+mod bars;
+mod doctor;
+mod examples;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -8,14 +16,21 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
+use bars::Bars;
 use chanjiao_api::config::Config;
 use chanjiao_api::services::accounts::{self, NewUser};
 use chanjiao_api::startup::{Application, shutdown_signal};
 use chanjiao_api::{db, telemetry};
+use chanjiao_domain::{OrgKind, Role, SchoolLevel};
 use chanjiao_tools::demo;
 
 #[derive(Debug, Parser)]
-#[command(name = "chanjiao", version, about = "产教融合信息服务平台 / Industry–education talent matching platform")]
+#[command(
+    name = "chanjiao",
+    version,
+    about = "产教融合信息服务平台 / Industry–education talent matching platform",
+    after_help = examples::CHANJIAO
+)]
 pub struct Cli {
     /// Configuration file (default: ./chanjiao.toml if present).
     #[arg(long, global = true)]
@@ -30,28 +45,32 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the web server.
+    #[command(after_help = examples::SERVE)]
     Serve(ServeArgs),
     /// Bring the database schema up to date and exit.
+    #[command(after_help = examples::MIGRATE)]
     Migrate,
     /// Manage user accounts.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = examples::USER)]
     User(UserCommand),
     /// Manage organizations (authorities are created only here or by an administrator's page).
-    #[command(subcommand)]
+    #[command(subcommand, after_help = examples::ORG)]
     Org(OrgCommand),
     /// Rebuild this node's search index from the database (stop the server on this data dir
     /// first; it holds the index's write lock).
+    #[command(after_help = examples::REINDEX)]
     Reindex,
     /// Load reference data.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = examples::REFERENCE)]
     Reference(ReferenceCommand),
     /// Measure how well the matcher ranks catalogue programs (see docs/matching.md).
-    #[command(subcommand)]
+    #[command(subcommand, after_help = chanjiao_tools::eval::EXAMPLES)]
     Eval(chanjiao_tools::eval::EvalCommand),
     /// Place students into places from an instance file, without the database (see docs/rounds.md).
+    #[command(after_help = chanjiao_tools::allocate::EXAMPLES)]
     Allocate(chanjiao_tools::allocate::AllocateArgs),
     /// Manage the plan targets the statistics dashboard measures against (see docs/statistics.md).
-    #[command(subcommand)]
+    #[command(subcommand, after_help = examples::TARGETS)]
     Targets(TargetsCommand),
     /// Write a consistent copy of the database while the server runs (see docs/operations.md).
     Backup(crate::ops::BackupArgs),
@@ -59,6 +78,25 @@ pub enum Command {
     Restore(crate::ops::RestoreArgs),
     /// Copy every row of a SQLite database into an empty PostgreSQL database.
     MigrateData(crate::ops::MigrateDataArgs),
+    /// The configuration file: every key, what it means and its default.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Check the configuration, database, migrations, search index, reference data and webhook
+    /// hosts, and say what to do about each problem. Changes nothing.
+    #[command(after_help = examples::DOCTOR)]
+    Doctor,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print a commented chanjiao.toml with every key and its built-in default (or, with
+    /// --packaged, the file the Debian package installs as /etc/chanjiao/chanjiao.toml).
+    #[command(after_help = examples::CONFIG)]
+    Sample {
+        /// The Debian package's configuration: /var/lib/chanjiao, HTTPS behind a local nginx.
+        #[arg(long)]
+        packaged: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -66,6 +104,7 @@ pub enum TargetsCommand {
     /// Replace a city's targets for a plan period with those of a CSV file shaped like
     /// crates/domain/data/plan_targets_shaoxing_2024.csv. The whole file is checked first; a bad
     /// file changes nothing and every problem is printed with its row and column.
+    #[command(after_help = examples::TARGETS)]
     Import {
         /// The CSV file: id,name_zh,name_en,target,unit[,lead_unit].
         #[arg(long)]
@@ -86,6 +125,7 @@ pub enum TargetsCommand {
 pub enum ReferenceCommand {
     /// Load program profiles, occupation definitions and the program–occupation crosswalk from a
     /// folder (such as ../shared/data/reference). Idempotent: the tables are replaced.
+    #[command(after_help = examples::REFERENCE)]
     Import {
         /// The folder holding program_profiles_2022.jsonl, occupations_2022.csv and
         /// program_occupation_crosswalk_2023.csv.
@@ -106,6 +146,7 @@ pub struct ServeArgs {
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
     /// Add a user to an organization, or a platform administrator (no --org).
+    #[command(after_help = examples::USER)]
     Add {
         #[arg(long)]
         email: String,
@@ -115,9 +156,9 @@ pub enum UserCommand {
         /// The organization's id; omit for a platform administrator.
         #[arg(long)]
         org: Option<i64>,
-        /// member, org_admin or platform_admin.
-        #[arg(long, default_value = "member")]
-        role: String,
+        /// What the user may do; platform_admin takes no --org.
+        #[arg(long, value_enum, default_value_t = Role::Member)]
+        role: Role,
     },
 }
 
@@ -125,10 +166,10 @@ pub enum UserCommand {
 pub enum OrgCommand {
     /// Create an organization of any kind, verified at once, with its first administrator. This
     /// is how authorities come to exist: registration refuses them.
+    #[command(after_help = examples::ORG)]
     Add {
-        /// enterprise, school, intermediary or authority.
-        #[arg(long)]
-        kind: String,
+        #[arg(long, value_enum)]
+        kind: OrgKind,
         #[arg(long)]
         name: String,
         /// The division code, e.g. 330600.
@@ -137,9 +178,9 @@ pub enum OrgCommand {
         /// Enterprises only: the unified social credit code.
         #[arg(long)]
         credit_code: Option<String>,
-        /// Schools only: zhongzhi, gaozhi_zhuanke, gaozhi_benke or putong_benke.
-        #[arg(long)]
-        level: Option<String>,
+        /// Schools only: the level of education.
+        #[arg(long, value_enum)]
+        level: Option<SchoolLevel>,
         #[arg(long)]
         admin_email: String,
         /// The administrator's initial password (or set CHANJIAO_NEW_USER_PASSWORD).
@@ -151,13 +192,31 @@ pub enum OrgCommand {
 pub async fn run() -> anyhow::Result<()> {
     chanjiao_api::tls::install_crypto_provider();
     let cli = Cli::parse();
-    let mut config = Config::load(cli.config.as_deref(), |name| std::env::var(name).ok())?;
-    if let Some(dir) = cli.data_dir {
-        config.data_dir = dir;
+    let loaded = Config::load(cli.config.as_deref(), |name| std::env::var(name).ok()).map(|mut config| {
+        if let Some(dir) = cli.data_dir {
+            config.data_dir = dir;
+        }
+        config
+    });
+    if let Command::Doctor = cli.command {
+        // A configuration that does not load is doctor's first finding, not an error.
+        if doctor::report(loaded).await {
+            use std::io::Write;
+            std::io::stdout().flush().ok();
+            std::process::exit(1);
+        }
+        return Ok(());
     }
+    let config = loaded?;
     telemetry::init(config.log_json);
     match cli.command {
         Command::Serve(args) => serve(config, args).await,
+        Command::Config(ConfigCommand::Sample { packaged }) => {
+            use chanjiao_api::config::sample;
+            let config = if packaged { sample::packaged() } else { Config::default() };
+            print!("{}", sample::render(&config));
+            Ok(())
+        }
         Command::Backup(args) => crate::ops::backup(&config, args).await,
         Command::Restore(args) => crate::ops::restore(&config, args).await,
         Command::MigrateData(args) => crate::ops::migrate_data(args).await,
@@ -171,14 +230,16 @@ pub async fn run() -> anyhow::Result<()> {
             let db = db::connect(&config).await.context("connecting to the database")?;
             db::migrate(&db).await.context("migrating")?;
             let index = std::sync::Arc::new(chanjiao_api::startup::open_index(&config).context("opening the index")?);
-            let count = chanjiao_api::indexer::rebuild(&db, &index).await.map_err(|e| anyhow::anyhow!(describe(&e)))?;
+            let count = chanjiao_api::indexer::rebuild_with(&db, &index, &Bars::default())
+                .await
+                .map_err(|e| anyhow::anyhow!(describe(&e)))?;
             println!("reindexed {count} published postings into {}", config.data_dir.join("index").display());
             Ok(())
         }
         Command::Reference(ReferenceCommand::Import { dir }) => {
             let db = db::connect(&config).await.context("connecting to the database")?;
             db::migrate(&db).await.context("migrating")?;
-            let summary = chanjiao_api::services::reference::import(&db, &dir).await?;
+            let summary = chanjiao_api::services::reference::import_with(&db, &dir, &Bars::default()).await?;
             println!("{}", summary.report());
             Ok(())
         }
@@ -191,28 +252,33 @@ pub async fn run() -> anyhow::Result<()> {
         Command::Eval(command) => {
             let db = db::connect(&config).await.context("connecting to the database")?;
             db::migrate(&db).await.context("migrating")?;
-            chanjiao_tools::eval::run(&db, command).await
+            chanjiao_tools::eval::run(&db, command, &Bars::default()).await
         }
         Command::Targets(TargetsCommand::Import { file, city, first_year, last_year }) => {
             use chanjiao_api::limits::{MAX_TARGETS_FILE_BYTES, MAX_TARGETS_ROWS, read_text_file};
             let text = read_text_file(&file, MAX_TARGETS_FILE_BYTES, MAX_TARGETS_ROWS)?;
             let db = db::connect(&config).await.context("connecting to the database")?;
             db::migrate(&db).await.context("migrating")?;
-            let count = chanjiao_api::services::statistics::targets::plan::import(
+            let count = chanjiao_api::services::statistics::targets::plan::import_with(
                 &db,
                 &city,
                 first_year,
                 last_year,
                 &text,
                 chanjiao_api::clock::Clock::system().now(),
+                &Bars::default(),
             )
             .await?;
             println!("imported {count} targets for {city}, {first_year}–{last_year}");
             Ok(())
         }
+        // Answered above: doctor runs even when the configuration does not load.
+        Command::Doctor => Ok(()),
         Command::Org(OrgCommand::Add { kind, name, region, credit_code, level, admin_email, admin_password }) => {
             let db = db::connect(&config).await.context("connecting to the database")?;
             db::migrate(&db).await.context("migrating")?;
+            // The service takes the registration form's strings; the enums' own names are them.
+            let (kind, level) = (kind.as_str().to_owned(), level.map(|l| l.as_str().to_owned()));
             let form = accounts::Registration { kind, name, region, credit_code, level, admin_email, admin_password };
             let hasher = chanjiao_api::auth::password::Hasher::new(1, 0);
             let org = accounts::create_verified(&db, &hasher, form, chanjiao_api::clock::Clock::system().now())
@@ -229,7 +295,7 @@ pub async fn run() -> anyhow::Result<()> {
                 &db,
                 &hasher,
                 org,
-                NewUser { email, password, role },
+                NewUser { email, password, role: role.as_str().to_owned() },
                 chanjiao_api::clock::Clock::system().now(),
             )
             .await
@@ -258,8 +324,9 @@ async fn serve(mut config: Config, args: ServeArgs) -> anyhow::Result<()> {
     let app = Application::build(config).await.context("starting the server")?;
     let addr = app.local_addr().context("no local address")?;
     if args.demo {
-        let (accounts, added) =
-            demo::seed_all(&app.state().db, &app.state().clock).await.map_err(|e| anyhow::anyhow!(describe(&e)))?;
+        let (accounts, added) = demo::seed_all_with(&app.state().db, &app.state().clock, &Bars::default())
+            .await
+            .map_err(|e| anyhow::anyhow!(describe(&e)))?;
         if added > 0 {
             tracing::info!(postings = added, "demo postings created");
         }

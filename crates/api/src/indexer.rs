@@ -15,11 +15,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chanjiao_search::{Change, IndexDoc, SearchIndex};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::clock::Clock;
 use crate::entities::{postings as posting_rows, program_profiles};
 use crate::error::ApiError;
+use crate::progress::{Phase, Progress, Silent};
 use crate::services::postings::outbox;
 use crate::services::postings::{Posting, with_org_names};
 
@@ -122,7 +123,18 @@ pub async fn catch_up(db: &DatabaseConnection, index: &Arc<SearchIndex>, clock: 
 /// Rebuilds the index from the database: every posting, with the outbox's current end as the
 /// sequence, so that later changes are applied on top (replaying one twice is harmless).
 pub async fn rebuild(db: &DatabaseConnection, index: &Arc<SearchIndex>) -> Result<usize, ApiError> {
+    rebuild_with(db, index, &Silent).await
+}
+
+/// [`rebuild`], reporting each batch of postings indexed to `progress`.
+pub async fn rebuild_with(
+    db: &DatabaseConnection,
+    index: &Arc<SearchIndex>,
+    progress: &dyn Progress,
+) -> Result<usize, ApiError> {
     let newest = outbox::newest(db).await?;
+    let published = posting_rows::Entity::find().filter(posting_rows::Column::Status.eq("published")).count(db).await?;
+    progress.start(Phase::IndexPostings, Some(published));
     {
         let index = index.clone();
         tokio::task::spawn_blocking(move || index.clear_all()).await.map_err(index_error)?.map_err(index_error)?;
@@ -142,8 +154,10 @@ pub async fn rebuild(db: &DatabaseConnection, index: &Arc<SearchIndex>) -> Resul
         let postings = with_org_names(db, rows).await?;
         count += postings.len();
         apply(index, documents(db, &postings).await?, newest).await?;
+        progress.inc(postings.len() as u64);
     }
     apply(index, Vec::new(), newest).await?;
+    progress.finish();
     Ok(count)
 }
 

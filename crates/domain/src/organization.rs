@@ -44,6 +44,17 @@ macro_rules! string_enum {
             }
         }
 
+        #[cfg(feature = "clap")]
+        impl ::clap::ValueEnum for $name {
+            fn value_variants<'a>() -> &'a [Self] {
+                $name::ALL
+            }
+
+            fn to_possible_value(&self) -> Option<::clap::builder::PossibleValue> {
+                Some(::clap::builder::PossibleValue::new(self.as_str()))
+            }
+        }
+
         $crate::stored::stored_as_str!($name);
     };
 }

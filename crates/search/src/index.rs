@@ -203,7 +203,7 @@ fn is_index_file(name: &str) -> bool {
         || (segment_id.len() == 32 && segment_id.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-fn parse_payload(payload: Option<&str>) -> Result<Option<i64>> {
+pub(crate) fn parse_payload(payload: Option<&str>) -> Result<Option<i64>> {
     match payload {
         None | Some("") => Ok(None),
         Some(text) => text

@@ -17,6 +17,12 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
+/// The examples closing `chanjiao allocate --help`.
+pub const EXAMPLES: &str = "\
+Examples:
+  chanjiao allocate --instance round.json --out result.json
+  chanjiao allocate --instance round.json --out welfare.json --mechanism max-welfare --max-prefs 30";
+
 #[derive(Debug, Args)]
 pub struct AllocateArgs {
     /// The instance, JSON: {"students": [{"id", "prefs"}], "places": [{"id", "capacity", "prefs"}]}.

@@ -69,7 +69,7 @@ fn org_add_creates_a_verified_authority_and_refuses_bad_input_by_field() {
             "org",
             "add",
             "--kind",
-            "ministry",
+            "school",
             "--name",
             "x",
             "--region",
@@ -82,7 +82,75 @@ fn org_add_creates_a_verified_authority_and_refuses_bad_input_by_field() {
     );
     assert!(!bad.status.success());
     let stderr = String::from_utf8_lossy(&bad.stderr);
-    for field in ["kind", "name", "region", "admin_email", "admin_password"] {
+    for field in ["level", "name", "region", "admin_email", "admin_password"] {
         assert!(stderr.contains(field), "{field}: {stderr}");
+    }
+}
+
+#[test]
+fn a_kind_role_or_level_outside_the_choices_is_refused_with_the_choices_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&[&str], &[&str]); 3] = [
+        (
+            &["user", "add", "--email", "a@b.cn", "--password", "a-long-password", "--role", "bogus"],
+            &["member", "org_admin", "platform_admin"],
+        ),
+        (
+            &["org", "add", "--kind", "ministry", "--name", "某部", "--region", "330600", "--admin-email", "a@b.cn"],
+            &["enterprise", "school", "intermediary", "authority"],
+        ),
+        (
+            &["org", "add", "--kind", "school", "--level", "college", "--name", "某校", "--region", "330600"],
+            &["zhongzhi", "gaozhi_zhuanke", "gaozhi_benke", "putong_benke"],
+        ),
+    ];
+    for (args, choices) in cases {
+        let refused = chanjiao(dir.path(), args);
+        assert_eq!(refused.status.code(), Some(2), "clap's usage error: {args:?}");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(stderr.contains("invalid value"), "{stderr}");
+        for choice in choices {
+            assert!(stderr.contains(choice), "{choice}: {stderr}");
+        }
+    }
+    assert!(!dir.path().join("chanjiao.db").exists(), "refused before anything was opened");
+}
+
+/// The subcommands listed under "Commands:" in a help text, without `help` itself.
+fn subcommands(help: &str) -> Vec<String> {
+    help.lines()
+        .skip_while(|line| !line.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_owned)
+        .collect()
+}
+
+fn help_of(path: &[String]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_chanjiao")).args(path).arg("--help").output().expect("run chanjiao");
+    assert!(output.status.success(), "{path:?}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn every_command_s_help_ends_with_examples_of_itself() {
+    let mut pending = vec![Vec::<String>::new()];
+    let mut seen = Vec::new();
+    while let Some(path) = pending.pop() {
+        let help = help_of(&path);
+        let examples = help.split("Examples:").nth(1).unwrap_or_else(|| panic!("{path:?} has no Examples:\n{help}"));
+        let invocation = format!("chanjiao {}", path.join(" "));
+        assert!(examples.contains(invocation.trim_end()), "{path:?}'s examples do not show it:\n{examples}");
+        for name in subcommands(&help) {
+            let mut child = path.clone();
+            child.push(name);
+            pending.push(child);
+        }
+        seen.push(path.join(" "));
+    }
+    for expected in ["doctor", "user add", "org add", "reference import", "targets import", "eval rank", "allocate"] {
+        assert!(seen.iter().any(|s| s == expected), "{expected} not reached: {seen:?}");
     }
 }

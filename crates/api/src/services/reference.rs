@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::Stored;
 use crate::entities::{occupation_details, program_occupations, program_profiles};
+use crate::progress::{Phase, Progress, Silent};
 
 pub const PROFILES_FILE: &str = "program_profiles_2022.jsonl";
 pub const OCCUPATIONS_FILE: &str = "occupations_2022.csv";
@@ -184,10 +185,23 @@ fn parse_dir(dir: &Path) -> Result<Parsed, ImportError> {
 
 /// Reads `dir`, then replaces the three reference tables in one transaction.
 pub async fn import(db: &DatabaseConnection, dir: &Path) -> Result<ImportSummary, ImportError> {
+    import_with(db, dir, &Silent).await
+}
+
+/// [`import`], reporting the reading of the files and then each batch of rows written.
+pub async fn import_with(
+    db: &DatabaseConnection,
+    dir: &Path,
+    progress: &dyn Progress,
+) -> Result<ImportSummary, ImportError> {
     let dir = dir.to_owned();
+    progress.start(Phase::ReadReference, None);
     let parsed = tokio::task::spawn_blocking(move || parse_dir(&dir))
         .await
         .map_err(|e| ImportError::Database(sea_orm::DbErr::Custom(format!("import task failed: {e}"))))??;
+    progress.finish();
+    let rows = parsed.profiles.len() + parsed.occupations.len() + parsed.pairs.len();
+    progress.start(Phase::WriteReference, Some(rows as u64));
     let txn = crate::db::begin_write(db).await?;
     program_profiles::Entity::delete_many().exec(&txn).await?;
     occupation_details::Entity::delete_many().exec(&txn).await?;
@@ -195,14 +209,18 @@ pub async fn import(db: &DatabaseConnection, dir: &Path) -> Result<ImportSummary
     // Batches keep each statement under SQLite's and PostgreSQL's parameter limits.
     for chunk in parsed.profiles.chunks(100) {
         program_profiles::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        progress.inc(chunk.len() as u64);
     }
     for chunk in parsed.occupations.chunks(500) {
         occupation_details::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        progress.inc(chunk.len() as u64);
     }
     for chunk in parsed.pairs.chunks(1000) {
         program_occupations::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        progress.inc(chunk.len() as u64);
     }
     txn.commit().await?;
+    progress.finish();
     Ok(parsed.summary)
 }
 

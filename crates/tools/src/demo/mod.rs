@@ -55,6 +55,7 @@ use chanjiao_api::clock::Clock;
 use chanjiao_api::db::Stored;
 use chanjiao_api::entities::{organizations, users};
 use chanjiao_api::error::ApiError;
+use chanjiao_api::progress::{Phase, Progress, Silent};
 use chanjiao_api::services::accounts;
 
 pub const DEMO_PASSWORD: &str = "chanjiao-demo";
@@ -81,33 +82,54 @@ const BROKERS: &[(&str, &str, bool, &str, &str)] = &[
 /// Creates what is missing of the demo organizations and accounts and returns the accounts.
 /// Postings are separate ([`seed_postings`]), so tests can start from a city without any.
 pub async fn seed(db: &DatabaseConnection, clock: &Clock) -> Result<Vec<DemoAccount>, ApiError> {
-    Ok(seed_organizations(db, clock.now()).await?.1)
+    Ok(seed_organizations(db, clock.now(), &Silent).await?.1)
 }
 
 /// Everything `serve --demo` shows: organizations, accounts and postings.
 pub async fn seed_all(db: &DatabaseConnection, clock: &Clock) -> Result<(Vec<DemoAccount>, usize), ApiError> {
+    seed_all_with(db, clock, &Silent).await
+}
+
+/// [`seed_all`], reporting each step, organization and posting to `progress`.
+pub async fn seed_all_with(
+    db: &DatabaseConnection,
+    clock: &Clock,
+    progress: &dyn Progress,
+) -> Result<(Vec<DemoAccount>, usize), ApiError> {
     let (today, now) = (clock.today(), clock.now());
-    let (org_ids, accounts) = seed_organizations(db, now).await?;
+    let (org_ids, accounts) = seed_organizations(db, now, progress).await?;
     let txn = chanjiao_api::db::begin_write(db).await?;
-    let added = seed_postings::seed(&txn, &org_ids, today).await?;
+    let added = seed_postings::seed(&txn, &org_ids, today, progress).await?;
+    progress.start(Phase::DemoResources, None);
     seed_slots::seed(&txn, &org_ids, today, now).await?;
     seed_targets::seed(&txn, &org_ids, today).await?;
     txn.commit().await?;
+    progress.finish();
     // Through the services, as the demo accounts would do it, each in its own transactions.
+    progress.start(Phase::DemoBrokering, None);
     seed_brokering::seed(db, now).await?;
+    progress.finish();
+    progress.start(Phase::DemoRounds, None);
     seed_rounds::seed(db, now).await?;
+    progress.finish();
     Ok((accounts, added))
 }
 
 async fn seed_organizations(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
+    progress: &dyn Progress,
 ) -> Result<(HashMap<usize, (i64, Side)>, Vec<DemoAccount>), ApiError> {
+    let catalogue = catalog::organizations();
+    let pending = pending_registrations()?;
+    // The platform administrator is the one account without an organization.
+    let total = catalogue.len() + BROKERS.len() + pending.len() + 1;
+    progress.start(Phase::DemoOrganizations, Some(total as u64));
     let hash = password::hash_offline(DEMO_PASSWORD).await?;
     let txn = chanjiao_api::db::begin_write(db).await?;
     let mut org_ids = HashMap::new();
     let mut made = Vec::new();
-    for (index, demo) in catalog::organizations().iter().enumerate() {
+    for (index, demo) in catalogue.iter().enumerate() {
         let id = ensure_organization(&txn, demo.name, catalogue_org(demo)?, now).await?;
         let side = match demo.identity {
             DemoIdentity::Enterprise { .. } => Side::Enterprise,
@@ -118,6 +140,7 @@ async fn seed_organizations(
             ensure_user(&txn, Some(id), email, &hash, Role::OrgAdmin, now).await?;
             made.push(DemoAccount { email, role_zh, organization: Some(demo.name) });
         }
+        progress.inc(1);
     }
     for (name, region, intermediary, email, role_zh) in BROKERS {
         let identity = if *intermediary { KindIdentity::Intermediary } else { KindIdentity::Authority };
@@ -129,9 +152,10 @@ async fn seed_organizations(
         let id = ensure_organization(&txn, name, org, now).await?;
         ensure_user(&txn, Some(id), email, &hash, Role::OrgAdmin, now).await?;
         made.push(DemoAccount { email, role_zh, organization: Some(name) });
+        progress.inc(1);
     }
     // Two registrations wait for the platform administrator's decision.
-    for (name, region, identity, email) in pending_registrations()? {
+    for (name, region, identity, email) in pending {
         let org = NewOrganization {
             name: OrgName::parse(name).map_err(|_| bad(name, "name"))?,
             region: RegionCode::parse(region).map_err(|_| bad(name, "region"))?,
@@ -142,10 +166,13 @@ async fn seed_organizations(
             let id = accounts::insert_organization(&txn, &org, Verification::Pending, now).await?.id;
             ensure_user(&txn, Some(id), email, &hash, Role::OrgAdmin, now).await?;
         }
+        progress.inc(1);
     }
     ensure_user(&txn, None, PLATFORM_ADMIN, &hash, Role::PlatformAdmin, now).await?;
     made.push(DemoAccount { email: PLATFORM_ADMIN, role_zh: "平台管理员", organization: None });
     txn.commit().await?;
+    progress.inc(1);
+    progress.finish();
     Ok((org_ids, made))
 }
 

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
+use chanjiao_api::progress::Progress;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, thiserror::Error)]
@@ -105,10 +106,20 @@ pub fn require_labels(path: &Path, queries: &[EvalQuery]) -> Result<(), EvalErro
     Ok(())
 }
 
+/// The examples closing `chanjiao eval --help` and each of its subcommands' help.
+pub const EXAMPLES: &str = "\
+Examples:
+  chanjiao reference import ../shared/data/reference     # first: the matcher needs the crosswalk
+  chanjiao eval rank --queries ../shared/data/eval/job_title_test.jsonl --out rankings.jsonl
+  chanjiao eval score --queries ../shared/data/eval/job_title_dev.jsonl --rankings rankings.jsonl
+  chanjiao eval compare --queries ../shared/data/eval/job_title_dev.jsonl \\
+                        --queries ../shared/data/eval/occupation_text_dev.jsonl";
+
 /// `chanjiao eval …`
 #[derive(Debug, clap::Subcommand)]
 pub enum EvalCommand {
     /// Rank the catalogue programs of each query's levels and write the rankings as JSON lines.
+    #[command(after_help = EXAMPLES)]
     Rank {
         #[arg(long)]
         queries: PathBuf,
@@ -122,6 +133,7 @@ pub enum EvalCommand {
         withhold_own_occupation: bool,
     },
     /// Print nDCG@10, Recall@10 and MRR of a rankings file against a labelled query file.
+    #[command(after_help = EXAMPLES)]
     Score {
         #[arg(long)]
         queries: PathBuf,
@@ -130,14 +142,20 @@ pub enum EvalCommand {
     },
     /// Rank and score labelled query files with the BM25 baseline and the matcher, in one run,
     /// with the crosswalk as imported and with each query's occupation withheld.
+    #[command(after_help = EXAMPLES)]
     Compare {
         #[arg(long = "queries", required = true)]
         queries: Vec<PathBuf>,
     },
 }
 
-/// Runs an eval command against the reference data imported into `db`.
-pub async fn run(db: &sea_orm::DatabaseConnection, command: EvalCommand) -> anyhow::Result<()> {
+/// Runs an eval command against the reference data imported into `db`, reporting the queries
+/// ranked to `progress`.
+pub async fn run(
+    db: &sea_orm::DatabaseConnection,
+    command: EvalCommand,
+    progress: &dyn Progress,
+) -> anyhow::Result<()> {
     match command {
         EvalCommand::Score { queries, rankings } => {
             let labelled = read_queries(&queries)?;
@@ -149,7 +167,7 @@ pub async fn run(db: &sea_orm::DatabaseConnection, command: EvalCommand) -> anyh
             let model = chanjiao_api::services::matching::model::load(db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             warn_without_reference(&model);
             let queries = read_queries(&queries)?;
-            let rankings = rank::rank_all(&model, &queries, method, withhold_own_occupation);
+            let rankings = rank::rank_all(&model, &queries, method, withhold_own_occupation, progress);
             write_rankings(&out, &rankings)?;
             println!("wrote {} rankings to {}", rankings.len(), out.display());
         }
@@ -168,7 +186,7 @@ pub async fn run(db: &sea_orm::DatabaseConnection, command: EvalCommand) -> anyh
                 let mut baseline = None;
                 for (method, withhold, condition) in runs {
                     let started = std::time::Instant::now();
-                    let rankings = rank::rank_all(&model, &labelled, method, withhold);
+                    let rankings = rank::rank_all(&model, &labelled, method, withhold, progress);
                     let report = score::score(&labelled, &rankings);
                     let gain = baseline
                         .map_or(String::new(), |b: f64| format!(", {:+.4} nDCG@10 over BM25", report.overall.ndcg - b));

@@ -1,5 +1,6 @@
 //! Ranking an evaluation set with the catalogue matcher or the BM25 baseline.
 
+use chanjiao_api::progress::{Phase, Progress};
 use chanjiao_domain::SchoolLevel;
 use chanjiao_domain::matching::CatalogueModel;
 
@@ -28,19 +29,37 @@ impl Method {
 
 /// Ranks every (query, level) pair. With `withhold_own`, each query's own occupation (dev sets
 /// name it) is hidden from the crosswalk while ranking it — the condition the test sets are
-/// built in, since their occupations are not in the published crosswalk.
-pub fn rank_all(model: &CatalogueModel, queries: &[EvalQuery], method: Method, withhold_own: bool) -> Vec<Ranking> {
+/// built in, since their occupations are not in the published crosswalk. Each query ranked is
+/// reported to `progress`.
+pub fn rank_all(
+    model: &CatalogueModel,
+    queries: &[EvalQuery],
+    method: Method,
+    withhold_own: bool,
+    progress: &dyn Progress,
+) -> Vec<Ranking> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
     let chunk = queries.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
+    progress.start(Phase::RankQueries, Some(queries.len() as u64));
+    let rankings = std::thread::scope(|scope| {
         let handles: Vec<_> = queries
             .chunks(chunk)
             .map(|part| {
-                scope.spawn(move || part.iter().flat_map(|q| rank_query(model, q, method, withhold_own)).collect())
+                scope.spawn(move || {
+                    part.iter()
+                        .flat_map(|q| {
+                            let ranked = rank_query(model, q, method, withhold_own);
+                            progress.inc(1);
+                            ranked
+                        })
+                        .collect()
+                })
             })
             .collect();
         handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|_| Vec::new())).collect()
-    })
+    });
+    progress.finish();
+    rankings
 }
 
 fn rank_query(model: &CatalogueModel, query: &EvalQuery, method: Method, withhold_own: bool) -> Vec<Ranking> {

@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::db::{CorruptValue, Stored};
 use crate::entities::plan_targets;
 use crate::error::ApiError;
+use crate::progress::{Phase, Progress, Silent};
 
 /// The plan in force for a city.
 #[derive(Debug, Clone, Serialize)]
@@ -82,12 +83,26 @@ pub async fn import(
     text: &str,
     now: DateTime<Utc>,
 ) -> Result<usize, ImportError> {
+    import_with(db, city, first_year, last_year, text, now, &Silent).await
+}
+
+/// [`import`], reporting the targets written to `progress` once the file has been checked.
+pub async fn import_with(
+    db: &DatabaseConnection,
+    city: &str,
+    first_year: i32,
+    last_year: i32,
+    text: &str,
+    now: DateTime<Utc>,
+    progress: &dyn Progress,
+) -> Result<usize, ImportError> {
     let code = RegionCode::parse(city).map_err(|_| ImportError::City(city.to_owned()))?;
     if code.region().level != RegionLevel::City {
         return Err(ImportError::City(city.to_owned()));
     }
     let period = PlanPeriod::parse(first_year, last_year).map_err(|_| ImportError::Period(first_year, last_year))?;
     let targets = parse_targets_csv(text).map_err(ImportError::Cells)?;
+    progress.start(Phase::WriteTargets, Some(targets.len() as u64));
     let txn = crate::db::begin_write(db).await?;
     plan_targets::Entity::delete_many()
         .filter(plan_targets::Column::CityCode.eq(code.as_str()))
@@ -110,5 +125,7 @@ pub async fn import(
     });
     plan_targets::Entity::insert_many(rows).exec(&txn).await?;
     txn.commit().await?;
+    progress.inc(targets.len() as u64);
+    progress.finish();
     Ok(targets.len())
 }
