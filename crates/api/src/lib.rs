@@ -14,6 +14,7 @@ pub mod entities;
 pub mod error;
 pub mod indexer;
 pub mod integration;
+pub mod jobs;
 pub mod limits;
 pub mod routes;
 pub mod services;
