@@ -114,7 +114,8 @@ async fn nodes_starting_together_on_postgresql_migrate_once_and_all_succeed() {
         nodes.push(chanjiao_api::db::connect(&config).await.unwrap());
     }
     let mut migrating = tokio::task::JoinSet::new();
-    for db in nodes.iter().cloned() {
+    for db in &nodes {
+        let db = db.clone();
         migrating.spawn(async move { chanjiao_api::db::migrate(&db).await });
     }
     for outcome in migrating.join_all().await {

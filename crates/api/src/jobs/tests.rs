@@ -44,7 +44,8 @@ async fn a_due_job_is_claimed_by_exactly_one_of_several_nodes_at_once() {
     for period in 0..3 {
         let at = now + chrono::Duration::seconds(60 * period);
         let mut tries = tokio::task::JoinSet::new();
-        for (pool, node) in nodes.iter().cloned() {
+        for (pool, node) in &nodes {
+            let (pool, node) = (pool.clone(), node.clone());
             tries.spawn(async move { claim(&pool, Job::PostingExpiry, &node, at, PERIOD).await.unwrap().is_some() });
         }
         let won = tries.join_all().await.into_iter().filter(|won| *won).count();
@@ -59,7 +60,8 @@ async fn a_due_job_is_claimed_by_exactly_one_of_several_nodes_at_once() {
 async fn a_job_is_not_claimed_again_before_its_period_is_over_and_its_finish_is_recorded() {
     let (db, _url, _dir) = fresh().await;
     let node = NodeId::generate();
-    let now = Utc::now();
+    // Nanoseconds, as the system clock gives: still due at once, however the database rounds.
+    let now = Utc.with_ymd_and_hms(2027, 3, 1, 8, 0, 0).unwrap() + chrono::Duration::nanoseconds(123_456_789);
     seed(&db, Job::SessionPruning, now).await.unwrap();
     seed(&db, Job::SessionPruning, now + chrono::Duration::hours(1)).await.unwrap();
     assert_eq!(due_at(&db, Job::SessionPruning).await.unwrap().map(|d| d.timestamp()), Some(now.timestamp()));
