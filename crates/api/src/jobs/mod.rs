@@ -13,6 +13,9 @@
 //! row is created, due at once, by an `INSERT … ON CONFLICT DO NOTHING` the first time any
 //! node looks.
 //!
+//! A period is not claimed while the previous run is still going (unless its node has held it
+//! for longer than [`RUN_LEASE`]), so runs never overlap across the cluster either.
+//!
 //! "Now" is each node's clock (the application's [`crate::clock::Clock`]): nodes whose clocks
 //! disagree by a few seconds claim a little early or late, never twice in one period. A node
 //! that dies in the middle of a run leaves the period claimed; the next period runs as usual
@@ -21,7 +24,7 @@
 use chanjiao_domain::StoredText;
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use crate::db::Stored;
@@ -178,9 +181,25 @@ pub async fn claim(
         .col_expr(Column::LastStartedAt, Expr::value(now))
         .filter(Column::Name.eq(job.as_str()))
         .filter(Column::DueAt.lte(now))
+        .filter(previous_run_over(now))
         .exec(db)
         .await?;
     Ok((claimed.rows_affected == 1).then_some(Claim { job, started_at: now }))
+}
+
+/// How long a run may go on before its node is presumed dead and the next period may start
+/// without it.
+pub const RUN_LEASE: chrono::Duration = chrono::Duration::minutes(15);
+
+/// The previous run has finished (or there was none, or its node has held it for longer than
+/// [`RUN_LEASE`]): runs never overlap, so a run slower than its period (SQLite waiting for its
+/// write lock, a large sweep) is not joined by the next period's on another node acting on
+/// the same rows.
+fn previous_run_over(now: DateTime<Utc>) -> Condition {
+    Condition::any()
+        .add(Column::LastStartedAt.is_null())
+        .add(Expr::col(Column::LastFinishedAt).gte(Expr::col(Column::LastStartedAt)))
+        .add(Column::LastStartedAt.lt(now - RUN_LEASE))
 }
 
 /// Longest error message kept in `last_error`.

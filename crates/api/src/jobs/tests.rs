@@ -10,6 +10,7 @@ use super::*;
 use crate::config::Config;
 
 const PERIOD: Duration = Duration::from_secs(60);
+const PERIOD_CHRONO: chrono::Duration = chrono::Duration::seconds(60);
 
 /// A migrated database of its own, and its URL (so that other "nodes" can open pools on it).
 async fn fresh() -> (DatabaseConnection, String, tempfile::TempDir) {
@@ -46,10 +47,17 @@ async fn a_due_job_is_claimed_by_exactly_one_of_several_nodes_at_once() {
         let mut tries = tokio::task::JoinSet::new();
         for (pool, node) in &nodes {
             let (pool, node) = (pool.clone(), node.clone());
-            tries.spawn(async move { claim(&pool, Job::PostingExpiry, &node, at, PERIOD).await.unwrap().is_some() });
+            tries.spawn(async move {
+                claim(&pool, Job::PostingExpiry, &node, at, PERIOD).await.unwrap().map(|c| (c, node))
+            });
         }
-        let won = tries.join_all().await.into_iter().filter(|won| *won).count();
-        assert_eq!(won, 1, "period {period}: one winner");
+        let won: Vec<_> = tries.join_all().await.into_iter().flatten().collect();
+        assert_eq!(won.len(), 1, "period {period}: one winner");
+        // The next period does not start while this run is going, however late it is.
+        let next = at + chrono::Duration::seconds(60);
+        assert!(claim(&db, Job::PostingExpiry, &nodes[0].1, next, PERIOD).await.unwrap().is_none());
+        let (claimed, node) = &won[0];
+        finish(&db, *claimed, node, at, None).await.unwrap();
     }
     let status = status(&db).await.unwrap();
     assert_eq!((status[0].job, status[0].runs), (Job::PostingExpiry, 3));
@@ -76,6 +84,10 @@ async fn a_job_is_not_claimed_again_before_its_period_is_over_and_its_finish_is_
     assert!(status[0].last_finished_at.is_some());
     let later = now + chrono::Duration::seconds(60);
     assert!(claim(&db, Job::SessionPruning, &node, later, PERIOD).await.unwrap().is_some());
+    // A run whose node died is given up on after the lease.
+    let abandoned = later + PERIOD_CHRONO + RUN_LEASE;
+    assert!(claim(&db, Job::SessionPruning, &node, later + PERIOD_CHRONO, PERIOD).await.unwrap().is_none());
+    assert!(claim(&db, Job::SessionPruning, &node, abandoned, PERIOD).await.unwrap().is_some());
 }
 
 #[test]
