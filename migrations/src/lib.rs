@@ -36,6 +36,8 @@ mod m20261207_000201_add_api_key_to_audit_events;
 mod m20261207_000210_add_change_to_posting_outbox;
 mod m20261207_000211_allow_posting_changed_webhooks;
 mod m20261207_000220_create_idempotency_keys;
+mod m20261207_000300_create_periodic_jobs;
+mod m20261207_000301_create_import_progress;
 
 pub struct Migrator;
 
@@ -73,6 +75,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000210_add_change_to_posting_outbox::Migration),
             Box::new(m20261207_000211_allow_posting_changed_webhooks::Migration),
             Box::new(m20261207_000220_create_idempotency_keys::Migration),
+            Box::new(m20261207_000300_create_periodic_jobs::Migration),
+            Box::new(m20261207_000301_create_import_progress::Migration),
         ]
     }
 }

@@ -90,6 +90,48 @@ async fn spawn(with_reference: bool, clock: Clock, configure: impl FnOnce(&mut C
     app
 }
 
+/// `nodes` applications on ONE database (a shared SQLite file, or one fresh PostgreSQL
+/// database), each with its own data directory (search index) and port, all on `clock`: a
+/// cluster in one process. The first node's directory holds the SQLite file, so keep every
+/// node until the test ends. Demo data is seeded once, before any node's workers start.
+pub async fn spawn_cluster(nodes: usize, clock: Clock, configure: impl Fn(&mut Config)) -> Vec<TestApp> {
+    chanjiao_api::tls::install_crypto_provider();
+    if std::env::var_os("RUST_LOG").is_some() {
+        chanjiao_api::telemetry::init(false);
+    }
+    let mut built = Vec::new();
+    let mut database_url = fresh_database_url().await;
+    for _ in 0..nodes {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = database_url
+            .get_or_insert_with(|| format!("sqlite://{}?mode=rwc", dir.path().join("chanjiao.db").display()))
+            .clone();
+        let mut config = Config {
+            bind: "127.0.0.1:0".parse().unwrap(),
+            data_dir: dir.path().to_path_buf(),
+            database_url: Some(url),
+            ..Config::default()
+        };
+        configure(&mut config);
+        let app = Application::build_with_clock(config, clock.clone()).await.expect("node starts");
+        built.push((app, dir));
+    }
+    let db = built[0].0.state().db.clone();
+    demo::seed(&db, &clock).await.expect("demo data");
+    let mut apps = Vec::new();
+    for (app, dir) in built {
+        let addr = app.local_addr().expect("bound");
+        let db = app.state().db.clone();
+        tokio::spawn(app.run_until(std::future::pending()));
+        let api = Client::builder().redirect(redirect::Policy::none()).build().unwrap();
+        apps.push(TestApp { base: format!("http://{addr}"), db, clock: clock.clone(), api, _dir: dir });
+    }
+    for app in &apps {
+        app.wait_until_ready().await;
+    }
+    apps
+}
+
 impl TestApp {
     /// Waits for `/readyz` (the search index builds in the background at start).
     pub async fn wait_until_ready(&self) {

@@ -30,6 +30,9 @@ pub struct Config {
     pub log_json: bool,
     /// How often postings past their end date are marked expired.
     pub expiry_sweep_secs: u64,
+    /// Seconds between the shutdown signal and no longer accepting connections, during which
+    /// `/readyz` answers 503 so load balancers move traffic elsewhere first.
+    pub shutdown_drain_secs: u64,
     /// Alerts and webhooks (see `docs/alerts.md`).
     pub alerts: AlertsConfig,
     /// Days after a round is closed before its personal data (students, preferences, rankings,
@@ -93,6 +96,7 @@ impl Default for Config {
             login_window_minutes: 15,
             log_json: false,
             expiry_sweep_secs: 600,
+            shutdown_drain_secs: 5,
             alerts: AlertsConfig::default(),
             rounds_retention_days: 365,
             abuse: AbuseConfig::default(),
@@ -116,6 +120,7 @@ struct FileConfig {
     login_window_minutes: Option<i64>,
     log_json: Option<bool>,
     expiry_sweep_secs: Option<u64>,
+    shutdown_drain_secs: Option<u64>,
     webhook_allowed_hosts: Option<Vec<String>>,
     webhook_max_attempts: Option<u32>,
     webhook_retry_base_ms: Option<u64>,
@@ -182,6 +187,7 @@ impl Config {
             login_window_minutes,
             log_json,
             expiry_sweep_secs,
+            shutdown_drain_secs,
             rounds_retention_days
         );
         if f.database_url.is_some() {
@@ -257,6 +263,7 @@ impl Config {
             login_window_minutes => "CHANJIAO_LOGIN_WINDOW_MINUTES",
             log_json => "CHANJIAO_LOG_JSON",
             expiry_sweep_secs => "CHANJIAO_EXPIRY_SWEEP_SECS",
+            shutdown_drain_secs => "CHANJIAO_SHUTDOWN_DRAIN_SECS",
             rounds_retention_days => "CHANJIAO_ROUNDS_RETENTION_DAYS"
         );
         let alerts = &mut self.alerts;
@@ -448,6 +455,17 @@ mod tests {
         std::fs::write(&file, "trusted_proxies = [\"10.0.0.0/99\"]\n").unwrap();
         let err = Config::load(Some(&file), env_of(&[])).unwrap_err();
         assert!(err.to_string().contains("trusted_proxies"), "{err}");
+    }
+
+    #[test]
+    fn the_shutdown_drain_comes_from_the_file_and_the_environment() {
+        assert_eq!(Config::default().shutdown_drain_secs, 5);
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("chanjiao.toml");
+        std::fs::write(&file, "shutdown_drain_secs = 12\n").unwrap();
+        assert_eq!(Config::load(Some(&file), env_of(&[])).unwrap().shutdown_drain_secs, 12);
+        let env = env_of(&[("CHANJIAO_SHUTDOWN_DRAIN_SECS", "0")]);
+        assert_eq!(Config::load(Some(&file), env).unwrap().shutdown_drain_secs, 0);
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod entities;
 pub mod error;
 pub mod indexer;
 pub mod integration;
+pub mod jobs;
 pub mod limits;
 pub mod progress;
 pub mod routes;

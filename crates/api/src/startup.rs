@@ -1,14 +1,19 @@
 //! Building and running the server: connect and migrate the database, bind the listener
-//! (port 0 in tests), assemble the router with its middleware, and shut down gracefully.
+//! (port 0 in tests), assemble the router with its middleware, and shut down gracefully:
+//! draining first (`/readyz` answers 503 and responses close their connections for
+//! `shutdown_drain_secs`, so the load balancer moves traffic elsewhere), then no new
+//! connections while the requests in flight finish.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
-use axum::middleware;
+use axum::middleware::{self, Next};
+use axum::response::Response;
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -37,6 +42,27 @@ pub struct AppState {
     pub limits: Arc<crate::abuse::RateLimits>,
     /// "Now" for every handler and worker (fixed in tests that choose the time).
     pub clock: crate::clock::Clock,
+    /// This process's name among the nodes on the database (periodic job holders, logs, metrics).
+    pub node: crate::jobs::NodeId,
+    /// Set once shutdown has begun.
+    pub draining: Draining,
+}
+
+/// Whether this process is shutting down: from the shutdown signal on, `/readyz` answers 503
+/// and every response closes its connection, while requests are still served for
+/// `shutdown_drain_secs`. Cheap to clone; clones share the flag.
+#[derive(Debug, Clone, Default)]
+pub struct Draining(Arc<AtomicBool>);
+
+impl Draining {
+    pub fn is_draining(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    /// Starts draining (there is no way back: the process is stopping).
+    pub fn begin(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
 }
 
 /// A bound, ready-to-run server.
@@ -92,18 +118,21 @@ impl Application {
         let hasher =
             auth::password::Hasher::new(config.abuse.password_hash_concurrency, config.abuse.password_hash_queue);
         let limits = Arc::new(crate::abuse::RateLimits::new(&config.abuse.rates));
+        let imports = crate::services::imports::ImportProgress::new(db.clone(), clock.clone());
         Ok(Application {
             listener,
             state: AppState {
                 db,
                 config: Arc::new(config),
                 web,
-                imports: Default::default(),
+                imports,
                 index,
                 catalogue: Default::default(),
                 hasher,
                 limits,
                 clock,
+                node: crate::jobs::NodeId::generate(),
+                draining: Draining::default(),
             },
         })
     }
@@ -120,12 +149,23 @@ impl Application {
         &self.state
     }
 
-    /// Serves until `shutdown` completes, then finishes in-flight requests.
+    /// Serves until `shutdown` completes, drains for `shutdown_drain_secs` (still serving,
+    /// but `/readyz` says 503 and connections close after their response), then stops
+    /// accepting and finishes the requests in flight.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let workers = crate::workers::spawn(&self.state);
+        let draining = self.state.draining.clone();
+        let drain = Duration::from_secs(self.state.config.shutdown_drain_secs);
+        let drained = async move {
+            shutdown.await;
+            draining.begin();
+            tracing::info!(drain_secs = drain.as_secs(), "draining: readyz answers 503");
+            tokio::time::sleep(drain).await;
+            tracing::info!("no longer accepting connections; finishing requests in flight");
+        };
         let app = router(self.state);
         let served = axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
+            .with_graceful_shutdown(drained)
             .await;
         workers.stop();
         served
@@ -193,5 +233,17 @@ pub fn router(state: AppState) -> Router {
     } else {
         router
     };
+    let draining = state.draining.clone();
     crate::integration::wrap(state.clone(), router.with_state(state))
+        .layer(middleware::from_fn_with_state(draining, close_when_draining))
+}
+
+/// While draining, asks every client to close its connection after the response, so that
+/// keep-alive clients (a proxy's upstream pool) reconnect, through the balancer, elsewhere.
+async fn close_when_draining(State(draining): State<Draining>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    if draining.is_draining() {
+        response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
 }

@@ -3,11 +3,14 @@
 pub(crate) mod audit;
 pub(crate) mod backup;
 pub(crate) mod cli;
+pub(crate) mod cluster_imports;
+pub(crate) mod cluster_jobs;
 pub(crate) mod conventions;
 pub(crate) mod crawl;
 pub(crate) mod demo;
 pub(crate) mod demo_story;
 pub(crate) mod doctor;
+pub(crate) mod draining;
 pub(crate) mod integration_docs;
 pub(crate) mod nodes;
 pub(crate) mod openapi;

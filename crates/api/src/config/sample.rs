@@ -51,6 +51,11 @@ const SECTIONS: &[(&str, &[Key])] = &[
                 "https://chanjiao.example.cn",
             ),
             key("request_timeout_secs", "Longest time one request may take before it is answered 408."),
+            key(
+                "shutdown_drain_secs",
+                "On SIGTERM, seconds the node keeps serving while /readyz answers 503 (so a balancer\n\
+                 stops sending it requests) before it stops accepting and finishes those in flight.",
+            ),
             key("log_json", "Write logs as JSON lines (for log shippers) instead of text."),
         ],
     ),
@@ -168,6 +173,7 @@ impl FileConfig {
             data_dir: Some(config.data_dir.clone()),
             database_url: config.database_url.clone(),
             request_timeout_secs: Some(config.request_timeout_secs),
+            shutdown_drain_secs: Some(config.shutdown_drain_secs),
             session_ttl_hours: Some(config.session_ttl_hours),
             cookie_secure: Some(config.cookie_secure),
             login_max_failures: Some(config.login_max_failures),

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqliteTransactionMode,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqliteTransactionMode, Statement,
     TransactionOptions, TransactionTrait,
 };
 
@@ -55,8 +55,59 @@ pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction, 
     db.begin_with_options(options).await
 }
 
+/// The key of the session-level advisory lock that serializes migrations on PostgreSQL
+/// ("chanjiao" in ASCII): fixed, so every node of every version takes the same lock.
+pub const MIGRATION_LOCK_KEY: i64 = 0x6368_616e_6a69_616f;
+
+/// Brings the schema up to date. On PostgreSQL, several nodes starting together would each
+/// create the migrations table and run the same migration at once (and fail on each other's
+/// tables); so the migrator runs on one dedicated connection holding a session-level advisory
+/// lock: one node migrates, the others wait for it and then find nothing pending. SQLite needs
+/// none of this: its file lock already lets one writer through at a time.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Migrator::up(db, None).await;
+    }
+    let options = db.get_postgres_connection_pool().connect_options();
+    // One connection that is never recycled while held, so the lock, the migrations and the
+    // unlock all happen in the same session.
+    let pool = sea_orm::sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .min_connections(0)
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with((*options).clone())
+        .await
+        .map_err(|e| DbErr::Custom(format!("cannot open the migration connection: {e}")))?;
+    let session = sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
+    let migrated = migrate_locked(&session).await;
+    // Closing the session releases the lock even when the unlock above it failed.
+    session.close().await.ok();
+    migrated
+}
+
+/// Takes the migration lock on `session` (waiting for another node's migration when it is
+/// held), migrates and unlocks.
+async fn migrate_locked(session: &DatabaseConnection) -> Result<(), DbErr> {
+    let lock = |function: &str| {
+        Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!("SELECT {function}($1) AS locked"),
+            [MIGRATION_LOCK_KEY.into()],
+        )
+    };
+    let free = match session.query_one_raw(lock("pg_try_advisory_lock")).await? {
+        Some(row) => row.try_get::<bool>("", "locked")?,
+        None => false,
+    };
+    if !free {
+        tracing::info!("waiting for another node's migration");
+        session.query_one_raw(lock("pg_advisory_lock")).await?;
+    }
+    let migrated = Migrator::up(session, None).await;
+    session.query_one_raw(lock("pg_advisory_unlock")).await?;
+    migrated
 }
 
 /// Whether the database answers and every migration has been applied.

@@ -58,16 +58,3 @@ pub async fn sweep(db: &DatabaseConnection, now: DateTime<Utc>, days: i64) -> Re
     }
     Ok(due.len())
 }
-
-/// Runs [`sweep`] now and then every `every`.
-pub async fn sweeps(db: DatabaseConnection, clock: crate::clock::Clock, every: std::time::Duration, days: i64) {
-    let mut ticks = tokio::time::interval(every);
-    loop {
-        ticks.tick().await;
-        match sweep(&db, clock.now(), days).await {
-            Ok(0) => {}
-            Ok(count) => tracing::info!(count, "personal data of closed rounds deleted"),
-            Err(error) => tracing::warn!(%error, "round retention sweep failed"),
-        }
-    }
-}

@@ -100,8 +100,9 @@ pub async fn issue(
     ApiUser(user): ApiUser,
 ) -> Result<(StatusCode, Json<ProgressToken>), ApiError> {
     imports::may_import(&user)?;
-    // Only when the process already tracks as many tokens as it keeps (see `ImportProgress`).
-    let token = state.imports.issue(user.principal()).ok_or(ApiError::TooManyAttempts { retry_after_secs: 60 })?;
+    // Only when the platform already tracks as many tokens as it keeps (see `ImportProgress`).
+    let token =
+        state.imports.issue(user.principal()).await.ok_or(ApiError::TooManyAttempts { retry_after_secs: 60 })?;
     Ok((StatusCode::CREATED, Json(ProgressToken { token })))
 }
 
@@ -126,7 +127,7 @@ pub async fn progress(
     ApiUser(user): ApiUser,
     Path(token): Path<String>,
 ) -> Result<Json<Progress>, ApiError> {
-    state.imports.get(user.principal(), &token).map(Json).ok_or(ApiError::NotFound)
+    state.imports.get(user.principal(), &token).await.map(Json).ok_or(ApiError::NotFound)
 }
 
 /// A spreadsheet's file format, as `format` names it.

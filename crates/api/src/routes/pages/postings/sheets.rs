@@ -22,12 +22,13 @@ use crate::web::{Lang, Page, PageError};
 
 pub async fn form(State(state): State<AppState>, page: Page, PageUser(user): PageUser) -> Result<Response, PageError> {
     imports::may_import(&user)?;
+    let progress = state.imports.issue(user.principal()).await;
     Ok(page.render(
         &state,
         "postings/import.html",
         context! {
             outcome => (), problems => (), error_title => (), error_detail => (),
-            progress => state.imports.issue(user.principal()),
+            progress => progress,
         },
     ))
 }
@@ -46,7 +47,7 @@ pub async fn upload(
         Err(error) => Err(error),
     };
     // The page shows the form again, ready for the next file.
-    let progress = state.imports.issue(user.principal());
+    let progress = state.imports.issue(user.principal()).await;
     match result {
         Ok(outcome) => Ok(page.render_with_status(
             &state,

@@ -1,11 +1,9 @@
-//! Importing postings from a spreadsheet, all or nothing, with progress that a page can poll;
-//! and exporting a listing.
+//! Importing postings from a spreadsheet, all or nothing, with progress that a page can poll
+//! on any node ([`progress`]); and exporting a listing.
 
 use chanjiao_domain::Text;
 use chanjiao_domain::access::Power;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chanjiao_domain::Invalid;
 use chanjiao_domain::posting::Side;
@@ -13,105 +11,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::DatabaseConnection;
 use serde::Serialize;
 
-use crate::auth::{CurrentUser, Principal};
+mod progress;
+
+pub use progress::{ImportProgress, OwnerKind, Phase, Progress, prune};
+
+use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::services::postings::{self, ListQuery, write};
 use crate::sheets::{self, ExportRow, ImportReport, ImportRow, RowProblem, SheetError, SheetFormat};
-
-/// Where an import is, for the page's progress bar.
-#[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
-#[schema(as = ImportProgress)]
-pub struct Progress {
-    pub phase: Phase,
-    pub done: usize,
-    pub total: usize,
-}
-
-/// An import's phase.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-#[schema(as = ImportPhase)]
-pub enum Phase {
-    /// The token is issued, no upload yet.
-    Waiting,
-    /// Checking rows.
-    Reading,
-    Saving,
-    Done,
-    Failed,
-}
-
-impl Progress {
-    /// A token issued but not used yet.
-    const WAITING: Progress = Progress { phase: Phase::Waiting, done: 0, total: 0 };
-}
-
-/// Progress of running imports, under tokens the server issues: 128 random bits, bound to the
-/// user (or API key) they were issued to, so that nobody can guess or choose another's token, and a token
-/// polled by anyone else is unknown (404). Kept in memory for a few minutes: a convenience for
-/// the page that started the import, which talks to this process.
-#[derive(Clone, Default)]
-pub struct ImportProgress {
-    inner: Arc<Mutex<HashMap<String, Tracked>>>,
-}
-
-struct Tracked {
-    user_id: Principal,
-    progress: Option<Progress>,
-    at: Instant,
-}
-
-const KEEP: Duration = Duration::from_secs(600);
-/// Tokens kept per user (the oldest goes first) and in all (issuing refuses beyond), so that a
-/// client asking for tokens in a loop cannot grow the map without bound.
-const PER_USER: usize = 16;
-const IN_ALL: usize = 50_000;
-
-impl ImportProgress {
-    /// A new token for `user_id`, or `None` when the process tracks as many as it will.
-    pub fn issue(&self, user_id: Principal) -> Option<String> {
-        use rand::RngCore;
-        let mut bytes = [0u8; 16];
-        rand::rng().fill_bytes(&mut bytes);
-        let token = hex::encode(bytes);
-        let mut map = self.inner.lock().ok()?;
-        map.retain(|_, tracked| tracked.at.elapsed() < KEEP);
-        let mut mine: Vec<(Instant, String)> =
-            map.iter().filter(|(_, t)| t.user_id == user_id).map(|(k, t)| (t.at, k.clone())).collect();
-        if mine.len() >= PER_USER {
-            mine.sort();
-            for (_, old) in &mine[..=mine.len() - PER_USER] {
-                map.remove(old);
-            }
-        }
-        if map.len() >= IN_ALL {
-            return None;
-        }
-        map.insert(token.clone(), Tracked { user_id, progress: None, at: Instant::now() });
-        Some(token)
-    }
-
-    /// Whether `token` was issued to `user_id` and is still kept.
-    pub fn issued_to(&self, user_id: Principal, token: &str) -> bool {
-        self.inner.lock().is_ok_and(|map| map.get(token).is_some_and(|t| t.user_id == user_id))
-    }
-
-    fn set(&self, token: Option<&str>, progress: Progress) {
-        let Some(token) = token else { return };
-        if let Ok(mut map) = self.inner.lock()
-            && let Some(tracked) = map.get_mut(token)
-        {
-            tracked.progress = Some(progress);
-            tracked.at = Instant::now();
-        }
-    }
-
-    /// The progress of `user_id`'s import under `token`; `None` for a token not theirs.
-    pub fn get(&self, user_id: Principal, token: &str) -> Option<Progress> {
-        let map = self.inner.lock().ok()?;
-        map.get(token).filter(|t| t.user_id == user_id).map(|t| t.progress.unwrap_or(Progress::WAITING))
-    }
-}
 
 /// What an import created.
 /// How many postings an import stored, and how many of them it published.
@@ -141,7 +48,7 @@ pub async fn import(
 ) -> Result<Imported, ApiError> {
     let side = side_of(user)?;
     let progress_token = match upload.progress_token.as_deref() {
-        Some(token) if !progress.issued_to(user.principal(), token) => {
+        Some(token) if !progress.follow(user.principal(), token).await => {
             return Err(ApiError::invalid(
                 "progress",
                 Invalid::NotAllowed(Text::new(
