@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::abuse::{AbuseConfig, TrustedProxies};
+use crate::telemetry::metrics::MetricsAllowed;
 
 /// Everything a server process needs to know before it starts.
 #[derive(Debug, Clone)]
@@ -40,6 +41,8 @@ pub struct Config {
     /// share cards, the sitemap and robots.txt. Never taken from a request's `Host` header, which
     /// the caller chooses. `None`: `http://` and the bound address, filled in at start.
     pub public_url: Option<String>,
+    /// Clients (after trusted proxies) that may read `/metrics`; everyone else gets 404.
+    pub metrics_allowed: MetricsAllowed,
 }
 
 /// How alerts are found and webhooks delivered. Flattened into the file and the environment
@@ -95,6 +98,7 @@ impl Default for Config {
             rounds_retention_days: 365,
             abuse: AbuseConfig::default(),
             public_url: None,
+            metrics_allowed: MetricsAllowed::default(),
         }
     }
 }
@@ -136,6 +140,7 @@ struct FileConfig {
     rate_limit_statistics_per_minute: Option<u32>,
     public_url: Option<String>,
     rate_limit_api_key_per_minute: Option<u32>,
+    metrics_allowed: Option<Vec<String>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -229,6 +234,10 @@ impl Config {
             abuse.trusted_proxies = TrustedProxies::parse(proxies.iter().map(String::as_str))
                 .map_err(|e| format!("trusted_proxies: {e}"))?;
         }
+        if let Some(allowed) = f.metrics_allowed {
+            self.metrics_allowed = MetricsAllowed::parse(allowed.iter().map(String::as_str))
+                .map_err(|e| format!("metrics_allowed: {e}"))?;
+        }
         Ok(())
     }
 
@@ -302,6 +311,10 @@ impl Config {
         if let Some(proxies) = env("CHANJIAO_TRUSTED_PROXIES") {
             abuse.trusted_proxies = TrustedProxies::parse(proxies.split(','))
                 .map_err(|message| ConfigError::Env { name: "CHANJIAO_TRUSTED_PROXIES".into(), message })?;
+        }
+        if let Some(allowed) = env("CHANJIAO_METRICS_ALLOWED") {
+            self.metrics_allowed = MetricsAllowed::parse(allowed.split(','))
+                .map_err(|message| ConfigError::Env { name: "CHANJIAO_METRICS_ALLOWED".into(), message })?;
         }
         let alerts = &mut self.alerts;
         if let Some(hosts) = env("CHANJIAO_WEBHOOK_ALLOWED_HOSTS") {
@@ -445,6 +458,27 @@ mod tests {
         std::fs::write(&file, "trusted_proxies = [\"10.0.0.0/99\"]\n").unwrap();
         let err = Config::load(Some(&file), env_of(&[])).unwrap_err();
         assert!(err.to_string().contains("trusted_proxies"), "{err}");
+    }
+
+    #[test]
+    fn metrics_readers_come_from_the_file_and_the_environment_and_default_to_loopback() {
+        let loopback: std::net::IpAddr = "127.0.0.1".parse().unwrap();
+        let prometheus: std::net::IpAddr = "10.1.2.3".parse().unwrap();
+        assert!(Config::default().metrics_allowed.contains(loopback));
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("chanjiao.toml");
+        std::fs::write(&file, "metrics_allowed = [\"10.0.0.0/8\"]\n").unwrap();
+        let config = Config::load(Some(&file), env_of(&[])).unwrap();
+        assert!(config.metrics_allowed.contains(prometheus));
+        assert!(!config.metrics_allowed.contains(loopback));
+        let config = Config::load(Some(&file), env_of(&[("CHANJIAO_METRICS_ALLOWED", "127.0.0.1, ::1")])).unwrap();
+        assert!(config.metrics_allowed.contains(loopback));
+        assert!(!config.metrics_allowed.contains(prometheus));
+        let err = Config::load(None, env_of(&[("CHANJIAO_METRICS_ALLOWED", "prometheus.local")])).unwrap_err();
+        assert!(err.to_string().contains("CHANJIAO_METRICS_ALLOWED"), "{err}");
+        std::fs::write(&file, "metrics_allowed = [\"10.0.0.0/40\"]\n").unwrap();
+        let err = Config::load(Some(&file), env_of(&[])).unwrap_err();
+        assert!(err.to_string().contains("metrics_allowed"), "{err}");
     }
 
     #[test]

@@ -20,7 +20,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 use crate::web::Web;
-use crate::{auth, db, routes};
+use crate::{auth, db, routes, telemetry};
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -181,6 +181,8 @@ pub fn router(state: AppState) -> Router {
             tracing::info_span!("request", method = %request.method(), path, request_id = id)
         }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        // The route template for the access log and the request metrics (see `observe` below).
+        .layer(middleware::from_fn(telemetry::access::note_route))
         // Outside the routes' limits, so that every limit sees the client it decided.
         .layer(middleware::from_fn_with_state(state.clone(), crate::abuse::client::identify));
     // Only when cookies are marked Secure, i.e. the site is served over HTTPS: on plain HTTP
@@ -193,5 +195,8 @@ pub fn router(state: AppState) -> Router {
     } else {
         router
     };
-    crate::integration::wrap(state.clone(), router.with_state(state))
+    let app = crate::integration::wrap(state.clone(), router.with_state(state.clone()));
+    // Outermost: every response the client gets is counted and logged once, including those
+    // the integration layer answers itself, and none of the reads it runs internally.
+    app.layer(middleware::from_fn_with_state(state, telemetry::access::observe))
 }
