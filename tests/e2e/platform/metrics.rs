@@ -24,10 +24,17 @@ struct Server {
     _dir: tempfile::TempDir,
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
+impl Server {
+    /// Kills the process (its log stays until the server is dropped).
+    fn stop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
     }
 }
 
@@ -176,8 +183,9 @@ async fn metrics_count_every_response_by_route_template_and_status_and_only_loop
     // The access log: one line per response, at the default level, with the route template,
     // the path without its query, and the client as the proxy reported it.
     drop(client);
+    let mut server = server;
+    server.stop();
     let log = server.log.clone();
-    drop(server);
     let lines: Vec<Value> = std::fs::read_to_string(&log)
         .unwrap()
         .lines()
@@ -185,7 +193,8 @@ async fn metrics_count_every_response_by_route_template_and_status_and_only_loop
         .filter(|line| line["fields"]["message"] == "access")
         .map(|line| line["fields"].clone())
         .collect();
-    let search = lines.iter().find(|l| l["route"] == "/api/v1/search").expect("the search was logged");
+    let search = lines.iter().find(|l| l["route"] == "/api/v1/search");
+    let search = search.unwrap_or_else(|| panic!("the search was logged: {}", std::fs::read_to_string(&log).unwrap()));
     assert_eq!(search["path"], "/api/v1/search");
     assert_eq!(search["method"], "GET");
     assert_eq!(search["status"], 200);

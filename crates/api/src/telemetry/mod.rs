@@ -11,9 +11,10 @@ use tracing_subscriber::EnvFilter;
 /// while the database drivers, which log every statement at info, are kept to warnings.
 pub const DEFAULT_FILTER: &str = "info,sqlx=warn,sea_orm=warn";
 
-/// Installs the global subscriber once; later calls (tests start many apps) do nothing.
+/// Installs the global subscriber once; later calls (tests start many apps) do nothing. Logs go
+/// to standard error, leaving standard output to what commands print (JSON, tables, ids).
 pub fn init(json: bool) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).with_writer(std::io::stderr);
     let _ = if json { builder.json().try_init() } else { builder.try_init() };
 }
