@@ -8,6 +8,7 @@ mod booking;
 mod brokering;
 mod browser;
 mod matching;
+mod operations;
 mod organizations;
 mod platform;
 mod postings;

@@ -7,10 +7,12 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::abuse::{AbuseConfig, TrustedProxies};
 use crate::telemetry::metrics::MetricsAllowed;
+
+pub mod sample;
 
 /// Everything a server process needs to know before it starts.
 #[derive(Debug, Clone)]
@@ -103,8 +105,9 @@ impl Default for Config {
     }
 }
 
-/// The shape of `chanjiao.toml`: every key optional.
-#[derive(Debug, Default, Deserialize)]
+/// The shape of `chanjiao.toml`: every key optional. Serialized only to write the sample
+/// ([`sample`]), in which every key appears.
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     bind: Option<SocketAddr>,
