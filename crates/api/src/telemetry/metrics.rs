@@ -67,6 +67,11 @@ impl MetricsAllowed {
     pub fn contains(&self, ip: IpAddr) -> bool {
         self.0.contains(ip)
     }
+
+    /// The networks as written in the configuration (`127.0.0.1/32`).
+    pub fn networks(&self) -> Vec<String> {
+        self.0.networks()
+    }
 }
 
 impl Default for MetricsAllowed {
