@@ -25,7 +25,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 use crate::web::Web;
-use crate::{auth, db, routes};
+use crate::{auth, db, routes, telemetry};
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -221,6 +221,8 @@ pub fn router(state: AppState) -> Router {
             tracing::info_span!("request", method = %request.method(), path, request_id = id)
         }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        // The route template for the access log and the request metrics (see `observe` below).
+        .layer(middleware::from_fn(telemetry::access::note_route))
         // Outside the routes' limits, so that every limit sees the client it decided.
         .layer(middleware::from_fn_with_state(state.clone(), crate::abuse::client::identify));
     // Only when cookies are marked Secure, i.e. the site is served over HTTPS: on plain HTTP
@@ -234,8 +236,11 @@ pub fn router(state: AppState) -> Router {
         router
     };
     let draining = state.draining.clone();
-    crate::integration::wrap(state.clone(), router.with_state(state))
-        .layer(middleware::from_fn_with_state(draining, close_when_draining))
+    let app = crate::integration::wrap(state.clone(), router.with_state(state.clone()))
+        .layer(middleware::from_fn_with_state(draining, close_when_draining));
+    // Outermost: every response the client gets is counted and logged once, including those
+    // the integration layer answers itself, and none of the reads it runs internally.
+    app.layer(middleware::from_fn_with_state(state, telemetry::access::observe))
 }
 
 /// While draining, asks every client to close its connection after the response, so that

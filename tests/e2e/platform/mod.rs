@@ -1,4 +1,4 @@
-//! The platform as a whole: the command line, the demo city, several nodes, the OpenAPI document and the pages shared by every feature.
+//! The platform as a whole: the command line, the demo city, several nodes, the OpenAPI document, metrics and the pages shared by every feature.
 
 pub(crate) mod audit;
 pub(crate) mod backup;
@@ -12,6 +12,7 @@ pub(crate) mod demo_story;
 pub(crate) mod doctor;
 pub(crate) mod draining;
 pub(crate) mod integration_docs;
+pub(crate) mod metrics;
 pub(crate) mod nodes;
 pub(crate) mod openapi;
 pub(crate) mod openapi_live;

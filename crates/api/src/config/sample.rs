@@ -92,6 +92,14 @@ const SECTIONS: &[(&str, &[Key])] = &[
         ],
     ),
     (
+        "Monitoring",
+        &[key(
+            "metrics_allowed",
+            "Addresses or networks (after trusted proxies) that may read /metrics; everyone else gets 404.\n\
+             Add Prometheus' address; never nginx's. Empty: nobody. See docs/monitoring.md.",
+        )],
+    ),
+    (
         "Background work",
         &[
             key("expiry_sweep_secs", "How often postings past their end date are expired and old sessions pruned."),
@@ -203,6 +211,7 @@ impl FileConfig {
             rate_limit_statistics_per_minute: Some(rates.statistics_per_minute),
             public_url: config.public_url.clone(),
             rate_limit_api_key_per_minute: Some(rates.api_key_per_minute),
+            metrics_allowed: Some(config.metrics_allowed.networks()),
         }
     }
 }

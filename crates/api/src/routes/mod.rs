@@ -1,9 +1,10 @@
-//! The URL space: health probes, the JSON API under `/api/v1`, the pages, and static assets.
+//! The URL space: health probes and metrics, the JSON API under `/api/v1`, the pages, and static assets.
 //! Route modules are thin: they extract, call a service, and render.
 
 pub mod api;
 pub mod extract;
 pub mod health;
+pub mod metrics;
 pub mod pages;
 pub mod uploads;
 
@@ -17,6 +18,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::metrics))
         .nest("/api/v1", api::routes())
         .merge(pages::routes(state))
         .route("/static/{*path}", get(web::static_asset))

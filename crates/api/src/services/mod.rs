@@ -12,6 +12,7 @@ pub mod brokering;
 pub mod imports;
 pub mod login_throttle;
 pub mod matching;
+pub mod monitoring;
 pub mod organizations;
 pub mod paging;
 pub mod postings;

@@ -255,6 +255,9 @@ async fn record(
         Duration::from_millis(config.webhook_retry_max_ms),
     );
     tracing::info!(delivery = delivery.id, attempt = attempts, state = state.as_str(), status, "webhook attempt");
+    if state != DeliveryState::Delivered {
+        crate::telemetry::metrics::webhook_failed();
+    }
     let txn = crate::db::begin_write(db).await?;
     webhook_attempts::Entity::update_many()
         .col_expr(webhook_attempts::Column::FinishedAt, Expr::value(now))
