@@ -111,7 +111,10 @@ async fn claim_and_run(state: &AppState, job: Job, period: Duration) -> Result<(
         Some(_) => {}
     }
     let Some(claim) = jobs::claim(&state.db, job, &state.node, now, period).await? else { return Ok(()) };
-    let error = match run(state, job).await {
+    let started = std::time::Instant::now();
+    let outcome = run(state, job).await;
+    crate::telemetry::metrics::job_ran(job.as_str(), outcome.is_ok(), started.elapsed().as_secs_f64());
+    let error = match outcome {
         Ok(()) => None,
         Err(error) => {
             tracing::warn!(%error, job = job.as_str(), "periodic job failed");

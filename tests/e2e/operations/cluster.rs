@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::Client;
+use sea_orm::ConnectionTrait;
 
 use super::load;
 use super::nginx::{self, Nginx};
@@ -36,6 +37,7 @@ async fn three_nodes_behind_nginx_restart_one_by_one_under_load_without_a_failed
         ("CHANJIAO_EXPIRY_SWEEP_SECS", "1"),
     ];
     let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let began = Instant::now();
     // Started together on an empty database: one node migrates under the advisory lock while the
     // others wait for it, and the first seeds the demo city.
     let direct = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
@@ -91,6 +93,26 @@ async fn three_nodes_behind_nginx_restart_one_by_one_under_load_without_a_failed
         nginx.error_log()
     );
     assert!(report.sent >= 200, "the load sent only {} requests", report.sent);
+
+    // The expiry sweep's period is 1 s: over the whole run, through three restarts, it ran once
+    // per period at most (never twice in one), and kept running while a node was down.
+    let db = sea_orm::Database::connect(url.as_str()).await.unwrap();
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT runs FROM periodic_jobs WHERE name = 'posting_expiry'",
+        ))
+        .await
+        .unwrap()
+        .expect("the expiry job has a row");
+    let runs: i64 = row.try_get("", "runs").unwrap();
+    let elapsed = began.elapsed().as_secs_f64();
+    assert!(runs as f64 <= elapsed + 1.0, "{runs} expiry runs in {elapsed:.1} s: a period ran twice");
+    assert!(
+        runs as f64 >= restarting.as_secs_f64() / 2.0,
+        "{runs} expiry runs in {elapsed:.1} s: the sweep stopped while nodes restarted"
+    );
+    db.close().await.ok();
     eprintln!(
         "rolling restart of 3 nodes in {:.1} s under load: {} requests, 0 failed, p50 {:.1} ms, p99 {:.1} ms, {} ticks skipped",
         restarting.as_secs_f64(),
