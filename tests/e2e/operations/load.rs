@@ -153,14 +153,14 @@ async fn send(
         client.request(method, format!("{base}{path}")).header("x-forwarded-for", visitor.clone())
     };
     let (builder, expected) = match op {
-        Op::SearchApi => (request(Method::GET, format!("/api/v1/search?q=数控&limit=10")), StatusCode::OK),
+        Op::SearchApi => (request(Method::GET, "/api/v1/search?q=数控&limit=10".into()), StatusCode::OK),
         Op::SearchPage => (request(Method::GET, "/search?q=机械".into()), StatusCode::OK),
         Op::PostingPage => (request(Method::GET, format!("/postings/{need}")), StatusCode::OK),
         Op::SignedInList => {
             (request(Method::GET, "/api/v1/postings?limit=20".into()).bearer_auth(&actors.enterprise), StatusCode::OK)
         }
         Op::CreatePosting => {
-            let body = json!({"publish": n % 2 == 0, "kind": "job", "title": format!("负载测试岗位 {n}"),
+            let body = json!({"publish": n.is_multiple_of(2), "kind": "job", "title": format!("负载测试岗位 {n}"),
                 "region": "330603", "quantity": 1});
             let response = request(Method::POST, "/api/v1/postings".into())
                 .bearer_auth(&actors.enterprise)

@@ -46,8 +46,7 @@ fn webhook_settings_come_from_the_file_and_the_environment() {
     let config = Config::load(Some(&file), env_of(&[])).unwrap();
     assert_eq!(config.alerts.webhook_allowed_hosts, ["hooks.internal"]);
     assert_eq!(config.alerts.webhook_max_attempts, 3);
-    let env =
-        env_of(&[("CHANJIAO_WEBHOOK_ALLOWED_HOSTS", "127.0.0.1, localhost"), ("CHANJIAO_ALERTS_POLL_MS", "50")]);
+    let env = env_of(&[("CHANJIAO_WEBHOOK_ALLOWED_HOSTS", "127.0.0.1, localhost"), ("CHANJIAO_ALERTS_POLL_MS", "50")]);
     let config = Config::load(Some(&file), env).unwrap();
     assert_eq!(config.alerts.webhook_allowed_hosts, ["127.0.0.1", "localhost"]);
     assert_eq!(config.alerts.alerts_poll_ms, 50);
@@ -63,8 +62,7 @@ fn abuse_settings_come_from_the_file_and_the_environment_and_bad_proxies_are_err
     assert!(config.abuse.trusted_proxies.contains("10.2.3.4".parse().unwrap()));
     assert_eq!(config.abuse.rates.search_per_minute, 7);
     assert_eq!(config.abuse.password_hash_queue, 3);
-    let env =
-        env_of(&[("CHANJIAO_TRUSTED_PROXIES", "127.0.0.1, ::1"), ("CHANJIAO_RATE_LIMIT_LOGIN_PER_MINUTE", "0")]);
+    let env = env_of(&[("CHANJIAO_TRUSTED_PROXIES", "127.0.0.1, ::1"), ("CHANJIAO_RATE_LIMIT_LOGIN_PER_MINUTE", "0")]);
     let config = Config::load(Some(&file), env).unwrap();
     assert!(config.abuse.trusted_proxies.contains("::1".parse().unwrap()));
     assert!(!config.abuse.trusted_proxies.contains("10.2.3.4".parse().unwrap()));
