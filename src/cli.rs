@@ -79,7 +79,7 @@ pub enum Command {
     /// Copy every row of a SQLite database into an empty PostgreSQL database.
     MigrateData(crate::ops::MigrateDataArgs),
     /// The configuration file: every key, what it means and its default.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = examples::CONFIG)]
     Config(ConfigCommand),
     /// Check the configuration, database, migrations, search index, reference data and webhook
     /// hosts, and say what to do about each problem. Changes nothing.

@@ -107,6 +107,8 @@ pub(crate) async fn start_node(data_dir: &Path, database_url: Option<String>, al
     config.alerts.webhook_lease_secs = 1;
     config.alerts.webhook_timeout_secs = 5;
     config.alerts.alerts_poll_ms = 50;
+    // A stop here stands for a crash or kill: no drain period in which the attempt could finish.
+    config.shutdown_drain_secs = 0;
     let app = Application::build(config).await.expect("application starts");
     let base = format!("http://{}", app.local_addr().unwrap());
     let db = app.state().db.clone();
