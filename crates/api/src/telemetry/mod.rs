@@ -12,9 +12,15 @@ use tracing_subscriber::EnvFilter;
 pub const DEFAULT_FILTER: &str = "info,sqlx=warn,sea_orm=warn";
 
 /// Installs the global subscriber once; later calls (tests start many apps) do nothing. Logs go
-/// to standard error, leaving standard output to what commands print (JSON, tables, ids).
+/// to standard error, leaving standard output to what commands print (JSON, tables, ids). Colours
+/// only on a terminal: under systemd the journal would store the escape codes.
 pub fn init(json: bool) {
+    use std::io::IsTerminal;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr);
     let _ = if json { builder.json().try_init() } else { builder.try_init() };
 }
