@@ -74,7 +74,7 @@ async fn main() {
     let env = [("CHANJIAO_TRUSTED_PROXIES", "127.0.0.1"), ("CHANJIAO_SHUTDOWN_DRAIN_SECS", "1")];
     let dirs: Vec<tempfile::TempDir> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
     let mut nodes: Vec<node::Node> =
-        dirs.iter().enumerate().map(|(i, d)| node::Node::spawn(d.path(), &url, &env, i == 0)).collect();
+        dirs.iter().enumerate().map(|(i, d)| node::Node::spawn(d.path(), Some(&url), &env, i == 0)).collect();
     let direct = Client::new();
     for n in &mut nodes {
         n.ready(&direct).await;

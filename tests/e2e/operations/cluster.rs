@@ -42,7 +42,7 @@ async fn three_nodes_behind_nginx_restart_one_by_one_under_load_without_a_failed
     // others wait for it, and the first seeds the demo city.
     let direct = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let mut nodes: Vec<Node> =
-        dirs.iter().enumerate().map(|(i, d)| Node::spawn(d.path(), &url, &env, i == 0)).collect();
+        dirs.iter().enumerate().map(|(i, d)| Node::spawn(d.path(), Some(&url), &env, i == 0)).collect();
     for node in &mut nodes {
         node.ready(&direct).await;
     }

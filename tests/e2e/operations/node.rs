@@ -1,5 +1,7 @@
-//! A real `chanjiao serve` process for the operations tests: started on a port of its own with
-//! a data directory of its own, stopped with SIGTERM as systemd stops it (or killed on drop).
+//! A real `chanjiao serve` process, for every test that needs one (operations, backups, metrics,
+//! the soak benchmark): started on a port of its own with a data directory of its own and only
+//! the settings the test gives (inherited `CHANJIAO_*` and `DATABASE_URL` are dropped), its log in
+//! `<data_dir>/node.log`; stopped with SIGTERM as systemd stops it, or killed.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -11,16 +13,14 @@ pub struct Node {
     child: Option<Child>,
     pub port: u16,
     pub data_dir: PathBuf,
-    database_url: String,
+    /// `None`: the default SQLite file in the data directory.
+    database_url: Option<String>,
     env: Vec<(String, String)>,
 }
 
 impl Drop for Node {
     fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        self.kill();
     }
 }
 
@@ -30,12 +30,12 @@ pub fn free_port() -> u16 {
 
 impl Node {
     /// Starts a node (with the demo data when `demo`); see [`Node::ready`].
-    pub fn spawn(data_dir: &Path, database_url: &str, env: &[(&str, &str)], demo: bool) -> Node {
+    pub fn spawn(data_dir: &Path, database_url: Option<&str>, env: &[(&str, &str)], demo: bool) -> Node {
         let mut node = Node {
             child: None,
             port: free_port(),
             data_dir: data_dir.to_owned(),
-            database_url: database_url.to_owned(),
+            database_url: database_url.map(str::to_owned),
             env: env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         };
         node.start(demo);
@@ -53,7 +53,15 @@ impl Node {
         if demo {
             command.arg("--demo");
         }
-        command.env("DATABASE_URL", &self.database_url).env("RUST_LOG", "warn").env("RUST_BACKTRACE", "0");
+        for (name, _) in std::env::vars_os() {
+            if name.to_str().is_some_and(|n| n.starts_with("CHANJIAO_") || n == "DATABASE_URL") {
+                command.env_remove(name);
+            }
+        }
+        if let Some(url) = &self.database_url {
+            command.env("DATABASE_URL", url);
+        }
+        command.env("RUST_LOG", "warn").env("RUST_BACKTRACE", "0");
         for (k, v) in &self.env {
             command.env(k, v);
         }
@@ -62,7 +70,8 @@ impl Node {
         self.child = Some(command.stdout(Stdio::null()).stderr(log).spawn().expect("start chanjiao serve"));
     }
 
-    fn log_path(&self) -> PathBuf {
+    /// The node's standard error, appended across restarts.
+    pub fn log_path(&self) -> PathBuf {
         self.data_dir.join("node.log")
     }
 
@@ -119,6 +128,14 @@ impl Node {
                 seen.push(r.status().as_u16());
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Kills the process at once (a crash, or a test that only wants it gone).
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
         }
     }
 

@@ -3,32 +3,20 @@
 //! search result for search result, and a SQLite platform moves to PostgreSQL whole.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use reqwest::{Client, StatusCode};
 use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
 use serde_json::{Value, json};
 
+use crate::e2e::operations::node::Node;
 use crate::e2e::support::{DEMO_PASSWORD, fresh_database_url};
 
 /// Tables that change whenever anyone signs in; they say nothing about the platform's data.
 const SIGN_IN_TABLES: &[&str] = &["sessions", "login_attempts", "login_throttles"];
 const QUERIES: &[&str] = &["数控", "护理", "模具", "恢复演练"];
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// `chanjiao` with `args` on `data_dir`, on PostgreSQL when `database_url` is given.
 fn chanjiao(data_dir: &Path, database_url: Option<&str>, args: &[&str]) -> Output {
@@ -45,42 +33,17 @@ fn text(output: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
 }
 
-async fn serve(data_dir: &Path, database_url: Option<&str>, demo: bool) -> Server {
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_chanjiao"));
-    command.args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--data-dir"]).arg(data_dir);
-    if demo {
-        command.arg("--demo");
-    }
-    match database_url {
-        Some(url) => command.env("DATABASE_URL", url),
-        None => command.env_remove("DATABASE_URL"),
-    };
-    let child = command
-        .env_remove("CHANJIAO_DATABASE_URL")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start chanjiao serve");
-    let server = Server { child, base: format!("http://127.0.0.1:{port}") };
+/// `chanjiao serve` on `data_dir` (on PostgreSQL when `database_url` is given), once it is ready.
+async fn serve(data_dir: &Path, database_url: Option<&str>, demo: bool) -> Node {
+    let mut server = Node::spawn(data_dir, database_url, &[], demo);
     chanjiao_api::tls::install_crypto_provider();
-    let client = Client::new();
-    let deadline = Instant::now() + Duration::from_secs(180);
-    loop {
-        if let Ok(r) = client.get(format!("{}/readyz", server.base)).send().await
-            && r.status() == StatusCode::OK
-        {
-            return server;
-        }
-        assert!(Instant::now() < deadline, "the server did not become ready");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    server.ready(&Client::new()).await;
+    server
 }
 
-async fn login(server: &Server) -> String {
+async fn login(server: &Node) -> String {
     let body: Value = Client::new()
-        .post(format!("{}/api/v1/auth/login", server.base))
+        .post(format!("{}/api/v1/auth/login", server.base()))
         .json(&json!({"email": "enterprise@demo.local", "password": DEMO_PASSWORD}))
         .send()
         .await
@@ -92,7 +55,7 @@ async fn login(server: &Server) -> String {
 }
 
 /// Every hit's id for `q`, across all pages.
-async fn search(server: &Server, token: &str, q: &str) -> BTreeSet<i64> {
+async fn search(server: &Node, token: &str, q: &str) -> BTreeSet<i64> {
     let client = Client::new();
     let mut ids = BTreeSet::new();
     let mut cursor: Option<String> = None;
@@ -102,7 +65,7 @@ async fn search(server: &Server, token: &str, q: &str) -> BTreeSet<i64> {
             query.push(("cursor", c.clone()));
         }
         let body: Value = client
-            .get(format!("{}/api/v1/search", server.base))
+            .get(format!("{}/api/v1/search", server.base()))
             .query(&query)
             .bearer_auth(token)
             .send()
@@ -119,7 +82,7 @@ async fn search(server: &Server, token: &str, q: &str) -> BTreeSet<i64> {
     }
 }
 
-async fn all_searches(server: &Server, token: &str) -> BTreeMap<&'static str, BTreeSet<i64>> {
+async fn all_searches(server: &Node, token: &str) -> BTreeMap<&'static str, BTreeSet<i64>> {
     let mut results = BTreeMap::new();
     for q in QUERIES {
         results.insert(*q, search(server, token, q).await);
@@ -127,9 +90,9 @@ async fn all_searches(server: &Server, token: &str) -> BTreeMap<&'static str, BT
     results
 }
 
-async fn create_posting(server: &Server, token: &str, title: &str) -> i64 {
+async fn create_posting(server: &Node, token: &str, title: &str) -> i64 {
     let response = Client::new()
-        .post(format!("{}/api/v1/postings", server.base))
+        .post(format!("{}/api/v1/postings", server.base()))
         .bearer_auth(token)
         .json(&json!({"publish": true, "kind": "job", "title": title, "region": "330603", "quantity": 2}))
         .send()
@@ -140,7 +103,7 @@ async fn create_posting(server: &Server, token: &str, title: &str) -> i64 {
 }
 
 /// Waits until a search for `q` finds `id` (or, with `present` false, no longer finds it).
-async fn until_search(server: &Server, token: &str, q: &str, id: i64, present: bool) {
+async fn until_search(server: &Node, token: &str, q: &str, id: i64, present: bool) {
     let deadline = Instant::now() + Duration::from_secs(10);
     while search(server, token, q).await.contains(&id) != present {
         assert!(Instant::now() < deadline, "search for {q} did not settle on posting {id}");
@@ -216,7 +179,7 @@ async fn a_backup_taken_while_the_server_runs_restores_the_same_rows_and_search_
 
     // Change the data after the backup: one posting closed, one added.
     let closed = Client::new()
-        .post(format!("{}/api/v1/postings/{kept}/close", server.base))
+        .post(format!("{}/api/v1/postings/{kept}/close", server.base()))
         .bearer_auth(&token)
         .send()
         .await
@@ -240,7 +203,7 @@ async fn a_backup_taken_while_the_server_runs_restores_the_same_rows_and_search_
     let server = serve(data.path(), pg.as_deref(), false).await;
     let token = login(&server).await;
     let posting: Value = Client::new()
-        .get(format!("{}/api/v1/postings/{kept}", server.base))
+        .get(format!("{}/api/v1/postings/{kept}", server.base()))
         .bearer_auth(&token)
         .send()
         .await
@@ -252,8 +215,12 @@ async fn a_backup_taken_while_the_server_runs_restores_the_same_rows_and_search_
         (posting["title"].as_str(), posting["status"].as_str()),
         (Some("恢复演练专用岗位 备份前"), Some("published"))
     );
-    let missing =
-        Client::new().get(format!("{}/api/v1/postings/{added}", server.base)).bearer_auth(&token).send().await.unwrap();
+    let missing = Client::new()
+        .get(format!("{}/api/v1/postings/{added}", server.base()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND, "the posting made after the backup is gone");
     // The index was rebuilt from the restored rows, not left as it was before the restore.
     assert_eq!(all_searches(&server, &token).await, searched);

@@ -5,73 +5,36 @@
 //! and the Prometheus alert rules use is one the server exports.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::File;
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
 
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
+use crate::e2e::operations::node::Node;
 use crate::e2e::support::{fresh_database_url, spawn_app};
 
-/// A `chanjiao serve` process, killed when dropped.
+/// A `chanjiao serve` process with a data directory of its own, removed after it.
 struct Server {
-    child: Child,
-    base: String,
-    log: PathBuf,
+    node: Node,
     _dir: tempfile::TempDir,
 }
 
-impl Server {
-    /// Kills the process (its log stays until the server is dropped).
-    fn stop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
-
 /// Starts the server behind a "proxy" on loopback (its `X-Forwarded-For` is believed), with
-/// JSON logs at the default level written to a file, and waits until it is ready.
+/// JSON logs at the default level, and waits until it is ready.
 async fn start() -> Server {
     let dir = tempfile::tempdir().unwrap();
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let log = dir.path().join("server.log");
     let database_url = fresh_database_url()
         .await
         .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", dir.path().join("m.db").display()));
-    let child = Command::new(env!("CARGO_BIN_EXE_chanjiao"))
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--data-dir"])
-        .arg(dir.path())
-        .env("DATABASE_URL", database_url)
-        .env("CHANJIAO_TRUSTED_PROXIES", "127.0.0.1")
-        .env("CHANJIAO_LOG_JSON", "true")
-        .env_remove("RUST_LOG")
-        .env_remove("CHANJIAO_METRICS_ALLOWED")
-        .stdout(Stdio::null())
-        .stderr(File::create(&log).unwrap())
-        .spawn()
-        .expect("start chanjiao serve");
-    let server = Server { child, base: format!("http://127.0.0.1:{port}"), log, _dir: dir };
+    let env = [
+        ("CHANJIAO_TRUSTED_PROXIES", "127.0.0.1"),
+        ("CHANJIAO_LOG_JSON", "true"),
+        ("RUST_LOG", chanjiao_api::telemetry::DEFAULT_FILTER),
+    ];
+    let mut node = Node::spawn(dir.path(), Some(&database_url), &env, false);
     chanjiao_api::tls::install_crypto_provider();
-    let client = Client::new();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        if let Ok(r) = client.get(format!("{}/readyz", server.base)).send().await
-            && r.status() == StatusCode::OK
-        {
-            return server;
-        }
-        assert!(Instant::now() < deadline, "the server did not become ready");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    node.ready(&Client::new()).await;
+    Server { node, _dir: dir }
 }
 
 /// One sample of the text exposition format: name, labels, value.
@@ -124,7 +87,7 @@ async fn scrape(client: &Client, base: &str) -> String {
 async fn metrics_count_every_response_by_route_template_and_status_and_only_loopback_may_read_them() {
     let server = start().await;
     let client = Client::new();
-    let get = |path: &str| client.get(format!("{}{path}", server.base)).send();
+    let get = |path: &str| client.get(format!("{}{path}", server.node.base())).send();
     for (path, status) in [
         ("/healthz", 200),
         ("/healthz", 200),
@@ -136,13 +99,17 @@ async fn metrics_count_every_response_by_route_template_and_status_and_only_loop
         assert_eq!(get(path).await.unwrap().status().as_u16(), status, "{path}");
     }
     // A client on the internet, as the trusted proxy reports it: the endpoint does not exist.
-    let outsider =
-        client.get(format!("{}/metrics", server.base)).header("x-forwarded-for", "203.0.113.7").send().await.unwrap();
+    let outsider = client
+        .get(format!("{}/metrics", server.node.base()))
+        .header("x-forwarded-for", "203.0.113.7")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(outsider.status(), StatusCode::NOT_FOUND);
     assert!(outsider.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
     assert!(!outsider.text().await.unwrap().contains("chanjiao_"));
 
-    let text = scrape(&client, &server.base).await;
+    let text = scrape(&client, &server.node.base()).await;
     let all = samples(&text);
     let requests = |route: &str, status: &str| {
         value(&all, "chanjiao_http_requests_total", &[("method", "GET"), ("route", route), ("status", status)])
@@ -184,8 +151,8 @@ async fn metrics_count_every_response_by_route_template_and_status_and_only_loop
     // the path without its query, and the client as the proxy reported it.
     drop(client);
     let mut server = server;
-    server.stop();
-    let log = server.log.clone();
+    server.node.kill();
+    let log = server.node.log_path();
     let lines: Vec<Value> = std::fs::read_to_string(&log)
         .unwrap()
         .lines()
