@@ -19,6 +19,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Ta
 
 use crate::document::IndexDoc;
 use crate::error::{Result, SearchError};
+use crate::query::counts::Counting;
 use crate::schema::{self, Fields};
 
 /// The writer's memory budget on disk; segments are flushed when it fills.
@@ -47,6 +48,8 @@ pub struct SearchIndex {
     writer_size: (usize, usize),
     /// The payload of the last commit, kept so reading it needs no IO.
     last_seq: Mutex<Option<i64>>,
+    /// How totals and facet counts are made, and those of recent searches.
+    pub(crate) counting: Counting,
 }
 
 impl SearchIndex {
@@ -82,6 +85,7 @@ impl SearchIndex {
             writer: Mutex::new(writer),
             writer_size: (threads, heap),
             last_seq: Mutex::new(last_seq),
+            counting: Counting::default(),
         })
     }
 
@@ -133,6 +137,18 @@ impl SearchIndex {
         *self.last_seq.lock().unwrap_or_else(|p| p.into_inner()) = None;
         self.reader.reload()?;
         Ok(())
+    }
+
+    /// Whether searches reuse the counts of an identical search since the last commit (on by
+    /// default). Benchmarks of counting itself turn it off.
+    pub fn set_count_cache(&self, enabled: bool) {
+        self.counting.set_cache(enabled);
+    }
+
+    /// Sets the number of matches from which a search's total and facet counts are estimated
+    /// from a sample rather than counted ([`EXACT_LIMIT`](crate::EXACT_LIMIT) by default).
+    pub fn set_exact_count_limit(&self, limit: u64) {
+        self.counting.set_exact_limit(limit);
     }
 
     /// How many postings are searchable.

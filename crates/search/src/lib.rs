@@ -34,6 +34,7 @@ pub use error::{Result, SearchError};
 pub use highlight::escape_html;
 pub use index::{Change, SearchIndex};
 pub use inspect::{IndexState, inspect};
+pub use query::counts::EXACT_LIMIT;
 pub use query::{DEFAULT_LIMIT, Filters, Hit, MAX_LIMIT, MAX_WINDOW, SearchRequest, SearchResults, Sort};
 pub use similar::{MAX_SIMILAR, Similar, SimilarRequest, key_terms, terms};
 pub use suggest::MAX_SUGGESTIONS;

@@ -5,23 +5,20 @@
 //! apprenticeships the same query and other filters would give, so a user can widen a selection
 //! instead of only narrowing it; every other dimension counts within the selected kinds. A
 //! dimension without a filter of its own is counted with the main search; each filtered one costs
-//! one more search.
+//! one more count (see [`counts`](super::counts), which also decides between exact and estimated).
 //!
 //! Region counts are one level below the selected region (the counties of a city, the
 //! townships of a county), or the cities of the province when no region is selected; for a
 //! selected township, the township itself.
 
-use std::collections::BTreeMap;
-
 use chanjiao_domain::RegionLevel;
+use tantivy::Term;
 use tantivy::collector::{FacetCollector, FacetCounts};
 use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Facet, Field, IndexRecordOption};
-use tantivy::{Searcher, Term};
 
 use super::Filters;
 use crate::document::region_facet;
-use crate::error::Result;
 use crate::schema::{FACETS, Fields};
 
 /// The province every region code is under.
@@ -139,20 +136,4 @@ pub(crate) fn values(dim: Dim, request: &Filters, counts: &FacetCounts) -> Vec<(
     values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     values.truncate(MAX_VALUES);
     values
-}
-
-/// Counts of the dimensions that have filters of their own, each with its own filter left out.
-pub(crate) fn disjunctive_counts(
-    searcher: &Searcher,
-    text: Option<&dyn Query>,
-    filters: &[Filter],
-    request: &Filters,
-    out: &mut BTreeMap<String, Vec<(String, u64)>>,
-) -> Result<()> {
-    for dim in Dim::ALL.into_iter().filter(|d| is_filtered(filters, *d)) {
-        let query = compose(text, filters, Some(dim));
-        let counts = searcher.search(&*query, &collector(dim, request))?;
-        out.insert(dim.name().to_owned(), values(dim, request, &counts));
-    }
-    Ok(())
 }

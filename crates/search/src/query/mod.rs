@@ -3,19 +3,23 @@
 //!
 //! Free text never fails a search (see [`text`] for how it becomes a query). Empty text, or
 //! text with nothing searchable in it, browses: every posting matching the filters, newest first
-//! unless another order is asked for. Facet counts are disjunctive (see [`facets`]).
+//! unless another order is asked for. Facet counts are disjunctive (see [`facets`]); the total
+//! and the counts are exact for queries that match few postings and estimated above that (see
+//! [`counts`]). Ranking does not count: the page of hits comes from a pruning top-k search of its
+//! own, so its cost does not grow with the number of matches.
 //!
 //! Pages are offsets. The cursor in [`SearchResults::next_cursor`] is an opaque encoding of the
 //! next offset, so clients can page without knowing that; results past [`MAX_WINDOW`] are not
 //! served, as deep pages of a relevance ranking are not useful and cost a full sort.
 
+pub(crate) mod counts;
 pub(crate) mod facets;
 mod text;
 
 use std::collections::BTreeMap;
 
 use chanjiao_domain::{ClusterId, PostingKind, RegionCode, SchoolLevel, Side};
-use tantivy::collector::{Count, MultiCollector, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Order, TantivyDocument};
 
@@ -46,7 +50,7 @@ pub enum Sort {
 
 /// Which postings to consider. Within one list, any value matches (kind is job *or*
 /// apprenticeship); across fields, all must.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Filters {
     pub kinds: Vec<PostingKind>,
     pub side: Option<Side>,
@@ -91,8 +95,12 @@ pub struct Hit {
 /// What a search found.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SearchResults {
-    /// Postings matching the text and all filters.
+    /// Postings matching the text and all filters; an estimate when `approximate`.
     pub total: u64,
+    /// Whether the total and the facet counts were estimated from a sample of the matches
+    /// (a query matching at least [`EXACT_LIMIT`](counts::EXACT_LIMIT) postings), to be shown
+    /// as such (约 N).
+    pub approximate: bool,
     pub hits: Vec<Hit>,
     /// For each dimension (kind, side, region, cluster, level, program_class): values with their
     /// counts, most frequent first.
@@ -124,42 +132,25 @@ impl SearchIndex {
             (sort, _) => sort,
         };
 
-        let mut multi = MultiCollector::new();
-        let count = multi.add_collector(Count);
+        let counts = self.counting.counts(&searcher, (&request.q, &request.filters), text.as_deref(), &filters)?;
         // TopDocs needs a limit of at least one; past the window the page is empty anyway.
-        let top = || TopDocs::with_limit(limit.max(1)).and_offset(offset);
-        let by_score = (sort == Sort::Relevance).then(|| multi.add_collector(top().order_by_score()));
-        let by_created = (sort == Sort::Newest)
-            .then(|| multi.add_collector(top().order_by_fast_field::<tantivy::DateTime>("created_at", Order::Desc)));
-        let by_ends = (sort == Sort::ClosingSoon)
-            .then(|| multi.add_collector(top().order_by_fast_field::<tantivy::DateTime>("ends_on", Order::Asc)));
-        let facet_handles: Vec<_> = facets::Dim::ALL
-            .into_iter()
-            .filter(|dim| !facets::is_filtered(&filters, *dim))
-            .map(|dim| (dim, multi.add_collector(facets::collector(dim, &request.filters))))
-            .collect();
-
-        let mut fruits = searcher.search(&*query, &multi)?;
-        let total = count.extract(&mut fruits) as u64;
-        let mut addresses: Vec<(f32, DocAddress)> = Vec::new();
-        if let Some(handle) = by_score {
-            addresses = handle.extract(&mut fruits);
-        }
-        if let Some(handle) = by_created {
-            addresses = handle.extract(&mut fruits).into_iter().map(|(_, a)| (0.0, a)).collect();
-        }
-        if let Some(handle) = by_ends {
-            addresses = handle.extract(&mut fruits).into_iter().map(|(_, a)| (0.0, a)).collect();
-        }
+        let top = TopDocs::with_limit(limit.max(1)).and_offset(offset);
+        let mut addresses: Vec<(f32, DocAddress)> = match sort {
+            Sort::Relevance => searcher.search(&*query, &top.order_by_score())?,
+            Sort::Newest => searcher
+                .search(&*query, &top.order_by_fast_field::<tantivy::DateTime>("created_at", Order::Desc))?
+                .into_iter()
+                .map(|(_, a)| (0.0, a))
+                .collect(),
+            Sort::ClosingSoon => searcher
+                .search(&*query, &top.order_by_fast_field::<tantivy::DateTime>("ends_on", Order::Asc))?
+                .into_iter()
+                .map(|(_, a)| (0.0, a))
+                .collect(),
+        };
         if limit == 0 {
             addresses.clear();
         }
-        let mut facet_values = BTreeMap::new();
-        for (dim, handle) in facet_handles {
-            let counts = handle.extract(&mut fruits);
-            facet_values.insert(dim.name().to_owned(), facets::values(dim, &request.filters, &counts));
-        }
-        facets::disjunctive_counts(&searcher, text.as_deref(), &filters, &request.filters, &mut facet_values)?;
 
         let highlighter = Highlighter::new(&searcher, text.as_deref(), &self.fields)?;
         let mut hits = Vec::with_capacity(addresses.len());
@@ -177,8 +168,10 @@ impl SearchIndex {
         }
 
         let next = offset + hits.len();
+        // An estimate never claims fewer matches than the pages already shown.
+        let total = counts.total.max(next as u64);
         let next_cursor = (next < MAX_WINDOW && (next as u64) < total && !hits.is_empty()).then(|| encode_cursor(next));
-        Ok(SearchResults { total, hits, facets: facet_values, next_cursor })
+        Ok(SearchResults { total, approximate: counts.approximate, hits, facets: counts.facets.clone(), next_cursor })
     }
 }
 

@@ -1,5 +1,6 @@
 //! Tests over small realistic indexes in memory.
 
+mod estimates;
 mod facets;
 mod hostile;
 mod index;
