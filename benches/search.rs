@@ -2,14 +2,16 @@
 //! search, on the same generated corpus and the same query mix, in one process.
 //!
 //! ```text
-//! cargo bench --bench search -- --docs 100000 [--queries 2000] [--batch 10000] [--peers sqlite,postgres]
+//! cargo bench --bench search -- --docs 100000 [--queries 2000] [--batch 10000] [--incremental] [--peers sqlite,postgres]
 //!     [--pg-url postgres://postgres@127.0.0.1:5432/postgres] [--seed 42]
 //! ```
 //!
 //! Steps: generate the corpus ([`corpus`]); index it into tantivy on disk in a temporary
-//! directory, in batches through [`SearchIndex::apply`] as the indexer does; run the query mix
+//! directory as `chanjiao reindex` does (`SearchIndex::rebuild_*`; `--incremental`: in batches
+//! through [`SearchIndex::apply`], a commit each, as the indexer tails the outbox); run the query mix
 //! ([`queries`]) once to warm up, then `--queries` times round-robin on one thread and on two;
-//! then load each peer ([`peers`]) and run the same queries. Prints a Markdown report; the
+//! then the same queries with exact counts and with the count cache, and the estimates' error
+//! ([`variants`]); then load each peer ([`peers`]) and run the same queries. Prints a Markdown report; the
 //! numbers are copied into `docs/benchmarks.md` by hand.
 
 // The demo's sentence banks, the same the demo city's postings are written from.
@@ -23,6 +25,10 @@ mod peers;
 mod queries;
 #[path = "search/runner.rs"]
 mod runner;
+#[path = "search/system.rs"]
+mod system;
+#[path = "search/variants.rs"]
+mod variants;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -32,6 +38,7 @@ use chanjiao_search::{Change, IndexDoc, SearchIndex};
 
 use crate::peers::{BoxError, Found};
 use crate::queries::{BenchQuery, Class};
+use crate::system::{cpu_model, dir_size, memory_kb, reset_peak_rss};
 
 struct Args {
     docs: usize,
@@ -41,6 +48,8 @@ struct Args {
     peers: Vec<String>,
     pg_url: String,
     seed: u64,
+    /// Build through `SearchIndex::apply` (a commit per batch) instead of a rebuild.
+    incremental: bool,
 }
 
 fn args() -> Args {
@@ -51,6 +60,7 @@ fn args() -> Args {
         peers: vec!["sqlite".into(), "postgres".into()],
         pg_url: "postgres://postgres@127.0.0.1:5432/postgres".into(),
         seed: 42,
+        incremental: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -64,6 +74,7 @@ fn args() -> Args {
             }
             "--pg-url" => args.pg_url = value(),
             "--seed" => args.seed = value().parse().expect("--seed takes a number"),
+            "--incremental" => args.incremental = true,
             // `cargo bench` passes --bench; anything else unknown is ignored too.
             _ => {}
         }
@@ -72,7 +83,7 @@ fn args() -> Args {
 }
 
 /// Latencies of one engine over the measured run.
-#[derive(Default, Clone)]
+#[derive(Default)]
 struct Measured {
     engine: String,
     load: Duration,
@@ -87,6 +98,10 @@ struct Measured {
     /// Matches and hits of each query of the mix, from the warm-up pass.
     found: Vec<Found>,
     classes: Vec<Class>,
+    /// tantivy only: the same queries counted exactly and with the count cache, and how close
+    /// the estimates are.
+    variants: Vec<variants::Variant>,
+    accuracy: Option<variants::Accuracy>,
 }
 
 impl Measured {
@@ -118,38 +133,6 @@ fn stats(latencies: &[Duration]) -> (Duration, Duration, Duration) {
     (percentile(&sorted, 50.0), percentile(&sorted, 99.0), mean)
 }
 
-/// `VmHWM` (peak resident set) and `VmRSS` of this process, in kB.
-fn memory_kb() -> (Option<u64>, Option<u64>) {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|n| n.parse().ok())
-    };
-    (field("VmHWM:"), field("VmRSS:"))
-}
-
-/// Resets `VmHWM` to the current RSS (Linux `clear_refs` 5), so the next reading is the peak of
-/// what runs in between. Returns whether the kernel allowed it.
-fn reset_peak_rss() -> bool {
-    std::fs::write("/proc/self/clear_refs", "5").is_ok()
-}
-
-fn dir_size(path: &std::path::Path) -> u64 {
-    std::fs::read_dir(path)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .filter_map(|e| e.metadata().ok())
-                .filter(|m| m.is_file())
-                .map(|m| m.len())
-                .sum()
-        })
-        .unwrap_or(0)
-}
-
 fn mib(bytes: u64) -> String {
     format!("{:.0} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
@@ -159,18 +142,37 @@ fn schedule(mix: &[BenchQuery], n: usize) -> Vec<BenchQuery> {
     mix.iter().cycle().take(n).cloned().collect()
 }
 
-fn bench_tantivy(docs: &[IndexDoc], mix: &[BenchQuery], n: usize, batch: usize) -> Result<Measured, BoxError> {
+fn bench_tantivy(
+    docs: &[IndexDoc],
+    mix: &[BenchQuery],
+    n: usize,
+    batch: usize,
+    incremental: bool,
+) -> Result<Measured, BoxError> {
     let dir = tempfile::tempdir()?;
     let (_, rss_before) = memory_kb();
     let reset = reset_peak_rss();
     let index = SearchIndex::open_or_create(dir.path())?;
     let mut load = Duration::ZERO;
-    for (i, chunk) in docs.chunks(batch.max(1)).enumerate() {
-        let changes: Vec<Change> = chunk.iter().cloned().map(Change::Upsert).collect();
+    if incremental {
+        for (i, chunk) in docs.chunks(batch.max(1)).enumerate() {
+            let changes: Vec<Change> = chunk.iter().cloned().map(Change::Upsert).collect();
+            let started = Instant::now();
+            index.apply(&changes, i as i64 + 1)?;
+            load += started.elapsed();
+        }
+    } else {
+        // As `chanjiao reindex` does: one commit at the end.
         let started = Instant::now();
-        index.apply(&changes, i as i64 + 1)?;
-        load += started.elapsed();
+        index.rebuild_start()?;
+        for chunk in docs.chunks(batch.max(1)) {
+            index.rebuild_add(chunk)?;
+        }
+        index.rebuild_finish(1)?;
+        load = started.elapsed();
     }
+    // The timed runs measure counting itself; the cache has a run of its own (variants).
+    index.set_count_cache(false);
     let (peak, _) = memory_kb();
     assert_eq!(index.num_docs(), docs.len() as u64, "every posting is indexed");
     eprintln!(
@@ -220,6 +222,8 @@ fn bench_tantivy(docs: &[IndexDoc], mix: &[BenchQuery], n: usize, batch: usize) 
         handles.into_iter().flat_map(|h| h.join().expect("search thread")).collect()
     });
     let wall_2 = started.elapsed();
+    let variants = variants::others(&index, &requests, &order)?;
+    let accuracy = variants::accuracy(&index, &requests)?;
     drop(index);
 
     Ok(Measured {
@@ -233,6 +237,8 @@ fn bench_tantivy(docs: &[IndexDoc], mix: &[BenchQuery], n: usize, batch: usize) 
         latencies_2,
         found,
         classes: mix.iter().map(|q| q.class).collect(),
+        variants,
+        accuracy: Some(accuracy),
     })
 }
 
@@ -265,6 +271,8 @@ where
         latencies_2,
         found,
         classes: mix.iter().map(|q| q.class).collect(),
+        variants: Vec::new(),
+        accuracy: None,
     })
 }
 
@@ -410,6 +418,10 @@ fn report(args: &Args, generated: Duration, results: &[Measured], cpu: &str) -> 
                     .map_or("n/a".into(), |kb| format!("{} MiB", kb / 1024)),
             ),
         );
+        push(
+            &mut out,
+            variants::report(&tantivy.latencies, tantivy.wall_1, &tantivy.variants, tantivy.accuracy.as_ref()),
+        );
         push(&mut out, "\nMatches per query of the mix (tantivy / peers):\n".into());
         let mut line = String::new();
         for (i, f) in tantivy.found.iter().enumerate() {
@@ -419,18 +431,6 @@ fn report(args: &Args, generated: Duration, results: &[Measured], cpu: &str) -> 
         push(&mut out, line);
     }
     out
-}
-
-fn cpu_model() -> String {
-    std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|m| m.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".into())
 }
 
 fn main() -> Result<(), BoxError> {
@@ -449,7 +449,7 @@ fn main() -> Result<(), BoxError> {
         docs[0].description
     );
 
-    let mut results = vec![bench_tantivy(&docs, &mix, args.queries, args.batch)?];
+    let mut results = vec![bench_tantivy(&docs, &mix, args.queries, args.batch, args.incremental)?];
     eprintln!("tantivy: done");
 
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;

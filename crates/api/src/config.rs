@@ -48,6 +48,9 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Clients (after trusted proxies) that may read `/metrics`; everyone else gets 404.
     pub metrics_allowed: MetricsAllowed,
+    /// Matches from which a search's total and facet counts are estimated from a sample instead
+    /// of counted (see `docs/search.md`).
+    pub search_exact_count_limit: u64,
 }
 
 /// How alerts are found and webhooks delivered. Flattened into the file and the environment
@@ -105,6 +108,7 @@ impl Default for Config {
             abuse: AbuseConfig::default(),
             public_url: None,
             metrics_allowed: MetricsAllowed::default(),
+            search_exact_count_limit: chanjiao_search::EXACT_LIMIT,
         }
     }
 }
@@ -149,6 +153,7 @@ struct FileConfig {
     public_url: Option<String>,
     rate_limit_api_key_per_minute: Option<u32>,
     metrics_allowed: Option<Vec<String>>,
+    search_exact_count_limit: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -193,7 +198,8 @@ impl Config {
             log_json,
             expiry_sweep_secs,
             shutdown_drain_secs,
-            rounds_retention_days
+            rounds_retention_days,
+            search_exact_count_limit
         );
         if f.database_url.is_some() {
             self.database_url = f.database_url;
@@ -273,7 +279,8 @@ impl Config {
             log_json => "CHANJIAO_LOG_JSON",
             expiry_sweep_secs => "CHANJIAO_EXPIRY_SWEEP_SECS",
             shutdown_drain_secs => "CHANJIAO_SHUTDOWN_DRAIN_SECS",
-            rounds_retention_days => "CHANJIAO_ROUNDS_RETENTION_DAYS"
+            rounds_retention_days => "CHANJIAO_ROUNDS_RETENTION_DAYS",
+            search_exact_count_limit => "CHANJIAO_SEARCH_EXACT_COUNT_LIMIT"
         );
         let alerts = &mut self.alerts;
         macro_rules! env_alerts {

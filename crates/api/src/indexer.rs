@@ -28,6 +28,8 @@ pub use crate::services::postings::outbox::GAP_PATIENCE;
 /// How often the outbox is polled when idle; a write is searchable within about this long.
 pub const POLL: Duration = Duration::from_millis(100);
 const BATCH: u64 = 500;
+/// Postings read from the database per step of a rebuild.
+const REBUILD_BATCH: u64 = 5_000;
 
 fn index_error(e: impl std::fmt::Display) -> ApiError {
     ApiError::Internal(format!("search index: {e}"))
@@ -121,7 +123,9 @@ pub async fn catch_up(db: &DatabaseConnection, index: &Arc<SearchIndex>, clock: 
 }
 
 /// Rebuilds the index from the database: every posting, with the outbox's current end as the
-/// sequence, so that later changes are applied on top (replaying one twice is harmless).
+/// sequence, so that later changes are applied on top (replaying one twice is harmless). The
+/// index commits once, at the end (see `chanjiao_search`'s rebuild): a rebuild cut short leaves
+/// an index without a sequence, which the next start rebuilds again.
 pub async fn rebuild(db: &DatabaseConnection, index: &Arc<SearchIndex>) -> Result<usize, ApiError> {
     rebuild_with(db, index, &Silent).await
 }
@@ -135,10 +139,7 @@ pub async fn rebuild_with(
     let newest = outbox::newest(db).await?;
     let published = posting_rows::Entity::find().filter(posting_rows::Column::Status.eq("published")).count(db).await?;
     progress.start(Phase::IndexPostings, Some(published));
-    {
-        let index = index.clone();
-        tokio::task::spawn_blocking(move || index.clear_all()).await.map_err(index_error)?.map_err(index_error)?;
-    }
+    blocking(index, |index| index.rebuild_start()).await?;
     let mut after = 0;
     let mut count = 0;
     loop {
@@ -146,30 +147,52 @@ pub async fn rebuild_with(
             .filter(posting_rows::Column::Id.gt(after))
             .filter(posting_rows::Column::Status.eq("published"))
             .order_by_asc(posting_rows::Column::Id)
-            .limit(2000)
+            .limit(REBUILD_BATCH)
             .all(db)
             .await?;
         let Some(last) = rows.last().map(|r| r.id) else { break };
         after = last;
         let postings = with_org_names(db, rows).await?;
         count += postings.len();
-        apply(index, documents(db, &postings).await?, newest).await?;
+        let docs: Vec<IndexDoc> = documents(db, &postings)
+            .await?
+            .into_iter()
+            .filter_map(|change| match change {
+                Change::Upsert(doc) => Some(doc),
+                Change::Delete(_) => None,
+            })
+            .collect();
+        blocking(index, move |index| index.rebuild_add(&docs)).await?;
         progress.inc(postings.len() as u64);
     }
-    apply(index, Vec::new(), newest).await?;
+    blocking(index, move |index| index.rebuild_finish(newest)).await?;
     progress.finish();
     Ok(count)
 }
 
-/// Tails the outbox for as long as the process runs.
+/// Runs `work` on the index on a blocking thread.
+async fn blocking(
+    index: &Arc<SearchIndex>,
+    work: impl FnOnce(&SearchIndex) -> chanjiao_search::Result<()> + Send + 'static,
+) -> Result<(), ApiError> {
+    let index = index.clone();
+    tokio::task::spawn_blocking(move || work(&index)).await.map_err(index_error)?.map_err(index_error)
+}
+
+/// Tails the outbox for as long as the process runs, after rebuilding the index when it has no
+/// sequence (new, wiped by a schema change, or a rebuild cut short); a failed rebuild is retried.
 pub async fn run(db: DatabaseConnection, index: Arc<SearchIndex>, clock: Clock) {
-    if index.last_seq().is_none() {
-        match rebuild(&db, &index).await {
-            Ok(count) => tracing::info!(count, "search index rebuilt"),
-            Err(error) => tracing::error!(%error, "search index rebuild failed"),
-        }
-    }
     loop {
+        if index.last_seq().is_none() {
+            match rebuild(&db, &index).await {
+                Ok(count) => tracing::info!(count, "search index rebuilt"),
+                Err(error) => {
+                    tracing::error!(%error, "search index rebuild failed; retrying");
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                    continue;
+                }
+            }
+        }
         match catch_up(&db, &index, &clock).await {
             Ok(0) => tokio::time::sleep(POLL).await,
             Ok(_) => {}

@@ -89,7 +89,9 @@ pub enum StartupError {
 pub fn open_index(config: &Config) -> Result<chanjiao_search::SearchIndex, StartupError> {
     let dir = config.data_dir.join("index");
     std::fs::create_dir_all(&dir).map_err(|source| StartupError::DataDir { dir: dir.clone(), source })?;
-    Ok(chanjiao_search::SearchIndex::open_or_create(&dir)?)
+    let index = chanjiao_search::SearchIndex::open_or_create(&dir)?;
+    index.set_exact_count_limit(config.search_exact_count_limit);
+    Ok(index)
 }
 
 /// Largest request body accepted anywhere (spreadsheet uploads are the biggest).

@@ -14,6 +14,10 @@ pub enum SearchError {
     Io(#[from] std::io::Error),
     #[error("search index commit payload is not understood: {0:?}")]
     Payload(String),
+    #[error("search index is being rebuilt: changes are applied once the rebuild has finished")]
+    Rebuilding,
+    #[error("search index rebuild step called outside a rebuild")]
+    NotRebuilding,
 }
 
 pub type Result<T, E = SearchError> = std::result::Result<T, E>;

@@ -11,19 +11,22 @@
 //! as soon as `apply` returns.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use tantivy::directory::MmapDirectory;
 use tantivy::schema::Schema;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError, Term};
 
 use crate::document::IndexDoc;
 use crate::error::{Result, SearchError};
 use crate::query::counts::Counting;
 use crate::schema::{self, Fields};
 
-/// The writer's memory budget on disk; segments are flushed when it fills.
-const WRITER_HEAP_BYTES: usize = 96_000_000;
+/// The writer's memory budget on disk, shared by its threads; a segment is flushed when a
+/// thread's share fills. Sized for a rebuild (see [`crate::rebuild`]): incremental batches commit
+/// long before it fills, and tantivy takes the memory as it needs it, not up front.
+const WRITER_HEAP_BYTES: usize = 512_000_000;
 /// In memory (tests, small tools) one thread and tantivy's minimum is plenty.
 const RAM_WRITER_HEAP_BYTES: usize = 15_000_000;
 const PAYLOAD_PREFIX: &str = "last_seq=";
@@ -50,6 +53,8 @@ pub struct SearchIndex {
     last_seq: Mutex<Option<i64>>,
     /// How totals and facet counts are made, and those of recent searches.
     pub(crate) counting: Counting,
+    /// Between [`rebuild_start`](Self::rebuild_start) and its finish.
+    pub(crate) rebuilding: AtomicBool,
 }
 
 impl SearchIndex {
@@ -86,41 +91,61 @@ impl SearchIndex {
             writer_size: (threads, heap),
             last_seq: Mutex::new(last_seq),
             counting: Counting::default(),
+            rebuilding: AtomicBool::new(false),
         })
     }
 
     /// Applies `changes` in order and commits them with `last_seq`, the outbox sequence of the
     /// last of them, as the commit payload. On error nothing of the batch is committed.
     pub fn apply(&self, changes: &[Change], last_seq: i64) -> Result<()> {
-        // Analysis is the expensive part; do it before taking the writer.
-        let prepared: Vec<(u64, Option<TantivyDocument>)> = changes
-            .iter()
-            .map(|change| match change {
-                Change::Upsert(doc) => (doc.id, doc.is_listed().then(|| doc.to_document(&self.fields))),
-                Change::Delete(id) => (*id, None),
-            })
-            .collect();
+        if self.rebuilding.load(Ordering::SeqCst) {
+            return Err(SearchError::Rebuilding);
+        }
+        // Analysis is the expensive part; do it before taking the writer, on every core.
+        let upserts = changes.iter().filter_map(|change| match change {
+            Change::Upsert(doc) => Some(doc),
+            Change::Delete(_) => None,
+        });
+        let mut prepared = crate::rebuild::prepare(upserts, &self.fields).into_iter();
         let mut writer = self.writer();
         let result = (|| -> Result<()> {
-            for (id, doc) in prepared {
+            for change in changes {
+                let (id, doc) = match change {
+                    Change::Upsert(doc) => (doc.id, prepared.next().flatten()),
+                    Change::Delete(id) => (*id, None),
+                };
                 // Deletes apply to documents added before them, so delete-then-add replaces.
                 writer.delete_term(Term::from_field_u64(self.fields.id, id));
                 if let Some(doc) = doc {
                     writer.add_document(doc)?;
                 }
             }
-            let mut commit = writer.prepare_commit()?;
-            commit.set_payload(&format!("{PAYLOAD_PREFIX}{last_seq}"));
-            commit.commit()?;
-            Ok(())
+            self.commit_with(&mut writer, last_seq)
         })();
         if let Err(error) = result {
             self.roll_back(&mut writer)?;
             return Err(error);
         }
-        *self.last_seq.lock().unwrap_or_else(|p| p.into_inner()) = Some(last_seq);
+        drop(writer);
+        self.remember_seq(last_seq);
         self.reader.reload()?;
         Ok(())
+    }
+
+    /// Commits what the writer holds with `last_seq` as the payload.
+    pub(crate) fn commit_with(&self, writer: &mut IndexWriter, last_seq: i64) -> Result<()> {
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(&format!("{PAYLOAD_PREFIX}{last_seq}"));
+        commit.commit()?;
+        Ok(())
+    }
+
+    pub(crate) fn remember_seq(&self, last_seq: i64) {
+        *self.last_seq.lock().unwrap_or_else(|p| p.into_inner()) = Some(last_seq);
+    }
+
+    pub(crate) fn forget_seq(&self) {
+        *self.last_seq.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
 
     /// The outbox sequence of the last committed change, `None` for a new or wiped index.
@@ -134,7 +159,8 @@ impl SearchIndex {
         let mut writer = self.writer();
         writer.delete_all_documents()?;
         writer.commit()?;
-        *self.last_seq.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        drop(writer);
+        self.forget_seq();
         self.reader.reload()?;
         Ok(())
     }
@@ -158,7 +184,7 @@ impl SearchIndex {
 
     /// The writer. A panic while it was held left no commit behind (every `apply` commits or
     /// rolls back), so after rolling back whatever was pending it is safe to use again.
-    fn writer(&self) -> MutexGuard<'_, IndexWriter> {
+    pub(crate) fn writer(&self) -> MutexGuard<'_, IndexWriter> {
         match self.writer.lock() {
             Ok(writer) => writer,
             Err(poisoned) => {
@@ -176,7 +202,7 @@ impl SearchIndex {
     /// to a new writer; when making that writer fails (the disk, say), the old one is left
     /// without a lock and rolling it back again would panic. So a failed rollback is followed
     /// by a fresh writer, which takes the lock the failed one gave up.
-    fn roll_back(&self, writer: &mut IndexWriter) -> Result<()> {
+    pub(crate) fn roll_back(&self, writer: &mut IndexWriter) -> Result<()> {
         let rolled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| writer.rollback()));
         match rolled {
             Ok(Ok(_)) => Ok(()),

@@ -5,7 +5,7 @@
 //! domain dictionary ([`tokenizer`]), query-time synonyms ([`synonyms`]), pinyin and initials of
 //! titles and organization names, the schema and the documents the API layer fills
 //! ([`IndexDoc`]), applying changes with the outbox sequence committed alongside
-//! ([`SearchIndex::apply`]), searching with filters, disjunctive facet counts and highlighted
+//! ([`SearchIndex::apply`]), full rebuilds ([`SearchIndex::rebuild_start`]), searching with filters, disjunctive facet counts (exact, or estimated for large result sets) and highlighted
 //! snippets ([`SearchIndex::search`]), and title autocomplete ([`SearchIndex::suggest`]).
 //!
 //! It knows the domain's posting types and reference data, and nothing of HTTP or the database:
@@ -20,6 +20,7 @@ mod index;
 mod inspect;
 mod pinyin;
 mod query;
+mod rebuild;
 mod schema;
 mod similar;
 mod suggest;

@@ -2,4 +2,5 @@
 
 pub(crate) mod api;
 pub(crate) mod browser;
+pub(crate) mod estimates;
 pub(crate) mod public;

@@ -100,6 +100,14 @@ const SECTIONS: &[(&str, &[Key])] = &[
         )],
     ),
     (
+        "Search",
+        &[key(
+            "search_exact_count_limit",
+            "Matches from which a search's total and facet counts are estimated from a uniform sample\n\
+             (shown as 约 N, within a few percent) instead of counted one by one. Lower is faster.",
+        )],
+    ),
+    (
         "Background work",
         &[
             key("expiry_sweep_secs", "How often postings past their end date are expired and old sessions pruned."),
@@ -212,6 +220,7 @@ impl FileConfig {
             public_url: config.public_url.clone(),
             rate_limit_api_key_per_minute: Some(rates.api_key_per_minute),
             metrics_allowed: Some(config.metrics_allowed.networks()),
+            search_exact_count_limit: Some(config.search_exact_count_limit),
         }
     }
 }

@@ -94,7 +94,12 @@ pub struct SearchPage {
     /// Counts by `kind`, `side`, `region`, `cluster`, `level` and `program_class`, labelled in
     /// Chinese; a filtered dimension counts as if it were not filtered.
     pub facets: HashMap<String, Vec<FacetValue>>,
+    /// Postings matching; an estimate when `approximate`.
     pub total: u64,
+    /// Whether `total` and the facet counts are estimates: a query matching more postings than
+    /// the exact limit (30,000 by default, `search_exact_count_limit`) is counted on a uniform
+    /// sample of its matches, within a few percent. Show them as such (约 N / about N).
+    pub approximate: bool,
     pub next_cursor: Option<String>,
 }
 
@@ -231,7 +236,13 @@ pub async fn search(
             (name.clone(), values)
         })
         .collect();
-    Ok(SearchPage { hits, facets, total: results.total, next_cursor: results.next_cursor })
+    Ok(SearchPage {
+        hits,
+        facets,
+        total: results.total,
+        approximate: results.approximate,
+        next_cursor: results.next_cursor,
+    })
 }
 
 /// The entity tag of a search: the index's last applied change (any posting change moves it)

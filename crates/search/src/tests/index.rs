@@ -117,3 +117,45 @@ fn commits_that_keep_failing_are_errors_and_never_panics() {
     }
     assert_eq!(index.last_seq(), Some(1), "the failed commits moved nothing");
 }
+
+#[test]
+fn a_rebuild_becomes_searchable_with_its_sequence_only_when_it_finishes() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::open_or_create(dir.path()).unwrap();
+    index.apply(&[Change::Upsert(posting(99, PostingKind::Job, "旧的焊工", ""))], 5).unwrap();
+    index.rebuild_start().unwrap();
+    assert_eq!((index.last_seq(), index.num_docs()), (None, 0));
+    let mut docs = corpus();
+    docs[0].status = PostingStatus::Draft;
+    // More than one thread's worth, so the batch is analysed in parallel.
+    let many: Vec<IndexDoc> =
+        (100..300).map(|id| posting(id, PostingKind::Job, &format!("机修工{id}"), "设备维修。")).collect();
+    index.rebuild_add(&docs).unwrap();
+    index.rebuild_add(&many).unwrap();
+    // The incremental path waits for the rebuild: its commit would make a partial index look whole.
+    assert!(matches!(index.apply(&[Change::Delete(2)], 6), Err(crate::SearchError::Rebuilding)));
+    assert_eq!(index.num_docs(), 0, "nothing is searchable before the rebuild finishes");
+    index.rebuild_finish(7).unwrap();
+    assert_eq!(index.last_seq(), Some(7));
+    assert_eq!(index.num_docs(), 8 + 200, "the draft is left out");
+    assert_eq!(ids(&search(&index, "机修工150")), [150]);
+    assert!(search(&index, "焊工").hits.iter().all(|h| h.id != 99), "the old document is gone");
+    // Back to the incremental path.
+    index.apply(&[Change::Delete(150)], 8).unwrap();
+    assert_eq!(index.num_docs(), 8 + 199);
+}
+
+#[test]
+fn a_rebuild_cut_short_leaves_an_index_the_next_start_rebuilds() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let index = SearchIndex::open_or_create(dir.path()).unwrap();
+        index.apply(&corpus().into_iter().map(Change::Upsert).collect::<Vec<_>>(), 3).unwrap();
+        index.rebuild_start().unwrap();
+        index.rebuild_add(&corpus()).unwrap();
+        // Dropped without finishing: the process died.
+    }
+    let index = SearchIndex::open_or_create(dir.path()).unwrap();
+    assert_eq!(index.last_seq(), None, "no sequence: the server rebuilds at start");
+    assert!(matches!(index.rebuild_finish(4), Err(crate::SearchError::NotRebuilding)));
+}

@@ -179,6 +179,7 @@ pub async fn page(
             q => query.q.clone(),
             hits => Serde(&results.hits),
             total => results.total,
+            approximate => results.approximate,
             facets => Serde(facets(&results, &query)),
             active => Serde(active(&query)),
             sorts => Serde(sorts(&query, page.lang)),
