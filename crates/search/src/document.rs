@@ -128,9 +128,11 @@ impl IndexDoc {
         for term in initials {
             doc.add_text(f.initials, term);
         }
-        for key in pinyin::suggest_keys(&self.title, &title_tokens) {
+        let tag = pinyin::title_tag(&self.title);
+        for key in pinyin::suggest_keys(&self.title, &title_tokens, &tag) {
             doc.add_text(f.suggest, key);
         }
+        doc.add_text(f.suggest_titles, format!("{tag}{}{}", pinyin::KEY_SEPARATOR, self.title));
 
         doc.add_date(f.created_at, tantivy::DateTime::from_timestamp_secs(self.created_at.timestamp()));
         if let Some(ends_on) = self.ends_on {

@@ -17,9 +17,9 @@ const SPELLINGS_PER_WORD: usize = 4;
 const SPELLINGS_PER_KEY: usize = 2;
 /// Suggestion keys start at the title's start and at most this many later words.
 const KEY_STARTS: usize = 3;
-/// Bytes of a key before the title; prefixes longer than this are not completed.
+/// Bytes of a key before the title's tag; prefixes longer than this are not completed.
 pub(crate) const KEY_BYTES: usize = 48;
-/// Separates a suggestion key from the title it suggests.
+/// Separates a suggestion key from the tag of the title it suggests, and a tag from its title.
 pub(crate) const KEY_SEPARATOR: char = '\u{1}';
 
 /// The readings of one character without tones, each once; a lower-case ASCII letter or digit
@@ -109,11 +109,24 @@ pub(crate) fn key_text(text: &str) -> String {
     crate::synonyms::key(text)
 }
 
+/// A short, stable name of a title (16 hex digits of its 64-bit FNV-1a hash): suggestion keys
+/// carry it instead of the title, and one `tag␁title` term per title says which title it names.
+/// A key then costs the term dictionary some 20 bytes instead of the whole title again, and
+/// building term dictionaries was the largest cost of indexing (docs/benchmarks.md).
+pub(crate) fn title_tag(title: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in title.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
 /// The suggestion keys of a title: the title itself, its full pinyin and its initials, from
 /// the start and from the next few words. Each is followed by [`KEY_SEPARATOR`], `0` for a key
-/// from the title's start or `1` for one from a later word, and the title, so a prefix scan of
-/// the term dictionary yields the titles directly.
-pub(crate) fn suggest_keys(title: &str, tokens: &[AnalyzedToken]) -> Vec<String> {
+/// from the title's start or `1` for one from a later word, and the title's [`title_tag`], so a
+/// prefix scan of the term dictionary yields the titles' tags directly.
+pub(crate) fn suggest_keys(title: &str, tokens: &[AnalyzedToken], tag: &str) -> Vec<String> {
     let mut starts: Vec<usize> = vec![0];
     for token in tokens.iter().filter(|t| t.is_word && t.offset_from > 0) {
         if starts.len() > KEY_STARTS {
@@ -126,7 +139,7 @@ pub(crate) fn suggest_keys(title: &str, tokens: &[AnalyzedToken]) -> Vec<String>
         let key = truncate(key, KEY_BYTES);
         if !key.is_empty() {
             let flag = if from_start { '0' } else { '1' };
-            let entry = format!("{key}{KEY_SEPARATOR}{flag}{title}");
+            let entry = format!("{key}{KEY_SEPARATOR}{flag}{tag}");
             if !keys.contains(&entry) {
                 keys.push(entry);
             }
@@ -186,8 +199,11 @@ mod tests {
     #[test]
     fn suggest_keys_start_at_words() {
         let title = "招聘 数控机床操作工";
-        let keys = suggest_keys(title, &analyze(title));
-        let key = |k: &str, flag: char| format!("{k}{KEY_SEPARATOR}{flag}{title}");
+        let tag = title_tag(title);
+        assert_eq!(tag.len(), 16);
+        assert_ne!(tag, title_tag("招聘 数控车工"));
+        let keys = suggest_keys(title, &analyze(title), &tag);
+        let key = |k: &str, flag: char| format!("{k}{KEY_SEPARATOR}{flag}{tag}");
         for (expected, flag) in
             [("招聘数控机床操作工", '0'), ("数控机床操作工", '1'), ("zpskjcczg", '0'), ("skjcczg", '1')]
         {

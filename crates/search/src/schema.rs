@@ -46,6 +46,8 @@ pub(crate) struct Fields {
     pub initials: Field,
     /// Suggestion keys (see `pinyin::suggest_keys`).
     pub suggest: Field,
+    /// `tag␁title`: the title each suggestion key's tag names (see `pinyin::title_tag`).
+    pub suggest_titles: Field,
     // Sort keys.
     pub created_at: Field,
     pub ends_on: Field,
@@ -93,6 +95,7 @@ pub(crate) fn build() -> (Schema, Fields) {
         pinyin: builder.add_text_field("pinyin", keyword(true)),
         initials: builder.add_text_field("initials", keyword(true)),
         suggest: builder.add_text_field("suggest", keyword(false)),
+        suggest_titles: builder.add_text_field("suggest_titles", keyword(false)),
         created_at: builder.add_date_field("created_at", date()),
         ends_on: builder.add_date_field("ends_on", date()),
     };

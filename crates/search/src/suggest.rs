@@ -1,11 +1,12 @@
 //! Prefix autocomplete over titles, by the title's own characters, its full pinyin or its
 //! initials: `数控`, `shuk` and `sk` all suggest 数控机床操作工.
 //!
-//! Each title is indexed under a few keys (see `pinyin::suggest_keys`), each followed by the title
-//! itself, in a keyword field. Completing a prefix is then a range scan of that field's term
-//! dictionary: the matching terms carry the titles, and their posting lists say how many live
-//! postings have them (deleted postings linger in the dictionary until segments merge, so
-//! every candidate is checked against the segment's deletes).
+//! Each title is indexed under a few keys (see `pinyin::suggest_keys`), each followed by a short
+//! tag of the title, in a keyword field; a second keyword field holds one `tag␁title` term per
+//! title. Completing a prefix is then a range scan of the keys' term dictionary: the matching
+//! terms carry the tags, and their posting lists say how many live postings have them (deleted
+//! postings linger in the dictionary until segments merge, so every candidate is checked against
+//! the segment's deletes); each tag's title is one more lookup in the same segment.
 //!
 //! Ranking: titles that start with the prefix before those where a later word does, then titles
 //! shared by more postings, then shorter titles.
@@ -31,6 +32,16 @@ struct Candidate {
     postings: u32,
 }
 
+/// The title a tag names in one segment, from the `tag␁title` terms.
+fn title_of(dictionary: &tantivy::termdict::TermDictionary, tag: &str) -> Result<Option<String>> {
+    let prefix = format!("{tag}{KEY_SEPARATOR}");
+    let mut terms = dictionary.range().ge(prefix.as_bytes()).into_stream()?;
+    if !terms.advance() {
+        return Ok(None);
+    }
+    Ok(std::str::from_utf8(terms.key()).ok().and_then(|term| term.strip_prefix(&prefix)).map(str::to_owned))
+}
+
 impl SearchIndex {
     /// Up to `limit` (at most [`MAX_SUGGESTIONS`]) distinct titles of listed postings that start
     /// with `prefix`, or whose pinyin or initials do, best first. Any input is accepted; one with
@@ -43,9 +54,11 @@ impl SearchIndex {
             return Ok(Vec::new());
         }
         let mut candidates: HashMap<String, Candidate> = HashMap::new();
+        let mut titles: HashMap<String, String> = HashMap::new();
         let searcher = self.reader.searcher();
         for segment in searcher.segment_readers() {
             let inverted = segment.inverted_index(self.fields.suggest)?;
+            let title_terms = segment.inverted_index(self.fields.suggest_titles)?;
             let mut terms = inverted.terms().range().ge(prefix.as_bytes()).into_stream()?;
             let mut read = 0;
             while read < MAX_TERMS_PER_SEGMENT && terms.advance() {
@@ -55,9 +68,9 @@ impl SearchIndex {
                     break;
                 }
                 let Some((_key, flagged)) = term.split_once(KEY_SEPARATOR) else { continue };
-                let (from_start, title) = match flagged.split_at_checked(1) {
-                    Some(("0", title)) => (true, title),
-                    Some((_, title)) => (false, title),
+                let (from_start, tag) = match flagged.split_at_checked(1) {
+                    Some(("0", tag)) => (true, tag),
+                    Some((_, tag)) => (false, tag),
                     None => continue,
                 };
                 let live = match segment.alive_bitset() {
@@ -76,11 +89,22 @@ impl SearchIndex {
                 if live == 0 {
                     continue;
                 }
-                let candidate = candidates.entry(title.to_owned()).or_default();
+                if !titles.contains_key(tag) {
+                    match title_of(title_terms.terms(), tag)? {
+                        Some(title) => titles.insert(tag.to_owned(), title),
+                        None => continue,
+                    };
+                }
+                let candidate = candidates.entry(tag.to_owned()).or_default();
                 candidate.from_start |= from_start;
                 candidate.postings = candidate.postings.max(live);
             }
         }
+        // Titles, not tags, are what is suggested (two tags never name one title).
+        let candidates: HashMap<String, Candidate> = candidates
+            .into_iter()
+            .filter_map(|(tag, candidate)| titles.remove(&tag).map(|title| (title, candidate)))
+            .collect();
         let mut ranked: Vec<(String, Candidate)> = candidates.into_iter().collect();
         ranked.sort_by(|(a_title, a), (b_title, b)| {
             b.from_start

@@ -135,10 +135,8 @@ fn sampling_rate(searcher: &Searcher, weight: &dyn Weight, exact_limit: u64) -> 
     if (searcher.num_docs() as f64) < limit {
         return Ok(1.0);
     }
-    let pilot_rate = PILOT_HITS / limit;
-    if pilot_rate >= 1.0 {
-        return Ok(1.0);
-    }
+    // At a low limit the pilot is every match (a rate of 1 keeps every id).
+    let pilot_rate = (PILOT_HITS / limit).min(1.0);
     let mut hits = 0u64;
     for reader in searcher.segment_readers() {
         sample(weight, reader, pilot_rate, &mut |_| hits += 1)?;
@@ -148,7 +146,7 @@ fn sampling_rate(searcher: &Searcher, weight: &dyn Weight, exact_limit: u64) -> 
 }
 
 /// Calls `visit` with the live matches of `weight` in `reader` whose id is in a Bernoulli sample
-/// of rate `rate` (0 < rate < 1).
+/// of rate `rate` (0 < rate ≤ 1; at 1, every live match).
 fn sample(weight: &dyn Weight, reader: &SegmentReader, rate: f64, visit: &mut dyn FnMut(DocId)) -> Result<()> {
     let mut scorer = weight.scorer(reader, 1.0)?;
     let alive = reader.alive_bitset();
@@ -300,6 +298,12 @@ mod tests {
         assert_eq!(estimate(10, 0.5), 20);
         assert_eq!(estimate(1_234, 0.1), 12_300);
         assert_eq!(estimate(41_987, 0.1), 420_000);
+    }
+
+    #[test]
+    fn a_rate_of_one_keeps_every_id() {
+        let mut gaps = Gaps::new(1.0, 7);
+        assert!((0..1_000).all(|at| gaps.next_from(at) == at));
     }
 
     #[test]
