@@ -420,7 +420,13 @@ fn report(args: &Args, generated: Duration, results: &[Measured], cpu: &str) -> 
         );
         push(
             &mut out,
-            variants::report(&tantivy.latencies, tantivy.wall_1, &tantivy.variants, tantivy.accuracy.as_ref()),
+            variants::report(
+                &tantivy.latencies,
+                tantivy.wall_1,
+                &tantivy.variants,
+                tantivy.accuracy.as_ref(),
+                &args_mix_labels(),
+            ),
         );
         push(&mut out, "\nMatches per query of the mix (tantivy / peers):\n".into());
         let mut line = String::new();
@@ -431,6 +437,21 @@ fn report(args: &Args, generated: Duration, results: &[Measured], cpu: &str) -> 
         push(&mut out, line);
     }
     out
+}
+
+/// Each query of the mix as a short label: its text and filters.
+fn args_mix_labels() -> Vec<String> {
+    queries::mix()
+        .iter()
+        .map(|q| {
+            let filters: Vec<String> =
+                [q.kind.map(|k| k.as_str().to_owned()), q.region.map(str::to_owned), q.cluster.map(str::to_owned)]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+            format!("{} `{}` {}", q.class.name(), q.q, filters.join(" "))
+        })
+        .collect()
 }
 
 fn main() -> Result<(), BoxError> {

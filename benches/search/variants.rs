@@ -101,7 +101,23 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 /// The variants table and the estimates' error, in Markdown; `latencies` and `wall` are the main
 /// (estimated, cache off) run.
-pub fn report(latencies: &[Duration], wall: Duration, variants: &[Variant], accuracy: Option<&Accuracy>) -> String {
+pub fn report(
+    latencies: &[Duration],
+    wall: Duration,
+    variants: &[Variant],
+    accuracy: Option<&Accuracy>,
+    labels: &[String],
+) -> String {
+    let mut slowest: Vec<(String, Duration, Duration)> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, label)| {
+            let mut mine: Vec<Duration> = latencies.iter().skip(i).step_by(labels.len().max(1)).copied().collect();
+            mine.sort_unstable();
+            (label.clone(), percentile(&mine, 50.0), percentile(&mine, 99.0))
+        })
+        .collect();
+    slowest.sort_by(|a, b| b.2.cmp(&a.2));
     let mut out = String::from(
         "\ntantivy's counts, one thread, same queries:\n\n| Counts | p50 | p99 | mean | q/s |\n|---|---:|---:|---:|---:|\n",
     );
@@ -120,6 +136,14 @@ pub fn report(latencies: &[Duration], wall: Duration, variants: &[Variant], accu
             ms(percentile(&sorted, 99.0)),
             ms(mean)
         ));
+    }
+    // Where the time goes: the slowest queries of the main run, by their p99 over the schedule.
+    let distinct = slowest.len();
+    if distinct > 0 {
+        out.push_str("\nSlowest queries (estimated counts, cache off), p50 / p99:\n\n");
+        for (label, p50, p99) in slowest.iter().take(6) {
+            out.push_str(&format!("- {label}: {:.2} / {:.2} ms\n", ms(*p50), ms(*p99)));
+        }
     }
     if let Some(a) = accuracy {
         out.push_str(&format!(

@@ -38,6 +38,13 @@ const MAX_FORMS: usize = 12;
 const SYNONYM_WEIGHT: f32 = 0.8;
 const PIECE_SYNONYM_WEIGHT: f32 = 0.7;
 const COVER_WEIGHT: f32 = 0.9;
+/// Postings of a field holding a word itself from which the word's cover (its pieces as a
+/// phrase) is not searched in that field. A phrase of common pieces checks positions in every
+/// posting holding all of them, the slowest part of a search over a large index
+/// (职业技能等级证书: 职业 + 技能 + 等级 + 证书); when the word is that common as a term, the
+/// documents segmented differently are too few to change the first page, and the term finds
+/// the rest.
+const COVER_REDUNDANT_DF: u64 = 1_000;
 
 const STOP_WORDS: &[&str] = &[
     "的", "了", "和", "与", "及", "或", "在", "是", "等", "之", "以及", "a", "an", "and", "or", "not", "the", "of",
@@ -50,6 +57,8 @@ pub(crate) struct Form {
     pub terms: Vec<(usize, String)>,
     pub span: usize,
     pub weight: f32,
+    /// The word's own pieces over the whole word (see [`cover`]).
+    pub cover: bool,
 }
 
 /// One way a unit can match: the query, and the terms it needs, to tell whether the index has
@@ -111,13 +120,13 @@ fn run_unit(run: &[&AnalyzedToken]) -> Option<Unit> {
     let terms = run.iter().map(|t| (t.position - first.position, t.text.clone())).collect();
     let span = run.len();
     let surface: String = run.iter().map(|t| t.surface.as_str()).collect();
-    let mut forms = vec![Form { terms, span, weight: 1.0 }];
+    let mut forms = vec![Form { terms, span, weight: 1.0, cover: false }];
     add_synonyms(&surface, &mut forms);
     Some(Unit { surface, forms })
 }
 
 fn word_unit(word: &AnalyzedToken, pieces: &[&AnalyzedToken]) -> Unit {
-    let mut forms = vec![Form { terms: vec![(0, word.text.clone())], span: word.span, weight: 1.0 }];
+    let mut forms = vec![Form { terms: vec![(0, word.text.clone())], span: word.span, weight: 1.0, cover: false }];
     add_synonyms(&word.surface, &mut forms);
     if let Some(cover) = cover(word, pieces) {
         // The cover with one piece replaced by a synonym: 数控车床 → cnc@0 车床@3.
@@ -135,11 +144,11 @@ fn word_unit(word: &AnalyzedToken, pieces: &[&AnalyzedToken]) -> Unit {
                         offset += other.span;
                     }
                 }
-                push_form(&mut forms, Form { terms, span: offset, weight: PIECE_SYNONYM_WEIGHT });
+                push_form(&mut forms, Form { terms, span: offset, weight: PIECE_SYNONYM_WEIGHT, cover: false });
             }
         }
         let terms = cover.iter().map(|p| (p.position - word.position, p.text.clone())).collect();
-        push_form(&mut forms, Form { terms, span: word.span, weight: COVER_WEIGHT });
+        push_form(&mut forms, Form { terms, span: word.span, weight: COVER_WEIGHT, cover: true });
     }
     Unit { surface: word.surface.clone(), forms }
 }
@@ -173,7 +182,7 @@ fn form_of(text: &str, weight: f32) -> Option<Form> {
     let first = words.first()?.position;
     let last = words.last()?;
     let terms = words.iter().map(|t| (t.position - first, t.text.clone())).collect();
-    Some(Form { terms, span: last.position + last.span - first, weight })
+    Some(Form { terms, span: last.position + last.span - first, weight, cover: false })
 }
 
 fn push_form(forms: &mut Vec<Form>, form: Form) {
@@ -198,10 +207,11 @@ pub(crate) fn build(q: &str, fields: &Fields, searcher: &Searcher) -> Result<Opt
     ];
     let alternatives: Vec<Vec<Alternative>> = units
         .iter()
-        .map(|unit| {
+        .map(|unit| -> Result<Vec<Alternative>> {
             let mut alternatives: Vec<Alternative> = Vec::new();
-            for form in &unit.forms {
-                for (field, boost) in text_fields {
+            for (field, boost) in text_fields {
+                let skip_cover = common_word(unit, field, searcher)?;
+                for form in unit.forms.iter().filter(|form| !(form.cover && skip_cover)) {
                     let terms: Vec<Term> = form.terms.iter().map(|(_, t)| Term::from_field_text(field, t)).collect();
                     let query = boosted(form_query(&terms, form), boost * form.weight);
                     alternatives.push((terms, query));
@@ -219,9 +229,9 @@ pub(crate) fn build(q: &str, fields: &Fields, searcher: &Searcher) -> Result<Opt
             if looks_like_code(&unit.surface) {
                 keyword(fields.codes, 3.0);
             }
-            alternatives
+            Ok(alternatives)
         })
-        .collect();
+        .collect::<Result<_>>()?;
 
     // Alternatives whose terms the index does not have cannot match; dropping them before
     // tantivy builds weights saves work, and a unit left with none is a word found nowhere.
@@ -247,6 +257,15 @@ pub(crate) fn build(q: &str, fields: &Fields, searcher: &Searcher) -> Result<Opt
     let n = clauses.len();
     let required = if n <= 2 { n } else { (2 * n).div_ceil(3) };
     Ok(Some(Box::new(BooleanQuery::with_minimum_required_clauses(clauses, required))))
+}
+
+/// Whether the unit's word is itself a term of `field` in at least [`COVER_REDUNDANT_DF`]
+/// postings, so its cover need not be searched there.
+fn common_word(unit: &Unit, field: Field, searcher: &Searcher) -> Result<bool> {
+    match unit.forms.first().map(|form| form.terms.as_slice()) {
+        Some([(_, word)]) => Ok(searcher.doc_freq(&Term::from_field_text(field, word))? >= COVER_REDUNDANT_DF),
+        _ => Ok(false),
+    }
 }
 
 /// Whether every term is in the index (phrases need all of theirs).
@@ -322,5 +341,25 @@ mod tests {
         assert_eq!(sanitize(&"数".repeat(10_000)).chars().count(), MAX_QUERY_CHARS);
         assert!(units(&"数控 ".repeat(5_000)).len() <= MAX_UNITS);
         assert_eq!(sanitize("a\u{0}b\u{7}"), "a b ");
+    }
+
+    #[test]
+    fn a_word_common_in_a_field_is_not_searched_there_again_as_a_phrase_of_its_pieces() {
+        use chanjiao_domain::PostingKind;
+        let query_of = |n: u64| {
+            let docs =
+                (1..=n).map(|id| crate::tests::posting(id, PostingKind::Job, "技术员", "集成电路封装。")).collect();
+            let index = crate::tests::index_of(docs);
+            let searcher = index.reader.searcher();
+            let query = build("集成电路", &index.fields, &searcher).unwrap().unwrap();
+            let found = crate::tests::search(&index, "集成电路").total;
+            (format!("{query:?}"), found)
+        };
+        let (rare, found) = query_of(COVER_REDUNDANT_DF - 1);
+        assert!(rare.contains("PhraseQuery"), "the cover is searched: {rare}");
+        assert_eq!(found, COVER_REDUNDANT_DF - 1);
+        let (common, found) = query_of(COVER_REDUNDANT_DF);
+        assert!(!common.contains("PhraseQuery"), "the term alone is searched: {common}");
+        assert_eq!(found, COVER_REDUNDANT_DF, "and finds every posting");
     }
 }
