@@ -426,6 +426,7 @@ fn report(args: &Args, generated: Duration, results: &[Measured], cpu: &str) -> 
                 &tantivy.variants,
                 tantivy.accuracy.as_ref(),
                 &args_mix_labels(),
+                (&tantivy.latencies_2, tantivy.wall_2.unwrap_or_default()),
             ),
         );
         push(&mut out, "\nMatches per query of the mix (tantivy / peers):\n".into());

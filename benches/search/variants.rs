@@ -40,6 +40,28 @@ pub fn timed(index: &SearchIndex, requests: &[SearchRequest], order: &[usize]) -
     Ok(Variant { name: "", latencies, wall: started.elapsed() })
 }
 
+/// Two threads taking turns over the schedule, as the main run's "2 in flight".
+pub fn timed_2(index: &SearchIndex, requests: &[SearchRequest], order: &[usize]) -> Result<Variant, BoxError> {
+    let started = Instant::now();
+    let latencies = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..2)
+            .map(|worker| {
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    for &i in order.iter().skip(worker).step_by(2) {
+                        let t = Instant::now();
+                        std::hint::black_box(index.search(&requests[i]).expect("search"));
+                        out.push(t.elapsed());
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("search thread")).collect()
+    });
+    Ok(Variant { name: "", latencies, wall: started.elapsed() })
+}
+
 /// Runs the exact and the cached variants (the estimated one is the main run) and restores the
 /// index's settings: estimates on, cache off.
 pub fn others(index: &SearchIndex, requests: &[SearchRequest], order: &[usize]) -> Result<Vec<Variant>, BoxError> {
@@ -49,7 +71,12 @@ pub fn others(index: &SearchIndex, requests: &[SearchRequest], order: &[usize]) 
     index.set_count_cache(true);
     let cached = Variant { name: "estimated, count cache on", ..timed(index, requests, order)? };
     index.set_count_cache(false);
-    Ok(vec![exact, cached])
+    index.set_search_threads(2)?;
+    let parallel =
+        Variant { name: "estimated, each query's top-k over segments on 2 threads", ..timed(index, requests, order)? };
+    let parallel_2 = Variant { name: "the same, 2 queries in flight", ..timed_2(index, requests, order)? };
+    index.set_search_threads(1)?;
+    Ok(vec![exact, cached, parallel, parallel_2])
 }
 
 fn facet_error(estimated: &SearchResults, exact: &SearchResults) -> f64 {
@@ -107,6 +134,7 @@ pub fn report(
     variants: &[Variant],
     accuracy: Option<&Accuracy>,
     labels: &[String],
+    (latencies_2, wall_2): (&[Duration], Duration),
 ) -> String {
     let mut slowest: Vec<(String, Duration, Duration)> = labels
         .iter()
@@ -119,7 +147,7 @@ pub fn report(
         .collect();
     slowest.sort_by(|a, b| b.2.cmp(&a.2));
     let mut out = String::from(
-        "\ntantivy's counts, one thread, same queries:\n\n| Counts | p50 | p99 | mean | q/s |\n|---|---:|---:|---:|---:|\n",
+        "\ntantivy's counts, one thread, same queries:\n\n| Counts (and threads) | p50 | p99 | mean | q/s |\n|---|---:|---:|---:|---:|\n",
     );
     let main =
         Variant { name: "estimated above 30,000 matches (default; cache off)", latencies: latencies.to_vec(), wall };

@@ -12,11 +12,11 @@
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, RwLock};
 
 use tantivy::directory::MmapDirectory;
 use tantivy::schema::Schema;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError, Term};
+use tantivy::{Executor, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError, Term};
 
 use crate::document::IndexDoc;
 use crate::error::{Result, SearchError};
@@ -55,6 +55,8 @@ pub struct SearchIndex {
     pub(crate) counting: Counting,
     /// Between [`rebuild_start`](Self::rebuild_start) and its finish.
     pub(crate) rebuilding: AtomicBool,
+    /// Where a search's top-k runs over the segments (see [`set_search_threads`](Self::set_search_threads)).
+    pub(crate) executor: RwLock<Executor>,
 }
 
 impl SearchIndex {
@@ -92,6 +94,7 @@ impl SearchIndex {
             last_seq: Mutex::new(last_seq),
             counting: Counting::default(),
             rebuilding: AtomicBool::new(false),
+            executor: RwLock::new(Executor::single_thread()),
         })
     }
 
@@ -175,6 +178,18 @@ impl SearchIndex {
     /// from a sample rather than counted ([`EXACT_LIMIT`](crate::EXACT_LIMIT) by default).
     pub fn set_exact_count_limit(&self, limit: u64) {
         self.counting.set_exact_limit(limit);
+    }
+
+    /// Searches one query's segments on `threads` threads (1, the default: on the calling
+    /// thread). On a server answering many searches at once the cores are already busy, and
+    /// spreading one query over them only moves its work; docs/benchmarks.md has the measurement.
+    pub fn set_search_threads(&self, threads: usize) -> Result<()> {
+        let executor = match threads {
+            0 | 1 => Executor::single_thread(),
+            n => Executor::multi_thread(n, "search-")?,
+        };
+        *self.executor.write().unwrap_or_else(|p| p.into_inner()) = executor;
+        Ok(())
     }
 
     /// How many postings are searchable.

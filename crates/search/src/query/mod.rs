@@ -136,14 +136,14 @@ impl SearchIndex {
         // TopDocs needs a limit of at least one; past the window the page is empty anyway.
         let top = TopDocs::with_limit(limit.max(1)).and_offset(offset);
         let mut addresses: Vec<(f32, DocAddress)> = match sort {
-            Sort::Relevance => searcher.search(&*query, &top.order_by_score())?,
-            Sort::Newest => searcher
-                .search(&*query, &top.order_by_fast_field::<tantivy::DateTime>("created_at", Order::Desc))?
+            Sort::Relevance => self.top(&searcher, &*query, &top.order_by_score())?,
+            Sort::Newest => self
+                .top(&searcher, &*query, &top.order_by_fast_field::<tantivy::DateTime>("created_at", Order::Desc))?
                 .into_iter()
                 .map(|(_, a)| (0.0, a))
                 .collect(),
-            Sort::ClosingSoon => searcher
-                .search(&*query, &top.order_by_fast_field::<tantivy::DateTime>("ends_on", Order::Asc))?
+            Sort::ClosingSoon => self
+                .top(&searcher, &*query, &top.order_by_fast_field::<tantivy::DateTime>("ends_on", Order::Asc))?
                 .into_iter()
                 .map(|(_, a)| (0.0, a))
                 .collect(),
@@ -176,6 +176,23 @@ impl SearchIndex {
 }
 
 impl SearchIndex {
+    /// Runs a top-k collector over the segments, on the search executor's threads (one, the
+    /// caller's, unless [`set_search_threads`](Self::set_search_threads) said otherwise).
+    fn top<C: tantivy::collector::Collector>(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn tantivy::query::Query,
+        collector: &C,
+    ) -> Result<C::Fruit> {
+        let scoring = if collector.requires_scoring() {
+            tantivy::query::EnableScoring::enabled_from_searcher(searcher)
+        } else {
+            tantivy::query::EnableScoring::disabled_from_searcher(searcher)
+        };
+        let executor = self.executor.read().unwrap_or_else(|p| p.into_inner()).clone();
+        Ok(searcher.search_with_executor(query, collector, &executor, scoring)?)
+    }
+
     /// Which of `ids` a search would find: the very query [`SearchIndex::search`] builds from
     /// the request's text and filters, restricted to those documents. Saved-search alerts ask
     /// this about newly published postings, so an alert fires exactly when the search would
