@@ -215,3 +215,17 @@ fn matching_ids_agrees_with_search_for_every_posting() {
         }
     }
 }
+
+#[test]
+fn searching_segments_on_several_threads_finds_the_same_page() {
+    let index = SearchIndex::in_ram().unwrap();
+    // Several commits, so several segments.
+    for (seq, chunk) in corpus().chunks(3).enumerate() {
+        index.apply(&chunk.iter().cloned().map(Change::Upsert).collect::<Vec<_>>(), seq as i64 + 1).unwrap();
+    }
+    let before: Vec<_> = ["数控", "学徒", "绍兴 培训", ""].iter().map(|q| search(&index, q)).collect();
+    index.set_search_threads(2).unwrap();
+    let after: Vec<_> = ["数控", "学徒", "绍兴 培训", ""].iter().map(|q| search(&index, q)).collect();
+    assert_eq!(before, after);
+    assert!(!before[0].hits.is_empty());
+}
