@@ -229,3 +229,17 @@ fn searching_segments_on_several_threads_finds_the_same_page() {
     assert_eq!(before, after);
     assert!(!before[0].hits.is_empty());
 }
+
+#[test]
+fn every_word_must_match_unless_that_finds_less_than_a_page() {
+    let mut docs: Vec<_> = (1..=25).map(|id| posting(id, PostingKind::Job, "数控车工", "工厂实行两班倒。")).collect();
+    docs.extend((26..=30).map(|id| posting(id, PostingKind::Job, "数控车工", "工厂实行长白班。")));
+    let index = index_of(docs);
+    // 25 postings have all three words: a page and more, so only they are found.
+    assert_eq!(search(&index, "数控 车工 两班倒").total, 25);
+    // Nothing has all of 数控, 车工 and 火星: two of three are enough, so one odd word does not
+    // empty the results.
+    assert_eq!(search(&index, "数控 车工 火星").total, 30);
+    // Two words must both match.
+    assert_eq!(search(&index, "车工 长白班").total, 5);
+}
