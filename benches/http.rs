@@ -63,6 +63,8 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 const DATABASE: &str = "chanjiao_bench_http";
 const MATCH_SUBJECTS: usize = 200;
+/// The order the search mix is sent in (the same for the platform and the peer).
+const MIX_ORDER_SEED: u64 = 19;
 
 struct Args {
     docs: usize,
@@ -137,8 +139,9 @@ fn api_params(query: &BenchQuery) -> Vec<(&'static str, String)> {
     params
 }
 
+/// The search mix as requests, in the shuffled order every search workload shares.
 fn search_requests(base: &str, path: &str, extra: &[(&str, &str)], bearer: Option<&str>) -> Vec<Request> {
-    queries::mix()
+    drive::shuffled(queries::mix(), MIX_ORDER_SEED)
         .iter()
         .map(|query| {
             let mut params = api_params(query);
@@ -215,10 +218,11 @@ fn mib(bytes: u64) -> f64 {
     bytes as f64 / (1024.0 * 1024.0)
 }
 
-fn row(name: &str, concurrency: usize, outcome: &Outcome) -> String {
+fn row(name: &str, concurrency: usize, outcome: &Outcome, distinct: usize) -> String {
     format!(
-        "| {name} | {concurrency} | {} | {:.1} | {:.2} | {:.2} | {} |",
+        "| {name} | {concurrency} | {} | {} of {distinct} | {:.1} | {:.2} | {:.2} | {} |",
         outcome.requests(),
+        outcome.covered.len(),
         outcome.throughput(),
         outcome.percentile_ms(50.0),
         outcome.percentile_ms(99.0),
@@ -300,7 +304,7 @@ async fn main() -> Result<(), BoxError> {
     let signed_in = Arc::new(search_requests(&node.base(), "/api/v1/search", &[("limit", "20")], Some(&enterprise)));
     let peer_requests = Arc::new(search_requests(&peer_base, "/search", &[], None));
     let subjects = match_subjects(&url).await?;
-    let matches: Arc<Vec<Request>> = Arc::new(
+    let matches: Arc<Vec<Request>> = Arc::new(drive::shuffled(
         subjects
             .iter()
             .map(|id| Request {
@@ -308,7 +312,8 @@ async fn main() -> Result<(), BoxError> {
                 bearer: Some(enterprise.clone()),
             })
             .collect(),
-    );
+        MIX_ORDER_SEED,
+    ));
 
     println!("## HTTP load at {} postings\n", args.docs);
     println!("- Platform database: {load_line}.");
@@ -359,9 +364,11 @@ async fn main() -> Result<(), BoxError> {
     let mut throughput = std::collections::HashMap::new();
     let mut failures = Vec::new();
     for (name, requests) in workloads {
+        let mut next = 0;
         for &c in &args.concurrency {
-            let outcome = drive::closed_loop(&client, requests.clone(), c, warmup, measured).await;
-            let line = row(name, c, &outcome);
+            let (outcome, after) = drive::closed_loop(&client, requests.clone(), next, c, warmup, measured).await;
+            next = after;
+            let line = row(name, c, &outcome, requests.len());
             eprintln!("{line}");
             rows.push(line);
             throughput.insert((name, c), outcome.throughput());
@@ -372,8 +379,8 @@ async fn main() -> Result<(), BoxError> {
         let (rss, hwm) = drive::memory_mib(pid);
         memory.push(format!("| after {name} | {rss:.0} | {hwm:.0} | {:.0} |", mib(drive::dir_bytes(&index_dir))));
     }
-    println!("| Workload | Concurrency | Requests | req/s | p50 ms | p99 ms | Errors |");
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("| Workload | Concurrency | Requests | Distinct requests | req/s | p50 ms | p99 ms | Errors |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     for line in &rows {
         println!("{line}");
     }

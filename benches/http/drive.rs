@@ -1,7 +1,8 @@
 //! The closed-loop load generator and what it measures: `concurrency` workers, each sending its
 //! next request as soon as the previous one is answered (the body read to the end), for a
 //! warm-up and then for the measured seconds. Requests are taken in order, round-robin, from one
-//! shared list, so every run of a workload asks the same things in the same order.
+//! shared list (shuffled once, see [`shuffled`]), each run going on where the workload's previous
+//! run stopped, so a slow workload's runs together cover the list.
 //!
 //! Measured are the requests *started* in the measured window, however late they finish: a slow
 //! request at the end of the window is counted, not dropped. Throughput is their number over the
@@ -29,6 +30,8 @@ pub struct Request {
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub latencies: Vec<Duration>,
+    /// Which requests of the list were measured (a slow workload covers only part of it).
+    pub covered: std::collections::BTreeSet<usize>,
     pub errors: u64,
     /// Error kind (status or transport error, and the path) → how many, with one example body.
     pub error_kinds: BTreeMap<String, (u64, String)>,
@@ -67,18 +70,21 @@ struct Shared {
 }
 
 /// Runs `requests` closed-loop with `concurrency` workers: `warmup` unmeasured, then `measured`.
+/// The first request sent is number `first` (modulo the list); returns the outcome and the
+/// number of the next request, where the next run of the workload goes on.
 pub async fn closed_loop(
     client: &Client,
     requests: Arc<Vec<Request>>,
+    first: usize,
     concurrency: usize,
     warmup: Duration,
     measured: Duration,
-) -> Outcome {
+) -> (Outcome, usize) {
     let start = Instant::now();
     let shared = Arc::new(Shared {
         client: client.clone(),
         requests,
-        next: AtomicUsize::new(0),
+        next: AtomicUsize::new(first),
         warm_until: start + warmup,
         stop_at: start + warmup + measured,
         outcome: Mutex::new(Outcome::default()),
@@ -91,7 +97,19 @@ pub async fn closed_loop(
     let last_answer = *shared.last_answer.lock().await;
     let mut outcome = std::mem::take(&mut *shared.outcome.lock().await);
     outcome.elapsed = last_answer.saturating_duration_since(shared.warm_until);
-    outcome
+    (outcome, shared.next.load(Ordering::Relaxed))
+}
+
+/// `items` in an order of their own that is the same for the same `seed` (Fisher–Yates with the
+/// corpus generator's random numbers): a short run of a slow workload then samples every class
+/// of the mix instead of its first dozen queries, and every workload of one mix asks in the
+/// same order.
+pub fn shuffled<T>(mut items: Vec<T>, seed: u64) -> Vec<T> {
+    let mut rng = crate::corpus::Rng::new(seed);
+    for i in (1..items.len()).rev() {
+        items.swap(i, rng.below(i + 1));
+    }
+    items
 }
 
 async fn worker(shared: Arc<Shared>) {
@@ -126,6 +144,7 @@ async fn worker(shared: Arc<Shared>) {
         }
         let mut outcome = shared.outcome.lock().await;
         outcome.latencies.push(answered - sent);
+        outcome.covered.insert(n % shared.requests.len());
         if let Some((kind, example)) = error {
             outcome.errors += 1;
             let key = format!("{kind} on {}", request.url.path());
