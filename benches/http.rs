@@ -283,8 +283,13 @@ async fn main() -> Result<(), BoxError> {
     let _ = std::fs::remove_file(data_dir.join("node.log"));
     let client = Client::builder().timeout(Duration::from_secs(args.timeout)).pool_max_idle_per_host(256).build()?;
     let index_dir = data_dir.join("index");
-    // A kept index that was committed is opened as it is; anything else is rebuilt.
-    let expect_rebuild = !(reuse && index_dir.join("meta.json").exists());
+    // The server opens a kept index of its own schema that has committed as it is, and rebuilds
+    // anything else (none, another schema or analyser version, a first build cut short).
+    let kept_index = match chanjiao_search::inspect(&index_dir)? {
+        chanjiao_search::IndexState::Present { last_seq: Some(_), docs, .. } => Some(docs),
+        _ => None,
+    };
+    let expect_rebuild = kept_index.is_none();
     let start = Instant::now();
     let node = node::Node::spawn(&data_dir, Some(&url), &env, false);
     *server_pid.lock().unwrap_or_else(|p| p.into_inner()) = node.pid();
@@ -339,7 +344,11 @@ async fn main() -> Result<(), BoxError> {
                 );
             }
         }
-        None => println!("- Server start to `/readyz` 200: {:.1} s (index kept, no rebuild).", ready.as_secs_f64()),
+        None => println!(
+            "- Server start to `/readyz` 200: {:.1} s (index of {} postings kept, no rebuild).",
+            ready.as_secs_f64(),
+            kept_index.unwrap_or_default()
+        ),
     }
     let (rss_loaded, hwm_loaded) = drive::memory_mib(pid);
     let index_loaded = mib(drive::dir_bytes(&index_dir));
