@@ -22,7 +22,8 @@
 //! - `GET /api/v1/postings/{id}/matches`, signed in, 200 postings spread evenly over the ids;
 //! - the PostgreSQL peer ([`peer`]) with the same mix.
 //!
-//! Printed: one Markdown row per workload and concurrency (throughput, p50, p99, errors), the
+//! Printed: one Markdown row per workload and concurrency (requests measured, how many distinct
+//! ones of the workload's list, throughput, p50, p99, errors, and each kind of error), the
 //! platform/peer throughput ratio at each concurrency, and the server's memory (VmRSS, VmHWM)
 //! after loading and after each workload, with the index's size on disk. Needs a PostgreSQL
 //! server; downloads nothing. The whole run is capped (`--cap-minutes`, default 120).
