@@ -286,6 +286,18 @@ impl Sqlite {
 
 // ---------------------------------------------------------------- PostgreSQL
 
+/// One row of a PostgreSQL answer: `tag` is `hit` (with `id`, the title as `value` and the rank
+/// as `n`), `total`, or a facet dimension (`kind`, `county`, `level`, `cluster`) with the value
+/// and its count.
+#[derive(Debug, Clone)]
+#[allow(dead_code)] // the search benchmark only counts them; the HTTP peer reads every field
+pub struct AnswerRow {
+    pub tag: String,
+    pub id: Option<i64>,
+    pub value: Option<String>,
+    pub n: f64,
+}
+
 pub struct Postgres {
     admin: DatabaseConnection,
     connection: DatabaseConnection,
@@ -425,6 +437,13 @@ impl Postgres {
     /// word of every term must be in the posting: `to_tsquery('simple', 'a & b & c')`, ranked
     /// by `ts_rank` over the weighted vector.
     pub async fn search(&self, query: &BenchQuery) -> Result<Found, BoxError> {
+        let rows = self.answer(query).await?;
+        Ok(found_from(rows.into_iter().map(|row| (row.tag, row.n))))
+    }
+
+    /// The rows [`Postgres::search`] counts, as they come: the hits (id, title, rank), the total
+    /// and each facet value's count, for a peer that serves them (benches/http/peer.rs).
+    pub async fn answer(&self, query: &BenchQuery) -> Result<Vec<AnswerRow>, BoxError> {
         let mut params = Params { pg: true, values: Vec::new() };
         let mut words: Vec<String> = Vec::new();
         for term in query.terms() {
@@ -447,8 +466,15 @@ impl Postgres {
             statement = statement.bind(value);
         }
         let rows = statement.fetch_all(&self.pool).await?;
-        let tags = rows.iter().map(|r| (r.get::<String, _>(0), r.get::<Option<f64>, _>(3).unwrap_or_default()));
-        Ok(found_from(tags))
+        Ok(rows
+            .iter()
+            .map(|r| AnswerRow {
+                tag: r.get(0),
+                id: r.get(1),
+                value: r.get(2),
+                n: r.get::<Option<f64>, _>(3).unwrap_or_default(),
+            })
+            .collect())
     }
 
     pub async fn size_bytes(&self) -> Result<u64, BoxError> {

@@ -1,0 +1,242 @@
+//! The benchmark's platform database: a fresh PostgreSQL database migrated with the platform's
+//! own migrations, the demo organizations and accounts, the national reference data, and the
+//! generated postings in multi-row inserts.
+//!
+//! The postings go in as `services::postings::insert_historical` writes them (the row with its
+//! details, its codes, its statistics facts) but many to a statement: one statement per posting
+//! would take an hour at 1,000,000. What is left out is what only a write's history needs: no
+//! outbox rows (the server rebuilds its index from the postings on start, which the outbox
+//! would only repeat) and no audit events.
+
+use std::time::Instant;
+
+use chanjiao_api::clock::Clock;
+use chanjiao_api::db::Stored;
+use chanjiao_api::entities::{organizations, posting_codes, postings};
+use chanjiao_api::services::statistics::facts;
+use chanjiao_api::{Config, db};
+use chanjiao_domain::posting::{CodeKind, NewPosting, PostingInput, PostingStatus, Rule, Side};
+use chanjiao_search::IndexDoc;
+use chanjiao_tools::demo;
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryOrder, Statement, TransactionTrait};
+
+use crate::BoxError;
+
+/// Postings per multi-row INSERT (16 columns: under PostgreSQL's 65,535 parameters).
+const ROWS_PER_INSERT: usize = 1_000;
+/// Postings per transaction.
+const ROWS_PER_TRANSACTION: usize = 10_000;
+
+/// The URL of database `name` on the server of `pg_url`.
+pub fn url_of(pg_url: &str, name: &str) -> String {
+    let base = pg_url.rsplit_once('/').map_or(pg_url, |(base, _)| base);
+    format!("{base}/{name}")
+}
+
+/// Whether `name` holds exactly the postings of (`docs`, `seed`), loaded by an earlier run with
+/// `--keep`: the marker table written after a complete load says so.
+pub async fn already_loaded(pg_url: &str, name: &str, docs: usize, seed: u64) -> bool {
+    let Ok(db) = Database::connect(url_of(pg_url, name)).await else { return false };
+    let marker = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT docs, seed FROM bench_http_corpus LIMIT 1",
+        ))
+        .await;
+    let found = match marker {
+        Ok(Some(row)) => {
+            row.try_get::<i64>("", "docs").ok() == Some(docs as i64)
+                && row.try_get::<i64>("", "seed").ok() == Some(seed as i64)
+        }
+        _ => false,
+    };
+    db.close().await.ok();
+    found
+}
+
+/// Drops and creates database `name`.
+pub async fn recreate(pg_url: &str, name: &str) -> Result<(), BoxError> {
+    let admin = Database::connect(pg_url).await?;
+    admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await?;
+    admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await?;
+    admin.close().await?;
+    Ok(())
+}
+
+pub async fn drop_database(pg_url: &str, name: &str) -> Result<(), BoxError> {
+    let admin = Database::connect(pg_url).await?;
+    admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await?;
+    admin.close().await?;
+    Ok(())
+}
+
+/// What [`load`] did.
+pub struct Loaded {
+    /// Postings inserted (a generated document whose kind's rules it breaks is skipped).
+    pub postings: usize,
+    /// Migrations, demo organizations and reference data.
+    pub setup: std::time::Duration,
+    /// The postings with their codes.
+    pub insert: std::time::Duration,
+    /// The statistics facts, `VACUUM ANALYZE`.
+    pub after: std::time::Duration,
+}
+
+/// Migrates, seeds the demo organizations and the reference data, and inserts `docs`.
+pub async fn load(url: &str, docs: &[IndexDoc], seed: u64) -> Result<Loaded, BoxError> {
+    let started = Instant::now();
+    let config = Config { database_url: Some(url.to_owned()), ..Config::default() };
+    let db = db::connect(&config).await?;
+    db::migrate(&db).await?;
+    demo::seed(&db, &Clock::system()).await?;
+    let reference = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/reference");
+    let imported = chanjiao_api::services::reference::import(&db, &reference).await?;
+    eprintln!("reference data: {} profiles, {} crosswalk pairs", imported.program_profiles, imported.crosswalk_pairs);
+
+    let orgs = organizations::Entity::find().order_by_asc(organizations::Column::Id).all(&db).await?;
+    let of_side =
+        |side: Side| -> Vec<i64> { orgs.iter().filter(|o| Side::of(*o.kind) == Some(side)).map(|o| o.id).collect() };
+    let (enterprises, schools) = (of_side(Side::Enterprise), of_side(Side::School));
+    let first_id = next_posting_id(&db).await?;
+    let setup = started.elapsed();
+
+    let started = Instant::now();
+    let mut inserted = 0usize;
+    for transaction in docs.chunks(ROWS_PER_TRANSACTION) {
+        let txn = db.begin().await?;
+        for chunk in transaction.chunks(ROWS_PER_INSERT) {
+            let mut rows = Vec::with_capacity(chunk.len());
+            let mut codes = Vec::new();
+            for doc in chunk {
+                let Ok(posting) = NewPosting::parse(&input_of(doc, doc.id)) else { continue };
+                let pool = if posting.side() == Side::Enterprise { &enterprises } else { &schools };
+                let id = first_id + inserted as i64 + rows.len() as i64;
+                codes.extend(code_rows(id, &posting));
+                rows.push(row(id, pool[doc.id as usize % pool.len()], &posting, doc.created_at)?);
+            }
+            inserted += rows.len();
+            if !rows.is_empty() {
+                postings::Entity::insert_many(rows).exec_without_returning(&txn).await?;
+            }
+            for codes in codes.chunks(ROWS_PER_INSERT * 5) {
+                posting_codes::Entity::insert_many(codes.to_vec()).exec_without_returning(&txn).await?;
+            }
+        }
+        txn.commit().await?;
+        if inserted % 100_000 < ROWS_PER_TRANSACTION {
+            eprintln!("  {inserted} postings in {:.0} s", started.elapsed().as_secs_f64());
+        }
+    }
+    let insert = started.elapsed();
+    let started = Instant::now();
+    let backend = db.get_database_backend();
+    // The ids were given explicitly: move the sequence past them for the platform's own writes.
+    db.execute_raw(Statement::from_string(
+        backend,
+        "SELECT setval(pg_get_serial_sequence('postings', 'id'), (SELECT max(id) FROM postings))",
+    ))
+    .await?;
+    facts::rebuild(&db).await?;
+    db.execute_unprepared("VACUUM ANALYZE").await?;
+    db.execute_unprepared(&format!(
+        "CREATE TABLE bench_http_corpus (docs bigint NOT NULL, seed bigint NOT NULL);
+         INSERT INTO bench_http_corpus VALUES ({}, {seed})",
+        docs.len()
+    ))
+    .await?;
+    db.close().await?;
+    Ok(Loaded { postings: inserted, setup, insert, after: started.elapsed() })
+}
+
+async fn next_posting_id(db: &DatabaseConnection) -> Result<i64, BoxError> {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COALESCE(max(id), 0) + 1 AS next FROM postings",
+        ))
+        .await?
+        .ok_or("no answer to max(id)")?;
+    Ok(row.try_get::<i64>("", "next")?)
+}
+
+/// The row `insert_historical` writes for a published posting (recorded as done by the system).
+fn row(
+    id: i64,
+    organization_id: i64,
+    posting: &NewPosting,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<postings::ActiveModel, BoxError> {
+    Ok(postings::ActiveModel {
+        id: Set(id),
+        organization_id: Set(organization_id),
+        side: Set(Stored(posting.side())),
+        kind: Set(Stored(posting.kind)),
+        status: Set(Stored(PostingStatus::Published)),
+        title: Set(posting.title.as_str().to_owned()),
+        region_code: Set(posting.region.as_str().to_owned()),
+        starts_on: Set(posting.window.starts_on()),
+        ends_on: Set(posting.window.ends_on()),
+        quantity: Set(posting.quantity.map(|q| i64::from(q.get()))),
+        education_level: Set(posting.education_level.map(Stored)),
+        details: Set(serde_json::to_value(posting.to_input())?.to_string()),
+        created_by: Set(None),
+        created_at: Set(at),
+        updated_at: Set(at),
+        published_at: Set(Some(at)),
+        placed: Set(0),
+    })
+}
+
+fn code_rows(posting_id: i64, posting: &NewPosting) -> Vec<posting_codes::ActiveModel> {
+    let codes = posting
+        .program_codes
+        .iter()
+        .map(|c| (CodeKind::Program, c.as_str().to_owned()))
+        .chain(posting.occupation_codes.iter().map(|c| (CodeKind::Occupation, c.as_str().to_owned())))
+        .chain(posting.industry_clusters.iter().map(|c| (CodeKind::Cluster, c.as_str().to_owned())));
+    codes
+        .map(|(kind, code)| posting_codes::ActiveModel {
+            posting_id: Set(posting_id),
+            code_type: Set(Stored(kind)),
+            code: Set(code),
+        })
+        .collect()
+}
+
+/// The form a generated document would have been posted with, with whatever its kind requires
+/// and the generator does not produce (as benches/matching.rs makes it).
+fn input_of(doc: &IndexDoc, n: u64) -> PostingInput {
+    let spec = doc.kind.spec();
+    let allowed = |field: &str| spec.rule(field) != Some(Rule::Forbidden);
+    let mut input = PostingInput {
+        kind: doc.kind.as_str().into(),
+        title: doc.title.clone(),
+        description: doc.description.clone(),
+        skills: doc.skills.clone(),
+        region: doc.region.as_str().into(),
+        ends_on: doc.ends_on.map(|d| d.to_string()),
+        education_level: doc.education_level.map(|l| l.as_str().into()),
+        program_codes: doc.program_codes.iter().map(|c| c.as_str().into()).collect(),
+        occupation_codes: doc.occupation_codes.iter().map(|c| c.as_str().into()).collect(),
+        industry_clusters: doc.clusters.iter().map(|c| c.as_str().into()).collect(),
+        certificates: doc.certificates.clone(),
+        ..PostingInput::default()
+    };
+    if allowed("quantity") {
+        input.quantity = Some(((n % 60) as i64 + 2).into());
+    }
+    if allowed("apprenticeship_type") {
+        input.apprenticeship_type = Some("modern".into());
+    }
+    if allowed("annual_enrolment") {
+        input.annual_enrolment = Some(((n % 90) as i64 + 30).into());
+    }
+    if allowed("equipment") {
+        input.equipment = vec!["数控车床 ×20".into()];
+    }
+    if allowed("open_periods") {
+        input.open_periods = vec!["寒暑假期间".into()];
+    }
+    input
+}
