@@ -117,7 +117,18 @@ pub(crate) fn units(q: &str) -> Vec<Unit> {
     }
     units.extend(run_unit(&run));
     units.truncate(MAX_UNITS);
+    for unit in &mut units {
+        drop_subsumed(&mut unit.forms);
+    }
     units
+}
+
+/// Drops the phrases that contain a term some single-term form of the same unit is: every
+/// posting such a phrase matches, that term matches too, so the phrase finds nothing more and
+/// only costs position checks (现代学徒制's piece synonym 现代 + 学徒 under the synonym 学徒).
+fn drop_subsumed(forms: &mut Vec<Form>) {
+    let singles: Vec<String> = forms.iter().filter(|f| f.terms.len() == 1).map(|f| f.terms[0].1.clone()).collect();
+    forms.retain(|form| form.terms.len() == 1 || !form.terms.iter().any(|(_, term)| singles.contains(term)));
 }
 
 fn run_unit(run: &[&AnalyzedToken]) -> Option<Unit> {
@@ -362,6 +373,14 @@ mod tests {
         assert!(unit.forms.iter().any(|f| f.terms == [(0, "集成".to_owned()), (2, "电路".to_owned())]), "{unit:?}");
         let unit = &units("可编程控制器")[0];
         assert!(unit.forms.iter().any(|f| f.terms == [(0, "plc".to_owned())]), "{unit:?}");
+    }
+
+    #[test]
+    fn phrases_holding_a_term_the_unit_already_matches_alone_are_dropped() {
+        let unit = &units("现代学徒制")[0];
+        let phrases: Vec<_> = unit.forms.iter().filter(|f| f.terms.len() > 1).map(|f| &f.terms).collect();
+        assert!(unit.forms.iter().any(|f| f.terms == [(0, "学徒".to_owned())]), "{unit:?}");
+        assert!(phrases.iter().all(|terms| terms.iter().all(|(_, t)| t != "学徒" && t != "现代学徒制")), "{phrases:?}");
     }
 
     #[test]
