@@ -24,7 +24,8 @@
 //!
 //! Printed: one Markdown row per workload and concurrency (requests measured, how many distinct
 //! ones of the workload's list, throughput, p50, p99, errors, and each kind of error), the
-//! platform/peer throughput ratio at each concurrency, and the server's memory (VmRSS, VmHWM)
+//! platform/peer throughput ratio at each concurrency, and the server's memory (VmRSS split into
+//! RssAnon and RssFile, VmHWM)
 //! after loading and after each workload, with the index's size on disk. Needs a PostgreSQL
 //! server; downloads nothing. The whole run is capped (`--cap-minutes`, default 120).
 
@@ -351,8 +352,7 @@ async fn main() -> Result<(), BoxError> {
             kept_index.unwrap_or_default()
         ),
     }
-    let (rss_loaded, hwm_loaded) = drive::memory_mib(pid);
-    let index_loaded = mib(drive::dir_bytes(&index_dir));
+    let loaded = drive::memory_mib(pid).row("loading", mib(drive::dir_bytes(&index_dir)));
     println!(
         "- Closed loop: {} s warm-up, then {} s measured per row; client timeout {} s; search mix of {mix_len} \
          queries, matches of {} postings.\n",
@@ -386,8 +386,7 @@ async fn main() -> Result<(), BoxError> {
                 failures.push(format!("- {name}, concurrency {c}: {n} × {kind}: {example}"));
             }
         }
-        let (rss, hwm) = drive::memory_mib(pid);
-        memory.push(format!("| after {name} | {rss:.0} | {hwm:.0} | {:.0} |", mib(drive::dir_bytes(&index_dir))));
+        memory.push(drive::memory_mib(pid).row(name, mib(drive::dir_bytes(&index_dir))));
     }
     println!("| Workload | Concurrency | Requests | Distinct requests | req/s | p50 ms | p99 ms | Errors |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|");
@@ -402,9 +401,11 @@ async fn main() -> Result<(), BoxError> {
         let ratio = |name: &str| throughput[&(name, c)] / peer;
         println!("| {c} | ×{:.1} | ×{:.1} |", ratio(workloads[0].0), ratio(workloads[1].0));
     }
-    println!("\n| Server memory | VmRSS MiB | VmHWM MiB | index on disk MiB |");
-    println!("|---|---:|---:|---:|");
-    println!("| after loading | {rss_loaded:.0} | {hwm_loaded:.0} | {index_loaded:.0} |");
+    println!(
+        "\n| Server memory | VmRSS MiB | of it RssAnon | of it RssFile (mapped index) | VmHWM MiB | index on disk MiB |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|");
+    println!("{loaded}");
     for line in &memory {
         println!("{line}");
     }

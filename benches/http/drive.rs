@@ -157,8 +157,27 @@ async fn worker(shared: Arc<Shared>) {
     }
 }
 
-/// VmRSS and VmHWM of process `pid` in MiB, from /proc.
-pub fn memory_mib(pid: u32) -> (f64, f64) {
+/// A process's memory in MiB, from /proc: resident in all, its peak, and the resident part that
+/// is the process's own (`RssAnon`: heap, stacks) rather than mapped files (`RssFile`: the index's
+/// segments, which the kernel drops under pressure and shares with the page cache).
+pub struct Memory {
+    pub rss: f64,
+    pub hwm: f64,
+    pub anon: f64,
+    pub file: f64,
+}
+
+impl Memory {
+    /// One row of the memory table, after `what`.
+    pub fn row(&self, what: &str, index_mib: f64) -> String {
+        format!(
+            "| after {what} | {:.0} | {:.0} | {:.0} | {:.0} | {index_mib:.0} |",
+            self.rss, self.anon, self.file, self.hwm
+        )
+    }
+}
+
+pub fn memory_mib(pid: u32) -> Memory {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let field = |name: &str| -> f64 {
         status
@@ -168,7 +187,7 @@ pub fn memory_mib(pid: u32) -> (f64, f64) {
             .and_then(|v| v.parse::<f64>().ok())
             .map_or(f64::NAN, |kib| kib / 1024.0)
     };
-    (field("VmRSS:"), field("VmHWM:"))
+    Memory { rss: field("VmRSS:"), hwm: field("VmHWM:"), anon: field("RssAnon:"), file: field("RssFile:") }
 }
 
 /// Bytes of every file under `dir`.
