@@ -146,7 +146,7 @@ pub fn report(
             (label.clone(), percentile(&mine, 50.0), percentile(&mine, 99.0))
         })
         .collect();
-    slowest.sort_by(|a, b| b.2.cmp(&a.2));
+    slowest.sort_by_key(|s| std::cmp::Reverse(s.2));
     let mut out = String::from(
         "\ntantivy against itself, same queries (one thread unless said):\n\n| Counts (and threads) | p50 | p99 | mean | q/s |\n|---|---:|---:|---:|---:|\n",
     );
