@@ -34,6 +34,8 @@
 mod corpus;
 #[path = "http/drive.rs"]
 mod drive;
+#[path = "search/input.rs"]
+mod input;
 #[allow(dead_code)]
 #[path = "../tests/e2e/operations/node.rs"]
 mod node;

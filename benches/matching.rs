@@ -19,6 +19,8 @@
 #[allow(dead_code)]
 #[path = "search/corpus.rs"]
 mod corpus;
+#[path = "search/input.rs"]
+mod input;
 // The demo's sentence banks, the same the demo city's postings are written from.
 use chanjiao_tools::demo::{texts, texts_enterprise, texts_school};
 
@@ -30,8 +32,10 @@ use chanjiao_api::services::matching::postings::{CANDIDATES, matches_of};
 use chanjiao_api::services::postings::{insert_historical, with_org_names};
 use chanjiao_api::{Config, db, indexer};
 use chanjiao_domain::SchoolLevel;
-use chanjiao_domain::posting::{NewPosting, PostingInput, PostingStatus, Rule, Side};
-use chanjiao_search::{IndexDoc, SearchIndex};
+use chanjiao_domain::posting::{NewPosting, PostingStatus, Side};
+
+use crate::input::input_of;
+use chanjiao_search::SearchIndex;
 use chanjiao_tools::demo;
 use sea_orm::{EntityTrait, QueryOrder, TransactionTrait};
 
@@ -72,43 +76,6 @@ fn args() -> Args {
         }
     }
     args
-}
-
-/// The form a generated document would have been posted with, with whatever its kind requires
-/// and the generator does not produce.
-fn input_of(doc: &IndexDoc, n: u64) -> PostingInput {
-    let spec = doc.kind.spec();
-    let allowed = |field: &str| spec.rule(field) != Some(Rule::Forbidden);
-    let mut input = PostingInput {
-        kind: doc.kind.as_str().into(),
-        title: doc.title.clone(),
-        description: doc.description.clone(),
-        skills: doc.skills.clone(),
-        region: doc.region.as_str().into(),
-        ends_on: doc.ends_on.map(|d| d.to_string()),
-        education_level: doc.education_level.map(|l| l.as_str().into()),
-        program_codes: doc.program_codes.iter().map(|c| c.as_str().into()).collect(),
-        occupation_codes: doc.occupation_codes.iter().map(|c| c.as_str().into()).collect(),
-        industry_clusters: doc.clusters.iter().map(|c| c.as_str().into()).collect(),
-        certificates: doc.certificates.clone(),
-        ..PostingInput::default()
-    };
-    if allowed("quantity") {
-        input.quantity = Some(((n % 60) as i64 + 2).into());
-    }
-    if allowed("apprenticeship_type") {
-        input.apprenticeship_type = Some("modern".into());
-    }
-    if allowed("annual_enrolment") {
-        input.annual_enrolment = Some(((n % 90) as i64 + 30).into());
-    }
-    if allowed("equipment") {
-        input.equipment = vec!["数控车床 ×20".into()];
-    }
-    if allowed("open_periods") {
-        input.open_periods = vec!["寒暑假期间".into()];
-    }
-    input
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {

@@ -13,15 +13,17 @@ use std::time::Instant;
 use chanjiao_api::clock::Clock;
 use chanjiao_api::db::Stored;
 use chanjiao_api::entities::{organizations, posting_codes, postings};
+use chanjiao_api::services::postings::code_rows;
 use chanjiao_api::services::statistics::facts;
 use chanjiao_api::{Config, db};
-use chanjiao_domain::posting::{CodeKind, NewPosting, PostingInput, PostingStatus, Rule, Side};
+use chanjiao_domain::posting::{NewPosting, PostingStatus, Side};
 use chanjiao_search::IndexDoc;
 use chanjiao_tools::demo;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryOrder, Statement, TransactionTrait};
 
 use crate::BoxError;
+use crate::input::input_of;
 
 /// Postings per multi-row INSERT (16 columns: under PostgreSQL's 65,535 parameters).
 const ROWS_PER_INSERT: usize = 1_000;
@@ -186,57 +188,4 @@ fn row(
         published_at: Set(Some(at)),
         placed: Set(0),
     })
-}
-
-fn code_rows(posting_id: i64, posting: &NewPosting) -> Vec<posting_codes::ActiveModel> {
-    let codes = posting
-        .program_codes
-        .iter()
-        .map(|c| (CodeKind::Program, c.as_str().to_owned()))
-        .chain(posting.occupation_codes.iter().map(|c| (CodeKind::Occupation, c.as_str().to_owned())))
-        .chain(posting.industry_clusters.iter().map(|c| (CodeKind::Cluster, c.as_str().to_owned())));
-    codes
-        .map(|(kind, code)| posting_codes::ActiveModel {
-            posting_id: Set(posting_id),
-            code_type: Set(Stored(kind)),
-            code: Set(code),
-        })
-        .collect()
-}
-
-/// The form a generated document would have been posted with, with whatever its kind requires
-/// and the generator does not produce (as benches/matching.rs makes it).
-fn input_of(doc: &IndexDoc, n: u64) -> PostingInput {
-    let spec = doc.kind.spec();
-    let allowed = |field: &str| spec.rule(field) != Some(Rule::Forbidden);
-    let mut input = PostingInput {
-        kind: doc.kind.as_str().into(),
-        title: doc.title.clone(),
-        description: doc.description.clone(),
-        skills: doc.skills.clone(),
-        region: doc.region.as_str().into(),
-        ends_on: doc.ends_on.map(|d| d.to_string()),
-        education_level: doc.education_level.map(|l| l.as_str().into()),
-        program_codes: doc.program_codes.iter().map(|c| c.as_str().into()).collect(),
-        occupation_codes: doc.occupation_codes.iter().map(|c| c.as_str().into()).collect(),
-        industry_clusters: doc.clusters.iter().map(|c| c.as_str().into()).collect(),
-        certificates: doc.certificates.clone(),
-        ..PostingInput::default()
-    };
-    if allowed("quantity") {
-        input.quantity = Some(((n % 60) as i64 + 2).into());
-    }
-    if allowed("apprenticeship_type") {
-        input.apprenticeship_type = Some("modern".into());
-    }
-    if allowed("annual_enrolment") {
-        input.annual_enrolment = Some(((n % 90) as i64 + 30).into());
-    }
-    if allowed("equipment") {
-        input.equipment = vec!["数控车床 ×20".into()];
-    }
-    if allowed("open_periods") {
-        input.open_periods = vec!["寒暑假期间".into()];
-    }
-    input
 }

@@ -101,9 +101,6 @@ impl SearchIndex {
     /// Applies `changes` in order and commits them with `last_seq`, the outbox sequence of the
     /// last of them, as the commit payload. On error nothing of the batch is committed.
     pub fn apply(&self, changes: &[Change], last_seq: i64) -> Result<()> {
-        if self.rebuilding.load(Ordering::SeqCst) {
-            return Err(SearchError::Rebuilding);
-        }
         // Analysis is the expensive part; do it before taking the writer, on every core.
         let upserts = changes.iter().filter_map(|change| match change {
             Change::Upsert(doc) => Some(doc),
@@ -111,6 +108,10 @@ impl SearchIndex {
         });
         let mut prepared = crate::rebuild::prepare(upserts, &self.fields).into_iter();
         let mut writer = self.writer();
+        // Checked under the writer's lock, which a rebuild's start takes too.
+        if self.rebuilding.load(Ordering::SeqCst) {
+            return Err(SearchError::Rebuilding);
+        }
         let result = (|| -> Result<()> {
             for change in changes {
                 let (id, doc) = match change {
@@ -154,18 +155,6 @@ impl SearchIndex {
     /// The outbox sequence of the last committed change, `None` for a new or wiped index.
     pub fn last_seq(&self) -> Option<i64> {
         *self.last_seq.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Removes every document and forgets the sequence, for a rebuild. Until the rebuild's first
-    /// `apply` commits, a restart sees no sequence and rebuilds again.
-    pub fn clear_all(&self) -> Result<()> {
-        let mut writer = self.writer();
-        writer.delete_all_documents()?;
-        writer.commit()?;
-        drop(writer);
-        self.forget_seq();
-        self.reader.reload()?;
-        Ok(())
     }
 
     /// Whether searches reuse the counts of an identical search since the last commit (on by

@@ -192,7 +192,8 @@ pub async fn insert_historical(
     Ok(row)
 }
 
-fn code_rows(posting_id: i64, posting: &NewPosting) -> Vec<posting_codes::ActiveModel> {
+/// The code rows (programs, occupations, clusters) of a posting.
+pub fn code_rows(posting_id: i64, posting: &NewPosting) -> Vec<posting_codes::ActiveModel> {
     let codes = posting
         .program_codes
         .iter()
