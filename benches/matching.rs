@@ -27,7 +27,7 @@ use chanjiao_tools::demo::{texts, texts_enterprise, texts_school};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chanjiao_api::entities::{organizations, postings as posting_rows};
+use chanjiao_api::entities::postings as posting_rows;
 use chanjiao_api::services::matching::postings::{CANDIDATES, matches_of};
 use chanjiao_api::services::postings::{insert_historical, with_org_names};
 use chanjiao_api::{Config, db, indexer};
@@ -36,8 +36,7 @@ use chanjiao_domain::posting::{NewPosting, PostingStatus, Side};
 
 use crate::input::input_of;
 use chanjiao_search::SearchIndex;
-use chanjiao_tools::demo;
-use sea_orm::{EntityTrait, QueryOrder, TransactionTrait};
+use sea_orm::{EntityTrait, TransactionTrait};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -106,16 +105,7 @@ async fn main() -> Result<(), BoxError> {
     let dir = tempfile::tempdir()?;
     let config = Config { data_dir: dir.path().to_path_buf(), ..Config::default() };
     let db = db::connect(&config).await?;
-    db::migrate(&db).await?;
-    demo::seed(&db, &chanjiao_api::clock::Clock::system()).await?;
-    let reference = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/reference");
-    let imported = chanjiao_api::services::reference::import(&db, &reference).await?;
-    eprintln!("reference data: {} profiles, {} crosswalk pairs", imported.program_profiles, imported.crosswalk_pairs);
-
-    let orgs = organizations::Entity::find().order_by_asc(organizations::Column::Id).all(&db).await?;
-    let of_side =
-        |side: Side| -> Vec<i64> { orgs.iter().filter(|o| Side::of(*o.kind) == Some(side)).map(|o| o.id).collect() };
-    let (enterprises, schools) = (of_side(Side::Enterprise), of_side(Side::School));
+    let (enterprises, schools) = crate::input::prepare(&db).await?;
 
     let started = Instant::now();
     let docs = corpus::Generator::new().generate(args.docs, args.seed);

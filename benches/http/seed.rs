@@ -10,17 +10,14 @@
 
 use std::time::Instant;
 
-use chanjiao_api::clock::Clock;
-use chanjiao_api::db::Stored;
-use chanjiao_api::entities::{organizations, posting_codes, postings};
-use chanjiao_api::services::postings::code_rows;
+use chanjiao_api::entities::{posting_codes, postings};
+use chanjiao_api::services::postings::{code_rows, row_model};
 use chanjiao_api::services::statistics::facts;
 use chanjiao_api::{Config, db};
 use chanjiao_domain::posting::{NewPosting, PostingStatus, Side};
 use chanjiao_search::IndexDoc;
-use chanjiao_tools::demo;
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryOrder, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, Statement, TransactionTrait};
 
 use crate::BoxError;
 use crate::input::input_of;
@@ -90,16 +87,7 @@ pub async fn load(url: &str, docs: &[IndexDoc], seed: u64) -> Result<Loaded, Box
     let started = Instant::now();
     let config = Config { database_url: Some(url.to_owned()), ..Config::default() };
     let db = db::connect(&config).await?;
-    db::migrate(&db).await?;
-    demo::seed(&db, &Clock::system()).await?;
-    let reference = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/reference");
-    let imported = chanjiao_api::services::reference::import(&db, &reference).await?;
-    eprintln!("reference data: {} profiles, {} crosswalk pairs", imported.program_profiles, imported.crosswalk_pairs);
-
-    let orgs = organizations::Entity::find().order_by_asc(organizations::Column::Id).all(&db).await?;
-    let of_side =
-        |side: Side| -> Vec<i64> { orgs.iter().filter(|o| Side::of(*o.kind) == Some(side)).map(|o| o.id).collect() };
-    let (enterprises, schools) = (of_side(Side::Enterprise), of_side(Side::School));
+    let (enterprises, schools) = crate::input::prepare(&db).await?;
     let first_id = next_posting_id(&db).await?;
     let setup = started.elapsed();
 
@@ -115,7 +103,16 @@ pub async fn load(url: &str, docs: &[IndexDoc], seed: u64) -> Result<Loaded, Box
                 let pool = if posting.side() == Side::Enterprise { &enterprises } else { &schools };
                 let id = first_id + inserted as i64 + rows.len() as i64;
                 codes.extend(code_rows(id, &posting));
-                rows.push(row(id, pool[doc.id as usize % pool.len()], &posting, doc.created_at)?);
+                // The row `insert_historical` writes, with the id given.
+                let (mut row, _) = row_model(
+                    pool[doc.id as usize % pool.len()],
+                    &posting,
+                    PostingStatus::Published,
+                    None,
+                    doc.created_at,
+                )?;
+                row.id = Set(id);
+                rows.push(row);
             }
             inserted += rows.len();
             if !rows.is_empty() {
@@ -160,32 +157,4 @@ async fn next_posting_id(db: &DatabaseConnection) -> Result<i64, BoxError> {
         .await?
         .ok_or("no answer to max(id)")?;
     Ok(row.try_get::<i64>("", "next")?)
-}
-
-/// The row `insert_historical` writes for a published posting (recorded as done by the system).
-fn row(
-    id: i64,
-    organization_id: i64,
-    posting: &NewPosting,
-    at: chrono::DateTime<chrono::Utc>,
-) -> Result<postings::ActiveModel, BoxError> {
-    Ok(postings::ActiveModel {
-        id: Set(id),
-        organization_id: Set(organization_id),
-        side: Set(Stored(posting.side())),
-        kind: Set(Stored(posting.kind)),
-        status: Set(Stored(PostingStatus::Published)),
-        title: Set(posting.title.as_str().to_owned()),
-        region_code: Set(posting.region.as_str().to_owned()),
-        starts_on: Set(posting.window.starts_on()),
-        ends_on: Set(posting.window.ends_on()),
-        quantity: Set(posting.quantity.map(|q| i64::from(q.get()))),
-        education_level: Set(posting.education_level.map(Stored)),
-        details: Set(serde_json::to_value(posting.to_input())?.to_string()),
-        created_by: Set(None),
-        created_at: Set(at),
-        updated_at: Set(at),
-        published_at: Set(Some(at)),
-        placed: Set(0),
-    })
 }

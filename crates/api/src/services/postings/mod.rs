@@ -24,7 +24,7 @@ use crate::error::ApiError;
 
 pub use list::{ListQuery, Page as ListPage, list, list_all, newest_by_kind};
 pub(crate) use write::record_placements;
-pub use write::{Create, code_rows, create, expire_due, insert_historical, transition, update};
+pub use write::{Create, code_rows, create, expire_due, insert_historical, row_model, transition, update};
 
 /// A stored posting with its owner and status, as the API and pages show it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -138,8 +138,8 @@ pub async fn insert_many(
     Ok(rows)
 }
 
-/// The row for a posting, and its details as stored.
-fn row_model(
+/// The row for a posting (without its id: the database assigns it), and its details as stored.
+pub fn row_model(
     organization_id: i64,
     posting: &NewPosting,
     status: PostingStatus,
