@@ -47,18 +47,10 @@ pub fn document(posting: &Posting) -> IndexDoc {
     )
 }
 
-async fn apply(index: &Arc<SearchIndex>, changes: Vec<Change>, last_seq: i64) -> Result<(), ApiError> {
-    let index = index.clone();
-    tokio::task::spawn_blocking(move || index.apply(&changes, last_seq))
-        .await
-        .map_err(index_error)?
-        .map_err(index_error)
-}
-
 /// Index documents for postings, their text enriched with the national profiles of their
 /// programs (职业面向 and 培养目标), when `chanjiao reference import` has loaded them: an
 /// enterprise searching "数控车工" then finds a program whose profile names that occupation.
-async fn documents(db: &DatabaseConnection, postings: &[Posting]) -> Result<Vec<Change>, ApiError> {
+async fn documents(db: &DatabaseConnection, postings: &[Posting]) -> Result<Vec<IndexDoc>, ApiError> {
     let codes: Vec<String> =
         postings.iter().flat_map(|p| p.posting.program_codes.iter().map(|c| c.as_str().to_owned())).collect();
     let profiles: std::collections::HashMap<String, String> = if codes.is_empty() {
@@ -84,7 +76,7 @@ async fn documents(db: &DatabaseConnection, postings: &[Posting]) -> Result<Vec<
                 .cloned()
                 .collect::<Vec<_>>()
                 .join("\n");
-            Change::Upsert(doc)
+            doc
         })
         .collect())
 }
@@ -93,7 +85,7 @@ async fn documents(db: &DatabaseConnection, postings: &[Posting]) -> Result<Vec<
 async fn changes_for(db: &DatabaseConnection, ids: Vec<i64>) -> Result<Vec<Change>, ApiError> {
     let rows = posting_rows::Entity::find().filter(posting_rows::Column::Id.is_in(ids.clone())).all(db).await?;
     let found: Vec<Posting> = with_org_names(db, rows).await?;
-    let mut changes = documents(db, &found).await?;
+    let mut changes: Vec<Change> = documents(db, &found).await?.into_iter().map(Change::Upsert).collect();
     for id in ids {
         if !found.iter().any(|p| p.id == id) {
             changes.push(Change::Delete(id as u64));
@@ -113,7 +105,8 @@ pub async fn catch_up(db: &DatabaseConnection, index: &Arc<SearchIndex>, clock: 
         let mut ids: Vec<i64> = rows.iter().map(|r| r.posting_id).collect();
         ids.sort_unstable();
         ids.dedup();
-        apply(index, changes_for(db, ids).await?, newest).await?;
+        let changes = changes_for(db, ids).await?;
+        blocking(index, move |index| index.apply(&changes, newest)).await?;
         applied += rows.len();
         last = newest;
         if (rows.len() as u64) < BATCH {
@@ -154,14 +147,7 @@ pub async fn rebuild_with(
         after = last;
         let postings = with_org_names(db, rows).await?;
         count += postings.len();
-        let docs: Vec<IndexDoc> = documents(db, &postings)
-            .await?
-            .into_iter()
-            .filter_map(|change| match change {
-                Change::Upsert(doc) => Some(doc),
-                Change::Delete(_) => None,
-            })
-            .collect();
+        let docs = documents(db, &postings).await?;
         blocking(index, move |index| index.rebuild_add(&docs)).await?;
         progress.inc(postings.len() as u64);
     }
